@@ -1,0 +1,4 @@
+// tsc only emits JavaScript; the SQL migrations are read at run time next to the compiled code.
+import { cpSync, mkdirSync } from 'node:fs';
+mkdirSync('dist/db/migrations', { recursive: true });
+cpSync('src/db/migrations', 'dist/db/migrations', { recursive: true, filter: (path) => !path.endsWith('.ts') });

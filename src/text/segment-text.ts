@@ -1,0 +1,82 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+
+// Loading the dictionary takes ~100 ms: do it once per process, lazily, so a CLI that never segments pays nothing.
+let jieba: Jieba | undefined;
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+const cjkRun = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
+const latinOrNumberToken = /[\p{L}\p{N}][\p{L}\p{N}._%-]*/gu;
+const hasCjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
+
+/** NFKC folds full-width letters and digits (１２ -> 12, ＡＰＲ -> APR); lower case for matching. */
+export function foldText(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+const englishStopwords = new Set([
+  'a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'is', 'are', 'was', 'be', 'it', 'my', 'i', 'me', 'you',
+  'your', 'do', 'does', 'can', 'how', 'what', 'with', 'at', 'by', 'from', 'this', 'that', 'will', 'if', 'as', 'we', 'our',
+]);
+
+/** Light English stemming (plural -s, -es, -ies) so "fees" finds "fee"; enough for a lexical leg, not linguistics. */
+function stemEnglish(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 4 && /(ches|shes|xes|sses)$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * Tokens for the lexical index and for lexical queries. Chinese runs are cut by jieba in search mode
+ * (which also yields the shorter words inside long ones) and, for recall, into character bigrams, so a
+ * word jieba cut differently in the document and the query still meets. Latin words are lower-cased and
+ * lightly stemmed; stopwords are dropped. Single CJK characters are kept only when a run is one character.
+ */
+export function lexicalTokens(text: string): string[] {
+  const folded = foldText(text);
+  const tokens: string[] = [];
+  for (const match of folded.matchAll(cjkRun)) {
+    const run = match[0];
+    if (run.length === 1) {
+      tokens.push(run);
+      continue;
+    }
+    for (const word of segmenter().cutForSearch(run, true)) {
+      if (word.length > 1) tokens.push(word);
+    }
+    for (let index = 0; index + 1 < run.length; index += 1) tokens.push(run.slice(index, index + 2));
+  }
+  const latin = folded.replace(cjkRun, ' ');
+  for (const match of latin.matchAll(latinOrNumberToken)) {
+    const word = match[0].replace(/[._-]+$/u, '');
+    if (!word || englishStopwords.has(word)) continue;
+    tokens.push(stemEnglish(word));
+  }
+  return tokens;
+}
+
+/** Words only (no bigrams): what the offline embedder hashes next to bigrams, and what summaries match on. */
+export function words(text: string): string[] {
+  const folded = foldText(text);
+  const result: string[] = [];
+  for (const match of folded.matchAll(cjkRun)) {
+    for (const word of segmenter().cut(match[0], true)) result.push(word);
+  }
+  for (const match of folded.replace(cjkRun, ' ').matchAll(latinOrNumberToken)) {
+    const word = match[0].replace(/[._-]+$/u, '');
+    if (word && !englishStopwords.has(word)) result.push(stemEnglish(word));
+  }
+  return result;
+}
+
+/** zh when the text holds any CJK character and few Latin words, else en: good enough to pick a reply language. */
+export function detectLanguage(text: string): 'zh' | 'en' {
+  if (!hasCjk.test(text)) return 'en';
+  const cjkCount = (text.match(cjkRun) ?? []).join('').length;
+  const latinWords = (text.match(/[a-zA-Z]{2,}/g) ?? []).length;
+  return cjkCount >= latinWords ? 'zh' : 'en';
+}
