@@ -1,0 +1,24 @@
+/** What every repository needs: run SQL. Both adapters speak the same Postgres dialect. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** Several statements without parameters (migrations, session settings). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export type NotificationHandler = (payload: string) => void;
+
+/**
+ * The database port. `transaction` runs its work atomically (rolled back on any throw);
+ * `listen`/`notify` carry events between service replicas (Postgres LISTEN/NOTIFY).
+ */
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,91 @@
+import type { Database } from '../db/database.js';
+import { toVectorLiteral } from '../db/vector-literal.js';
+import type { Embedder } from '../llm/embedder.js';
+
+export class EmbedderMismatchError extends Error {
+  readonly code = 'embedder_mismatch';
+  constructor(
+    readonly stored: string,
+    readonly configured: string,
+  ) {
+    super(
+      `The knowledge base was embedded with "${stored}" but the configured embedder is "${configured}". ` +
+        'Vectors of different embedders cannot be compared. Run `npx agent-assist reindex` to re-embed every chunk ' +
+        'with the configured embedder, or restore the previous EMBEDDING_MODEL / EMBEDDING_DIMENSIONS / OPENAI_API_KEY.',
+    );
+    this.name = 'EmbedderMismatchError';
+  }
+}
+
+const embedderKey = 'embedder';
+
+async function storedEmbedder(database: Database): Promise<string | undefined> {
+  const result = await database.query<{ value: string }>('select value from settings where key = $1', [embedderKey]);
+  return result.rows[0]?.value;
+}
+
+async function createColumnAndIndex(database: Database, embedder: Embedder): Promise<void> {
+  await database.transaction(async (transaction) => {
+    await transaction.exec(`alter table chunks add column if not exists embedding vector(${embedder.dimensions})`);
+    // HNSW with cosine distance: the vector leg orders by <=>, and the offline embedder's vectors are unit length.
+    await transaction.exec('create index if not exists chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+    await transaction.query(
+      `insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()`,
+      [embedderKey, embedder.id],
+    );
+  });
+}
+
+/**
+ * The vector column's dimension follows the configured embedder. On a new database the column is created;
+ * on an existing one a different embedder is refused with instructions, never mixed silently.
+ */
+export async function ensureEmbeddingIndex(database: Database, embedder: Embedder): Promise<void> {
+  const stored = await storedEmbedder(database);
+  if (stored === undefined) {
+    await createColumnAndIndex(database, embedder);
+    return;
+  }
+  if (stored !== embedder.id) throw new EmbedderMismatchError(stored, embedder.id);
+}
+
+/** Re-embeds every chunk with `embedder`, replacing the column (and its dimension) in one transaction. */
+export async function reindexEmbeddings(
+  database: Database,
+  embedder: Embedder,
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ chunks: number }> {
+  const batchSize = options.batchSize ?? 256;
+  const chunks = await database.query<{ id: string; text: string; title: string }>(
+    `select c.id, c.text, v.title from chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version order by c.id`,
+  );
+  const vectors: string[] = [];
+  for (let start = 0; start < chunks.rows.length; start += batchSize) {
+    const batch = chunks.rows.slice(start, start + batchSize);
+    const embedded = await embedder.embed(batch.map((row) => embeddingText(row.title, row.text)));
+    for (const vector of embedded) vectors.push(toVectorLiteral(vector));
+    options.onProgress?.(Math.min(start + batchSize, chunks.rows.length), chunks.rows.length);
+  }
+  await database.transaction(async (transaction) => {
+    await transaction.exec('drop index if exists chunks_embedding_idx; alter table chunks drop column if exists embedding;');
+    await transaction.exec(`alter table chunks add column embedding vector(${embedder.dimensions})`);
+    for (let start = 0; start < chunks.rows.length; start += batchSize) {
+      const ids = chunks.rows.slice(start, start + batchSize).map((row) => row.id);
+      await transaction.query(
+        `update chunks c set embedding = data.embedding::vector from unnest($1::uuid[], $2::text[]) as data(id, embedding) where c.id = data.id`,
+        [ids, vectors.slice(start, start + batchSize)],
+      );
+    }
+    await transaction.exec('create index chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+    await transaction.query(
+      `insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()`,
+      [embedderKey, embedder.id],
+    );
+  });
+  return { chunks: chunks.rows.length };
+}
+
+/** What is embedded for a chunk: the document title gives short chunks their subject. */
+export function embeddingText(title: string, chunkText: string): string {
+  return `${title}\n${chunkText}`;
+}

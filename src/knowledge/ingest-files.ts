@@ -1,0 +1,94 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import type { Actor, DocumentKind } from './document-input.js';
+import { IngestError } from './ingest-error.js';
+import { KnowledgeService } from './knowledge-service.js';
+import { formatFromFileName } from './parse-document.js';
+
+export interface FileIngestResult {
+  path: string;
+  status: 'created' | 'updated' | 'unchanged' | 'rejected';
+  documents: number;
+  chunks: number;
+  reason?: string;
+}
+
+/** README files describe a folder for people; files starting with '.' or '_' are drafts kept out on purpose. */
+function isIngestible(path: string): boolean {
+  const name = basename(path);
+  if (name.startsWith('.') || name.startsWith('_') || /^readme\.md$/i.test(name)) return false;
+  return formatFromFileName(name) !== undefined;
+}
+
+export async function listIngestibleFiles(paths: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = async (path: string, explicit: boolean): Promise<void> => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      missing.push(path);
+      return;
+    }
+    if (info.isDirectory()) {
+      const entries = (await readdir(path)).sort();
+      for (const entry of entries) if (!entry.startsWith('.') && entry !== 'node_modules') await walk(join(path, entry), false);
+    } else if (explicit ? formatFromFileName(path) !== undefined : isIngestible(path)) {
+      files.push(path);
+    } else if (explicit) {
+      missing.push(path);
+    }
+  };
+  for (const path of paths) await walk(path, true);
+  return { files, missing };
+}
+
+
+/**
+ * Ingests files one by one; a rejected file is reported with why and the others go on. Re-ingesting
+ * unchanged files is a no-op (content hash), so this is also how the sample base is kept in sync.
+ */
+export async function ingestFiles(
+  knowledge: KnowledgeService,
+  files: readonly string[],
+  options: { kind?: DocumentKind; source?: string; actor: Actor; baseDirectory?: string; onFile?: (result: FileIngestResult) => void },
+): Promise<FileIngestResult[]> {
+  const results: FileIngestResult[] = [];
+  for (const path of files) {
+    const display = options.baseDirectory ? relative(options.baseDirectory, path) : path;
+    let result: FileIngestResult;
+    try {
+      const format = formatFromFileName(path);
+      if (!format) throw new IngestError('unsupported_format', `unsupported file type '${extname(path)}'`);
+      const body = new Uint8Array(await readFile(path));
+      const input = {
+        format,
+        body,
+        fileName: basename(path),
+        sourceUri: `file:${display}`,
+        ...(options.kind ? { kind: options.kind } : {}),
+        ...(options.source ? { source: options.source } : {}),
+      };
+      if (KnowledgeService.isFaqSet(input)) {
+        const faq = await knowledge.ingestFaqSet(input, options.actor);
+        const status = faq.created > 0 ? 'created' : faq.updated > 0 ? 'updated' : 'unchanged';
+        result = { path: display, status, documents: faq.documents.length, chunks: faq.documents.length };
+      } else {
+        const stored = await knowledge.ingest(input, options.actor);
+        result = { path: display, status: stored.outcome, documents: 1, chunks: stored.chunkCount };
+      }
+    } catch (error) {
+      if (!(error instanceof IngestError)) throw error;
+      result = { path: display, status: 'rejected', documents: 0, chunks: 0, reason: error.message };
+    }
+    results.push(result);
+    options.onFile?.(result);
+  }
+  return results;
+}
+
+export function summarizeIngest(results: readonly FileIngestResult[]): Record<FileIngestResult['status'], number> {
+  const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  for (const result of results) counts[result.status] += 1;
+  return counts;
+}
+

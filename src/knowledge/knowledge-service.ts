@@ -1,0 +1,611 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../db/database.js';
+import { toVectorLiteral } from '../db/vector-literal.js';
+import type { Embedder } from '../llm/embedder.js';
+import { toTsvectorLiteral } from '../text/lexical-vector.js';
+import { detectLanguage } from '../text/segment-text.js';
+import { chunkDocument, chunkFaqRow } from './chunk-document.js';
+import type {
+  Actor,
+  DocumentInput,
+  DocumentKind,
+  DocumentStatus,
+  FaqSetResult,
+  IngestOutcome,
+  IngestResult,
+  RiskLevel,
+} from './document-input.js';
+import { embeddingText } from './embedding-index.js';
+import { IngestError } from './ingest-error.js';
+import type { Chunk, FaqRow } from './knowledge-types.js';
+import { parseDocument } from './parse-document.js';
+import { parseFaqSet } from './parse-faq-set.js';
+
+/** A document ready to store: parsed, chunked and hashed, but not yet embedded. */
+interface PreparedDocument {
+  externalId: string;
+  source: string | null;
+  title: string;
+  kind: DocumentKind;
+  format: string;
+  language: 'zh' | 'en';
+  product: string | null;
+  productAliases: string[];
+  riskLevel: RiskLevel | null;
+  tags: string[];
+  status: DocumentStatus;
+  effectiveFrom: string | null;
+  effectiveUntil: string | null;
+  owner: string | null;
+  sourceUri: string | null;
+  body: string;
+  chunks: Chunk[];
+  contentHash: string;
+}
+
+export interface DocumentVersionView {
+  version: number;
+  title: string;
+  kind: DocumentKind;
+  format: string;
+  language: string;
+  product: string | null;
+  productAliases: string[];
+  riskLevel: RiskLevel | null;
+  tags: string[];
+  status: DocumentStatus;
+  effectiveFrom: string | null;
+  effectiveUntil: string | null;
+  owner: string | null;
+  sourceUri: string | null;
+  contentHash: string;
+  chunkCount: number;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface DocumentView extends DocumentVersionView {
+  documentId: string;
+  externalId: string;
+  source: string | null;
+  currentVersion: number;
+  retired: boolean;
+  retiredAt: string | null;
+  updatedAt: string;
+}
+
+export interface ProductEntry {
+  name: string;
+  aliases: string[];
+  riskLevel?: RiskLevel;
+  kind: DocumentKind;
+}
+
+export class DocumentNotFoundError extends Error {
+  readonly code = 'document_not_found';
+  constructor(readonly reference: string) {
+    super(`no knowledge document ${reference}`);
+    this.name = 'DocumentNotFoundError';
+  }
+}
+
+const chunkInsertBatch = 200;
+
+function isoDate(value: string | undefined, field: string): string | null {
+  if (value === undefined || value === '') return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new IngestError('invalid_date', `${field} must be an ISO date (YYYY-MM-DD or a full timestamp), got '${value}'`, { field });
+  }
+  return date.toISOString();
+}
+
+function hashContent(parts: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/\.[a-z0-9]+$/, '')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'document'
+  );
+}
+
+/** Rows coming back from Postgres hold Date objects; the API speaks ISO strings. */
+function toIso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+interface VersionRow {
+  version: number;
+  title: string;
+  kind: DocumentKind;
+  format: string;
+  language: string;
+  product: string | null;
+  product_aliases: string[];
+  risk_level: RiskLevel | null;
+  tags: string[];
+  status: DocumentStatus;
+  effective_from: unknown;
+  effective_until: unknown;
+  owner: string | null;
+  source_uri: string | null;
+  content_hash: string;
+  chunk_count: number;
+  created_at: unknown;
+  created_by: string | null;
+}
+
+function versionView(row: VersionRow): DocumentVersionView {
+  return {
+    version: Number(row.version),
+    title: row.title,
+    kind: row.kind,
+    format: row.format,
+    language: row.language,
+    product: row.product,
+    productAliases: row.product_aliases ?? [],
+    riskLevel: row.risk_level,
+    tags: row.tags ?? [],
+    status: row.status,
+    effectiveFrom: toIso(row.effective_from),
+    effectiveUntil: toIso(row.effective_until),
+    owner: row.owner,
+    sourceUri: row.source_uri,
+    contentHash: row.content_hash,
+    chunkCount: Number(row.chunk_count),
+    createdAt: toIso(row.created_at) ?? '',
+    createdBy: row.created_by,
+  };
+}
+
+const versionColumns = `v.version, v.title, v.kind, v.format, v.language, v.product, v.product_aliases, v.risk_level, v.tags,
+  v.status, v.effective_from, v.effective_until, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by`;
+
+/**
+ * Ingest, version, retire and read knowledge documents. Parsing, chunking and embedding happen before the
+ * transaction; the transaction only writes, so a failure at any step leaves the previous version current.
+ */
+export class KnowledgeService {
+  readonly #database: Database;
+  readonly #embedder: Embedder;
+  #productCache: { at: number; products: readonly ProductEntry[] } | undefined;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(database: Database, embedder: Embedder) {
+    this.#database = database;
+    this.#embedder = embedder;
+  }
+
+  /** Called after every write that can change what is retrievable (product catalogue caches listen). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    this.#productCache = undefined;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** True when a csv/jsonl body is a FAQ set (rows with id, question(s) and answer) rather than one document. */
+  static isFaqSet(input: Pick<DocumentInput, 'format' | 'body' | 'kind'>): boolean {
+    if (input.format !== 'csv' && input.format !== 'jsonl') return false;
+    if (input.kind === 'faq') return true;
+    const text = typeof input.body === 'string' ? input.body : new TextDecoder().decode(input.body.slice(0, 4096));
+    const firstLine = (text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '').toLowerCase();
+    return /\bid\b/.test(firstLine) && /\banswer\b/.test(firstLine) && /\bquestions?\b/.test(firstLine);
+  }
+
+  async #prepare(input: DocumentInput, fallbackExternalId?: string): Promise<PreparedDocument> {
+    const parsed = await parseDocument({ format: input.format, body: input.body });
+    const metadata = parsed.metadata;
+    const chunks = chunkDocument(parsed);
+    if (chunks.length === 0) throw new IngestError('empty_document', 'the document has no text to index');
+    return this.#finish(input, metadata, parsed.text, chunks, fallbackExternalId);
+  }
+
+  #finish(
+    input: DocumentInput,
+    metadata: Partial<DocumentInput>,
+    text: string,
+    chunks: Chunk[],
+    fallbackExternalId?: string,
+  ): PreparedDocument {
+    const pick = <K extends keyof DocumentInput>(key: K): DocumentInput[K] | undefined =>
+      input[key] !== undefined ? input[key] : (metadata[key] as DocumentInput[K] | undefined);
+    const title = pick('title') ?? chunks[0]?.headingPath[0] ?? input.fileName ?? text.slice(0, 40);
+    const externalId = pick('externalId') ?? fallbackExternalId ?? `${slug(input.fileName ?? title)}-${createHash('sha256').update(title).digest('hex').slice(0, 8)}`;
+    const effectiveFrom = isoDate(pick('effectiveFrom'), 'effectiveFrom');
+    const effectiveUntil = isoDate(pick('effectiveUntil'), 'effectiveUntil');
+    if (effectiveFrom && effectiveUntil && effectiveUntil <= effectiveFrom) {
+      throw new IngestError('invalid_date', `effectiveUntil (${effectiveUntil}) must be after effectiveFrom (${effectiveFrom})`, {
+        field: 'effectiveUntil',
+      });
+    }
+    const prepared: Omit<PreparedDocument, 'contentHash'> = {
+      externalId,
+      source: pick('source') ?? null,
+      title,
+      kind: pick('kind') ?? 'product',
+      format: input.format,
+      language: pick('language') ?? detectLanguage(text),
+      product: pick('product') ?? null,
+      productAliases: pick('productAliases') ?? [],
+      riskLevel: pick('riskLevel') ?? null,
+      tags: [...new Set(pick('tags') ?? [])].sort(),
+      status: pick('status') ?? 'approved',
+      effectiveFrom,
+      effectiveUntil,
+      owner: pick('owner') ?? null,
+      sourceUri: input.sourceUri ?? null,
+      body: text,
+      chunks,
+    };
+    // Everything that changes what an agent is shown is hashed; who uploaded it and from where is not.
+    const contentHash = hashContent({
+      text,
+      title: prepared.title,
+      kind: prepared.kind,
+      language: prepared.language,
+      product: prepared.product,
+      productAliases: prepared.productAliases,
+      riskLevel: prepared.riskLevel,
+      tags: prepared.tags,
+      status: prepared.status,
+      effectiveFrom,
+      effectiveUntil,
+      owner: prepared.owner,
+    });
+    return { ...prepared, contentHash };
+  }
+
+  #prepareFaqRow(row: FaqRow, input: DocumentInput): PreparedDocument {
+    const chunk = chunkFaqRow(row);
+    const text = `${row.questions.join('\n')}\n${row.answer}`;
+    const rowInput: DocumentInput = {
+      ...input,
+      title: row.questions[0] ?? row.id,
+      kind: 'faq',
+      externalId: row.id,
+      ...(row.product ? { product: row.product } : {}),
+      tags: [...(input.tags ?? []), ...(row.tags ?? [])],
+      format: input.format,
+    };
+    return this.#finish(rowInput, {}, text, [chunk]);
+  }
+
+  async #currentHash(externalId: string): Promise<{ documentId: string; version: number; hash: string; chunkCount: number; retired: boolean } | undefined> {
+    const result = await this.#database.query<{ id: string; version: number; content_hash: string; chunk_count: number; retired_at: unknown }>(
+      `select d.id, d.current_version as version, v.content_hash, v.chunk_count, d.retired_at
+         from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
+        where d.external_id = $1`,
+      [externalId],
+    );
+    const row = result.rows[0];
+    return row
+      ? { documentId: row.id, version: Number(row.version), hash: row.content_hash, chunkCount: Number(row.chunk_count), retired: row.retired_at !== null }
+      : undefined;
+  }
+
+  /** Embeds only chunk texts the document's current version does not already have a vector for. */
+  async #embed(prepared: PreparedDocument, documentId: string | undefined): Promise<string[]> {
+    const known = new Map<string, string>();
+    if (documentId) {
+      const previous = await this.#database.query<{ text: string; embedding: string }>(
+        `select c.text, c.embedding::text as embedding from chunks c join documents d on d.id = c.document_id and c.version = d.current_version where d.id = $1`,
+        [documentId],
+      );
+      for (const row of previous.rows) known.set(row.text, row.embedding);
+    }
+    const missing = prepared.chunks.filter((chunk) => !known.has(chunk.text));
+    if (missing.length > 0) {
+      const vectors = await this.#embedder.embed(missing.map((chunk) => embeddingText(prepared.title, chunk.text)));
+      missing.forEach((chunk, index) => known.set(chunk.text, toVectorLiteral(vectors[index] ?? [])));
+    }
+    return prepared.chunks.map((chunk) => known.get(chunk.text) ?? '');
+  }
+
+  async #store(prepared: PreparedDocument, actor: Actor, targetDocumentId?: string): Promise<IngestResult> {
+    const existing = targetDocumentId ? await this.#currentHashById(targetDocumentId) : await this.#currentHash(prepared.externalId);
+    if (existing && existing.hash === prepared.contentHash && !existing.retired) {
+      return { documentId: existing.documentId, externalId: prepared.externalId, version: existing.version, chunkCount: existing.chunkCount, contentHash: existing.hash, outcome: 'unchanged' };
+    }
+    const vectors = await this.#embed(prepared, existing?.documentId);
+    const result = await this.#database.transaction(async (transaction) => {
+      let documentId = targetDocumentId;
+      if (!documentId) {
+        await transaction.query(
+          `insert into documents (id, external_id, source, current_version) values ($1, $2, $3, 0) on conflict (external_id) do nothing`,
+          [randomUUID(), prepared.externalId, prepared.source],
+        );
+      }
+      const locked = await transaction.query<{ id: string; external_id: string; current_version: number; content_hash: string | null; retired_at: unknown }>(
+        `select d.id, d.external_id, d.current_version, v.content_hash, d.retired_at
+           from documents d left join document_versions v on v.document_id = d.id and v.version = d.current_version
+          where ${documentId ? 'd.id = $1' : 'd.external_id = $1'} for update of d`,
+        [documentId ?? prepared.externalId],
+      );
+      const row = locked.rows[0];
+      if (!row) throw new DocumentNotFoundError(documentId ?? prepared.externalId);
+      documentId = row.id;
+      // A concurrent writer may have stored the same content while we were embedding.
+      if (row.content_hash === prepared.contentHash && row.retired_at === null) {
+        return { documentId, externalId: row.external_id, version: Number(row.current_version), chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: 'unchanged' as IngestOutcome };
+      }
+      const version = Number(row.current_version) + 1;
+      await transaction.query(
+        `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
+           status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+        [documentId, version, prepared.title, prepared.kind, prepared.format, prepared.language, prepared.product, prepared.productAliases,
+          prepared.riskLevel, prepared.tags, prepared.status, prepared.effectiveFrom, prepared.effectiveUntil, prepared.owner,
+          prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id],
+      );
+      await insertChunks(transaction, documentId, version, prepared, vectors);
+      await transaction.query(`update chunks set retired = false where document_id = $1 and retired`, [documentId]);
+      await transaction.query(
+        `update documents set current_version = $2, retired_at = null, updated_at = now(), source = coalesce($3, source) where id = $1`,
+        [documentId, version, prepared.source],
+      );
+      return { documentId, externalId: row.external_id, version, chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: (version === 1 ? 'created' : 'updated') as IngestOutcome };
+    });
+    if (result.outcome !== 'unchanged') this.#changed();
+    return result;
+  }
+
+  async #currentHashById(documentId: string): Promise<{ documentId: string; version: number; hash: string; chunkCount: number; retired: boolean } | undefined> {
+    const result = await this.#database.query<{ external_id: string }>('select external_id from documents where id = $1', [documentId]);
+    const row = result.rows[0];
+    if (!row) throw new DocumentNotFoundError(documentId);
+    return this.#currentHash(row.external_id);
+  }
+
+  /** Creates a document, or a new version when its externalId exists; unchanged content keeps the version. */
+  async ingest(input: DocumentInput, actor: Actor): Promise<IngestResult> {
+    return this.#store(await this.#prepare(input), actor);
+  }
+
+  /** A FAQ set: one document per row, externalId = row id, so editing one row re-versions only that row. */
+  async ingestFaqSet(input: DocumentInput, actor: Actor): Promise<FaqSetResult> {
+    const body = typeof input.body === 'string' ? input.body : decodeUtf8(input.body);
+    if (input.format !== 'csv' && input.format !== 'jsonl') {
+      throw new IngestError('invalid_format', 'a FAQ set must be csv or jsonl', { field: 'format' });
+    }
+    const rows = parseFaqSet(input.format, body);
+    const prepared = rows.map((row) => this.#prepareFaqRow(row, input));
+    const result: FaqSetResult = { documents: [], created: 0, updated: 0, unchanged: 0 };
+    for (const document of prepared) {
+      const stored = await this.#store(document, actor);
+      result.documents.push({ documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome });
+      result[stored.outcome] += 1;
+    }
+    return result;
+  }
+
+  /** PUT: a new version of an existing document (same body shape as create). */
+  async update(documentId: string, input: DocumentInput, actor: Actor): Promise<IngestResult> {
+    const current = await this.#database.query<{ external_id: string }>('select external_id from documents where id = $1', [documentId]);
+    const externalId = current.rows[0]?.external_id;
+    if (!externalId) throw new DocumentNotFoundError(documentId);
+    const prepared = await this.#prepare({ ...input, externalId }, externalId);
+    return this.#store(prepared, actor, documentId);
+  }
+
+  /** Mirrors a source system: create, re-version when changed, and with deleteMissing retire what is absent. */
+  async sync(
+    source: string,
+    documents: DocumentInput[],
+    options: { deleteMissing: boolean },
+    actor: Actor,
+  ): Promise<{ created: number; updated: number; unchanged: number; retired: number; documents: IngestResult[] }> {
+    // Prepare everything first: one bad document rejects the whole sync before anything is written.
+    const prepared: PreparedDocument[] = [];
+    for (const [index, document] of documents.entries()) {
+      try {
+        prepared.push(await this.#prepare({ ...document, source }));
+      } catch (error) {
+        if (error instanceof IngestError) {
+          throw new IngestError(error.code, `documents[${index}]${document.externalId ? ` (${document.externalId})` : ''}: ${error.message}`, {
+            field: `documents.${index}${error.field ? `.${error.field}` : ''}`,
+          });
+        }
+        throw error;
+      }
+    }
+    const seen = new Set<string>();
+    for (const document of prepared) {
+      if (seen.has(document.externalId)) {
+        throw new IngestError('duplicate_external_id', `externalId '${document.externalId}' appears twice in this sync`, { field: 'documents' });
+      }
+      seen.add(document.externalId);
+    }
+    const counts = { created: 0, updated: 0, unchanged: 0, retired: 0 };
+    const results: IngestResult[] = [];
+    for (const document of prepared) {
+      const stored = await this.#store(document, actor);
+      counts[stored.outcome] += 1;
+      results.push(stored);
+    }
+    if (options.deleteMissing) {
+      const absent = await this.#database.query<{ id: string }>(
+        `select id from documents where source = $1 and retired_at is null and not (external_id = any($2::text[]))`,
+        [source, [...seen]],
+      );
+      for (const row of absent.rows) {
+        await this.retire(row.id);
+        counts.retired += 1;
+      }
+    }
+    return { ...counts, documents: results };
+  }
+
+  /** Retired documents keep their history and are never retrieved. */
+  async retire(documentId: string): Promise<void> {
+    const updated = await this.#database.transaction(async (transaction) => {
+      const result = await transaction.query(`update documents set retired_at = coalesce(retired_at, now()), updated_at = now() where id = $1`, [documentId]);
+      if (result.rowCount === 0) return false;
+      await transaction.query('update chunks set retired = true where document_id = $1', [documentId]);
+      return true;
+    });
+    if (!updated) throw new DocumentNotFoundError(documentId);
+    this.#changed();
+  }
+
+  async list(filter: { kind?: DocumentKind; status?: DocumentStatus; q?: string; limit: number; cursor?: string }): Promise<{ items: DocumentView[]; nextCursor?: string }> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql.replace('?', `$${parameters.length}`));
+    };
+    if (filter.kind) add('v.kind = ?', filter.kind);
+    if (filter.status === 'retired') conditions.push('d.retired_at is not null');
+    else if (filter.status) {
+      add('v.status = ?', filter.status);
+      conditions.push('d.retired_at is null');
+    }
+    if (filter.q) {
+      parameters.push(`%${filter.q.replace(/[%_\\]/g, '\\$&')}%`);
+      const placeholder = `$${parameters.length}`;
+      conditions.push(`(v.title ilike ${placeholder} or d.external_id ilike ${placeholder} or v.product ilike ${placeholder})`);
+    }
+    if (filter.cursor) add('d.external_id > ?', filter.cursor);
+    parameters.push(filter.limit + 1);
+    const result = await this.#database.query<VersionRow & { id: string; external_id: string; source: string | null; current_version: number; retired_at: unknown; updated_at: unknown }>(
+      `select d.id, d.external_id, d.source, d.current_version, d.retired_at, d.updated_at, ${versionColumns}
+         from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
+        ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+        order by d.external_id limit $${parameters.length}`,
+      parameters,
+    );
+    const rows = result.rows.slice(0, filter.limit);
+    const items = rows.map((row) => documentView(row));
+    return result.rows.length > filter.limit && rows.length > 0 ? { items, nextCursor: rows[rows.length - 1]!.external_id } : { items };
+  }
+
+  async get(documentId: string): Promise<DocumentView & { versions: DocumentVersionView[] }> {
+    const result = await this.#database.query<VersionRow & { id: string; external_id: string; source: string | null; current_version: number; retired_at: unknown; updated_at: unknown }>(
+      `select d.id, d.external_id, d.source, d.current_version, d.retired_at, d.updated_at, ${versionColumns}
+         from documents d join document_versions v on v.document_id = d.id
+        where d.id = $1 order by v.version desc`,
+      [documentId],
+    );
+    const current = result.rows[0];
+    if (!current) throw new DocumentNotFoundError(documentId);
+    const head = result.rows.find((row) => Number(row.version) === Number(row.current_version)) ?? current;
+    return { ...documentView(head), versions: result.rows.map((row) => versionView(row)) };
+  }
+
+  async getVersion(documentId: string, version: number): Promise<DocumentVersionView & { documentId: string; externalId: string; body: string; chunks: { chunkId: string; ordinal: number; text: string; headingPath: string[] }[] }> {
+    const result = await this.#database.query<VersionRow & { external_id: string; body: string }>(
+      `select d.external_id, v.body, ${versionColumns} from documents d join document_versions v on v.document_id = d.id where d.id = $1 and v.version = $2`,
+      [documentId, version],
+    );
+    const row = result.rows[0];
+    if (!row) throw new DocumentNotFoundError(`${documentId} version ${version}`);
+    const chunks = await this.#database.query<{ id: string; ordinal: number; text: string; heading_path: string[] }>(
+      'select id, ordinal, text, heading_path from chunks where document_id = $1 and version = $2 order by ordinal',
+      [documentId, version],
+    );
+    return {
+      ...versionView(row),
+      documentId,
+      externalId: row.external_id,
+      body: row.body,
+      chunks: chunks.rows.map((chunk) => ({ chunkId: chunk.id, ordinal: Number(chunk.ordinal), text: chunk.text, headingPath: chunk.heading_path })),
+    };
+  }
+
+  async findByExternalIds(externalIds: readonly string[]): Promise<Map<string, string>> {
+    const result = await this.#database.query<{ id: string; external_id: string }>('select id, external_id from documents where external_id = any($1::text[])', [[...externalIds]]);
+    return new Map(result.rows.map((row) => [row.external_id, row.id]));
+  }
+
+  async counts(): Promise<{ documents: number; chunks: number }> {
+    const result = await this.#database.query<{ documents: string; chunks: string }>(
+      'select (select count(*) from documents) as documents, (select count(*) from chunks) as chunks',
+    );
+    const row = result.rows[0];
+    return { documents: Number(row?.documents ?? 0), chunks: Number(row?.chunks ?? 0) };
+  }
+
+  /**
+   * Product names (and aliases) with their risk levels from the current approved, unretired versions: the
+   * suitability rules and the summaries read it. Cached until the next write in this process.
+   */
+  async products(): Promise<readonly ProductEntry[]> {
+    if (this.#productCache) return this.#productCache.products;
+    const result = await this.#database.query<{ product: string; product_aliases: string[]; risk_level: RiskLevel | null; kind: DocumentKind }>(
+      `select distinct on (v.product) v.product, v.product_aliases, v.risk_level, v.kind
+         from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
+        where d.retired_at is null and v.status = 'approved' and v.product is not null
+        order by v.product, (v.risk_level is null), v.kind`,
+    );
+    const products = result.rows.map((row) => ({
+      name: row.product,
+      aliases: row.product_aliases ?? [],
+      ...(row.risk_level ? { riskLevel: row.risk_level } : {}),
+      kind: row.kind,
+    }));
+    this.#productCache = { at: Date.now(), products };
+    return products;
+  }
+}
+
+function documentView(row: VersionRow & { id: string; external_id: string; source: string | null; current_version: number; retired_at: unknown; updated_at: unknown }): DocumentView {
+  return {
+    documentId: row.id,
+    externalId: row.external_id,
+    source: row.source,
+    currentVersion: Number(row.current_version),
+    retired: row.retired_at !== null,
+    retiredAt: toIso(row.retired_at),
+    updatedAt: toIso(row.updated_at) ?? '',
+    ...versionView(row),
+  };
+}
+
+async function insertChunks(transaction: Queryable, documentId: string, version: number, prepared: PreparedDocument, vectors: string[]): Promise<void> {
+  for (let start = 0; start < prepared.chunks.length; start += chunkInsertBatch) {
+    const batch = prepared.chunks.slice(start, start + chunkInsertBatch);
+    await transaction.query(
+      `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
+         effective_until, retired, lexical, embedding)
+       select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
+              data.lexical::tsvector, data.embedding::vector
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[])
+           as data(id, ordinal, text, heading_path, lexical, embedding)`,
+      [
+        documentId,
+        version,
+        prepared.kind,
+        prepared.product,
+        prepared.language,
+        prepared.status,
+        prepared.effectiveFrom,
+        prepared.effectiveUntil,
+        batch.map(() => randomUUID()),
+        batch.map((chunk) => chunk.ordinal),
+        batch.map((chunk) => chunk.text),
+        batch.map((chunk) => JSON.stringify(chunk.headingPath)),
+        batch.map((chunk) => toTsvectorLiteral(`${prepared.title}\n${chunk.text}`)),
+        batch.map((_, index) => vectors[start + index] ?? ''),
+      ],
+    );
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    throw new IngestError('invalid_encoding', 'the body is not valid UTF-8', { field: 'body' });
+  }
+}

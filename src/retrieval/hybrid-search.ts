@@ -1,0 +1,152 @@
+import type { Database } from '../db/database.js';
+import { toVectorLiteral } from '../db/vector-literal.js';
+import type { DocumentKind } from '../knowledge/document-input.js';
+import type { Embedder } from '../llm/embedder.js';
+import { toTsqueryLiteral } from '../text/lexical-vector.js';
+
+export interface SearchQuery {
+  query: string;
+  topK?: number;
+  kinds?: readonly DocumentKind[];
+  product?: string;
+  language?: 'zh' | 'en';
+  asOf?: Date;
+  /** Lexical only, no vector leg: the baseline the bench compares against. */
+  mode?: 'hybrid' | 'lexical' | 'vector';
+}
+
+export interface SearchResult {
+  chunkId: string;
+  documentId: string;
+  externalId: string;
+  version: number;
+  title: string;
+  kind: DocumentKind;
+  text: string;
+  score: number;
+  heading?: string;
+  headingPath: string[];
+  product?: string;
+  language: string;
+}
+
+export interface SearchResponse {
+  results: SearchResult[];
+  tookMs: number;
+}
+
+/** Reciprocal rank fusion constant (Cormack et al.): 60 damps the head of each list without flattening it. */
+const fusionK = 60;
+
+/**
+ * What may be retrieved at $asOf: an approved, unretired chunk whose version is effective then and is not
+ * shadowed by a later approved version of the same document that is also effective then. The later-version
+ * rule lets a knowledge owner schedule a new rate sheet: the old version serves until the new one starts.
+ */
+const retrievable = (alias: string) => `
+  ${alias}.status = 'approved' and not ${alias}.retired
+  and (${alias}.effective_from is null or ${alias}.effective_from <= $3)
+  and (${alias}.effective_until is null or ${alias}.effective_until > $3)
+  and ($4::text[] is null or ${alias}.kind = any($4::text[]))
+  and ($5::text is null or ${alias}.product = $5)
+  and ($6::text is null or ${alias}.language = $6)
+  and not exists (
+    select 1 from document_versions later
+     where later.document_id = ${alias}.document_id and later.version > ${alias}.version and later.status = 'approved'
+       and (later.effective_from is null or later.effective_from <= $3)
+       and (later.effective_until is null or later.effective_until > $3))`;
+
+/**
+ * One statement, two legs: pgvector cosine over the HNSW index and a lexical OR query over app-segmented
+ * tokens, each filtered inside, fused by reciprocal rank. One database round trip per search.
+ */
+const hybridSql = `
+with vector_leg as (
+  select id, row_number() over (order by distance, id) as rank from (
+    select c.id, c.embedding <=> $1::vector as distance from chunks c
+     where $1::vector is not null and ${retrievable('c')}
+     order by c.embedding <=> $1::vector
+     limit $7) as nearest
+), lexical_leg as (
+  select id, row_number() over (order by lexical_rank desc, id) as rank from (
+    select c.id, ts_rank(c.lexical, $2::tsquery) as lexical_rank from chunks c
+     where $2::tsquery is not null and c.lexical @@ $2::tsquery and ${retrievable('c')}
+     order by lexical_rank desc
+     limit $7) as matched
+), fused as (
+  select coalesce(v.id, l.id) as id,
+         coalesce(1.0 / (${fusionK} + v.rank), 0) + coalesce(1.0 / (${fusionK} + l.rank), 0) as score
+    from vector_leg v full outer join lexical_leg l on v.id = l.id
+)
+select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product, c.language, f.score
+  from fused f
+  join chunks c on c.id = f.id
+  join documents d on d.id = c.document_id
+  join document_versions ver on ver.document_id = c.document_id and ver.version = c.version
+ order by f.score desc, c.id
+ limit $8`;
+
+interface Row {
+  chunk_id: string;
+  document_id: string;
+  external_id: string;
+  version: number;
+  title: string;
+  kind: DocumentKind;
+  text: string;
+  heading_path: string[];
+  product: string | null;
+  language: string;
+  score: number | string;
+}
+
+export class HybridSearch {
+  readonly #database: Database;
+  readonly #embedder: Embedder;
+
+  constructor(database: Database, embedder: Embedder) {
+    this.#database = database;
+    this.#embedder = embedder;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResponse> {
+    const started = performance.now();
+    const topK = query.topK ?? 5;
+    const mode = query.mode ?? 'hybrid';
+    // Each leg looks deeper than topK so fusion has something to reorder.
+    const candidates = Math.max(topK * 4, 40);
+    const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
+    const tsquery = mode === 'vector' ? null : (toTsqueryLiteral(query.query) ?? null);
+    const result = await this.#database.query<Row>(hybridSql, [
+      vector,
+      tsquery,
+      (query.asOf ?? new Date()).toISOString(),
+      query.kinds && query.kinds.length > 0 ? [...query.kinds] : null,
+      query.product ?? null,
+      query.language ?? null,
+      candidates,
+      topK,
+    ]);
+    return {
+      results: result.rows.map((row) => {
+        const headingPath = row.heading_path ?? [];
+        return {
+          chunkId: row.chunk_id,
+          documentId: row.document_id,
+          externalId: row.external_id,
+          version: Number(row.version),
+          title: row.title,
+          kind: row.kind,
+          text: row.text,
+          // RRF scores are tiny (<= 2/61); scale so a chunk first in both legs scores 1.
+          score: Math.round((Number(row.score) * (fusionK + 1)) / 2 * 10_000) / 10_000,
+          ...(headingPath.length > 0 ? { heading: headingPath.join(' > ') } : {}),
+          headingPath,
+          ...(row.product ? { product: row.product } : {}),
+          language: row.language,
+        };
+      }),
+      tookMs: Math.round((performance.now() - started) * 100) / 100,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { lexicalTokens } from './segment-text.js';
+
+const maxPosition = 16383;
+const maxPositionsPerLexeme = 32;
+
+function quoteLexeme(token: string): string {
+  return `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/**
+ * The tsvector literal for a text, with positions so ts_rank sees term frequency. Tokens come from our own
+ * segmenter (jieba + CJK bigrams), and the literal is cast with ::tsvector rather than run through
+ * to_tsvector: Postgres has no Chinese parser, and this way the result does not depend on the server's locale.
+ * It is what to_tsvector('simple', ...) would store for these tokens.
+ */
+export function toTsvectorLiteral(text: string): string {
+  const positions = new Map<string, number[]>();
+  lexicalTokens(text).forEach((token, index) => {
+    const list = positions.get(token);
+    const position = Math.min(index + 1, maxPosition);
+    if (!list) positions.set(token, [position]);
+    else if (list.length < maxPositionsPerLexeme) list.push(position);
+  });
+  return [...positions].map(([token, list]) => `${quoteLexeme(token)}:${list.join(',')}`).join(' ');
+}
+
+/** An OR query over the distinct tokens (recall first; ranking sorts out the rest). Undefined when nothing is searchable. */
+export function toTsqueryLiteral(text: string, maxTokens = 64): string | undefined {
+  const distinct = [...new Set(lexicalTokens(text))].slice(0, maxTokens);
+  if (distinct.length === 0) return undefined;
+  return distinct.map(quoteLexeme).join(' | ');
+}
