@@ -91,9 +91,24 @@ export class DocumentNotFoundError extends Error {
 
 const chunkInsertBatch = 200;
 
-function isoDate(value: string | undefined, field: string): string | null {
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Knowledge owners write dates as days: `effectiveFrom: 2026-07-01` starts at midnight and
+ * `effectiveUntil: 2026-06-30` includes that whole day, both in the bank's business time zone.
+ */
+function isoDate(value: string | undefined, field: string, utcOffset: string): string | null {
   if (value === undefined || value === '') return null;
-  const date = new Date(value);
+  let text = String(value);
+  if (dateOnly.test(text)) {
+    const day = new Date(`${text}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) {
+      throw new IngestError('invalid_date', `${field} must be a real calendar date (YYYY-MM-DD), got '${text}'`, { field });
+    }
+    if (field === 'effectiveUntil') day.setUTCDate(day.getUTCDate() + 1);
+    text = `${day.toISOString().slice(0, 10)}T00:00:00${utcOffset}`;
+  }
+  const date = new Date(text);
   if (Number.isNaN(date.getTime())) {
     throw new IngestError('invalid_date', `${field} must be an ISO date (YYYY-MM-DD or a full timestamp), got '${value}'`, { field });
   }
@@ -178,9 +193,13 @@ export class KnowledgeService {
   #productCache: { at: number; products: readonly ProductEntry[] } | undefined;
   readonly #listeners = new Set<() => void>();
 
-  constructor(database: Database, embedder: Embedder) {
+  readonly #utcOffset: string;
+
+  /** `utcOffset` (e.g. '+08:00') places date-only effective dates in the bank's business day. */
+  constructor(database: Database, embedder: Embedder, options: { utcOffset?: string } = {}) {
     this.#database = database;
     this.#embedder = embedder;
+    this.#utcOffset = options.utcOffset ?? '+00:00';
   }
 
   /** Called after every write that can change what is retrievable (product catalogue caches listen). */
@@ -222,8 +241,8 @@ export class KnowledgeService {
       input[key] !== undefined ? input[key] : (metadata[key] as DocumentInput[K] | undefined);
     const title = pick('title') ?? chunks[0]?.headingPath[0] ?? input.fileName ?? text.slice(0, 40);
     const externalId = pick('externalId') ?? fallbackExternalId ?? `${slug(input.fileName ?? title)}-${createHash('sha256').update(title).digest('hex').slice(0, 8)}`;
-    const effectiveFrom = isoDate(pick('effectiveFrom'), 'effectiveFrom');
-    const effectiveUntil = isoDate(pick('effectiveUntil'), 'effectiveUntil');
+    const effectiveFrom = isoDate(pick('effectiveFrom'), 'effectiveFrom', this.#utcOffset);
+    const effectiveUntil = isoDate(pick('effectiveUntil'), 'effectiveUntil', this.#utcOffset);
     if (effectiveFrom && effectiveUntil && effectiveUntil <= effectiveFrom) {
       throw new IngestError('invalid_date', `effectiveUntil (${effectiveUntil}) must be after effectiveFrom (${effectiveFrom})`, {
         field: 'effectiveUntil',
