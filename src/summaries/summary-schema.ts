@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** Ids of the transcript turns an extracted item came from, so the agent can check it against the call. */
+export const turnIdsSchema = z.array(z.string());
+
+export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date YYYY-MM-DD');
+
+export const resolutionSchema = z.enum(['resolved', 'unresolved', 'escalated', 'follow_up']);
+export const followUpOwnerSchema = z.enum(['agent', 'bank', 'customer']);
+export const sentimentSchema = z.enum(['positive', 'neutral', 'negative']);
+export const complaintCategorySchema = z.enum([
+  'fees',
+  'service_attitude',
+  'product_mis_selling',
+  'card_account',
+  'fraud_dispute',
+  'other',
+]);
+export const complaintSeveritySchema = z.enum(['low', 'medium', 'high']);
+export const summaryLanguageSchema = z.enum(['zh', 'en']);
+
+export const productDiscussedSchema = z.object({ name: z.string(), turnIds: turnIdsSchema });
+export const actionTakenSchema = z.object({ text: z.string(), turnIds: turnIdsSchema });
+export const commitmentSchema = z.object({ text: z.string(), due: isoDateSchema.optional(), turnIds: turnIdsSchema });
+export const followUpSchema = z.object({
+  action: z.string(),
+  owner: followUpOwnerSchema,
+  due: isoDateSchema.optional(),
+  turnIds: turnIdsSchema,
+});
+export const complaintSchema = z.object({
+  raised: z.boolean(),
+  category: complaintCategorySchema.optional(),
+  severity: complaintSeveritySchema.optional(),
+});
+export const summaryEvidenceSchema = z.object({
+  reason: turnIdsSchema,
+  customerIntent: turnIdsSchema,
+  resolution: turnIdsSchema,
+  complaint: turnIdsSchema,
+});
+
+/** Loose on purpose: the compliance engine is built separately and its findings only pass through here. */
+export const complianceFindingSchema = z.object({
+  ruleId: z.string(),
+  severity: z.string(),
+  title: z.string(),
+  turnId: z.string().optional(),
+  evidence: z.string().optional(),
+});
+export const complianceSummarySchema = z.object({
+  findings: z.array(complianceFindingSchema),
+  missingDisclosures: z.array(z.string()),
+});
+
+/** The post-call summary: field names are the API.md contract. */
+export const summarySchema = z.object({
+  reason: z.string(),
+  customerIntent: z.string(),
+  productsDiscussed: z.array(productDiscussedSchema),
+  actionsTaken: z.array(actionTakenSchema),
+  resolution: resolutionSchema,
+  followUps: z.array(followUpSchema),
+  commitments: z.array(commitmentSchema),
+  complaint: complaintSchema,
+  sentiment: z.object({ start: sentimentSchema, end: sentimentSchema }),
+  compliance: complianceSummarySchema,
+  evidence: summaryEvidenceSchema,
+  dispositionCode: z.string(),
+  language: summaryLanguageSchema,
+  provider: z.string(),
+  model: z.string(),
+  promptVersion: z.string(),
+  /** True when a model was asked but the summary came from the offline extractor instead. */
+  degraded: z.boolean().optional(),
+});
+
+export type Summary = z.infer<typeof summarySchema>;
+export type ComplianceSummary = z.infer<typeof complianceSummarySchema>;
+export type ComplianceFinding = z.infer<typeof complianceFindingSchema>;
+export type Resolution = z.infer<typeof resolutionSchema>;
+export type FollowUpOwner = z.infer<typeof followUpOwnerSchema>;
+export type Sentiment = z.infer<typeof sentimentSchema>;
+export type ComplaintCategory = z.infer<typeof complaintCategorySchema>;
+export type ComplaintSeverity = z.infer<typeof complaintSeveritySchema>;
+export type SummaryLanguage = z.infer<typeof summaryLanguageSchema>;
+export type ProductDiscussed = z.infer<typeof productDiscussedSchema>;
+export type ActionTaken = z.infer<typeof actionTakenSchema>;
+export type Commitment = z.infer<typeof commitmentSchema>;
+export type FollowUp = z.infer<typeof followUpSchema>;
+export type SummaryEvidence = z.infer<typeof summaryEvidenceSchema>;

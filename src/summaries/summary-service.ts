@@ -1,0 +1,191 @@
+import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { Database } from '../db/database.js';
+import type { ChatModel } from '../llm/chat-model.js';
+import type { PromptLibrary } from '../llm/prompt-library.js';
+import type { DispositionTaxonomy } from './disposition-taxonomy.js';
+import { summarizeWithModel } from './model-summarizer.js';
+import { summarizeOffline } from './offline-summarizer.js';
+import type { SummaryProduct, SummaryTurn } from './summary-context.js';
+import type { ComplianceSummary, Summary } from './summary-schema.js';
+
+export type SummaryJobStatus = 'queued' | 'running' | 'done' | 'failed' | 'none';
+
+/** A job whose worker died is taken over after this long (it was marked running with a lease). */
+const leaseSeconds = 120;
+const maxAttempts = 3;
+
+/**
+ * The rule engine over a whole call: per-turn findings (with the turn id, so the agent can check them) and the
+ * disclosures that were required at some point but never given by the agent anywhere in the call.
+ */
+export function complianceOverTranscript(engine: ComplianceEngine, turns: readonly SummaryTurn[], language?: 'zh' | 'en'): ComplianceSummary {
+  const findings: ComplianceSummary['findings'] = [];
+  const spoken = turns.filter((turn): turn is SummaryTurn & { speaker: 'customer' | 'agent' } => turn.speaker !== 'system');
+  spoken.forEach((turn, index) => {
+    if (turn.speaker !== 'agent') return;
+    const result = engine.check({
+      text: turn.text,
+      speaker: 'agent',
+      context: spoken.slice(Math.max(0, index - 30), index).map((item) => ({ speaker: item.speaker, text: item.text })),
+      ...(language ? { language } : {}),
+    });
+    for (const finding of result.findings) {
+      if (finding.kind === 'required_disclosure') continue;
+      findings.push({ ruleId: finding.ruleId, severity: finding.severity, title: finding.title, turnId: turn.id, evidence: finding.evidence.text });
+    }
+  });
+  // Disclosures are judged over everything the agent said: given once anywhere in the call is given.
+  const agentSpeech = spoken.filter((turn) => turn.speaker === 'agent').map((turn) => turn.text).join('\n');
+  const missingDisclosures = agentSpeech
+    ? [...new Set(engine
+        .check({ text: agentSpeech, speaker: 'agent', context: spoken.filter((turn) => turn.speaker === 'customer').slice(-30).map((turn) => ({ speaker: turn.speaker, text: turn.text })), ...(language ? { language } : {}) })
+        .findings.filter((finding) => finding.kind === 'required_disclosure')
+        .map((finding) => finding.ruleId))]
+    : [];
+  return { findings, missingDisclosures };
+}
+
+/**
+ * Writes post-call summaries: one-shot, or as persisted jobs queued when a call ends. Jobs are claimed with
+ * `for update skip locked` and a lease, so two replicas never write one summary twice and a job whose
+ * worker died (crash, restart) is picked up again.
+ */
+export class SummaryService {
+  readonly #database: Database;
+  readonly #engine: ComplianceEngine;
+  readonly #conversations: ConversationService;
+  readonly #products: () => readonly SummaryProduct[];
+  readonly #taxonomy: DispositionTaxonomy;
+  readonly #chatModel: ChatModel | undefined;
+  readonly #prompts: PromptLibrary;
+  readonly #onError: (error: unknown) => void;
+  readonly #pollMilliseconds: number;
+  #timer: NodeJS.Timeout | undefined;
+  #working: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(options: {
+    database: Database;
+    engine: ComplianceEngine;
+    conversations: ConversationService;
+    products: () => readonly SummaryProduct[];
+    taxonomy: DispositionTaxonomy;
+    chatModel?: ChatModel;
+    prompts: PromptLibrary;
+    onError?: (error: unknown) => void;
+    pollMilliseconds?: number;
+  }) {
+    this.#database = options.database;
+    this.#engine = options.engine;
+    this.#conversations = options.conversations;
+    this.#products = options.products;
+    this.#taxonomy = options.taxonomy;
+    this.#chatModel = options.chatModel;
+    this.#prompts = options.prompts;
+    this.#onError = options.onError ?? (() => undefined);
+    this.#pollMilliseconds = options.pollMilliseconds ?? 2_000;
+  }
+
+  /** A summary of any transcript: the model path when a model is configured, else the offline extractor. */
+  async summarize(turns: readonly SummaryTurn[], options: { language?: 'zh' | 'en'; callEndedAt?: Date } = {}): Promise<Summary> {
+    const context = {
+      ...(options.language ? { language: options.language } : {}),
+      ...(options.callEndedAt ? { callEndedAt: options.callEndedAt } : {}),
+      products: this.#products(),
+      taxonomy: this.#taxonomy,
+      compliance: (all: readonly SummaryTurn[]) => complianceOverTranscript(this.#engine, all, options.language),
+    };
+    if (!this.#chatModel) return summarizeOffline(turns, context);
+    return summarizeWithModel(turns, { ...context, model: this.#chatModel, prompts: this.#prompts, onFallback: this.#onError });
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#timer = setInterval(() => this.wake(), this.#pollMilliseconds);
+    this.#timer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#working?.catch(() => undefined);
+  }
+
+  /** Process queued jobs now (called when a call ends, and by the poll). */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#working) {
+      this.#again = true;
+      return;
+    }
+    this.#working = this.#drain()
+      .catch(this.#onError)
+      .finally(() => {
+        this.#working = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Resolves when no job is queued or running here; for tests and graceful shutdown. */
+  async idle(): Promise<void> {
+    while (this.#working) await this.#working.catch(() => undefined);
+  }
+
+  async #drain(): Promise<void> {
+    while (!this.#stopped) {
+      const claimed = await this.#database.query<{ conversation_id: string; attempts: number }>(
+        `update summary_jobs set status = 'running', attempts = attempts + 1, locked_until = now() + interval '${leaseSeconds} seconds', updated_at = now()
+          where conversation_id = (
+            select conversation_id from summary_jobs
+             where (status = 'queued' or (status = 'running' and locked_until < now())) and attempts < ${maxAttempts}
+             order by created_at limit 1 for update skip locked)
+          returning conversation_id, attempts`,
+      );
+      const job = claimed.rows[0];
+      if (!job) return;
+      await this.#runJob(job.conversation_id, Number(job.attempts));
+    }
+  }
+
+  async #runJob(conversationId: string, attempts: number): Promise<void> {
+    try {
+      const conversation = await this.#conversations.get(conversationId);
+      const turns = await this.#conversations.turns(conversationId);
+      const summary = await this.summarize(
+        turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text, at: turn.at })),
+        { language: conversation.language, ...(conversation.endedAt ? { callEndedAt: new Date(conversation.endedAt) } : {}) },
+      );
+      // Only the worker holding the job writes it: a replica that lost its lease finds zero rows and stops.
+      const written = await this.#database.transaction(async (transaction) => {
+        const result = await transaction.query(
+          `update summary_jobs set status = 'done', summary = $2, error = null, locked_until = null, updated_at = now() where conversation_id = $1 and status = 'running'`,
+          [conversationId, JSON.stringify(summary)],
+        );
+        return result.rowCount > 0;
+      });
+      if (written) await this.#conversations.appendEvent(conversationId, 'summary', { summary });
+    } catch (error) {
+      this.#onError(error);
+      await this.#database.query(
+        `update summary_jobs set status = $2, error = $3, locked_until = null, updated_at = now() where conversation_id = $1`,
+        [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', error instanceof Error ? error.message : String(error)],
+      );
+    }
+  }
+
+  async status(conversationId: string): Promise<{ status: SummaryJobStatus; summary?: Summary }> {
+    const result = await this.#database.query<{ status: SummaryJobStatus; summary: unknown }>('select status, summary from summary_jobs where conversation_id = $1', [conversationId]);
+    const row = result.rows[0];
+    if (!row) return { status: 'none' };
+    if (row.status === 'done') return { status: 'done', summary: (typeof row.summary === 'string' ? JSON.parse(row.summary) : row.summary) as Summary };
+    return { status: row.status };
+  }
+}
