@@ -33,9 +33,15 @@ const environmentSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
+  BUSINESS_UTC_OFFSET: z
+    .string()
+    .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'must be a UTC offset such as +08:00 or -05:00')
+    .default('+08:00'),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   RULES_DIR: z.string().min(1).default('./evals/rules'),
   PROMPTS_DIR: z.string().min(1).default('./prompts'),
+  EVALS_DIR: z.string().min(1).default('./evals/suites'),
+  SSE_HEARTBEAT_MS: positiveInteger(15_000),
 });
 
 export type Config = z.infer<typeof environmentSchema> & {

@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { roles, type Role } from './access/api-key-service.js';
+import { composeRuntime, type Runtime } from './compose.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { reindexEmbeddings } from './knowledge/embedding-index.js';
+import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
+import { readFile } from 'node:fs/promises';
+import { createComplianceEngine } from './compliance/compliance-engine.js';
+import { loadRulePacks } from './compliance/load-rule-packs.js';
+import { readProductCatalogue } from './knowledge/read-product-catalogue.js';
+import { startServer } from './server.js';
+import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
+import { summarizeOffline } from './summaries/offline-summarizer.js';
+import { parseTranscript, TranscriptError } from './summaries/parse-transcript.js';
+import { complianceOverTranscript } from './summaries/summary-service.js';
+
+const kinds = ['product', 'compliance', 'script', 'faq'] as const;
+
+/** Exit codes from API.md: 0 ok, 1 the command ran and found problems, 2 usage. */
+export class CliExit extends Error {
+  constructor(
+    readonly exitCode: number,
+    message = '',
+  ) {
+    super(message);
+  }
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number.parseInt(value, 10);
+  if (!Number.isInteger(parsed) || parsed < 1 || String(parsed) !== value.trim()) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+}
+
+function config(): Config {
+  return loadConfig();
+}
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, options: { quietLogs?: boolean } = {}): Promise<T> {
+  const settings = config();
+  const runtime = await composeRuntime(options.quietLogs ? { ...settings, LOG_LEVEL: 'silent' } : settings);
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function buildCli(output: { out: (text: string) => void; err: (text: string) => void } = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+}): Command {
+  const program = new Command('agent-assist')
+    .description('Copilot for bank contact centres: knowledge, compliant suggestions, compliance checks, summaries, evals')
+    .exitOverride()
+    .configureOutput({ writeOut: output.out, writeErr: output.err })
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('start the HTTP service (what `npm start` runs)')
+    .action(async () => {
+      await startServer(config());
+      // Keep the process alive: the server runs until a signal stops it.
+      await new Promise(() => undefined);
+    });
+
+  program
+    .command('ingest')
+    .description('ingest files or folders (md, txt, html, pdf, FAQ csv/jsonl) into the knowledge base')
+    .argument('<paths...>', 'files or folders')
+    .addOption(new Option('--kind <kind>', 'document kind for files without one in their front matter').choices(kinds))
+    .option('--source <source>', 'source system name recorded on each document')
+    .option('--json', 'print the per-file results as JSON')
+    .action(async (paths: string[], options: { kind?: (typeof kinds)[number]; source?: string; json?: boolean }) => {
+      const { files, missing } = await listIngestibleFiles(paths.map((path) => resolve(path)));
+      if (files.length === 0 && missing.length > 0) throw new CliExit(2, `nothing to ingest: ${missing.join(', ')} not found or not a supported file type\n`);
+      const exitCode = await withRuntime(async (runtime) => {
+        const showBar = !options.json && process.stderr.isTTY;
+        const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {file}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+        bar?.start(files.length, 0, { file: '' });
+        const results = await ingestFiles(runtime.services.knowledge, files, {
+          actor: { id: 'cli' },
+          baseDirectory: process.cwd(),
+          ...(options.kind ? { kind: options.kind } : {}),
+          ...(options.source ? { source: options.source } : {}),
+          onFile: (result) => {
+            bar?.increment(1, { file: result.path });
+            if (!options.json && !showBar) output.err(`${result.status.padEnd(9)} ${result.path}${result.reason ? `: ${result.reason}` : ''}\n`);
+          },
+        });
+        bar?.stop();
+        const counts = summarizeIngest(results);
+        for (const path of missing) results.push({ path, status: 'rejected', documents: 0, chunks: 0, reason: 'not found or not a supported file type' });
+        const rejected = results.filter((result) => result.status === 'rejected');
+        if (options.json) output.out(`${JSON.stringify({ results, ...counts, rejected: rejected.length }, null, 2)}\n`);
+        else {
+          if (showBar) for (const result of rejected) output.err(`rejected  ${result.path}: ${result.reason}\n`);
+          output.out(`${files.length} files: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${rejected.length} rejected\n`);
+        }
+        return rejected.length > 0 ? 1 : 0;
+      }, { quietLogs: true });
+      if (exitCode !== 0) throw new CliExit(exitCode);
+    });
+
+  program
+    .command('search')
+    .description('hybrid search of the knowledge base')
+    .argument('<query>', 'what to search for')
+    .option('--top-k <n>', 'number of results (1-50)', positiveInteger, 5)
+    .addOption(new Option('--kind <kind>', 'only this kind').choices(kinds))
+    .option('--as-of <date>', 'search what was effective at this ISO date')
+    .option('--json', "print the API's response body")
+    .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean }) => {
+      if (options.topK > 50) throw new CliExit(2, '--top-k must be between 1 and 50\n');
+      const asOf = options.asOf ? new Date(options.asOf) : undefined;
+      if (asOf && Number.isNaN(asOf.getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
+      await withRuntime(async (runtime) => {
+        const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}) });
+        if (options.json) {
+          output.out(`${JSON.stringify({ results: response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest), tookMs: response.tookMs }, null, 2)}\n`);
+          return;
+        }
+        if (response.results.length === 0) output.out('no results\n');
+        response.results.forEach((result, index) => {
+          output.out(`${index + 1}. ${result.title}${result.heading ? ` > ${result.heading}` : ''}  [${result.kind}, ${result.externalId} v${result.version}, score ${result.score}]\n`);
+          output.out(`   ${result.text.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+        });
+        output.out(`(${response.tookMs} ms)\n`);
+      }, { quietLogs: true });
+    });
+
+  program
+    .command('check')
+    .description('compliance check of one agent utterance (exit 1 on major or critical findings)')
+    .argument('<text>', 'the utterance')
+    .addOption(new Option('--lang <language>', 'zh or en (detected when absent)').choices(['zh', 'en']))
+    .addOption(new Option('--speaker <speaker>', 'who said it').choices(['agent', 'customer']).default('agent'))
+    .addOption(new Option('--risk-level <level>', "the customer's risk level, for suitability").choices(['C1', 'C2', 'C3', 'C4', 'C5']))
+    .option('--json', "print the API's response body")
+    .action(async (text: string, options: { lang?: 'zh' | 'en'; speaker: 'agent' | 'customer'; riskLevel?: 'C1' | 'C2' | 'C3' | 'C4' | 'C5'; json?: boolean }) => {
+      if (!text.trim()) throw new CliExit(2, 'the text to check is empty\n');
+      const settings = config();
+      const products = await readProductCatalogue(resolve(settings.KNOWLEDGE_DIR));
+      const engine = createComplianceEngine({ packs: loadRulePacks(resolve(settings.RULES_DIR)), products: () => products });
+      const result = engine.check({ text, speaker: options.speaker, ...(options.lang ? { language: options.lang } : {}), ...(options.riskLevel ? { customer: { riskLevel: options.riskLevel } } : {}) });
+      if (options.json) output.out(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        output.out(`${result.verdict.toUpperCase()}  (${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}, rules ${result.rulesVersion})\n`);
+        for (const finding of result.findings) {
+          output.out(`- [${finding.severity}] ${finding.ruleId} ${finding.title}\n    "${finding.evidence.text}" (${finding.evidence.start}-${finding.evidence.end})\n    ${finding.explanation}\n`);
+          if (finding.fix) output.out(`    fix: ${finding.fix}\n`);
+          output.out(`    source: ${finding.source}\n`);
+        }
+      }
+      if (result.verdict === 'fail') throw new CliExit(1);
+    });
+
+  program
+    .command('summarize')
+    .description('post-call summary of a transcript file (JSONL turns or `speaker: text` lines)')
+    .argument('<file>', 'transcript file')
+    .addOption(new Option('--lang <language>', 'zh or en (detected when absent)').choices(['zh', 'en']))
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, options: { lang?: 'zh' | 'en'; json?: boolean }) => {
+      const content = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CliExit(2, `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}\n`);
+      });
+      let turns;
+      try {
+        turns = parseTranscript(content).turns;
+      } catch (error) {
+        if (error instanceof TranscriptError) throw new CliExit(2, `${file}: ${error.message}\n`);
+        throw error;
+      }
+      const settings = config();
+      const products = await readProductCatalogue(resolve(settings.KNOWLEDGE_DIR));
+      const engine = createComplianceEngine({ packs: loadRulePacks(resolve(settings.RULES_DIR)), products: () => products });
+      const summary = summarizeOffline(turns, {
+        ...(options.lang ? { language: options.lang } : {}),
+        products,
+        taxonomy: loadDispositionTaxonomy(resolve(settings.KNOWLEDGE_DIR, 'dispositions.yaml')),
+        compliance: (all) => complianceOverTranscript(engine, all, options.lang),
+      });
+      if (options.json) {
+        output.out(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+      }
+      const zh = summary.language === 'zh';
+      const line = (label: string, value: string) => output.out(`${label}: ${value}\n`);
+      line(zh ? '来电原因' : 'Reason', summary.reason || '-');
+      line(zh ? '客户诉求' : 'Intent', summary.customerIntent || '-');
+      line(zh ? '涉及产品' : 'Products', summary.productsDiscussed.map((product) => product.name).join(', ') || '-');
+      line(zh ? '已办事项' : 'Actions', summary.actionsTaken.map((action) => action.text).join('; ') || '-');
+      line(zh ? '处理结果' : 'Resolution', summary.resolution);
+      line(zh ? '后续跟进' : 'Follow-ups', summary.followUps.map((item) => `${item.action} (${item.owner}${item.due ? `, ${item.due}` : ''})`).join('; ') || '-');
+      line(zh ? '对客承诺' : 'Commitments', summary.commitments.map((item) => `${item.text}${item.due ? ` (${item.due})` : ''}`).join('; ') || '-');
+      line(zh ? '投诉' : 'Complaint', summary.complaint.raised ? `${summary.complaint.category ?? ''} ${summary.complaint.severity ?? ''}`.trim() || 'yes' : zh ? '无' : 'none');
+      line(zh ? '情绪' : 'Sentiment', `${summary.sentiment.start} -> ${summary.sentiment.end}`);
+      line(zh ? '合规问题' : 'Compliance findings', summary.compliance.findings.map((finding) => `${finding.ruleId} (${finding.severity})`).join(', ') || '-');
+      line(zh ? '缺失披露' : 'Missing disclosures', summary.compliance.missingDisclosures.join(', ') || '-');
+      line(zh ? '小结代码' : 'Disposition', summary.dispositionCode);
+    });
+
+  const keys = program.command('keys').description('manage API keys');
+  keys
+    .command('create')
+    .description('create an API key and print it once')
+    .addOption(new Option('--role <role>', 'agent | knowledge_owner | compliance | admin').choices(roles).makeOptionMandatory())
+    .requiredOption('--name <name>', 'who or what the key is for')
+    .action(async (options: { role: Role; name: string }) => {
+      await withRuntime(async (runtime) => {
+        const created = await runtime.services.apiKeys.create(options.role, options.name);
+        output.out(`${created.key}\n`);
+        output.err(`created ${options.role} key ${created.id} for ${options.name}; it is not shown again\n`);
+      }, { quietLogs: true });
+    });
+
+  program
+    .command('reindex')
+    .description('re-embed every chunk with the configured embedder (after changing EMBEDDING_MODEL or dimensions)')
+    .action(async () => {
+      const settings = { ...config(), LOG_LEVEL: 'silent' as const };
+      const { openDatabase, createEmbedder } = await import('./compose.js');
+      const { migrate } = await import('./db/migrate.js');
+      const database = await openDatabase(settings);
+      try {
+        await migrate(database);
+        const embedder = createEmbedder(settings);
+        const result = await reindexEmbeddings(database, embedder, {
+          onProgress: (done, total) => output.err(`\rre-embedded ${done}/${total} chunks`),
+        });
+        output.out(`\nreindexed ${result.chunks} chunks with ${embedder.id}\n`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CliExit) {
+      if (error.message) process.stderr.write(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; anything else commander rejects is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`agent-assist: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
+if (invokedDirectly) {
+  const code = await runCli(process.argv.slice(2));
+  if (code !== 0) process.exitCode = code;
+}

@@ -1,0 +1,220 @@
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ApiKeyService } from './access/api-key-service.js';
+import { createComplianceEngine, type ComplianceEngine } from './compliance/compliance-engine.js';
+import type { ProductEntry as ComplianceProduct } from './compliance/compliance-types.js';
+import { loadRulePacks } from './compliance/load-rule-packs.js';
+import { createModelComplianceJudge } from './compliance/model-compliance-judge.js';
+import { ConversationService } from './conversations/conversation-service.js';
+import { EventHub } from './conversations/event-hub.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { migrate, pendingMigrations } from './db/migrate.js';
+import { createPgliteDatabase } from './db/pglite-database.js';
+import { createPostgresDatabase } from './db/postgres-database.js';
+import { buildApp } from './http/app.js';
+import { complianceRoutes } from './http/routes/compliance-routes.js';
+import { conversationRoutes } from './http/routes/conversation-routes.js';
+import { evalRoutes } from './http/routes/eval-routes.js';
+import { summaryRoutes } from './http/routes/summary-routes.js';
+import { EvalService } from './evals/eval-service.js';
+import { createEvalTargets } from './evals/create-eval-targets.js';
+import type { AppServices } from './http/app-services.js';
+import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
+import { KnowledgeService } from './knowledge/knowledge-service.js';
+import type { ChatModel } from './llm/chat-model.js';
+import type { Embedder } from './llm/embedder.js';
+import { createOfflineEmbedder } from './llm/offline-embedder.js';
+import { createOpenAIChatModel } from './llm/openai-chat-model.js';
+import { createOpenAIEmbedder } from './llm/openai-embedder.js';
+import { PromptLibrary } from './llm/prompt-library.js';
+import { Metrics } from './observability/metrics.js';
+import { HybridSearch } from './retrieval/hybrid-search.js';
+import { buildRetrievalQuery, createSuggestionPipeline } from './suggestions/suggestion-pipeline.js';
+import { SuggestionService } from './suggestions/suggestion-service.js';
+import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
+import { SummaryService } from './summaries/summary-service.js';
+
+/**
+ * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
+ * filters applied after the index (dates, kind, retired) cannot starve a query of results.
+ */
+const searchSessionSql = `set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;`;
+
+export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, options: { inMemory?: boolean } = {}): Promise<Database> {
+  const database = config.DATABASE_URL
+    ? await createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql })
+    : await createPgliteDatabase(options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) });
+  if (database.kind === 'pglite') await database.exec(searchSessionSql).catch(() => undefined);
+  return database;
+}
+
+export function createEmbedder(config: Config): Embedder {
+  // Embeddings go to the API only when a model is named: many OpenAI-compatible chat endpoints have no embeddings,
+  // and changing embedder means re-embedding the base (`agent-assist reindex`).
+  if (config.OPENAI_API_KEY && config.EMBEDDING_MODEL) {
+    return createOpenAIEmbedder({
+      apiKey: config.OPENAI_API_KEY,
+      model: config.EMBEDDING_MODEL,
+      ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+      ...(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {}),
+      timeoutMs: config.LLM_TIMEOUT_MS,
+    });
+  }
+  return createOfflineEmbedder(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {});
+}
+
+export function createChatModel(config: Config): ChatModel | undefined {
+  if (!config.OPENAI_API_KEY) return undefined;
+  return createOpenAIChatModel({
+    apiKey: config.OPENAI_API_KEY,
+    model: config.CHAT_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    ...(config.MODEL_PROVIDER_LABEL ? { provider: config.MODEL_PROVIDER_LABEL } : {}),
+  });
+}
+
+export interface Runtime {
+  config: Config;
+  services: AppServices;
+  chatModel: ChatModel | undefined;
+  embedder: Embedder;
+  startBackground(): void;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates, checks the embedder against the stored vectors and wires every service. */
+export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void } = {}): Promise<Runtime> {
+  const database = overrides.database ?? (await openDatabase(config));
+  try {
+    await migrate(database);
+    const embedder = overrides.embedder ?? createEmbedder(config);
+    await ensureEmbeddingIndex(database, embedder);
+    const chatModel = overrides.chatModel ?? createChatModel(config);
+    const metrics = new Metrics({ collectProcessMetrics: overrides.collectProcessMetrics ?? false });
+    const log = overrides.onError ?? (() => undefined);
+    const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
+    const apiKeys = new ApiKeyService(database, config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {});
+    const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
+    const search = new HybridSearch(database, embedder);
+
+    // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
+    let products: readonly ComplianceProduct[] = await knowledge.products();
+    knowledge.onChange(() => {
+      void knowledge.products().then((fresh) => {
+        products = fresh;
+      }, log);
+    });
+    // A bad rule pack stops the start-up with the file and rule named: checks are never silently disabled.
+    const packs = loadRulePacks(resolve(config.RULES_DIR));
+    const compliance: ComplianceEngine = createComplianceEngine({
+      packs,
+      products: () => products,
+      ...(chatModel ? { judge: createModelComplianceJudge({ model: chatModel, prompts }) } : {}),
+    });
+
+    const events = new EventHub(database, { onError: log });
+    let suggestions: SuggestionService | undefined;
+    const conversations = new ConversationService({
+      database,
+      compliance,
+      search: (query) => search.search(query),
+      buildQuery: buildRetrievalQuery,
+      hub: events,
+      afterCustomerTurn: (conversation) => {
+        if (!conversation.suggestionsEnabled || !suggestions) return;
+        suggestions.suggest(conversation.id, { n: 3 }).catch(log);
+      },
+    });
+    const pipeline = createSuggestionPipeline({
+      search: (query) => search.search(query),
+      compliance,
+      ...(chatModel ? { chatModel } : {}),
+      prompts,
+      budgetMs: config.SUGGESTION_BUDGET_MS,
+      onDegraded: (cause, error) => {
+        metrics.degradedSuggestions.inc({ cause });
+        log(error ?? new Error(`suggestion degraded: ${cause}`));
+      },
+      onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
+    });
+    suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
+    const summaries = new SummaryService({
+      database,
+      engine: compliance,
+      conversations,
+      products: () => products,
+      taxonomy: loadDispositionTaxonomy(resolve(config.KNOWLEDGE_DIR, 'dispositions.yaml')),
+      ...(chatModel ? { chatModel } : {}),
+      prompts,
+      onError: log,
+    });
+    conversations.onEnded(() => summaries.wake());
+    const evals = new EvalService({
+      database,
+      targets: createEvalTargets({ knowledge, search, compliance, pipeline, summaries, embedder, chatModel, prompts }),
+      suitesDirectory: resolve(config.EVALS_DIR),
+    });
+
+    const services: AppServices = {
+      database,
+      apiKeys,
+      knowledge,
+      search,
+      compliance,
+      conversations,
+      events,
+      suggestions,
+      summaries,
+      evals,
+      metrics,
+      settings: { heartbeatMilliseconds: config.SSE_HEARTBEAT_MS, judgeEnabled: chatModel !== undefined },
+      modelInfo: {
+        provider: chatModel?.provider ?? 'offline',
+        model: chatModel?.model ?? 'extractive-v1',
+        embedder: embedder.id,
+      },
+      async readiness() {
+        const checks: Record<string, string> = {};
+        try {
+          await database.query('select 1');
+          checks.database = 'ok';
+          const pending = await pendingMigrations(database);
+          checks.migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
+        } catch (error) {
+          checks.database = `unreachable: ${error instanceof Error ? error.message : String(error)}`;
+        }
+        return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
+      },
+    };
+    return {
+      config,
+      services,
+      chatModel,
+      embedder,
+      /** Background work (summary jobs, event fan-out) runs only in the server, not in one-shot CLI commands. */
+      startBackground() {
+        summaries.start();
+        void events.start().catch(log);
+      },
+      async close() {
+        await summaries.stop();
+        await events.stop();
+        await evals.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function composeApp(runtime: Runtime): Promise<FastifyInstance> {
+  return buildApp(runtime.services, {
+    bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
+    logLevel: runtime.config.LOG_LEVEL,
+    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
+  });
+}

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import type { CustomerProfile, Finding } from '../compliance/compliance-types.js';
+import type { Database, Queryable } from '../db/database.js';
+import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
+import { appendEvent } from './event-log.js';
+import type { EventHub } from './event-hub.js';
+
+export type Speaker = 'customer' | 'agent';
+
+export interface Conversation {
+  id: string;
+  externalId: string | null;
+  channel: 'voice' | 'chat';
+  language: 'zh' | 'en';
+  customer: CustomerProfile & Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  suggestionsEnabled: boolean;
+  status: 'active' | 'ended';
+  turnCount: number;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+export interface Turn {
+  id: string;
+  conversationId: string;
+  sequence: number;
+  turnId: string | null;
+  speaker: Speaker;
+  text: string;
+  at: string;
+  findings: Finding[];
+}
+
+export interface CreateConversationInput {
+  channel?: 'voice' | 'chat';
+  language?: 'zh' | 'en';
+  externalId?: string;
+  customer?: CustomerProfile & Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  suggestionsEnabled?: boolean;
+}
+
+export interface AddTurnInput {
+  turnId?: string;
+  speaker: Speaker;
+  text: string;
+  at?: string;
+}
+
+export interface AddTurnResult {
+  turn: Turn;
+  findings: Finding[];
+  rulesVersion?: string;
+  /** Knowledge cards for a customer turn (also pushed as a `knowledge` event). */
+  knowledge?: SearchResult[];
+  /** True when the turnId was seen before and the stored turn is returned. */
+  replayed: boolean;
+}
+
+export class ConversationNotFoundError extends Error {
+  readonly code = 'conversation_not_found';
+  constructor(id: string) {
+    super(`no conversation ${id}`);
+    this.name = 'ConversationNotFoundError';
+  }
+}
+
+export class ConversationEndedError extends Error {
+  readonly code = 'conversation_ended';
+  constructor(id: string) {
+    super(`conversation ${id} has ended; it takes no more turns`);
+    this.name = 'ConversationEndedError';
+  }
+}
+
+export class DuplicateConversationError extends Error {
+  readonly code = 'duplicate_external_id';
+  constructor(
+    externalId: string,
+    readonly existingId: string,
+  ) {
+    super(`a conversation with externalId '${externalId}' exists (${existingId})`);
+    this.name = 'DuplicateConversationError';
+  }
+}
+
+/** How many earlier turns the rule engine and retrieval see: enough for disclosures, bounded for latency. */
+export const contextWindow = 30;
+
+interface ConversationRow {
+  id: string;
+  external_id: string | null;
+  channel: 'voice' | 'chat';
+  language: 'zh' | 'en';
+  customer: unknown;
+  metadata: unknown;
+  suggestions_enabled: boolean;
+  status: 'active' | 'ended';
+  turn_count: number;
+  created_at: Date | string;
+  ended_at: Date | string | null;
+}
+
+interface TurnRow {
+  id: string;
+  conversation_id: string;
+  sequence: number;
+  client_turn_id: string | null;
+  speaker: Speaker;
+  text: string;
+  spoken_at: Date | string;
+  findings: unknown;
+}
+
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    channel: row.channel,
+    language: row.language,
+    customer: json(row.customer),
+    metadata: json(row.metadata),
+    suggestionsEnabled: row.suggestions_enabled,
+    status: row.status,
+    turnCount: Number(row.turn_count),
+    createdAt: new Date(row.created_at).toISOString(),
+    endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
+  };
+}
+
+function toTurn(row: TurnRow): Turn {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    sequence: Number(row.sequence),
+    turnId: row.client_turn_id,
+    speaker: row.speaker,
+    text: row.text,
+    at: new Date(row.spoken_at).toISOString(),
+    findings: json(row.findings),
+  };
+}
+
+/**
+ * Conversations and turns. A turn is committed (with its compliance findings and events) before anything
+ * slow happens, so a model failure or a crash afterwards never loses it.
+ */
+export class ConversationService {
+  readonly #database: Database;
+  readonly #compliance: ComplianceEngine;
+  readonly #search: (query: SearchQuery) => Promise<SearchResponse>;
+  readonly #buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
+  readonly #hub: EventHub;
+  readonly #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
+  #onEnded: ((conversationId: string) => void) | undefined;
+
+  constructor(options: {
+    database: Database;
+    compliance: ComplianceEngine;
+    search: (query: SearchQuery) => Promise<SearchResponse>;
+    buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
+    hub: EventHub;
+    /** Runs after a customer turn is stored and answered (suggestion push when enabled); never awaited. */
+    afterCustomerTurn?: (conversation: Conversation, turn: Turn) => void;
+  }) {
+    this.#database = options.database;
+    this.#compliance = options.compliance;
+    this.#search = options.search;
+    this.#buildQuery = options.buildQuery;
+    this.#hub = options.hub;
+    this.#afterCustomerTurn = options.afterCustomerTurn;
+  }
+
+  /** The summary worker wakes up on this instead of waiting for its next poll. */
+  onEnded(listener: (conversationId: string) => void): void {
+    this.#onEnded = listener;
+  }
+
+  async create(input: CreateConversationInput): Promise<Conversation> {
+    const id = randomUUID();
+    try {
+      const result = await this.#database.query<ConversationRow>(
+        `insert into conversations (id, external_id, channel, language, customer, metadata, suggestions_enabled)
+         values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+        [id, input.externalId ?? null, input.channel ?? 'voice', input.language ?? 'zh', JSON.stringify(input.customer ?? {}), JSON.stringify(input.metadata ?? {}), input.suggestionsEnabled ?? false],
+      );
+      return toConversation(result.rows[0]!);
+    } catch (error) {
+      if (input.externalId && /duplicate key|unique/i.test(String((error as Error).message))) {
+        const existing = await this.#database.query<{ id: string }>('select id from conversations where external_id = $1', [input.externalId]);
+        throw new DuplicateConversationError(input.externalId, existing.rows[0]?.id ?? 'unknown');
+      }
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Conversation> {
+    const result = await this.#database.query<ConversationRow>('select * from conversations where id = $1', [id]);
+    const row = result.rows[0];
+    if (!row) throw new ConversationNotFoundError(id);
+    return toConversation(row);
+  }
+
+  async turns(conversationId: string, options: { last?: number } = {}): Promise<Turn[]> {
+    const result = options.last
+      ? await this.#database.query<TurnRow>(
+          'select * from (select * from turns where conversation_id = $1 order by sequence desc limit $2) recent order by sequence',
+          [conversationId, options.last],
+        )
+      : await this.#database.query<TurnRow>('select * from turns where conversation_id = $1 order by sequence', [conversationId]);
+    return result.rows.map(toTurn);
+  }
+
+  async #findTurn(queryable: Queryable, conversationId: string, clientTurnId: string): Promise<Turn | undefined> {
+    const result = await queryable.query<TurnRow>('select * from turns where conversation_id = $1 and client_turn_id = $2', [conversationId, clientTurnId]);
+    return result.rows[0] ? toTurn(result.rows[0]) : undefined;
+  }
+
+  async addTurn(conversationId: string, input: AddTurnInput): Promise<AddTurnResult> {
+    const conversation = await this.get(conversationId);
+    if (input.turnId) {
+      const existing = await this.#findTurn(this.#database, conversationId, input.turnId);
+      if (existing) return { turn: existing, findings: existing.findings, replayed: true };
+    }
+    if (conversation.status === 'ended') throw new ConversationEndedError(conversationId);
+
+    const recent = await this.turns(conversationId, { last: contextWindow });
+    const check =
+      input.speaker === 'agent'
+        ? this.#compliance.check({
+            text: input.text,
+            speaker: 'agent',
+            context: recent.map((turn) => ({ speaker: turn.speaker, text: turn.text })),
+            language: conversation.language,
+            customer: conversation.customer,
+          })
+        : undefined;
+    const findings = check?.findings ?? [];
+
+    const stored = await this.#database.transaction(async (transaction) => {
+      // The row lock orders concurrent turns of one conversation and re-checks that it is still open.
+      const locked = await transaction.query<{ status: string; turn_count: number }>('select status, turn_count from conversations where id = $1 for update', [conversationId]);
+      const current = locked.rows[0];
+      if (!current) throw new ConversationNotFoundError(conversationId);
+      if (input.turnId) {
+        const raced = await this.#findTurn(transaction, conversationId, input.turnId);
+        if (raced) return { turn: raced, replayed: true };
+      }
+      if (current.status === 'ended') throw new ConversationEndedError(conversationId);
+      const sequence = Number(current.turn_count) + 1;
+      const inserted = await transaction.query<TurnRow>(
+        `insert into turns (id, conversation_id, sequence, client_turn_id, speaker, text, spoken_at, findings, rules_version)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
+        [randomUUID(), conversationId, sequence, input.turnId ?? null, input.speaker, input.text, input.at ?? new Date().toISOString(), JSON.stringify(findings), check?.rulesVersion ?? null],
+      );
+      await transaction.query('update conversations set turn_count = $2 where id = $1', [conversationId, sequence]);
+      const turn = toTurn(inserted.rows[0]!);
+      if (findings.length > 0) {
+        await appendEvent(transaction, conversationId, 'compliance', { turnId: turn.id, clientTurnId: turn.turnId, sequence, verdict: check?.verdict, findings, rulesVersion: check?.rulesVersion });
+      }
+      return { turn, replayed: false };
+    });
+    if (stored.replayed) return { turn: stored.turn, findings: stored.turn.findings, replayed: true };
+    this.#hub.signal(conversationId);
+
+    const result: AddTurnResult = { turn: stored.turn, findings, replayed: false, ...(check ? { rulesVersion: check.rulesVersion } : {}) };
+    if (input.speaker === 'customer') {
+      result.knowledge = await this.#pushKnowledge(conversation, [...recent, stored.turn], stored.turn);
+      this.#afterCustomerTurn?.(conversation, stored.turn);
+    }
+    return result;
+  }
+
+  /** Knowledge cards for the latest customer turn, retrieved on the recent turns, stored as an event and pushed. */
+  async #pushKnowledge(conversation: Conversation, turns: readonly Turn[], turn: Turn): Promise<SearchResult[]> {
+    const query = this.#buildQuery(turns);
+    if (!query.trim()) return [];
+    const response = await this.#search({ query, topK: 5, language: conversation.language });
+    if (response.results.length === 0) return [];
+    await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: response.results }));
+    this.#hub.signal(conversation.id);
+    return response.results;
+  }
+
+  /**
+   * Ends the conversation and queues its summary job in the same transaction: an ended call always gets a
+   * summary, even if the process dies right after. Ending twice is harmless.
+   */
+  async end(conversationId: string): Promise<Conversation> {
+    const ended = await this.#database.transaction(async (transaction) => {
+      const result = await transaction.query<ConversationRow>(
+        `update conversations set status = 'ended', ended_at = coalesce(ended_at, now()) where id = $1 returning *`,
+        [conversationId],
+      );
+      const row = result.rows[0];
+      if (!row) throw new ConversationNotFoundError(conversationId);
+      await transaction.query(`insert into summary_jobs (conversation_id, status) values ($1, 'queued') on conflict (conversation_id) do nothing`, [conversationId]);
+      return toConversation(row);
+    });
+    this.#onEnded?.(conversationId);
+    return ended;
+  }
+
+  async appendEvent(conversationId: string, type: 'suggestion' | 'summary', data: unknown): Promise<number> {
+    const id = await this.#database.transaction((transaction) => appendEvent(transaction, conversationId, type, data));
+    this.#hub.signal(conversationId);
+    return id;
+  }
+}

@@ -1,0 +1,30 @@
+import type { ApiKeyService } from '../access/api-key-service.js';
+import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { EventHub } from '../conversations/event-hub.js';
+import type { Database } from '../db/database.js';
+import type { EvalService } from '../evals/eval-service.js';
+import type { KnowledgeService } from '../knowledge/knowledge-service.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { HybridSearch } from '../retrieval/hybrid-search.js';
+import type { SuggestionService } from '../suggestions/suggestion-service.js';
+import type { SummaryService } from '../summaries/summary-service.js';
+
+/** What the routes call. Built by compose.ts; routes never construct services or pick adapters. */
+export interface AppServices {
+  database: Database;
+  apiKeys: ApiKeyService;
+  knowledge: KnowledgeService;
+  search: HybridSearch;
+  compliance: ComplianceEngine;
+  conversations: ConversationService;
+  events: EventHub;
+  suggestions: SuggestionService;
+  summaries: SummaryService;
+  evals: EvalService;
+  metrics: Metrics;
+  settings: { heartbeatMilliseconds: number; judgeEnabled: boolean };
+  /** Provider label and model name, for responses and /readyz. */
+  modelInfo: { provider: string; model: string; embedder: string };
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+}

@@ -1,0 +1,193 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { DocumentInput } from '../../knowledge/document-input.js';
+import { KnowledgeService } from '../../knowledge/knowledge-service.js';
+import { formatFromFileName } from '../../knowledge/parse-document.js';
+import type { AppServices } from '../app-services.js';
+import { anyRole, requireRole } from '../auth.js';
+import { openapiSchema } from '../openapi-schema.js';
+import { HttpProblem } from '../problem.js';
+import { validate } from '../validate.js';
+
+const kinds = ['product', 'compliance', 'script', 'faq'] as const;
+const formats = ['markdown', 'text', 'html', 'csv', 'jsonl', 'pdf'] as const;
+const statuses = ['draft', 'approved', 'retired'] as const;
+
+export const dateString = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be an ISO date (YYYY-MM-DD) or an ISO timestamp with offset',
+});
+
+const metadataFields = {
+  title: z.string().trim().min(1).max(500).optional(),
+  kind: z.enum(kinds).optional(),
+  language: z.enum(['zh', 'en']).optional(),
+  tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+  product: z.string().trim().min(1).max(200).optional(),
+  productAliases: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+  riskLevel: z.enum(['R1', 'R2', 'R3', 'R4', 'R5']).optional(),
+  effectiveFrom: dateString.optional(),
+  effectiveUntil: dateString.optional(),
+  status: z.enum(statuses).optional(),
+  sourceUri: z.string().max(2000).optional(),
+  externalId: z.string().trim().min(1).max(200).optional(),
+  source: z.string().trim().min(1).max(200).optional(),
+  owner: z.string().trim().min(1).max(200).optional(),
+};
+
+const documentBody = z
+  .object({
+    ...metadataFields,
+    format: z.enum(formats),
+    body: z.string().min(1, 'must not be empty'),
+    encoding: z.enum(['utf8', 'base64']).optional(),
+  })
+  .strict();
+
+const syncBody = z
+  .object({
+    source: z.string().trim().min(1).max(200),
+    documents: z.array(documentBody.extend({ externalId: z.string().trim().min(1).max(200) })).max(5000),
+    deleteMissing: z.boolean().optional(),
+  })
+  .strict();
+
+const listQuery = z.object({
+  kind: z.enum(kinds).optional(),
+  status: z.enum(statuses).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const searchBody = z
+  .object({
+    query: z.string().trim().min(1, 'must not be empty').max(2000),
+    topK: z.number().int().min(1).max(50).default(5),
+    kinds: z.array(z.enum(kinds)).max(4).optional(),
+    product: z.string().trim().min(1).max(200).optional(),
+    language: z.enum(['zh', 'en']).optional(),
+    asOf: dateString.optional(),
+  })
+  .strict();
+
+const idParams = z.object({ id: z.uuid({ error: 'must be a document id (UUID)' }) });
+const versionParams = idParams.extend({ version: z.coerce.number().int().min(1) });
+
+function toDocumentInput(body: z.infer<typeof documentBody>): DocumentInput {
+  const { body: content, encoding, ...rest } = body;
+  const binary = body.format === 'pdf';
+  if (binary && encoding !== 'base64') {
+    throw HttpProblem.badRequest('A pdf sent as JSON carries its body in base64 with "encoding": "base64".', [
+      { field: 'encoding', message: 'must be "base64" for format pdf' },
+    ]);
+  }
+  let payload: string | Uint8Array = content;
+  if (encoding === 'base64') {
+    if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(content)) throw HttpProblem.badRequest('body is not valid base64', [{ field: 'body', message: 'not valid base64' }]);
+    payload = new Uint8Array(Buffer.from(content, 'base64'));
+  }
+  return { ...stripUndefined(rest), body: payload };
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
+
+/** multipart/form-data: a `file` field plus the same metadata fields as JSON (arrays as JSON or comma lists). */
+async function readMultipart(request: FastifyRequest): Promise<DocumentInput> {
+  const fields: Record<string, unknown> = {};
+  let file: { name: string; bytes: Uint8Array } | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') throw HttpProblem.badRequest(`unexpected file field '${part.fieldname}'`, [{ field: part.fieldname, message: 'only "file" is accepted' }]);
+      const buffer = await part.toBuffer();
+      file = { name: part.filename, bytes: new Uint8Array(buffer) };
+    } else if (typeof part.value === 'string') {
+      fields[part.fieldname] = part.value;
+    }
+  }
+  if (!file) throw HttpProblem.badRequest('multipart upload without a "file" field', [{ field: 'file', message: 'required' }]);
+  for (const arrayField of ['tags', 'productAliases']) {
+    const value = fields[arrayField];
+    if (typeof value === 'string') fields[arrayField] = value.trim().startsWith('[') ? safeJson(value, arrayField) : value.split(/[,，;]/).map((item) => item.trim()).filter(Boolean);
+  }
+  const format = (fields.format as string | undefined) ?? formatFromFileName(file.name);
+  if (!format) throw HttpProblem.badRequest(`cannot tell the format of '${file.name}'; send a "format" field`, [{ field: 'format', message: 'required for this file name' }]);
+  const metadata = validate(z.object({ ...metadataFields, format: z.enum(formats) }).strict(), { ...fields, format }, 'body');
+  return { ...stripUndefined(metadata), body: file.bytes, fileName: file.name };
+}
+
+function safeJson(value: string, field: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw HttpProblem.badRequest(`${field} is not valid JSON`, [{ field, message: 'not valid JSON' }]);
+  }
+}
+
+export async function knowledgeRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  const write = requireRole(services.apiKeys, 'knowledge_owner');
+  const read = requireRole(services.apiKeys, ...anyRole);
+  const actor = (request: FastifyRequest) => ({ id: request.principal?.keyId ?? 'unknown' });
+
+  app.post('/v1/knowledge/documents', { preHandler: write, schema: { tags: ['knowledge'], body: openapiSchema(documentBody) } }, async (request, reply) => {
+    const input = request.isMultipart() ? await readMultipart(request) : toDocumentInput(validate(documentBody, request.body, 'body'));
+    if (KnowledgeService.isFaqSet(input)) {
+      const result = await services.knowledge.ingestFaqSet(input, actor(request));
+      return reply.status(result.created + result.updated > 0 ? 201 : 200).send(result);
+    }
+    const result = await services.knowledge.ingest(input, actor(request));
+    const { outcome, ...body } = result;
+    return reply.status(outcome === 'unchanged' ? 200 : 201).send({ ...body, outcome });
+  });
+
+  app.put('/v1/knowledge/documents/:id', { preHandler: write, schema: { tags: ['knowledge'], body: openapiSchema(documentBody) } }, async (request) => {
+    const { id } = validate(idParams, request.params, 'params');
+    const input = request.isMultipart() ? await readMultipart(request) : toDocumentInput(validate(documentBody, request.body, 'body'));
+    return services.knowledge.update(id, input, actor(request));
+  });
+
+  app.post('/v1/knowledge/sync', { preHandler: write, schema: { tags: ['knowledge'], body: openapiSchema(syncBody) } }, async (request) => {
+    const body = validate(syncBody, request.body, 'body');
+    const result = await services.knowledge.sync(body.source, body.documents.map(toDocumentInput), { deleteMissing: body.deleteMissing ?? false }, actor(request));
+    return { created: result.created, updated: result.updated, unchanged: result.unchanged, retired: result.retired };
+  });
+
+  app.get('/v1/knowledge/documents', { preHandler: read, schema: { tags: ['knowledge'], querystring: openapiSchema(listQuery) } }, async (request) => {
+    const query = validate(listQuery, request.query, 'query');
+    return services.knowledge.list(stripUndefined(query));
+  });
+
+  app.get('/v1/knowledge/documents/:id', { preHandler: read, schema: { tags: ['knowledge'] } }, async (request) => {
+    const { id } = validate(idParams, request.params, 'params');
+    return services.knowledge.get(id);
+  });
+
+  app.get('/v1/knowledge/documents/:id/versions/:version', { preHandler: read, schema: { tags: ['knowledge'] } }, async (request) => {
+    const { id, version } = validate(versionParams, request.params, 'params');
+    return services.knowledge.getVersion(id, version);
+  });
+
+  app.delete('/v1/knowledge/documents/:id', { preHandler: write, schema: { tags: ['knowledge'] } }, async (request, reply) => {
+    const { id } = validate(idParams, request.params, 'params');
+    await services.knowledge.retire(id);
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/knowledge/search', { preHandler: read, schema: { tags: ['knowledge'], body: openapiSchema(searchBody) } }, async (request) => {
+    const body = validate(searchBody, request.body, 'body');
+    const response = await services.search.search({
+      query: body.query,
+      topK: body.topK,
+      ...(body.kinds ? { kinds: body.kinds } : {}),
+      ...(body.product ? { product: body.product } : {}),
+      ...(body.language ? { language: body.language } : {}),
+      ...(body.asOf ? { asOf: new Date(body.asOf) } : {}),
+    });
+    services.metrics.searchDuration.observe(response.tookMs / 1000);
+    return {
+      results: response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...result }) => result),
+      tookMs: response.tookMs,
+    };
+  });
+}

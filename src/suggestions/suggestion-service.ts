@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { Finding } from '../compliance/compliance-types.js';
+import type { ConversationService, Turn } from '../conversations/conversation-service.js';
+import type { Database } from '../db/database.js';
+import type { SearchResult } from '../retrieval/hybrid-search.js';
+import type { GeneratedSuggestion, StreamObserver, SuggestionBatch, SuggestionPipeline } from './suggestion-pipeline.js';
+
+export interface ShownSuggestion {
+  id: string;
+  text: string;
+  citations: GeneratedSuggestion['citations'];
+  disclosures: string[];
+  compliance: { verdict: 'pass' | 'warn'; findings: Finding[] };
+  origin: GeneratedSuggestion['origin'];
+}
+
+export interface SuggestionResponse {
+  suggestions: ShownSuggestion[];
+  knowledge: SearchResult[];
+  provider: string;
+  model: string;
+  promptVersion: string;
+  tookMs: number;
+  degraded: boolean;
+  degradedCause?: string;
+  rulesVersion: string;
+}
+
+export interface FeedbackInput {
+  action: 'accepted' | 'edited' | 'dismissed';
+  finalText?: string;
+  reason?: string;
+}
+
+export class SuggestionNotFoundError extends Error {
+  readonly code = 'suggestion_not_found';
+  constructor(id: string) {
+    super(`no suggestion ${id}`);
+    this.name = 'SuggestionNotFoundError';
+  }
+}
+
+export interface AuditQuery {
+  conversationId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * Runs the suggestion pipeline for a conversation, stores every suggestion shown with its full audit trail
+ * (prompt, provider, model, retrieved chunk versions, guard verdict, latency, tokens) and pushes it as an event.
+ */
+export class SuggestionService {
+  readonly #database: Database;
+  readonly #conversations: ConversationService;
+  readonly #pipeline: SuggestionPipeline;
+  readonly #rulesVersion: string;
+
+  constructor(options: { database: Database; conversations: ConversationService; pipeline: SuggestionPipeline; rulesVersion: string }) {
+    this.#database = options.database;
+    this.#conversations = options.conversations;
+    this.#pipeline = options.pipeline;
+    this.#rulesVersion = options.rulesVersion;
+  }
+
+  async suggest(conversationId: string, options: { n: number; stream?: StreamObserver; signal?: AbortSignal }): Promise<SuggestionResponse> {
+    const conversation = await this.#conversations.get(conversationId);
+    const turns = await this.#conversations.turns(conversationId, { last: 30 });
+    const batch = await this.#pipeline.suggest({
+      conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer },
+      turns: turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text })),
+      n: options.n,
+      ...(options.stream ? { stream: options.stream } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const latestTurn: Turn | undefined = turns[turns.length - 1];
+    const shown = await this.#store(conversationId, latestTurn?.id, batch);
+    const response: SuggestionResponse = {
+      suggestions: shown,
+      knowledge: batch.knowledge,
+      provider: batch.provider,
+      model: batch.model,
+      promptVersion: batch.promptVersion,
+      tookMs: batch.tookMs,
+      degraded: batch.degraded,
+      ...(batch.degradedCause ? { degradedCause: batch.degradedCause } : {}),
+      rulesVersion: this.#rulesVersion,
+    };
+    if (shown.length > 0) {
+      await this.#conversations.appendEvent(conversationId, 'suggestion', {
+        turnId: latestTurn?.id,
+        suggestions: shown,
+        provider: batch.provider,
+        model: batch.model,
+        degraded: batch.degraded,
+      });
+    }
+    return response;
+  }
+
+  async #store(conversationId: string, turnId: string | undefined, batch: SuggestionBatch): Promise<ShownSuggestion[]> {
+    const batchId = randomUUID();
+    const retrieved = batch.knowledge.map((result) => ({ chunkId: result.chunkId, documentId: result.documentId, version: result.version }));
+    const shown = batch.suggestions.map((suggestion) => ({ id: randomUUID(), ...suggestion }));
+    if (shown.length === 0) return [];
+    await this.#database.transaction(async (transaction) => {
+      for (const [rank, suggestion] of shown.entries()) {
+        await transaction.query(
+          `insert into suggestions (id, conversation_id, turn_id, batch_id, rank, text, origin, citations, disclosures, verdict, findings, retrieved,
+             provider, model, prompt_name, prompt_hash, rules_version, degraded, degraded_cause, latency_ms, model_ms, usage)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+          [
+            suggestion.id, conversationId, turnId ?? null, batchId, rank + 1, suggestion.text, suggestion.origin,
+            JSON.stringify(suggestion.citations), JSON.stringify(suggestion.disclosures), suggestion.compliance.verdict,
+            JSON.stringify(suggestion.compliance.findings), JSON.stringify(retrieved), batch.provider, batch.model, batch.promptName,
+            batch.promptHash, this.#rulesVersion, batch.degraded, batch.degradedCause ?? null, Math.round(batch.tookMs),
+            batch.modelMs === undefined ? null : Math.round(batch.modelMs), batch.usage ? JSON.stringify(batch.usage) : null,
+          ],
+        );
+      }
+    });
+    return shown.map((suggestion) => ({
+      id: suggestion.id,
+      text: suggestion.text,
+      citations: suggestion.citations,
+      disclosures: suggestion.disclosures,
+      compliance: suggestion.compliance,
+      origin: suggestion.origin,
+    }));
+  }
+
+  async feedback(suggestionId: string, input: FeedbackInput, givenBy: string): Promise<void> {
+    const result = await this.#database.query(
+      `insert into suggestion_feedback (id, suggestion_id, action, final_text, reason, given_by)
+       select $1, id, $3, $4, $5, $6 from suggestions where id = $2`,
+      [randomUUID(), suggestionId, input.action, input.finalText ?? null, input.reason ?? null, givenBy],
+    );
+    if (result.rowCount === 0) throw new SuggestionNotFoundError(suggestionId);
+  }
+
+  /** Every suggestion shown, for compliance staff: what was said, from what, checked how, and what the agent did. */
+  async audit(query: AuditQuery): Promise<{ items: unknown[]; nextCursor?: string }> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const add = (condition: (placeholder: string) => string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(condition(`$${parameters.length}`));
+    };
+    if (query.conversationId) add((placeholder) => `s.conversation_id = ${placeholder}`, query.conversationId);
+    if (query.from) add((placeholder) => `s.created_at >= ${placeholder}`, query.from.toISOString());
+    if (query.to) add((placeholder) => `s.created_at < ${placeholder}`, query.to.toISOString());
+    if (query.cursor) {
+      const [createdAt, id] = query.cursor.split('|');
+      parameters.push(createdAt, id);
+      conditions.push(`(s.created_at, s.id) > ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`);
+    }
+    parameters.push(query.limit + 1);
+    const result = await this.#database.query<Record<string, unknown> & { id: string; created_at: Date | string }>(
+      `select s.*, coalesce((select json_agg(json_build_object('action', f.action, 'finalText', f.final_text, 'reason', f.reason, 'givenBy', f.given_by, 'at', f.created_at) order by f.created_at)
+                from suggestion_feedback f where f.suggestion_id = s.id), '[]'::json) as feedback
+         from suggestions s ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''}
+        order by s.created_at, s.id limit $${parameters.length}`,
+      parameters,
+    );
+    const rows = result.rows.slice(0, query.limit);
+    const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+    const items = rows.map((row) => ({
+      id: row.id,
+      conversationId: row.conversation_id,
+      turnId: row.turn_id,
+      batchId: row.batch_id,
+      rank: row.rank,
+      text: row.text,
+      origin: row.origin,
+      citations: parse(row.citations),
+      disclosures: parse(row.disclosures),
+      guard: { verdict: row.verdict, findings: parse(row.findings) },
+      retrieved: parse(row.retrieved),
+      provider: row.provider,
+      model: row.model,
+      prompt: { name: row.prompt_name, hash: row.prompt_hash },
+      rulesVersion: row.rules_version,
+      degraded: row.degraded,
+      degradedCause: row.degraded_cause,
+      latencyMs: row.latency_ms,
+      modelMs: row.model_ms,
+      usage: parse(row.usage),
+      feedback: parse(row.feedback),
+      createdAt: new Date(row.created_at).toISOString(),
+    }));
+    const last = rows[rows.length - 1];
+    return result.rows.length > query.limit && last ? { items, nextCursor: `${new Date(last.created_at).toISOString()}|${last.id}` } : { items };
+  }
+}
