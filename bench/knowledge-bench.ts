@@ -1,0 +1,132 @@
+/**
+ * Knowledge base numbers (issue 2): ingest throughput with the offline embedder, search latency at 10,000
+ * chunks embedded and over `pg`, unchanged re-ingest of the sample corpus, and recall@5 on the BQ corpus
+ * (hybrid next to lexical-only and vector-only, same run). Run: npx tsx bench/knowledge-bench.ts
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
+import { ingestFiles, listIngestibleFiles } from '../src/knowledge/ingest-files.js';
+import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
+import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
+import { HybridSearch } from '../src/retrieval/hybrid-search.js';
+import { benchmarkFile, createBenchDatabase, formatMs, percentile, readJsonl, repositoryRoot, sampleSentences, seededRandom } from './support.js';
+
+const actor = { id: 'bench' };
+
+function syntheticCorpus(documents: number, sectionsPerDocument: number): { markdown: string[]; queries: string[] } {
+  const sentences = sampleSentences();
+  const random = seededRandom(42);
+  const pick = () => sentences[Math.floor(random() * sentences.length)]!;
+  const markdown: string[] = [];
+  const queries: string[] = [];
+  for (let document = 0; document < documents; document += 1) {
+    const sections: string[] = [];
+    for (let section = 0; section < sectionsPerDocument; section += 1) {
+      const body = [pick(), pick(), pick(), `编号 ${document}-${section}。`].join('');
+      sections.push(`## 第${section + 1}节 ${pick().slice(0, 12)}\n\n${body}`);
+      if (queries.length < 300 && random() < 0.05) queries.push(pick().slice(0, 8 + Math.floor(random() * 16)));
+    }
+    markdown.push(`---\nexternalId: bench-${document}\ntitle: 基准文档 ${document}\nkind: product\n---\n# 基准文档 ${document}\n\n${sections.join('\n\n')}\n`);
+  }
+  return { markdown, queries };
+}
+
+async function latency(search: HybridSearch, queries: readonly string[]): Promise<{ p50: number; p95: number; p99: number }> {
+  for (const query of queries.slice(0, 20)) await search.search({ query, topK: 5 });
+  const times: number[] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    await search.search({ query, topK: 5 });
+    times.push(performance.now() - started);
+  }
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), p99: percentile(times, 0.99) };
+}
+
+async function ingestAndSearch(): Promise<void> {
+  const bench = await createBenchDatabase();
+  try {
+    const embedder = createOfflineEmbedder();
+    await ensureEmbeddingIndex(bench.embedded, embedder);
+    const knowledge = new KnowledgeService(bench.embedded, embedder);
+    const { markdown, queries } = syntheticCorpus(1000, 10);
+    const started = performance.now();
+    let chunks = 0;
+    for (const body of markdown) chunks += (await knowledge.ingest({ format: 'markdown', body }, actor)).chunkCount;
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`ingest (offline embedder, embedded PGlite with HNSW): ${chunks} chunks in ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s (goal >= 500)`);
+
+    const embedded = await latency(new HybridSearch(bench.embedded, embedder), queries);
+    console.log(`search at ${chunks} chunks, embedded: p50 ${formatMs(embedded.p50)}  p95 ${formatMs(embedded.p95)}  p99 ${formatMs(embedded.p99)}  (${queries.length} queries; goal p95 <= 10 ms)`);
+    const wire = await bench.wire();
+    const overPg = await latency(new HybridSearch(wire, embedder), queries);
+    console.log(`search at ${chunks} chunks, pg adapter over the wire (to PGlite via pglite-socket): p50 ${formatMs(overPg.p50)}  p95 ${formatMs(overPg.p95)}  p99 ${formatMs(overPg.p99)}`);
+  } finally {
+    await bench.close();
+  }
+}
+
+async function reingestSample(): Promise<void> {
+  const bench = await createBenchDatabase();
+  try {
+    const embedder = createOfflineEmbedder();
+    await ensureEmbeddingIndex(bench.embedded, embedder);
+    const knowledge = new KnowledgeService(bench.embedded, embedder);
+    const { files } = await listIngestibleFiles([join(repositoryRoot, 'knowledge')]);
+    const first = performance.now();
+    const results = await ingestFiles(knowledge, files, { actor });
+    const firstSeconds = (performance.now() - first) / 1000;
+    const again = performance.now();
+    const second = await ingestFiles(knowledge, files, { actor });
+    const againSeconds = (performance.now() - again) / 1000;
+    const documents = results.reduce((total, result) => total + result.documents, 0);
+    console.log(`sample corpus: first ingest ${documents} documents from ${files.length} files in ${firstSeconds.toFixed(2)} s; unchanged re-ingest ${againSeconds.toFixed(2)} s (${second.filter((result) => result.status === 'unchanged').length}/${files.length} unchanged; goal < 2 s)`);
+  } finally {
+    await bench.close();
+  }
+}
+
+async function recallOnBq(): Promise<void> {
+  const corpusPath = benchmarkFile('bq_corpus', 'retrieval_corpus.jsonl');
+  const queriesPath = benchmarkFile('bq_corpus', 'retrieval_queries.jsonl');
+  if (!corpusPath || !queriesPath) {
+    console.log('bq_corpus not found beside the repository: recall skipped');
+    return;
+  }
+  const corpus = readJsonl<{ doc_id: string; text: string }>(corpusPath);
+  const queries = readJsonl<{ qid: string; query: string; gold_doc_ids: string[] }>(queriesPath);
+  const bench = await createBenchDatabase();
+  try {
+    const embedder = createOfflineEmbedder();
+    await ensureEmbeddingIndex(bench.embedded, embedder);
+    const knowledge = new KnowledgeService(bench.embedded, embedder);
+    // Each corpus text is a short customer question: stored as a one-chunk FAQ-like document.
+    for (const item of corpus) await knowledge.ingest({ format: 'text', body: item.text, externalId: `bq-${item.doc_id}`, title: ' ', kind: 'faq', language: 'zh' }, actor);
+    const search = new HybridSearch(bench.embedded, embedder);
+    for (const mode of ['hybrid', 'lexical', 'vector'] as const) {
+      let hits = 0;
+      let reciprocal = 0;
+      for (const query of queries) {
+        const response = await search.search({ query: query.query, topK: 5, mode });
+        const ids = response.results.map((result) => result.externalId.slice(3));
+        const rank = ids.findIndex((id) => query.gold_doc_ids.includes(id));
+        if (rank >= 0) {
+          hits += 1;
+          reciprocal += 1 / (rank + 1);
+        }
+      }
+      console.log(`bq_corpus recall@5 ${mode.padEnd(7)}: ${(hits / queries.length).toFixed(3)}  MRR@5 ${(reciprocal / queries.length).toFixed(3)}  (${queries.length} queries, ${corpus.length} docs)`);
+    }
+  } finally {
+    await bench.close();
+  }
+}
+
+export async function main(): Promise<void> {
+  console.log('== knowledge bench');
+  await ingestAndSearch();
+  await reingestSample();
+  await recallOnBq();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

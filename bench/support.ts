@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { wrapPglite } from '../src/db/pglite-database.js';
+import { createPostgresDatabase } from '../src/db/postgres-database.js';
+
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+export const benchmarksDirectory = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url));
+
+export function percentile(values: readonly number[], fraction: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
+}
+
+export function formatMs(value: number): string {
+  return `${value.toFixed(2)} ms`;
+}
+
+export function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as T);
+}
+
+export function benchmarkFile(...parts: string[]): string | undefined {
+  const path = join(benchmarksDirectory, ...parts);
+  return existsSync(path) ? path : undefined;
+}
+
+/** Same session settings as production (compose.ts): wider HNSW candidate list, iterative scans. */
+const sessionSql = 'set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;';
+
+export interface BenchDatabase {
+  embedded: Database;
+  /** The same PGlite served over the wire protocol and reached through the `pg` adapter. */
+  wire(): Promise<Database>;
+  close(): Promise<void>;
+}
+
+/** An embedded PGlite in a temporary data directory (as `npm start` uses), optionally served over a socket too. */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const directory = mkdtempSync(join(tmpdir(), 'agent-assist-bench-'));
+  const pglite = await PGlite.create({ dataDir: directory, extensions: { vector } });
+  const embedded = wrapPglite(pglite);
+  await migrate(embedded);
+  await embedded.exec(sessionSql);
+  let server: PGLiteSocketServer | undefined;
+  let wired: Database | undefined;
+  return {
+    embedded,
+    async wire() {
+      if (wired) return wired;
+      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+      await server.start();
+      wired = await createPostgresDatabase({ connectionString: `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`, maxConnections: 1, sessionSql });
+      return wired;
+    },
+    async close() {
+      await wired?.close();
+      await server?.stop();
+      await pglite.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sentences of the sample knowledge base (our own text), to build large synthetic corpora from. */
+export function sampleSentences(): string[] {
+  const sentences: string[] = [];
+  const walk = (directory: string) => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.md') && entry.name !== 'README.md') {
+        const body = readFileSync(path, 'utf8').replace(/^---[\s\S]*?---/, '');
+        for (const sentence of body.split(/(?<=[。！？.!?])\s*|\n+/)) {
+          const clean = sentence.replace(/[#|>*`-]+/g, ' ').trim();
+          if (clean.length >= 12) sentences.push(clean);
+        }
+      }
+    }
+  };
+  walk(join(repositoryRoot, 'knowledge'));
+  return sentences;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every bench run builds the same corpus. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
