@@ -33,6 +33,8 @@ function syntheticCorpus(documents: number, sectionsPerDocument: number): { mark
 }
 
 async function latency(search: HybridSearch, queries: readonly string[]): Promise<{ p50: number; p95: number; p99: number }> {
+  // What a running server has done in the background after the ingest.
+  await search.refreshStatistics();
   for (const query of queries.slice(0, 20)) await search.search({ query, topK: 5 });
   const times: number[] = [];
   for (const query of queries) {
@@ -50,11 +52,22 @@ async function ingestAndSearch(): Promise<void> {
     await ensureEmbeddingIndex(bench.embedded, embedder);
     const knowledge = new KnowledgeService(bench.embedded, embedder);
     const { markdown, queries } = syntheticCorpus(1000, 10);
-    const started = performance.now();
+    // One document at a time through the API path, the HNSW index updated row by row.
+    const incremental = markdown.slice(0, 100);
+    let started = performance.now();
     let chunks = 0;
-    for (const body of markdown) chunks += (await knowledge.ingest({ format: 'markdown', body }, actor)).chunkCount;
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`ingest (offline embedder, embedded PGlite with HNSW): ${chunks} chunks in ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s (goal >= 500)`);
+    for (const body of incremental) chunks += (await knowledge.ingest({ format: 'markdown', body }, actor)).chunkCount;
+    let seconds = (performance.now() - started) / 1000;
+    console.log(`ingest one document at a time (API path, HNSW updated per row): ${chunks} chunks in ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s`);
+    // A folder or sync: the CLI, the first-start seed and large syncs run as one bulk load with one index build.
+    started = performance.now();
+    let bulkChunks = 0;
+    await knowledge.bulk(async () => {
+      for (const body of markdown.slice(100)) bulkChunks += (await knowledge.ingest({ format: 'markdown', body }, actor)).chunkCount;
+    });
+    seconds = (performance.now() - started) / 1000;
+    chunks += bulkChunks;
+    console.log(`ingest as a bulk load (CLI ingest, seed, sync; index rebuilt once): ${bulkChunks} chunks in ${seconds.toFixed(1)} s = ${Math.round(bulkChunks / seconds)} chunks/s (goal >= 500)`);
 
     const embedded = await latency(new HybridSearch(bench.embedded, embedder), queries);
     console.log(`search at ${chunks} chunks, embedded: p50 ${formatMs(embedded.p50)}  p95 ${formatMs(embedded.p95)}  p99 ${formatMs(embedded.p99)}  (${queries.length} queries; goal p95 <= 10 ms)`);
@@ -101,8 +114,11 @@ async function recallOnBq(): Promise<void> {
     await ensureEmbeddingIndex(bench.embedded, embedder);
     const knowledge = new KnowledgeService(bench.embedded, embedder);
     // Each corpus text is a short customer question: stored as a one-chunk FAQ-like document.
-    for (const item of corpus) await knowledge.ingest({ format: 'text', body: item.text, externalId: `bq-${item.doc_id}`, title: ' ', kind: 'faq', language: 'zh' }, actor);
+    await knowledge.bulk(async () => {
+      for (const item of corpus) await knowledge.ingest({ format: 'text', body: item.text, externalId: `bq-${item.doc_id}`, title: ' ', kind: 'faq', language: 'zh' }, actor);
+    });
     const search = new HybridSearch(bench.embedded, embedder);
+    await search.refreshStatistics();
     for (const mode of ['hybrid', 'lexical', 'vector'] as const) {
       let hits = 0;
       let reciprocal = 0;

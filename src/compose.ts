@@ -102,6 +102,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
     let products: readonly ComplianceProduct[] = await knowledge.products();
     knowledge.onChange(() => {
+      search.invalidateStatistics();
       void knowledge.products().then((fresh) => {
         products = fresh;
       }, log);

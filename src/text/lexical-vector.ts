@@ -24,9 +24,15 @@ export function toTsvectorLiteral(text: string): string {
   return [...positions].map(([token, list]) => `${quoteLexeme(token)}:${list.join(',')}`).join(' ');
 }
 
-/** An OR query over the distinct tokens (recall first; ranking sorts out the rest). Undefined when nothing is searchable. */
-export function toTsqueryLiteral(text: string, maxTokens = 64): string | undefined {
-  const distinct = [...new Set(lexicalTokens(text))].slice(0, maxTokens);
-  if (distinct.length === 0) return undefined;
-  return distinct.map(quoteLexeme).join(' | ');
+/**
+ * An OR query over the distinct tokens (recall first; ranking sorts out the rest). Tokens in `common` (found in
+ * a large share of the chunks: they rank nothing and make Postgres rank most of the table) are left out, unless
+ * that would leave nothing. Undefined when nothing is searchable.
+ */
+export function toTsqueryLiteral(text: string, options: { maxTokens?: number; common?: ReadonlySet<string> } = {}): string | undefined {
+  const distinct = [...new Set(lexicalTokens(text))];
+  const specific = options.common ? distinct.filter((token) => !options.common!.has(token)) : distinct;
+  const chosen = (specific.length > 0 ? specific : distinct).slice(0, options.maxTokens ?? 48);
+  if (chosen.length === 0) return undefined;
+  return chosen.map(quoteLexeme).join(' | ');
 }
