@@ -49,10 +49,14 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, options: {
   }
 }
 
-export function buildCli(output: { out: (text: string) => void; err: (text: string) => void } = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-}): Command {
+export interface CliOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processOutput: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+export function buildCli(output: CliOutput = processOutput): Command {
   const program = new Command('agent-assist')
     .description('Copilot for bank contact centres: knowledge, compliant suggestions, compliance checks, summaries, evals')
     .exitOverride()
@@ -242,14 +246,14 @@ export function buildCli(output: { out: (text: string) => void; err: (text: stri
   return program;
 }
 
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildCli();
+export async function runCli(argv: string[], output: CliOutput = processOutput): Promise<number> {
+  const program = buildCli(output);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CliExit) {
-      if (error.message) process.stderr.write(error.message);
+      if (error.message) output.err(error.message);
       return error.exitCode;
     }
     if (error instanceof CommanderError) {
@@ -257,10 +261,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      output.err(`${error.message}\n`);
       return 2;
     }
-    process.stderr.write(`agent-assist: ${error instanceof Error ? error.message : String(error)}\n`);
+    output.err(`agent-assist: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }

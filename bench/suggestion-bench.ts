@@ -1,0 +1,145 @@
+/**
+ * Real-time assist numbers (issue 4):
+ *  (a) suggestion overhead excluding model time, with a mock model of fixed 300 ms latency, at 10,000 chunks,
+ *      embedded and over `pg`: everything the service does around the model (turn reads, retrieval, guard,
+ *      disclosures, storing the audit trail, the event) = total time - time waiting on the model;
+ *  (b) offline end-to-end suggestions per second through HTTP, load from a second process (autocannon).
+ * Run: npx tsx bench/suggestion-bench.ts   ((b) needs `npm run build`)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createComplianceEngine } from '../src/compliance/compliance-engine.js';
+import { loadRulePacks } from '../src/compliance/load-rule-packs.js';
+import { ConversationService } from '../src/conversations/conversation-service.js';
+import { EventHub } from '../src/conversations/event-hub.js';
+import type { Database } from '../src/db/database.js';
+import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
+import { ingestFiles, listIngestibleFiles } from '../src/knowledge/ingest-files.js';
+import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
+import type { ChatModel, ChatRequest, ChatResult, ChatStreamPart } from '../src/llm/chat-model.js';
+import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
+import { PromptLibrary } from '../src/llm/prompt-library.js';
+import { HybridSearch } from '../src/retrieval/hybrid-search.js';
+import { buildRetrievalQuery, createSuggestionPipeline } from '../src/suggestions/suggestion-pipeline.js';
+import { SuggestionService } from '../src/suggestions/suggestion-service.js';
+import { createBenchDatabase, formatMs, percentile, repositoryRoot, sampleSentences, seededRandom } from './support.js';
+
+const modelLatencyMs = 300;
+
+/** A model that always takes 300 ms and answers with two compliant, cited replies: only its latency matters here. */
+function mockModel(): ChatModel {
+  const answer = { suggestions: [{ text: '您好，金卡年费每年200元，当年刷卡满6次可免次年年费。', citations: ['P1'] }, { text: '您可以在手机银行查询年费减免进度。', citations: ['P2'] }] };
+  return {
+    provider: 'mock',
+    model: 'fixed-300ms',
+    async generate<T>(request: ChatRequest): Promise<ChatResult<T>> {
+      await new Promise((resolve) => setTimeout(resolve, modelLatencyMs));
+      const parsed = request.schema ? (request.schema.parse(answer) as T) : undefined;
+      return { text: JSON.stringify(answer), ...(parsed === undefined ? {} : { parsed }) };
+    },
+    async *stream(): AsyncIterable<ChatStreamPart> {
+      await new Promise((resolve) => setTimeout(resolve, modelLatencyMs));
+      yield { type: 'done', text: '' };
+    },
+  };
+}
+
+async function loadCorpus(database: Database): Promise<KnowledgeService> {
+  const embedder = createOfflineEmbedder();
+  await ensureEmbeddingIndex(database, embedder);
+  const knowledge = new KnowledgeService(database, embedder);
+  const { files } = await listIngestibleFiles([join(repositoryRoot, 'knowledge')]);
+  await ingestFiles(knowledge, files, { actor: { id: 'bench' } });
+  const sentences = sampleSentences();
+  const random = seededRandom(7);
+  const pick = () => sentences[Math.floor(random() * sentences.length)]!;
+  await knowledge.bulk(async () => {
+    for (let document = 0; document < 1000; document += 1) {
+      const sections = Array.from({ length: 10 }, (_, section) => `## 第${section + 1}节\n\n${pick()}${pick()}${pick()}编号${document}-${section}。`);
+      await knowledge.ingest({ format: 'markdown', body: `---\nexternalId: filler-${document}\ntitle: 资料 ${document}\nkind: product\n---\n# 资料 ${document}\n\n${sections.join('\n\n')}\n` }, { id: 'bench' });
+    }
+  });
+  return knowledge;
+}
+
+async function overhead(label: string, database: Database, rounds: number): Promise<void> {
+  const embedder = createOfflineEmbedder();
+  const search = new HybridSearch(database, embedder);
+  await search.refreshStatistics();
+  const compliance = createComplianceEngine({ packs: loadRulePacks(join(repositoryRoot, 'evals/rules')) });
+  const hub = new EventHub(database);
+  const conversations = new ConversationService({ database, compliance, search: (query) => search.search(query), buildQuery: buildRetrievalQuery, hub });
+  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, chatModel: mockModel(), prompts: new PromptLibrary(join(repositoryRoot, 'prompts')), budgetMs: 5_000 });
+  const suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
+  const conversation = await conversations.create({ language: 'zh', customer: { riskLevel: 'C3' } });
+  const questions = ['你好，我想问一下信用卡年费怎么收？', '金卡年费能减免吗？', '分期手续费的年化利率是多少？', '我的卡丢了怎么办？', '大额存单现在利率多少？'];
+  const overheads: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    await conversations.addTurn(conversation.id, { speaker: 'customer', text: questions[round % questions.length]! });
+    const started = performance.now();
+    let modelMs = 0;
+    const response = await suggestions.suggest(conversation.id, { n: 2 });
+    const total = performance.now() - started;
+    const audit = await database.query<{ model_ms: number }>('select model_ms from suggestions where conversation_id = $1 order by created_at desc limit 1', [conversation.id]);
+    modelMs = Number(audit.rows[0]?.model_ms ?? modelLatencyMs);
+    if (round >= 3 && !response.degraded) overheads.push(total - modelMs);
+  }
+  console.log(`suggestion overhead excluding the 300 ms model, ${label}: p50 ${formatMs(percentile(overheads, 0.5))}  p95 ${formatMs(percentile(overheads, 0.95))}  (${overheads.length} requests)`);
+}
+
+async function throughput(): Promise<void> {
+  if (!existsSync(join(repositoryRoot, 'dist', 'cli.js'))) {
+    console.log('offline suggestions/s: dist/cli.js missing, run `npm run build` first');
+    return;
+  }
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'agent-assist-load-'));
+  const port = 39_881;
+  const adminKey = 'bench-admin-key-0123456789';
+  const server = spawn(process.execPath, ['dist/cli.js', 'serve'], {
+    cwd: repositoryRoot,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDirectory, LOG_LEVEL: 'warn', ADMIN_API_KEY: adminKey },
+    stdio: 'ignore',
+  });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; attempt < 600; attempt += 1) {
+      if (await fetch(`${base}/readyz`).then((response) => response.ok, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+    const created = (await (await fetch(`${base}/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ language: 'zh' }) })).json()) as { id: string };
+    await fetch(`${base}/v1/conversations/${created.id}/turns`, { method: 'POST', headers, body: JSON.stringify({ speaker: 'customer', text: '你好，信用卡年费怎么收？能减免吗？' }) });
+    const autocannon = join(repositoryRoot, 'node_modules', 'autocannon', 'autocannon.js');
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [autocannon, '-c', '8', '-d', '15', '-j', '-m', 'POST', '-H', `authorization=Bearer ${adminKey}`, '-H', 'content-type=application/json', '-b', '{"n":3}', `${base}/v1/conversations/${created.id}/suggestions`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('exit', () => resolve(text));
+      child.on('error', reject);
+    });
+    const result = JSON.parse(output) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+    console.log(`offline end-to-end suggestions through HTTP (autocannon, 8 connections, 15 s, second process): ${result.requests.average.toFixed(0)} requests/s (each n=3), latency p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors (goal >= 150/s)`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    rmSync(dataDirectory, { recursive: true, force: true });
+  }
+}
+
+export async function main(): Promise<void> {
+  console.log('== suggestion bench');
+  const bench = await createBenchDatabase();
+  try {
+    await loadCorpus(bench.embedded);
+    await overhead('10,000+ chunks, embedded', bench.embedded, 40);
+    await overhead('10,000+ chunks, pg adapter over the wire', await bench.wire(), 40);
+  } finally {
+    await bench.close();
+  }
+  await throughput();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
+  return { code, out, err };
+}
+
+describe('agent-assist CLI', () => {
+  let directory: string;
+  const saved = { ...process.env };
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'agent-assist-cli-'));
+    process.env.DATA_DIR = join(directory, 'data');
+    process.env.LOG_LEVEL = 'silent';
+    delete process.env.DATABASE_URL;
+    delete process.env.OPENAI_API_KEY;
+  });
+  afterAll(() => {
+    process.env = saved;
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('ingests files, names rejected ones with exit 1, and re-ingesting unchanged files is a no-op', async () => {
+    const good = join(directory, 'fees.md');
+    writeFileSync(good, '---\nexternalId: cli-fees\ntitle: 转账手续费\nkind: product\n---\n# 转账手续费\n\n手机银行境内转账免手续费，柜台转账每笔收取2元。\n');
+    const bad = join(directory, 'broken.pdf');
+    writeFileSync(bad, 'this is not a pdf');
+    const first = await cli('ingest', good, bad);
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('broken.pdf');
+    expect(first.out).toContain('1 created');
+    const again = await cli('ingest', good, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out).results[0].status).toBe('unchanged');
+  });
+
+  it('searches and prints the API body with --json', async () => {
+    const result = await cli('search', '转账手续费多少', '--json');
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.out);
+    expect(body.results[0]).toMatchObject({ externalId: 'cli-fees', version: 1 });
+    expect(typeof body.tookMs).toBe('number');
+  });
+
+  it('creates a key that is printed once', async () => {
+    const result = await cli('keys', 'create', '--role', 'agent', '--name', 'desk-1');
+    expect(result.code).toBe(0);
+    expect(result.out.trim()).toMatch(/^aa_[\w-]{20,}$/);
+  });
+
+  it('checks an utterance: exit 1 on a guarantee, 0 on a disclosure', async () => {
+    const bad = await cli('check', '这款理财保本保息，稳赚不赔', '--json');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out).verdict).toBe('fail');
+    const good = await cli('check', '理财产品不保本，过往业绩不代表未来表现。', '--lang', 'zh');
+    expect(good.code).toBe(0);
+    expect(good.out).toContain('PASS');
+  });
+
+  it('summarises a transcript file and names broken lines', async () => {
+    const transcript = join(directory, 'call.txt');
+    writeFileSync(transcript, '客户：我的卡丢了，要挂失。\n坐席：已为您办理挂失，新卡三个工作日内寄出。\n客户：谢谢。\n');
+    const ok = await cli('summarize', transcript, '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).actionsTaken.length).toBeGreaterThan(0);
+    const broken = join(directory, 'broken.txt');
+    writeFileSync(broken, '客户：你好\nbob: hello\n');
+    const failed = await cli('summarize', broken);
+    expect(failed.code).toBe(2);
+    expect(failed.err).toContain('line 2');
+  });
+
+  it('exits 2 on usage errors and on a bad environment variable, naming it', async () => {
+    expect((await cli('search')).code).toBe(2);
+    expect((await cli('search', 'x', '--top-k', '99')).code).toBe(2);
+    expect((await cli('no-such-command')).code).toBe(2);
+    process.env.PORT = 'not-a-port';
+    const bad = await cli('search', 'x');
+    delete process.env.PORT;
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('PORT');
+  });
+});

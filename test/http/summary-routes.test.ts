@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApp, composeRuntime, type Runtime } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/database.js';
+import { readEventsAfter } from '../../src/conversations/event-log.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const adminKey = 'summary-admin-key-0123456789';
+const headers = { authorization: `Bearer ${adminKey}` };
+const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false' });
+
+/** A replica's view of the shared database whose close() leaves the database open (the test owns it). */
+function shared(database: Database): Database {
+  return { ...database, close: async () => undefined };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const call = [
+  { speaker: 'customer', text: '你好，我的信用卡昨天丢了，想挂失一下。' },
+  { speaker: 'agent', text: '好的，请先配合核实身份。已为您办理临时挂失，新卡将在三个工作日内寄出。' },
+  { speaker: 'customer', text: '好的，谢谢你。' },
+];
+
+describe('summary lifecycle', () => {
+  let testDatabase: TestDatabase;
+  const runtimes: Runtime[] = [];
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('pglite');
+  });
+  afterAll(async () => {
+    for (const runtime of runtimes) await runtime.close();
+    await testDatabase?.close();
+  });
+
+  it('queues a persisted job at end, survives a restart and is written once by two replicas', async () => {
+    // Replica 1 takes the call and ends it, then "crashes" before any worker ran.
+    const first = await composeRuntime(config, { database: shared(testDatabase.database) });
+    const app = await composeApp(first);
+    const created = await app.inject({ method: 'POST', url: '/v1/conversations', headers, payload: { language: 'zh' } });
+    const id = created.json().id as string;
+    for (const turn of call) await app.inject({ method: 'POST', url: `/v1/conversations/${id}/turns`, headers, payload: turn });
+    expect((await app.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'POST', url: `/v1/conversations/${id}/end`, headers })).statusCode).toBe(202);
+    const pending = await app.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers });
+    expect(pending.statusCode).toBe(202);
+    await app.close();
+    await first.close();
+
+    // Two fresh replicas start on the same database; the queued job is done exactly once.
+    const replicas = [await composeRuntime(config, { database: shared(testDatabase.database) }), await composeRuntime(config, { database: shared(testDatabase.database) })];
+    runtimes.push(...replicas);
+    for (const replica of replicas) replica.startBackground();
+    const replicaApp = await composeApp(replicas[1]!);
+    const done = await waitFor(async () => {
+      const response = await replicaApp.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers });
+      return response.statusCode === 200 ? response.json() : undefined;
+    });
+    expect(done.summary).toMatchObject({ language: 'zh', provider: 'offline' });
+    expect(done.summary.actionsTaken.length).toBeGreaterThan(0);
+    expect(done.summary.commitments.length).toBeGreaterThan(0);
+    await Promise.all(replicas.map((replica) => replica.services.summaries.idle()));
+    const events = await readEventsAfter(testDatabase.database, id, 0);
+    expect(events.filter((event) => event.type === 'summary')).toHaveLength(1);
+    await replicaApp.close();
+  });
+
+  it('summarises a transcript one-shot and rejects bad transcripts with 4xx', async () => {
+    const runtime = await composeRuntime(config, { database: shared(testDatabase.database) });
+    runtimes.push(runtime);
+    const app = await composeApp(runtime);
+    const ok = await app.inject({ method: 'POST', url: '/v1/summaries', headers, payload: { turns: call } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().summary.evidence.reason).toContain('t1');
+    const english = await app.inject({
+      method: 'POST',
+      url: '/v1/summaries',
+      headers,
+      payload: { turns: [{ speaker: 'customer', text: 'I want to dispute a charge of $120 on my card.' }, { speaker: 'agent', text: "I've opened a dispute and I'll call you back within 3 business days." }] },
+    });
+    expect(english.json().summary.language).toBe('en');
+    const oneSided = await app.inject({ method: 'POST', url: '/v1/summaries', headers, payload: { turns: [{ speaker: 'agent', text: '您好，请问有什么可以帮您？' }] } });
+    expect(oneSided.statusCode).toBe(200);
+    const long = Array.from({ length: 5_000 }, (_, index) => ({ speaker: index % 2 ? 'agent' : 'customer', text: index % 2 ? '好的，我帮您查一下。' : '我想问一下转账限额。' }));
+    expect((await app.inject({ method: 'POST', url: '/v1/summaries', headers, payload: { turns: long } })).statusCode).toBe(200);
+    for (const payload of [{ turns: [] }, { turns: [{ speaker: 'bob', text: 'hi' }] }, { turns: [...long, long[0]] }, {}, { turns: [{ speaker: 'agent', text: '' }] }]) {
+      const response = await app.inject({ method: 'POST', url: '/v1/summaries', headers, payload });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+    }
+    await app.close();
+  });
+});

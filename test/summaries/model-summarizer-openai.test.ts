@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createOpenAIChatModel } from '../../src/llm/openai-chat-model.js';
+import { PromptLibrary } from '../../src/llm/prompt-library.js';
+import { loadDispositionTaxonomy } from '../../src/summaries/disposition-taxonomy.js';
+import { summarizeWithModel } from '../../src/summaries/model-summarizer.js';
+import { startOpenAIMockServer } from '../support/openai-mock-server.js';
+
+// The model path of summaries through the real OpenAI-compatible adapter, with msw playing the API.
+const server = startOpenAIMockServer();
+afterEach(() => server.reset());
+afterAll(() => server.close());
+
+const turns = [
+  { id: 't1', speaker: 'customer' as const, text: '你好，我的信用卡丢了，想挂失。' },
+  { id: 't2', speaker: 'agent' as const, text: '已为您办理临时挂失，新卡将在三个工作日内寄出。' },
+  { id: 't3', speaker: 'customer' as const, text: '好的，谢谢。' },
+];
+
+const valid = {
+  reason: '客户信用卡丢失，要求挂失',
+  customerIntent: '挂失',
+  productsDiscussed: [],
+  actionsTaken: [{ text: '办理临时挂失', turnIds: ['t2'] }],
+  resolution: 'resolved',
+  followUps: [],
+  commitments: [{ text: '新卡三个工作日内寄出', turnIds: ['t2', 't99'] }],
+  complaint: { raised: false },
+  sentiment: { start: 'neutral', end: 'positive' },
+  evidence: { reason: ['t1'], customerIntent: ['t1'], resolution: ['t3'], complaint: [] },
+  dispositionCode: 'CARD-LOSS',
+};
+
+function context() {
+  return {
+    language: 'zh' as const,
+    callEndedAt: new Date('2026-11-20T10:00:00+08:00'),
+    products: [],
+    taxonomy: loadDispositionTaxonomy(resolve('knowledge/dispositions.yaml')),
+    model: createOpenAIChatModel({ apiKey: 'test', baseURL: server.baseURL, model: 'gpt-test', timeoutMs: 2_000, maxRetries: 0 }),
+    prompts: new PromptLibrary(resolve('prompts')),
+  };
+}
+
+describe('summaries through the OpenAI-compatible adapter (msw)', () => {
+  it('accepts valid structured output, drops unknown turn ids and records the prompt version', async () => {
+    const recorder = server.completionJson(valid);
+    const summary = await summarizeWithModel(turns, context());
+    expect(summary.provider).toBe('openai');
+    expect(summary.model).toBe('gpt-test');
+    expect(summary.promptVersion).toMatch(/^summary@[0-9a-f]{12}$/);
+    expect(summary.degraded).toBeFalsy();
+    expect(summary.reason).toBe(valid.reason);
+    expect(summary.commitments[0]?.turnIds).toEqual(['t2']);
+    expect(summary.commitments[0]?.due).toBe('2026-11-25');
+    // The transcript goes to the model as delimited data.
+    expect(JSON.stringify(recorder.messages())).toContain('<transcript');
+  });
+
+  it('repairs invalid output once with the validation errors', async () => {
+    let calls = 0;
+    const { http, HttpResponse } = await import('msw');
+    const { chatCompletionBody } = await import('../support/openai-mock-server.js');
+    server.msw.use(
+      http.post(`${server.baseURL}/chat/completions`, async () => {
+        calls += 1;
+        const content = calls === 1 ? JSON.stringify({ ...valid, resolution: 'maybe' }) : JSON.stringify(valid);
+        return HttpResponse.json(chatCompletionBody(content));
+      }),
+    );
+    const summary = await summarizeWithModel(turns, context());
+    expect(calls).toBe(2);
+    expect(summary.degraded).toBeFalsy();
+    expect(summary.resolution).toBe('resolved');
+  });
+
+  it('falls back to the offline summary, marked degraded, on garbage twice and on server errors', async () => {
+    server.malformedJson();
+    const garbage = await summarizeWithModel(turns, context());
+    expect(garbage.degraded).toBe(true);
+    expect(garbage.provider).toBe('offline');
+    expect(garbage.actionsTaken.length).toBeGreaterThan(0);
+    server.reset();
+    server.error(500);
+    const failed = await summarizeWithModel(turns, context());
+    expect(failed.degraded).toBe(true);
+  });
+});
