@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import type { ChatMessage, ChatModel, TokenUsage } from '../llm/chat-model.js';
+import { ModelError } from '../llm/model-error.js';
+import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
+import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
+import { composeExtractiveReplies } from './extractive-replies.js';
+import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive, untilAborted } from './guarded-stream.js';
+import { ReplacementPool } from './replacement-pool.js';
+import { buildRetrievalQuery, preferApprovedWording } from './retrieval-query.js';
+import { SuggestionGuard } from './suggestion-guard.js';
+import { escapeData, resolveCitations, suggestionMessages, suggestionOutputSchema, type SuggestionOutput } from './suggestion-prompt.js';
+import type {
+  DegradedCause,
+  GeneratedSuggestion,
+  GuardOutcome,
+  PipelineConversation,
+  PipelineTurn,
+  StreamObserver,
+  SuggestionBatch,
+} from './suggestion-types.js';
+
+export { buildRetrievalQuery } from './retrieval-query.js';
+export type {
+  DegradedCause,
+  GeneratedSuggestion,
+  GuardOutcome,
+  PipelineConversation,
+  PipelineTurn,
+  StreamObserver,
+  SuggestionBatch,
+  SuggestionCitation,
+  SuggestionOrigin,
+} from './suggestion-types.js';
+
+export const offlineProvider = 'offline';
+export const offlineModel = 'extractive-v1';
+export const offlinePromptVersion = 'offline-extractive-v1';
+export const defaultSuggestionBudgetMs = 1500;
+/** Passages retrieved per request: enough for three replies from distinct sources, few enough for a short prompt. */
+export const retrievalTopK = 8;
+/** A repair call is asked for only with this much of the budget left; below it the extractive reply is faster. */
+export const minimumRepairMs = 250;
+
+export interface SuggestionPipelineOptions {
+  /** One search per request (one database round trip). */
+  search: (query: SearchQuery) => Promise<SearchResponse>;
+  compliance: ComplianceEngine;
+  /** Absent: the offline, extractive product mode. */
+  chatModel?: ChatModel;
+  prompts: PromptLibrary;
+  /** From the start of `suggest`; past it the offline answer is returned with `degraded: true`. */
+  budgetMs: number;
+  onDegraded?: (cause: string, error?: unknown) => void;
+  onGuard?: (outcome: GuardOutcome) => void;
+}
+
+export interface SuggestInput {
+  conversation: PipelineConversation;
+  turns: PipelineTurn[];
+  /** 1-3 replies. */
+  n: number;
+  stream?: StreamObserver;
+  /** The caller's own cancellation (client gone): the call rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+export interface SuggestionPipeline {
+  suggest(input: SuggestInput): Promise<SuggestionBatch>;
+}
+
+/** The abort reason when the time budget runs out, so it is told apart from a caller's abort and a model error. */
+export class SuggestionBudgetExceededError extends Error {
+  readonly code = 'suggestion_budget_exceeded';
+  constructor(budgetMs: number) {
+    super(`suggestion budget of ${budgetMs} ms exceeded`);
+    this.name = 'SuggestionBudgetExceededError';
+  }
+}
+
+const round = (milliseconds: number): number => Math.round(milliseconds * 10) / 10;
+
+function addUsage(total: TokenUsage | undefined, more: TokenUsage | undefined): TokenUsage | undefined {
+  if (!more) return total;
+  if (!total) return { ...more };
+  const sum: TokenUsage = {};
+  const input = (total.inputTokens ?? 0) + (more.inputTokens ?? 0);
+  const output = (total.outputTokens ?? 0) + (more.outputTokens ?? 0);
+  if (total.inputTokens !== undefined || more.inputTokens !== undefined) sum.inputTokens = input;
+  if (total.outputTokens !== undefined || more.outputTokens !== undefined) sum.outputTokens = output;
+  return sum;
+}
+
+function problemsText(blocked: { text: string; findings: GeneratedSuggestion['compliance']['findings'] }[]): string {
+  return blocked
+    .map((item, index) => {
+      const problems = item.findings
+        .filter((finding) => finding.severity !== 'minor')
+        .map((finding) => `- ${finding.ruleId} ${finding.title}: "${escapeData(finding.evidence.text)}". ${finding.explanation}${finding.fix ? ` Fix: ${finding.fix}` : ''}`);
+      return [`Blocked reply ${index + 1}: <reply>${escapeData(item.text)}</reply>`, ...problems].join('\n');
+    })
+    .join('\n\n');
+}
+
+type Labels = Pick<SuggestionBatch, 'provider' | 'model' | 'promptName' | 'promptHash' | 'promptVersion'>;
+
+/**
+ * What the audit records about the prompt. Streaming sends suggestions.md followed by suggestions-stream.md (the
+ * line format), so its name names both files and its hash covers both. The repair prompt, used only sometimes,
+ * is not part of it.
+ */
+function promptLabels(prompts: PromptLibrary, chatModel: ChatModel, streaming: boolean): Labels {
+  const system = prompts.get('suggestions');
+  const format = streaming ? prompts.get('suggestions-stream') : undefined;
+  const promptName = format ? `${system.name}+${format.name}` : system.name;
+  const promptHash = format ? createHash('sha256').update(`${system.hash}:${format.hash}`).digest('hex').slice(0, 12) : system.hash;
+  return { provider: chatModel.provider, model: chatModel.model, promptName, promptHash, promptVersion: `${promptName}@${promptHash}` };
+}
+
+export function createSuggestionPipeline(options: SuggestionPipelineOptions): SuggestionPipeline {
+  const budgetMs = options.budgetMs > 0 ? options.budgetMs : defaultSuggestionBudgetMs;
+  const onGuard = options.onGuard ?? (() => undefined);
+
+  async function suggest(input: SuggestInput): Promise<SuggestionBatch> {
+    const started = performance.now();
+    input.signal?.throwIfAborted();
+    const count = Math.min(3, Math.max(1, Math.trunc(input.n) || 1));
+    const language = input.conversation.language;
+    const customer = input.conversation.customer;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new SuggestionBudgetExceededError(budgetMs)), budgetMs);
+    const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
+    const remaining = (): number => budgetMs - (performance.now() - started);
+
+    try {
+      const query = buildRetrievalQuery(input.turns);
+      const response = await options.search({ query, language, topK: retrievalTopK });
+      input.signal?.throwIfAborted();
+      const knowledge = preferApprovedWording(response.results, query);
+      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language });
+      const pool = new ReplacementPool(composeExtractiveReplies({ query, passages: knowledge, language, plain: guard.plain }), guard);
+      const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
+      let modelMs = 0;
+      let usage: TokenUsage | undefined;
+
+      const batch = (suggestions: GeneratedSuggestion[], labels: Labels): SuggestionBatch => {
+        const result: SuggestionBatch = {
+          suggestions: suggestions.filter(isShowable),
+          knowledge,
+          ...labels,
+          tookMs: round(performance.now() - started),
+          degraded: false,
+          query,
+        };
+        if (options.chatModel && modelMs > 0) result.modelMs = round(modelMs);
+        if (usage) result.usage = usage;
+        return result;
+      };
+      const chatModel = options.chatModel;
+      const modelLabels: Labels | undefined = chatModel ? promptLabels(options.prompts, chatModel, session !== undefined) : undefined;
+      const offlineLabels: Labels = { provider: offlineProvider, model: offlineModel, promptName: 'offline-extractive', promptHash: 'v1', promptVersion: offlinePromptVersion };
+
+      /** The offline answer: extractive replies, streamed through the sentence gate when a stream is open. */
+      const offline = (): GeneratedSuggestion[] => {
+        if (session) {
+          streamExtractive(session, count);
+          if (session.suggestions().length === 0) session.replace(0);
+          return session.suggestions();
+        }
+        const suggestions: GeneratedSuggestion[] = [];
+        for (let index = 0; index < count; index += 1) {
+          const next = pool.next(new Set(suggestions.flatMap((suggestion) => suggestion.citations.map((citation) => citation.chunkId))));
+          if (!next) break;
+          reportShown(next.suggestion, onGuard);
+          suggestions.push(next.suggestion);
+        }
+        return suggestions;
+      };
+
+      const degrade = (error: unknown): SuggestionBatch => {
+        if (input.signal?.aborted) throw input.signal.reason;
+        const cause: DegradedCause = deadline.signal.aborted || error instanceof SuggestionBudgetExceededError ? 'budget_exceeded' : error instanceof ModelError ? error.failure : 'unknown';
+        options.onDegraded?.(cause, error);
+        if (!session) return { ...batch(offline(), offlineLabels), degraded: true, degradedCause: cause };
+        // Replies the agent already has stay; the ones cut off or never started are filled in whole, through
+        // onSuggestion, so no new tokens land after a half-shown reply.
+        for (const index of session.unfinished()) session.replace(index);
+        for (let index = 0; index < count; index += 1) if (!session.slots[index]) session.replace(index);
+        const suggestions = session.suggestions();
+        const labels = suggestions.some((suggestion) => suggestion.origin !== 'extractive') && modelLabels ? modelLabels : offlineLabels;
+        return { ...batch(suggestions, labels), degraded: true, degradedCause: cause };
+      };
+
+      if (!chatModel || !modelLabels) return batch(offline(), offlineLabels);
+
+      const system = options.prompts.get('suggestions');
+      const format = session ? options.prompts.get('suggestions-stream') : undefined;
+      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge });
+      if (remaining() <= 0) return degrade(new SuggestionBudgetExceededError(budgetMs));
+
+      const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+        const callStarted = performance.now();
+        try {
+          return await untilAborted(call(), signal);
+        } finally {
+          modelMs += performance.now() - callStarted;
+        }
+      };
+
+      if (session) {
+        // Aborted once reading stops, whether early (the last reply was blocked) or not: the request must not linger.
+        const reading = new AbortController();
+        try {
+          const result = await consumeModelStream(chatModel.stream({ messages, temperature: 0.2, signal: AbortSignal.any([signal, reading.signal]) }), {
+            session,
+            count,
+            passages: knowledge,
+            signal,
+            onWait: (milliseconds) => {
+              modelMs += milliseconds;
+            },
+          });
+          usage = addUsage(usage, result.usage);
+        } catch (error) {
+          return degrade(error);
+        } finally {
+          reading.abort();
+        }
+        for (const index of session.unfinished()) session.replace(index);
+        if (session.suggestions().length === 0) session.replace(0);
+        return batch(session.suggestions(), modelLabels);
+      }
+
+      let output: SuggestionOutput;
+      let outputText: string;
+      try {
+        const result = await timed(() =>
+          chatModel.generate<SuggestionOutput>({ messages, schema: suggestionOutputSchema, schemaName: 'reply_suggestions', temperature: 0.2, signal }),
+        );
+        usage = addUsage(usage, result.usage);
+        const checked = suggestionOutputSchema.safeParse(result.parsed ?? {});
+        if (!checked.success) throw new ModelError('invalid_output', 'the model returned no parsed suggestions');
+        output = checked.data;
+        outputText = result.text;
+      } catch (error) {
+        return degrade(error);
+      }
+
+      const slots: (GeneratedSuggestion | undefined)[] = [];
+      const blocked: { slot: number; text: string; findings: GeneratedSuggestion['compliance']['findings'] }[] = [];
+      output.suggestions.slice(0, count).forEach((draft, slot) => {
+        const guarded = guard.finalize({ text: draft.text, citations: resolveCitations(draft.citations, knowledge), origin: 'model' });
+        if (guarded.ok) {
+          slots[slot] = guarded.suggestion;
+          reportShown(guarded.suggestion, onGuard);
+        } else {
+          blocked.push({ slot, text: draft.text, findings: guarded.findings });
+        }
+      });
+      const cited = (): Set<string> => new Set(slots.flatMap((suggestion) => suggestion?.citations.map((citation) => citation.chunkId) ?? []));
+      const replace = (slot: number): void => {
+        const replacement = pool.next(cited());
+        if (!replacement) {
+          onGuard('dropped');
+          return;
+        }
+        slots[slot] = replacement.suggestion;
+        reportShown(replacement.suggestion, onGuard, true);
+      };
+
+      if (blocked.length > 0 && remaining() > minimumRepairMs) {
+        const repair: ChatMessage[] = [
+          ...messages,
+          { role: 'assistant', content: outputText },
+          { role: 'user', content: renderPrompt(options.prompts.get('suggestions-repair'), { problems: problemsText(blocked), count: String(blocked.length) }) },
+        ];
+        let repaired: SuggestionOutput['suggestions'] = [];
+        try {
+          const result = await timed(() =>
+            chatModel.generate<SuggestionOutput>({ messages: repair, schema: suggestionOutputSchema, schemaName: 'reply_suggestions', temperature: 0.2, signal }),
+          );
+          usage = addUsage(usage, result.usage);
+          repaired = suggestionOutputSchema.safeParse(result.parsed ?? {}).data?.suggestions ?? [];
+        } catch (error) {
+          if (input.signal?.aborted) throw input.signal.reason;
+          // The first answer stands; blocked replies fall back to extractive ones below.
+          options.onDegraded?.(deadline.signal.aborted ? 'repair_budget_exceeded' : 'repair_failed', error);
+        }
+        for (const [position, item] of blocked.entries()) {
+          const draft = repaired[position];
+          const guarded = draft ? guard.finalize({ text: draft.text, citations: resolveCitations(draft.citations, knowledge), origin: 'regenerated' }) : undefined;
+          if (guarded?.ok) {
+            slots[item.slot] = guarded.suggestion;
+            reportShown(guarded.suggestion, onGuard);
+          } else {
+            replace(item.slot);
+          }
+        }
+      } else {
+        for (const item of blocked) replace(item.slot);
+      }
+      let suggestions = slots.filter((suggestion): suggestion is GeneratedSuggestion => suggestion !== undefined);
+      if (suggestions.length === 0) {
+        replace(0);
+        suggestions = slots.filter((suggestion): suggestion is GeneratedSuggestion => suggestion !== undefined);
+      }
+      return batch(suggestions, modelLabels);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return { suggest };
+}
+

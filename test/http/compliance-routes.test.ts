@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+describe('compliance routes', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    await testApp.runtime.services.knowledge.ingest(
+      { format: 'markdown', body: '---\nexternalId: route-r4\ntitle: 进取成长基金\nkind: product\nproduct: 测试进取成长基金\nriskLevel: R4\n---\n# 进取成长基金\n\n产品风险等级R4，不保本。\n' },
+      { id: 'test' },
+    );
+    // The rule engine reads product levels from a cache refreshed after writes.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('fails a guaranteed-return promise with evidence offsets into the original text', async () => {
+    const text = '您放心，这款理财保本保收益。';
+    const response = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers: await testApp.as('agent'), payload: { text } });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.verdict).toBe('fail');
+    expect(body.rulesVersion).toBeTruthy();
+    const finding = body.findings[0];
+    expect(text.slice(finding.evidence.start, finding.evidence.end)).toBe(finding.evidence.text);
+    expect(finding).toHaveProperty('source');
+    expect(finding).toHaveProperty('explanation');
+  });
+
+  it('passes a negated disclosure and an English compliant sentence', async () => {
+    const headers = await testApp.as('compliance');
+    const zh = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '理财产品不保本，我不能向您承诺收益。' } });
+    expect(zh.json().verdict).toBe('pass');
+    const en = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: "We can't guarantee returns; the fund may lose value.", language: 'en' } });
+    expect(en.json().verdict).toBe('pass');
+  });
+
+  it('uses the customer risk level and the product level from the knowledge base for suitability', async () => {
+    const headers = await testApp.as('agent');
+    const text = '我推荐您买测试进取成长基金，很适合您。';
+    const cautious = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text, customer: { riskLevel: 'C2' } } });
+    expect(cautious.json().findings.map((finding: { kind: string }) => finding.kind)).toContain('suitability');
+    const aggressive = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text, customer: { riskLevel: 'C5' } } });
+    expect(aggressive.json().findings.map((finding: { kind: string }) => finding.kind)).not.toContain('suitability');
+  });
+
+  it('lists the rule packs', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: await testApp.as('knowledge_owner') });
+    const body = response.json();
+    const rules = body.packs.flatMap((pack: { rules: unknown[] }) => pack.rules);
+    expect(rules.length).toBeGreaterThanOrEqual(50);
+    expect(body.packs.some((pack: { language: string }) => pack.language === 'zh')).toBe(true);
+    expect(body.packs.some((pack: { language: string }) => pack.language === 'en')).toBe(true);
+  });
+
+  it('rejects bad input with 400 naming the field', async () => {
+    const headers = await testApp.as('agent');
+    const cases: [object, string][] = [
+      [{ text: '' }, 'text'],
+      [{ text: 'x'.repeat(20_001) }, 'text'],
+      [{ text: 'hello\u0000world' }, 'text'],
+      [{ text: 'ok', language: 'fr' }, 'language'],
+      [{ text: 'ok', speaker: 'robot' }, 'speaker'],
+      [{ text: 'ok', context: [{ speaker: 'agent' }] }, 'context'],
+    ];
+    for (const [payload, field] of cases) {
+      const response = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload });
+      expect(response.statusCode, JSON.stringify(payload).slice(0, 60)).toBe(400);
+      expect(response.json().errors.map((error: { field: string }) => error.field).join(',')).toContain(field);
+    }
+    const huge = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '好的', context: Array.from({ length: 10_000 }, () => ({ speaker: 'customer', text: '我想买理财' })) } });
+    expect(huge.statusCode).toBe(200);
+  });
+});
