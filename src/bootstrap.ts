@@ -15,6 +15,7 @@ export async function prepareFirstStart(runtime: Runtime, print: (line: string) 
     if (counts.documents === 0 && existsSync(directory)) {
       const { files } = await listIngestibleFiles([directory]);
       const results = await ingestFiles(services.knowledge, files, { actor: { id: 'seed' }, source: 'sample', baseDirectory: directory });
+      await services.search.refreshStatistics();
       const summary = summarizeIngest(results);
       const documents = results.reduce((total, result) => total + result.documents, 0);
       print(`Loaded the sample knowledge base: ${documents} documents from ${files.length} files (${summary.rejected} rejected).`);

@@ -98,6 +98,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const apiKeys = new ApiKeyService(database, config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {});
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
     const search = new HybridSearch(database, embedder);
+    await search.refreshStatistics();
 
     // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
     let products: readonly ComplianceProduct[] = await knowledge.products();

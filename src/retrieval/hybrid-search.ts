@@ -3,6 +3,7 @@ import { toVectorLiteral } from '../db/vector-literal.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
 import type { Embedder } from '../llm/embedder.js';
 import { toTsqueryLiteral } from '../text/lexical-vector.js';
+import { lexicalTokens } from '../text/segment-text.js';
 
 export interface SearchQuery {
   query: string;
@@ -33,6 +34,8 @@ export interface SearchResult {
 export interface SearchResponse {
   results: SearchResult[];
   tookMs: number;
+  /** Query tokens left out of the lexical leg because most of the base contains them (they say nothing). */
+  commonTokens?: string[];
 }
 
 /** Reciprocal rank fusion constant (Cormack et al.): 60 damps the head of each list without flattening it. */
@@ -159,6 +162,7 @@ export class HybridSearch {
     const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
     if (this.#stale) this.#refreshInBackground();
     const tsquery = mode === 'vector' ? null : (toTsqueryLiteral(query.query, { common: this.#common }) ?? null);
+    const commonTokens = this.#common.size > 0 ? [...new Set(lexicalTokens(query.query))].filter((token) => this.#common.has(token)) : [];
     const result = await this.#database.query<Row>(hybridSql, [
       vector,
       tsquery,
@@ -189,6 +193,7 @@ export class HybridSearch {
         };
       }),
       tookMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(commonTokens.length > 0 ? { commonTokens } : {}),
     };
   }
 }

@@ -13,6 +13,8 @@ export interface ExtractiveReply {
 export interface ExtractiveOptions {
   query: string;
   passages: readonly SearchResult[];
+  /** Tokens most of the knowledge base contains (from the search): sharing them shows no relevance. */
+  commonTokens?: readonly string[];
   language: 'zh' | 'en';
   /** Plain wording for vulnerable and elderly customers: at most two short sentences, no lists. */
   plain: boolean;
@@ -116,6 +118,7 @@ export function handoverCandidate(language: 'zh' | 'en'): ExtractiveReply {
  */
 export function composeExtractiveReplies(options: ExtractiveOptions): ExtractiveReply[] {
   const queryTokens = topicTokens(options.query);
+  for (const token of options.commonTokens ?? []) queryTokens.delete(token);
   const relevant = options.passages.filter((passage) => {
     const overlap = overlapWith(queryTokens, passage.text);
     return overlap.count >= minimumOverlapCount && overlap.ratio >= minimumOverlapRatio;
