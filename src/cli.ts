@@ -11,6 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { createComplianceEngine } from './compliance/compliance-engine.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
 import { readProductCatalogue } from './knowledge/read-product-catalogue.js';
+import { seedSampleKnowledge } from './bootstrap.js';
+import { approveEvalCommand, runEvalCommand } from './evals/eval-cli.js';
+import { reportFormats, type ReportFormat } from './evals/reports/render-report.js';
 import { startServer } from './server.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { summarizeOffline } from './summaries/offline-summarizer.js';
@@ -207,6 +210,39 @@ export function buildCli(output: CliOutput = processOutput): Command {
       line(zh ? '合规问题' : 'Compliance findings', summary.compliance.findings.map((finding) => `${finding.ruleId} (${finding.severity})`).join(', ') || '-');
       line(zh ? '缺失披露' : 'Missing disclosures', summary.compliance.missingDisclosures.join(', ') || '-');
       line(zh ? '小结代码' : 'Disposition', summary.dispositionCode);
+    });
+
+  const evaluation = program.command('eval').description('eval suites for compliance staff');
+  evaluation
+    .command('run')
+    .description('run eval suites (files or folders); exit 0 all pass and no regression, 1 failures or regressions, 2 invalid suite or usage')
+    .argument('<suites...>', 'suite files or folders (a folder runs its top-level *.yaml files)')
+    .option('--baseline <baseline>', 'a run id, "approved", a JSON report file or a folder of reports')
+    .option('--out <dir>', 'where the reports are written', 'eval-reports')
+    .option('--format <formats>', `comma-separated report formats (${reportFormats.join(', ')})`, reportFormats.join(','))
+    .option('--concurrency <n>', 'cases run at once', positiveInteger, 4)
+    .option('--repeat <n>', 'run each case n times; cases that pass only sometimes are reported as flaky', positiveInteger, 1)
+    .option('--no-cache', 'do not reuse cached model answers (release runs)')
+    .action(async (suites: string[], options: { baseline?: string; out: string; format: string; concurrency: number; repeat: number; cache: boolean }) => {
+      const formats = options.format.split(',').map((format) => format.trim()).filter(Boolean);
+      const unknown = formats.filter((format) => !(reportFormats as readonly string[]).includes(format));
+      if (unknown.length > 0 || formats.length === 0) throw new CliExit(2, `--format: unknown format ${unknown.join(', ') || '(none)'}; use ${reportFormats.join(', ')}\n`);
+      const code = await withRuntime(async (runtime) => {
+        await seedSampleKnowledge(runtime, (line) => output.err(`${line}\n`));
+        return runEvalCommand(
+          { suites, ...(options.baseline ? { baseline: options.baseline } : {}), out: options.out, formats: formats as ReportFormat[], concurrency: options.concurrency, cache: options.cache, repeat: options.repeat },
+          { service: runtime.services.evals, print: output.out },
+        );
+      }, { quietLogs: true });
+      if (code !== 0) throw new CliExit(code);
+    });
+  evaluation
+    .command('approve')
+    .description('mark a finished run as the approved baseline of its suite')
+    .argument('<runId>', 'the run to approve')
+    .action(async (runId: string) => {
+      const code = await withRuntime((runtime) => approveEvalCommand(runId, { service: runtime.services.evals, print: output.out }), { quietLogs: true });
+      if (code !== 0) throw new CliExit(code);
     });
 
   const keys = program.command('keys').description('manage API keys');

@@ -18,6 +18,10 @@ export async function createPgliteDatabase(options: { dataDirectory?: string } =
   try {
     const pglite = await PGlite.create({
       ...(options.dataDirectory ? { dataDir: options.dataDirectory } : {}),
+      // With the Node filesystem every page Postgres writes is already a write to a real file, and PGlite's
+      // transaction() (all our writes) never waited for the extra sync anyway; waiting for it after every read
+      // cost 1-10 ms per statement on a populated base, which the real-time path cannot afford.
+      relaxedDurability: true,
       extensions: { vector },
     });
     const database = wrapPglite(pglite);

@@ -63,7 +63,7 @@ describe('summary lifecycle', () => {
     const replicaApp = await composeApp(replicas[1]!);
     const done = await waitFor(async () => {
       const response = await replicaApp.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers });
-      return response.statusCode === 200 ? response.json() : undefined;
+      return response.statusCode === 200 ? (response.json() as { summary: { actionsTaken: unknown[]; commitments: unknown[] } }) : undefined;
     });
     expect(done.summary).toMatchObject({ language: 'zh', provider: 'offline' });
     expect(done.summary.actionsTaken.length).toBeGreaterThan(0);

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let testApp: TestApp;
+
+const inlineSuite = {
+  name: 'inline-api',
+  cases: [
+    { id: 'promise', kind: 'compliance', text: '这款理财保本保息，到期一分不少。', expect: { rules: ['CN-SALES-001'] } },
+    { id: 'honest', kind: 'compliance', text: '理财产品不保本，业绩比较基准不代表实际收益。', expect: { absent: ['CN-SALES-001'] } },
+  ],
+};
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+});
+
+afterAll(async () => {
+  await testApp.close();
+});
+
+async function waitFor(runId: string, headers: Record<string, string>) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const response = await testApp.app.inject({ method: 'GET', url: `/v1/evals/runs/${runId}`, headers });
+    const body = response.json() as { status: string };
+    if (!['queued', 'running'].includes(body.status)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('run did not finish');
+}
+
+describe('eval routes', () => {
+  it('compliance only: 401 without a key, 403 for an agent', async () => {
+    expect((await testApp.app.inject({ method: 'GET', url: '/v1/evals/runs' })).statusCode).toBe(401);
+    const agent = await testApp.as('agent');
+    expect((await testApp.app.inject({ method: 'POST', url: '/v1/evals/runs', headers: agent, payload: { suite: inlineSuite } })).statusCode).toBe(403);
+  });
+
+  it('POST -> 202 {runId}; GET in every format; history with pass rate; approve', async () => {
+    const headers = await testApp.as('compliance');
+    const started = await testApp.app.inject({ method: 'POST', url: '/v1/evals/runs', headers, payload: { suite: inlineSuite } });
+    expect(started.statusCode).toBe(202);
+    const { runId } = started.json() as { runId: string };
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    const done = await waitFor(runId, headers);
+    expect(done).toMatchObject({ runId, status: 'passed', totals: { cases: 2, passed: 2 } });
+
+    const formats = { junit: 'application/xml', html: 'text/html', markdown: 'text/markdown' } as const;
+    for (const [format, type] of Object.entries(formats)) {
+      const response = await testApp.app.inject({ method: 'GET', url: `/v1/evals/runs/${runId}?format=${format}`, headers });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain(type);
+    }
+    const history = await testApp.app.inject({ method: 'GET', url: '/v1/evals/runs', headers });
+    expect(history.json()).toMatchObject({ items: [{ runId, suite: 'inline-api', status: 'passed', passRate: 1 }] });
+    const approved = await testApp.app.inject({ method: 'POST', url: `/v1/evals/runs/${runId}/approve`, headers });
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ runId, suite: 'inline-api' });
+  });
+
+  it('a bad suite is a 400 naming the case; unknown runs are 404', async () => {
+    const headers = await testApp.as('compliance');
+    const bad = await testApp.app.inject({
+      method: 'POST',
+      url: '/v1/evals/runs',
+      headers,
+      payload: { suite: { cases: [{ id: 'x', kind: 'compliance', text: 'hi', expect: { rules: ['NO-SUCH-RULE'] } }] } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json()).toMatchObject({ errors: [{ field: 'suite.cases.x', message: "(inline), case x: no rule pack defines rule 'NO-SUCH-RULE'" }] });
+    const unknownKind = await testApp.app.inject({ method: 'POST', url: '/v1/evals/runs', headers, payload: { suite: { cases: [{ id: 'y', kind: 'vibes' }] } } });
+    expect(unknownKind.statusCode).toBe(400);
+    expect((await testApp.app.inject({ method: 'POST', url: '/v1/evals/runs', headers, payload: { suite: 'no-such-suite' } })).statusCode).toBe(400);
+    expect((await testApp.app.inject({ method: 'GET', url: '/v1/evals/runs/00000000-0000-4000-8000-000000000000', headers })).statusCode).toBe(404);
+    expect((await testApp.app.inject({ method: 'GET', url: '/v1/evals/runs/not-a-uuid', headers })).statusCode).toBe(400);
+  });
+});
