@@ -22,10 +22,17 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value instanceof Error) return { type: value.name, message: redactText(value.message), stack: value.stack };
-  if (value && typeof value === 'object') {
+  // Only plain data is copied: requests, responses and other class instances go to pino's own serializers
+  // untouched (copying them would drop what the serializers read), and their headers are redacted by path.
+  if (value && typeof value === 'object' && isPlainObject(value)) {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) result[key] = secretKeys.test(key) ? '[redacted]' : redactValue(item, depth + 1);
     return result;
   }
   return value;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }

@@ -1,0 +1,64 @@
+import type { RuleDefinition } from './rule-pack-schema.js';
+import { compileAlternation } from './safe-pattern.js';
+
+/** A cue list compiled twice: one alternation to find candidates fast, and each cue alone to find its `core`. */
+export interface CueSet {
+  any: RegExp;
+  each: RegExp[];
+}
+
+export interface CompiledRule {
+  definition: RuleDefinition;
+  topics?: RegExp;
+  situationCustomer?: RegExp;
+  situationText?: RegExp;
+  cues?: CueSet;
+  strongCues?: CueSet;
+  with?: RegExp;
+  safe?: RegExp;
+  prerequisite?: RegExp;
+  prerequisiteUnless?: RegExp;
+  triggerText?: CueSet;
+  triggerTextWith?: RegExp;
+  triggerCustomer?: RegExp;
+  satisfiedBy?: RegExp;
+  pitch?: CueSet;
+  suitabilitySafe?: RegExp;
+  customerLevels?: { pattern: RegExp; level: number }[];
+  productTypes?: { pattern: RegExp; level: number }[];
+}
+
+function cueSet(sources: readonly string[] | undefined): CueSet | undefined {
+  if (!sources) return undefined;
+  return { any: compileAlternation(sources, false), each: sources.map((source) => new RegExp(source, 'gid')) };
+}
+
+function alternation(sources: readonly string[] | undefined): RegExp | undefined {
+  return sources ? compileAlternation(sources, false) : undefined;
+}
+
+export function compileRule(definition: RuleDefinition): CompiledRule {
+  const { detector } = definition;
+  const compiled: CompiledRule = { definition };
+  const set = <K extends keyof CompiledRule>(key: K, value: CompiledRule[K] | undefined): void => {
+    if (value !== undefined) compiled[key] = value;
+  };
+  set('topics', alternation(detector.topics));
+  set('situationCustomer', alternation(detector.situation?.customer));
+  set('situationText', alternation(detector.situation?.text));
+  set('cues', cueSet(detector.cues));
+  set('strongCues', cueSet(detector.strongCues));
+  set('with', alternation(detector.with));
+  set('safe', alternation(detector.safe));
+  set('prerequisite', alternation(detector.prerequisite?.agent));
+  set('prerequisiteUnless', alternation(detector.prerequisite?.unless));
+  set('triggerText', cueSet(detector.trigger?.text));
+  set('triggerTextWith', alternation(detector.trigger?.textWith));
+  set('triggerCustomer', alternation(detector.trigger?.customer));
+  set('satisfiedBy', alternation(detector.satisfiedBy));
+  set('pitch', cueSet(detector.suitability?.pitch));
+  set('suitabilitySafe', alternation(detector.suitability?.safe));
+  set('customerLevels', detector.suitability?.customerLevels?.map((entry) => ({ pattern: new RegExp(entry.pattern, 'i'), level: entry.level })));
+  set('productTypes', detector.suitability?.productTypes?.map((entry) => ({ pattern: new RegExp(entry.pattern, 'gi'), level: entry.level })));
+  return compiled;
+}

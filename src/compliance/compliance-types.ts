@@ -1,0 +1,81 @@
+export type { ComplianceJudge, JudgeVerdict } from './compliance-judge.js';
+export type { RuleDefinition, RulePack } from './rule-pack-schema.js';
+
+export type Severity = 'critical' | 'major' | 'minor';
+
+export type RuleKind =
+  | 'forbidden_statement'
+  | 'forbidden_request'
+  | 'required_disclosure'
+  | 'required_procedure'
+  | 'suitability'
+  | 'personal_data'
+  | 'conduct';
+
+export type CustomerRiskLevel = 'C1' | 'C2' | 'C3' | 'C4' | 'C5';
+export type ProductRiskLevel = 'R1' | 'R2' | 'R3' | 'R4' | 'R5';
+export type Language = 'zh' | 'en';
+
+export interface Evidence {
+  /** Offsets into the ORIGINAL text that was checked (not the normalised one). */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  kind: RuleKind;
+  title: string;
+  source: string;
+  evidence: Evidence;
+  explanation: string;
+  fix?: string;
+  /** Set when the model judge, not a deterministic detector, produced the finding. */
+  detectedBy?: 'rule' | 'judge';
+  /** Content hash of the rule packs that produced the finding (also on the CheckResult). */
+  rulesVersion?: string;
+}
+
+export interface ConversationTurn {
+  speaker: 'customer' | 'agent';
+  text: string;
+}
+
+export interface CustomerProfile {
+  riskLevel?: CustomerRiskLevel;
+  vulnerable?: boolean;
+  age?: number;
+  segment?: string;
+}
+
+export interface ProductEntry {
+  name: string;
+  aliases?: string[];
+  riskLevel?: ProductRiskLevel;
+  kind?: string;
+}
+
+export interface CheckInput {
+  text: string;
+  speaker?: 'agent' | 'customer';
+  context?: ConversationTurn[];
+  language?: Language;
+  customer?: CustomerProfile;
+}
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface CheckResult {
+  verdict: Verdict;
+  findings: Finding[];
+  rulesVersion: string;
+  tookMs: number;
+}
+
+/** fail on any critical or major finding, warn on minor findings only, else pass. */
+export function verdictOf(findings: readonly Finding[]): Verdict {
+  if (findings.some((finding) => finding.severity !== 'minor')) return 'fail';
+  return findings.length > 0 ? 'warn' : 'pass';
+}

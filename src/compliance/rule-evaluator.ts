@@ -1,0 +1,180 @@
+import type { CompiledRule, CueSet } from './compiled-rule.js';
+import type { CustomerProfile } from './compliance-types.js';
+import { findIdentifiers } from './identifier-matchers.js';
+import type { ProductIndex } from './product-index.js';
+import type { Span, UtteranceScope } from './utterance-scope.js';
+
+/** What one check knows, computed once and shared by every rule. Texts here are normalised. */
+export interface EvaluationContext {
+  text: string;
+  scope: UtteranceScope;
+  speaker: 'agent' | 'customer';
+  customerWindow: string;
+  agentWindow: string;
+  customer: CustomerProfile | undefined;
+  products: ProductIndex;
+}
+
+export interface RuleHit {
+  span: Span;
+  /** Why, in a few words, added to the rule's explanation. */
+  reason: string;
+}
+
+interface MatchOptions {
+  includeQuestions?: boolean;
+  with?: RegExp | undefined;
+  safe?: RegExp | undefined;
+  strong?: boolean;
+}
+
+function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchOptions): (Span & { matched: string }) | undefined {
+  const { text, scope } = context;
+  if (!cues.any.test(text)) return undefined;
+  let best: (Span & { matched: string }) | undefined;
+  for (const pattern of cues.each) {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match[0].length === 0) {
+        pattern.lastIndex += 1;
+        continue;
+      }
+      if (best && match.index >= best.start) break;
+      const matchSpan = { start: match.index, end: match.index + match[0].length };
+      const coreIndices = (match as RegExpExecArray & { indices?: { groups?: Record<string, [number, number] | undefined> } }).indices?.groups?.core;
+      const core = coreIndices ? { start: coreIndices[0], end: coreIndices[1] } : matchSpan;
+      const sentence = scope.sentenceText(core.start);
+      if (options.with && !options.with.test(sentence)) continue;
+      if (options.safe?.test(sentence)) continue;
+      const asserted = options.strong
+        ? !scope.isQuoted(core.start)
+        : scope.isAsserted(matchSpan, core, options.includeQuestions ? { includeQuestions: true } : {});
+      if (!asserted) continue;
+      best = { ...matchSpan, matched: match[0] };
+      break;
+    }
+  }
+  return best;
+}
+
+function situationHolds(rule: CompiledRule, context: EvaluationContext): boolean {
+  const situation = rule.definition.detector.situation;
+  if (!situation) return true;
+  if (rule.situationCustomer?.test(context.customerWindow)) return true;
+  if (rule.situationText?.test(context.text)) return true;
+  if (situation.vulnerableProfile && (context.customer?.vulnerable === true || (context.customer?.age ?? 0) >= 65)) return true;
+  return false;
+}
+
+function prerequisiteMet(rule: CompiledRule, context: EvaluationContext, before: number): boolean {
+  if (!rule.prerequisite) return false;
+  const earlierText = context.text.slice(0, before);
+  for (const source of [context.agentWindow, earlierText]) {
+    if (!source) continue;
+    // Look turn by turn so "验证没有通过" in one turn does not count as a verification step.
+    for (const piece of source.split('\n')) {
+      if (rule.prerequisite.test(piece) && !rule.prerequisiteUnless?.test(piece)) return true;
+    }
+  }
+  return false;
+}
+
+const missingDisclosureEvidenceLength = 200;
+const explicitProductLevel = /(?<![a-z0-9])r([1-5])(?![0-9])/g;
+const explicitCustomerLevel = /(?<![a-z0-9])c([1-5])(?![0-9])/;
+
+function customerLevel(rule: CompiledRule, context: EvaluationContext): number | undefined {
+  const fromProfile = context.customer?.riskLevel;
+  if (fromProfile) return Number(fromProfile.slice(1));
+  for (const source of [context.text, context.customerWindow, context.agentWindow]) {
+    const explicit = explicitCustomerLevel.exec(source);
+    if (explicit) return Number(explicit[1]);
+    for (const entry of rule.customerLevels ?? []) if (entry.pattern.test(source)) return entry.level;
+  }
+  return undefined;
+}
+
+function suitabilityHit(rule: CompiledRule, context: EvaluationContext): RuleHit | undefined {
+  if (!rule.pitch) return undefined;
+  const level = customerLevel(rule, context);
+  if (level === undefined) return undefined;
+  const { text, scope } = context;
+  if (rule.suitabilitySafe?.test(text)) return undefined;
+  const mentions: (Span & { level: number; label: string })[] = [];
+  explicitProductLevel.lastIndex = 0;
+  for (let match = explicitProductLevel.exec(text); match; match = explicitProductLevel.exec(text)) {
+    mentions.push({ start: match.index, end: match.index + match[0].length, level: Number(match[1]), label: match[0].toUpperCase() });
+  }
+  for (const mention of context.products.find(text)) mentions.push(mention);
+  for (const entry of rule.productTypes ?? []) {
+    entry.pattern.lastIndex = 0;
+    for (let match = entry.pattern.exec(text); match; match = entry.pattern.exec(text)) {
+      mentions.push({ start: match.index, end: match.index + match[0].length, level: entry.level, label: match[0] });
+      if (match[0].length === 0) entry.pattern.lastIndex += 1;
+    }
+  }
+  const pitched = firstAsserted(context, rule.pitch, {});
+  if (!pitched) return undefined;
+  for (const mention of mentions.sort((left, right) => left.start - right.start)) {
+    if (mention.level <= level) continue;
+    if (!scope.isAsserted(mention, mention)) continue;
+    return { span: mention, reason: `product risk R${mention.level} (${mention.label}) is above the customer's level C${level}` };
+  }
+  return undefined;
+}
+
+/** The first violation of one rule in the checked text, or undefined. */
+export function evaluateRule(rule: CompiledRule, context: EvaluationContext): RuleHit | undefined {
+  const { definition } = rule;
+  const { detector } = definition;
+  const appliesTo = detector.appliesTo ?? 'agent';
+  if (appliesTo !== 'any' && appliesTo !== context.speaker) return undefined;
+  if (rule.topics && !rule.topics.test(context.text) && !rule.topics.test(context.customerWindow) && !rule.topics.test(context.agentWindow)) {
+    return undefined;
+  }
+  const situationMet = situationHolds(rule, context);
+  const gatesAll = detector.situation?.gates !== 'identifiers';
+  if (gatesAll && !situationMet) return undefined;
+  const options: MatchOptions = { with: rule.with, safe: rule.safe };
+  if (detector.includeQuestions) options.includeQuestions = true;
+  if (rule.cues) {
+    const hit = firstAsserted(context, rule.cues, options);
+    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"` };
+  }
+  if (rule.strongCues) {
+    const hit = firstAsserted(context, rule.strongCues, { ...options, strong: true });
+    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"` };
+  }
+  for (const kind of situationMet ? (detector.identifiers ?? []) : []) {
+    const spans = findIdentifiers(context.text, kind).filter((span) => !context.scope.isQuoted(span.start));
+    const first = spans[0];
+    if (first) return { span: first, reason: `a full ${kind.replace('_', ' ')} was read out` };
+  }
+  if (detector.suitability) {
+    const hit = suitabilityHit(rule, context);
+    if (hit) return hit;
+  }
+  if (rule.satisfiedBy) {
+    const due = disclosureDue(rule, context);
+    if (due && !disclosureGiven(rule, context)) return due;
+  }
+  return undefined;
+}
+
+/** Whether the topic of a disclosure rule came up: in the agent's text (asserted) or in the customer's turns. */
+export function disclosureDue(rule: CompiledRule, context: EvaluationContext): RuleHit | undefined {
+  if (rule.triggerText) {
+    const hit = firstAsserted(context, rule.triggerText, { with: rule.triggerTextWith });
+    if (hit) return { span: hit, reason: `topic raised: "${hit.matched}"` };
+  }
+  if (rule.triggerCustomer?.test(context.customerWindow)) {
+    // The whole reply lacks the disclosure; point at its opening rather than echo a long text back.
+    return { span: { start: 0, end: Math.min(context.text.length, missingDisclosureEvidenceLength) }, reason: 'topic raised by the customer' };
+  }
+  return undefined;
+}
+
+export function disclosureGiven(rule: CompiledRule, context: EvaluationContext): boolean {
+  if (!rule.satisfiedBy) return true;
+  return rule.satisfiedBy.test(context.text) || rule.satisfiedBy.test(context.agentWindow);
+}

@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contextWindowTurns, createComplianceEngine, JudgeNotConfiguredError } from '../../src/compliance/compliance-engine.js';
+import type { ComplianceJudge } from '../../src/compliance/compliance-judge.js';
+import type { ConversationTurn, ProductEntry } from '../../src/compliance/compliance-types.js';
+import { loadRulePacks } from '../../src/compliance/load-rule-packs.js';
+
+const packs = loadRulePacks(join(import.meta.dirname, '../../evals/rules'));
+const engine = createComplianceEngine({ packs });
+const ruleIds = (text: string, extra: Parameters<typeof engine.check>[0] extends infer T ? Partial<T> : never = {}) =>
+  engine.check({ text, ...extra }).findings.map((finding) => finding.ruleId);
+
+describe('negation, quotation, reported speech and questions', () => {
+  it.each([
+    ['理财产品不保本', []],
+    ['我不能承诺收益', []],
+    ['这款产品不保证不亏，请您注意风险', []],
+    ['客户说保本吗？我跟他说不保本', []],
+    ['“稳赚不赔”这种说法是不存在的', []],
+    ['这款是保本的吗？', []],
+  ])('treats %s as compliant', (text, expected) => {
+    expect(ruleIds(text).filter((id) => id.startsWith('CN-SALES'))).toEqual(expected);
+  });
+
+  it.each(['保本保息，放心买', '稳赚不赔', '这个基本不会亏', '放心，不会亏的', '虽然不保本，但基本不会亏'])('flags %s', (text) => {
+    expect(ruleIds(text).some((id) => id === 'CN-SALES-001' || id === 'CN-SALES-002')).toBe(true);
+  });
+
+  it('handles English negation, reported questions and double negation', () => {
+    expect(ruleIds("we can't guarantee returns")).not.toContain('EN-SALES-001');
+    expect(ruleIds('you asked whether it is guaranteed; it is not')).not.toContain('EN-SALES-001');
+    expect(ruleIds("I can't promise you won't lose money")).not.toContain('EN-SALES-001');
+    expect(ruleIds("you basically can't lose")).toContain('EN-SALES-001');
+    expect(ruleIds('The returns are guaranteed.')).toContain('EN-SALES-001');
+  });
+
+  it('allows warnings that mention codes but flags requests for them', () => {
+    expect(ruleIds('千万不要把短信验证码告诉任何人')).not.toContain('CN-FRAUD-001');
+    expect(ruleIds('请把短信验证码告诉我')).toContain('CN-FRAUD-001');
+    expect(ruleIds('您收到的验证码是多少？')).toContain('CN-FRAUD-001');
+    expect(ruleIds('Never tell anyone your SMS code.')).not.toContain('EN-FRAUD-001');
+    expect(ruleIds('Can you tell me the code we sent you?')).toContain('EN-FRAUD-001');
+  });
+});
+
+describe('check results', () => {
+  it('gives fail on critical findings, warn on minor only, pass otherwise', () => {
+    expect(engine.check({ text: '这款理财保本保息' }).verdict).toBe('fail');
+    expect(engine.check({ text: '顺便说一下您同事的电话号码' }).verdict).toBe('warn');
+    expect(engine.check({ text: '请问还有什么可以帮您？' }).verdict).toBe('pass');
+  });
+
+  it('points evidence into the original text, through full-width and Chinese numerals', () => {
+    const text = '您好！这款理财到期肯定能拿到百分之五，保本保息。';
+    const finding = engine.check({ text }).findings.find((entry) => entry.ruleId === 'CN-SALES-001');
+    expect(finding).toBeDefined();
+    expect(text.slice(finding?.evidence.start, finding?.evidence.end)).toBe(finding?.evidence.text);
+    expect(['肯定能拿到', '保本保息', '保本']).toContain(finding?.evidence.text);
+    const wide = 'ＹＯＵ ＢＡＳＩＣＡＬＬＹ ＣＡＮ’Ｔ ＬＯＳＥ';
+    const english = engine.check({ text: wide }).findings.find((entry) => entry.ruleId === 'EN-SALES-001');
+    expect(english?.evidence.text).toBe('ＣＡＮ’Ｔ ＬＯＳＥ');
+  });
+
+  it('records the rules version, which is a content hash', () => {
+    const result = engine.check({ text: '保本' });
+    expect(result.rulesVersion).toBe(engine.rulesVersion);
+    expect(createComplianceEngine({ packs }).rulesVersion).toBe(engine.rulesVersion);
+    const changed = packs.map((pack, index) => (index === 0 ? { ...pack, rules: pack.rules.slice(1) } : pack));
+    expect(createComplianceEngine({ packs: changed }).rulesVersion).not.toBe(engine.rulesVersion);
+  });
+
+  it('detects the language when none is given', () => {
+    expect(ruleIds('这个理财保本保息')).toContain('CN-SALES-001');
+    expect(ruleIds('It is a sure thing')).toContain('EN-SALES-001');
+    expect(ruleIds('这个理财保本保息', { language: 'en' })).toEqual([]);
+  });
+
+  it('checks agent turns by default and lets customers say anything', () => {
+    expect(ruleIds('你们这个理财保本吗？保本我就买', { speaker: 'customer' })).toEqual([]);
+    expect(ruleIds('保本保息')).toContain('CN-SALES-001');
+  });
+});
+
+describe('context and conversation state', () => {
+  it('requires the complaint channel when the customer complained earlier', () => {
+    const context: ConversationTurn[] = [{ speaker: 'customer', text: '你们乱扣费，我要投诉' }];
+    expect(ruleIds('好的，我看一下', { context })).toContain('CN-CMPL-001');
+    expect(ruleIds('已为您登记投诉，会在规定时限内答复', { context })).not.toContain('CN-CMPL-001');
+    expect(ruleIds('好的，我看一下')).not.toContain('CN-CMPL-001');
+  });
+
+  it('needs a verification step in earlier agent turns before account details', () => {
+    expect(ruleIds('您的余额是5000元')).toContain('CN-PRIV-001');
+    const verified: ConversationTurn[] = [
+      { speaker: 'agent', text: '请提供身份证后4位验证身份' },
+      { speaker: 'customer', text: '1234' },
+      { speaker: 'agent', text: '核验通过' },
+    ];
+    expect(ruleIds('您的余额是5000元', { context: verified })).not.toContain('CN-PRIV-001');
+    const failed: ConversationTurn[] = [{ speaker: 'agent', text: '身份验证没有通过' }];
+    expect(ruleIds('您的余额是5000元', { context: failed })).toContain('CN-PRIV-001');
+  });
+
+  it('uses a bounded window of the latest turns, so a 10,000-turn context is fine', () => {
+    const context: ConversationTurn[] = Array.from({ length: 10_000 }, (_, index) => ({
+      speaker: index % 2 === 0 ? 'customer' : 'agent',
+      text: index === 0 ? '我要投诉' : '好的',
+    }));
+    const result = engine.check({ text: '好的，我看一下', context });
+    // The complaint is far outside the last contextWindowTurns turns.
+    expect(contextWindowTurns).toBeLessThan(10_000);
+    expect(result.findings.map((finding) => finding.ruleId)).not.toContain('CN-CMPL-001');
+    context[context.length - 1] = { speaker: 'customer', text: '我要投诉' };
+    expect(ruleIds('好的，我看一下', { context })).toContain('CN-CMPL-001');
+  });
+
+  it('compares customer risk level with product levels from the products callback', () => {
+    let products: readonly ProductEntry[] = [{ name: '鑫享成长一号', riskLevel: 'R4' }];
+    let calls = 0;
+    const withProducts = createComplianceEngine({
+      packs,
+      products: () => {
+        calls += 1;
+        return products;
+      },
+    });
+    const input = { text: '给您推荐鑫享成长一号，收益不错', customer: { riskLevel: 'C2' as const } };
+    expect(withProducts.check(input).findings.map((finding) => finding.ruleId)).toContain('CN-SUIT-003');
+    expect(withProducts.check({ ...input, customer: { riskLevel: 'C5' } }).findings.map((finding) => finding.ruleId)).not.toContain('CN-SUIT-003');
+    products = [{ name: '鑫享成长一号', riskLevel: 'R2' }];
+    expect(withProducts.check(input).findings.map((finding) => finding.ruleId)).not.toContain('CN-SUIT-003');
+    expect(calls).toBe(3);
+  });
+});
+
+describe('bad input', () => {
+  it('passes empty and whitespace text', () => {
+    expect(engine.check({ text: '' })).toMatchObject({ verdict: 'pass', findings: [] });
+    expect(engine.check({ text: '   \n ' }).verdict).toBe('pass');
+  });
+
+  it('survives control characters and keeps offsets in range', () => {
+    const text = '\u0000保\u0007本保息\u001b';
+    const result = engine.check({ text });
+    for (const finding of result.findings) {
+      expect(finding.evidence.start).toBeGreaterThanOrEqual(0);
+      expect(finding.evidence.end).toBeLessThanOrEqual(text.length);
+    }
+  });
+
+  it('checks a 100 kB text and still finds a violation at the end', () => {
+    const text = `${'您好，请问有什么可以帮您。'.repeat(7_700)}这款理财保本保息。`;
+    expect(text.length).toBeGreaterThan(100_000);
+    const result = engine.check({ text });
+    expect(result.findings.map((finding) => finding.ruleId)).toContain('CN-SALES-001');
+    expect(result.findings.find((finding) => finding.ruleId === 'CN-SALES-001')?.evidence.start).toBeGreaterThan(100_000);
+  });
+});
+
+describe('requiredDisclosures', () => {
+  it('returns approved wording in the input language for a raised topic the text lacks', () => {
+    const due = engine.requiredDisclosures({ text: '这个分期每期手续费0.6%，分12期' });
+    expect(due.map((entry) => entry.ruleId)).toContain('CN-DISC-003');
+    expect(due.find((entry) => entry.ruleId === 'CN-DISC-003')?.text).toContain('年化');
+    expect(engine.requiredDisclosures({ text: '分期每期手续费0.6%，折算年化利率约13%' }).map((entry) => entry.ruleId)).not.toContain('CN-DISC-003');
+    const complaint = engine.requiredDisclosures({ text: "I'm sorry to hear that.", context: [{ speaker: 'customer', text: 'I want to complain.' }] });
+    expect(complaint.map((entry) => entry.ruleId)).toEqual(['UK-CMPL-001']);
+  });
+});
+
+describe('describe and rule', () => {
+  it('lists every pack and rule with its source', () => {
+    const description = engine.describe();
+    expect(description.rulesVersion).toBe(engine.rulesVersion);
+    const rules = description.packs.flatMap((pack) => pack.rules);
+    expect(rules.length).toBe(packs.flatMap((pack) => pack.rules).length);
+    expect(rules.every((rule) => rule.source.length > 0)).toBe(true);
+    expect(engine.rule('CN-SALES-001')?.title).toBe('不得承诺保本保收益');
+    expect(engine.rule('NOPE-1')).toBeUndefined();
+  });
+});
+
+describe('checkWithJudge', () => {
+  it('adds judge findings for rules marked judge, and keeps deterministic ones', async () => {
+    const seen: string[] = [];
+    const judge: ComplianceJudge = {
+      judge: async ({ rule }) => {
+        seen.push(rule.id);
+        return rule.id === 'CN-SALES-002' ? { verdict: 'violation', reason: '暗示无风险', evidence: '亏不到哪儿去' } : { verdict: 'compliant', reason: 'ok' };
+      },
+    };
+    const judged = createComplianceEngine({ packs, judge });
+    const text = '放这儿亏不到哪儿去的';
+    expect(judged.check({ text }).findings.map((finding) => finding.ruleId)).not.toContain('CN-SALES-002');
+    const result = await judged.checkWithJudge({ text });
+    const finding = result.findings.find((entry) => entry.ruleId === 'CN-SALES-002');
+    expect(finding).toMatchObject({ detectedBy: 'judge', evidence: { text: '亏不到哪儿去', start: 3 } });
+    expect(result.verdict).toBe('fail');
+    expect(seen.every((id) => judged.rule(id)?.judge === true)).toBe(true);
+  });
+
+  it('surfaces a judge error instead of passing', async () => {
+    const judged = createComplianceEngine({ packs, judge: { judge: async () => Promise.reject(new Error('model down')) } });
+    await expect(judged.checkWithJudge({ text: '这个理财收益挺稳的' })).rejects.toThrow('model down');
+  });
+
+  it('refuses to run without a judge', async () => {
+    await expect(engine.checkWithJudge({ text: '你好' })).rejects.toBeInstanceOf(JudgeNotConfiguredError);
+  });
+});
