@@ -14,6 +14,7 @@ interface Clause extends Span {
   sentence: number;
 }
 
+const coordinatorAtEnd = /(?:或者|或是|或|以及|和|及|与|、|\s(?:or|nor|and)\s)\s*$/u;
 const clauseBreak = /[,;:!?。；，！？\n]|\.(?!\d)|\s(?:but|however|although|though|whereas|yet)\s|(?:但是|不过|可是|然而|只是|但)/g;
 const sentenceBreak = /[;!?。；！？\n]|\.(?!\d)/g;
 const cjk = /[\u3400-\u9fff]/;
@@ -170,7 +171,20 @@ export class UtteranceScope {
       if (zhAskNotAsk.test(prefix)) return false;
     }
     const width = cjk.test(this.text[core.start] ?? '') ? 14 : 48;
-    const before = this.text.slice(Math.max(clause.start, core.start - width), core.start);
+    // In a coordination of parallel cues ("不能保证不亏或者保证收益", "can't guarantee growth or guarantee
+    // returns") the negation before the first conjunct covers the later ones, and the first conjunct's own
+    // words are not negators of this one: look before the first conjunct instead.
+    let scopeEnd = core.start;
+    const head = this.text.slice(core.start, core.start + (cjk.test(this.text[core.start] ?? '') ? 2 : 5)).toLowerCase();
+    for (;;) {
+      const preceding = this.text.slice(clause.start, scopeEnd);
+      const coordinator = coordinatorAtEnd.exec(preceding);
+      if (!coordinator) break;
+      const parallel = preceding.slice(0, coordinator.index).toLowerCase().lastIndexOf(head);
+      if (parallel < 0) break;
+      scopeEnd = clause.start + parallel;
+    }
+    const before = this.text.slice(Math.max(clause.start, scopeEnd - width), scopeEnd);
     const insideAfter = this.text.slice(core.end, Math.min(match.end, clause.end));
     const scoped = `${before} ${insideAfter}`;
     if (countNegators(scoped) % 2 === 1) return false;
