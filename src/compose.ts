@@ -117,17 +117,12 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     });
 
     const events = new EventHub(database, { onError: log });
-    let suggestions: SuggestionService | undefined;
     const conversations = new ConversationService({
       database,
       compliance,
       search: (query) => search.search(query),
       buildQuery: buildRetrievalQuery,
       hub: events,
-      afterCustomerTurn: (conversation) => {
-        if (!conversation.suggestionsEnabled || !suggestions) return;
-        suggestions.suggest(conversation.id, { n: 3 }).catch(log);
-      },
     });
     const pipeline = createSuggestionPipeline({
       search: (query) => search.search(query),
@@ -141,7 +136,11 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
     });
-    suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
+    const suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
+    // Conversations created with suggestions.push get suggestions pushed as events after each customer turn.
+    conversations.onCustomerTurn((conversation) => {
+      if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
+    });
     const summaries = new SummaryService({
       database,
       engine: compliance,

@@ -157,7 +157,7 @@ export class ConversationService {
   readonly #search: (query: SearchQuery) => Promise<SearchResponse>;
   readonly #buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
   readonly #hub: EventHub;
-  readonly #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
+  #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
   #onEnded: ((conversationId: string) => void) | undefined;
 
   constructor(options: {
@@ -166,15 +166,17 @@ export class ConversationService {
     search: (query: SearchQuery) => Promise<SearchResponse>;
     buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
     hub: EventHub;
-    /** Runs after a customer turn is stored and answered (suggestion push when enabled); never awaited. */
-    afterCustomerTurn?: (conversation: Conversation, turn: Turn) => void;
   }) {
     this.#database = options.database;
     this.#compliance = options.compliance;
     this.#search = options.search;
     this.#buildQuery = options.buildQuery;
     this.#hub = options.hub;
-    this.#afterCustomerTurn = options.afterCustomerTurn;
+  }
+
+  /** Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. */
+  onCustomerTurn(listener: (conversation: Conversation, turn: Turn) => void): void {
+    this.#afterCustomerTurn = listener;
   }
 
   /** The summary worker wakes up on this instead of waiting for its next poll. */

@@ -128,6 +128,15 @@ describe('conversations, turns and the event stream', () => {
     expect(resumed.events.map((event) => event.event)).toEqual(['compliance', 'knowledge']);
   });
 
+  it('pushes suggestions as events after customer turns when the conversation asks for them', async () => {
+    const id = await create({ language: 'zh', suggestions: { push: true } });
+    await testApp.app.inject({ method: 'POST', url: `/v1/conversations/${id}/turns`, headers: agent, payload: { speaker: 'customer', text: '金卡的年费是多少？能免吗？' } });
+    const received = await readEvents(base, `/v1/conversations/${id}/events`, { ...agent, 'last-event-id': '0' }, 2);
+    expect(received.events.map((event) => event.event)).toEqual(['knowledge', 'suggestion']);
+    const pushed = received.events[1]!.data as { suggestions: { id: string; text: string }[] };
+    expect(pushed.suggestions.length).toBeGreaterThan(0);
+  });
+
   it('rejects bad input with problem+json', async () => {
     const id = await create();
     const cases: [string, string, object | undefined, Record<string, string>, number][] = [
