@@ -25,17 +25,18 @@ function syntheticCorpus(documents: number, sectionsPerDocument: number): { mark
     for (let section = 0; section < sectionsPerDocument; section += 1) {
       const body = [pick(), pick(), pick(), `编号 ${document}-${section}。`].join('');
       sections.push(`## 第${section + 1}节 ${pick().slice(0, 12)}\n\n${body}`);
-      if (queries.length < 300 && random() < 0.05) queries.push(pick().slice(0, 8 + Math.floor(random() * 16)));
+      if (queries.length < 400 && random() < 0.05) queries.push(pick().slice(0, 8 + Math.floor(random() * 16)));
     }
     markdown.push(`---\nexternalId: bench-${document}\ntitle: 基准文档 ${document}\nkind: product\n---\n# 基准文档 ${document}\n\n${sections.join('\n\n')}\n`);
   }
   return { markdown, queries };
 }
 
-async function latency(search: HybridSearch, queries: readonly string[]): Promise<{ p50: number; p95: number; p99: number }> {
-  // What a running server has done in the background after the ingest.
+async function latency(search: HybridSearch, queries: readonly string[], warmup: readonly string[]): Promise<{ p50: number; p95: number; p99: number }> {
+  // What a running server has done in the background after the ingest, and a warm buffer cache (a server that
+  // has been answering for a while): the measured queries are different ones.
   await search.refreshStatistics();
-  for (const query of queries.slice(0, 20)) await search.search({ query, topK: 5 });
+  for (const query of warmup) await search.search({ query, topK: 5 });
   const times: number[] = [];
   for (const query of queries) {
     const started = performance.now();
@@ -69,10 +70,11 @@ async function ingestAndSearch(): Promise<void> {
     chunks += bulkChunks;
     console.log(`ingest as a bulk load (CLI ingest, seed, sync; index rebuilt once): ${bulkChunks} chunks in ${seconds.toFixed(1)} s = ${Math.round(bulkChunks / seconds)} chunks/s (goal >= 500)`);
 
-    const embedded = await latency(new HybridSearch(bench.embedded, embedder), queries);
-    console.log(`search at ${chunks} chunks, embedded: p50 ${formatMs(embedded.p50)}  p95 ${formatMs(embedded.p95)}  p99 ${formatMs(embedded.p99)}  (${queries.length} queries; goal p95 <= 10 ms)`);
+    const [warmup, measured] = [queries.slice(0, 100), queries.slice(100)];
+    const embedded = await latency(new HybridSearch(bench.embedded, embedder), measured, warmup);
+    console.log(`search at ${chunks} chunks, embedded: p50 ${formatMs(embedded.p50)}  p95 ${formatMs(embedded.p95)}  p99 ${formatMs(embedded.p99)}  (${measured.length} queries after ${warmup.length} warm-up; goal p95 <= 10 ms)`);
     const wire = await bench.wire();
-    const overPg = await latency(new HybridSearch(wire, embedder), queries);
+    const overPg = await latency(new HybridSearch(wire, embedder), measured, warmup);
     console.log(`search at ${chunks} chunks, pg adapter over the wire (to PGlite via pglite-socket): p50 ${formatMs(overPg.p50)}  p95 ${formatMs(overPg.p95)}  p99 ${formatMs(overPg.p99)}`);
   } finally {
     await bench.close();

@@ -392,11 +392,14 @@ export class KnowledgeService {
   }
 
   /**
-   * Refreshes the planner's statistics. Without them the planner believes the chunk table is tiny and scans it
-   * instead of using the HNSW index; Postgres's autovacuum does this eventually, embedded PGlite never does.
+   * Refreshes the planner's statistics and merges pending lexical index entries. Without statistics the planner
+   * believes the chunk table is tiny and scans it instead of using the HNSW index; Postgres's autovacuum does
+   * both eventually, embedded PGlite never does.
    */
   async analyze(): Promise<void> {
     this.#chunksSinceAnalyze = 0;
+    // Merging the GIN pending list matters as much: lexical searches scan it linearly (see migration 004).
+    await this.#database.query(`select gin_clean_pending_list('chunks_lexical_idx')`);
     await this.#database.exec('analyze documents; analyze document_versions; analyze chunks;');
   }
 

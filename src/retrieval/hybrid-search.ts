@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
 import type { Embedder } from '../llm/embedder.js';
-import { toTsqueryLiteral } from '../text/lexical-vector.js';
+import { tokensToTsquery } from '../text/lexical-vector.js';
 import { lexicalTokens } from '../text/segment-text.js';
 
 export interface SearchQuery {
@@ -80,14 +80,15 @@ with vector_leg as (
   select coalesce(v.id, l.id) as id,
          coalesce(1.0 / (${fusionK} + v.rank), 0) + coalesce(1.0 / (${fusionK} + l.rank), 0) as score
     from vector_leg v full outer join lexical_leg l on v.id = l.id
+), top as (
+  select id, score from fused order by score desc, id limit $8
 )
-select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product, c.language, f.score
-  from fused f
-  join chunks c on c.id = f.id
+select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product, c.language, t.score
+  from top t
+  join chunks c on c.id = t.id
   join documents d on d.id = c.document_id
   join document_versions ver on ver.document_id = c.document_id and ver.version = c.version
- order by f.score desc, c.id
- limit $8`;
+ order by t.score desc, c.id`;
 
 interface Row {
   chunk_id: string;
@@ -106,11 +107,15 @@ interface Row {
 /** A token in more than this share of the chunks is too common to rank by (an IDF close to zero). */
 const commonShare = 0.05;
 const commonMinimumDocuments = 50;
+/** The rarest query tokens carry the ranking; past this many, more tokens only make Postgres rank more rows. */
+const maxQueryTokens = 12;
 
 export class HybridSearch {
   readonly #database: Database;
   readonly #embedder: Embedder;
-  #common: ReadonlySet<string> = new Set();
+  /** How many unretired chunks hold each lexeme; empty until the first refresh. */
+  #documentFrequency: ReadonlyMap<string, number> = new Map();
+  #commonAbove = Number.POSITIVE_INFINITY;
   #refreshing: Promise<void> | undefined;
   #stale = true;
   #timer: NodeJS.Timeout | undefined;
@@ -121,17 +126,31 @@ export class HybridSearch {
   }
 
   /**
-   * Recomputes which lexemes are too common to search by. It scans every chunk's tsvector (about 0.3 s at
-   * 10,000 chunks), so it runs in the background after the knowledge base changed, never on a search.
+   * Recomputes each lexeme's document frequency. It scans every chunk's tsvector (about 0.3 s at 10,000
+   * chunks), so it runs in the background after the knowledge base changed, never on a search.
    */
   async refreshStatistics(): Promise<void> {
     this.#stale = false;
-    const result = await this.#database.query<{ word: string }>(
-      `with total as (select count(*) as n from chunks where not retired)
-       select word from ts_stat('select lexical from chunks where not retired'), total
-        where ndoc > greatest(${commonMinimumDocuments}, total.n * ${commonShare})`,
-    );
-    this.#common = new Set(result.rows.map((row) => row.word));
+    const total = await this.#database.query<{ n: string }>('select count(*) as n from chunks where not retired');
+    const result = await this.#database.query<{ word: string; ndoc: number }>(`select word, ndoc from ts_stat('select lexical from chunks where not retired')`);
+    this.#documentFrequency = new Map(result.rows.map((row) => [row.word, Number(row.ndoc)]));
+    this.#commonAbove = Math.max(commonMinimumDocuments, Number(total.rows[0]?.n ?? 0) * commonShare);
+  }
+
+  /**
+   * The lexical leg's tokens, IDF-pruned: tokens no chunk holds cannot match and are dropped; tokens most chunks
+   * hold rank nothing and are dropped (unless nothing else is left); of the rest the rarest are kept. Before the
+   * first statistics refresh every token is used.
+   */
+  #lexicalQuery(text: string): { tsquery: string | null; commonTokens: string[] } {
+    const tokens = [...new Set(lexicalTokens(text))];
+    if (this.#documentFrequency.size === 0) return { tsquery: tokensToTsquery(tokens.slice(0, 48)), commonTokens: [] };
+    const frequency = (token: string) => this.#documentFrequency.get(token) ?? 0;
+    const present = tokens.filter((token) => frequency(token) > 0);
+    const commonTokens = present.filter((token) => frequency(token) > this.#commonAbove);
+    const specific = present.filter((token) => frequency(token) <= this.#commonAbove).sort((left, right) => frequency(left) - frequency(right));
+    const chosen = (specific.length > 0 ? specific : commonTokens).slice(0, maxQueryTokens);
+    return { tsquery: tokensToTsquery(chosen), commonTokens };
   }
 
   /** Marks the statistics stale; they are refreshed a second later, once a burst of writes has settled. */
@@ -161,8 +180,7 @@ export class HybridSearch {
     const candidates = Math.max(topK * 4, 40);
     const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
     if (this.#stale) this.#refreshInBackground();
-    const tsquery = mode === 'vector' ? null : (toTsqueryLiteral(query.query, { common: this.#common }) ?? null);
-    const commonTokens = this.#common.size > 0 ? [...new Set(lexicalTokens(query.query))].filter((token) => this.#common.has(token)) : [];
+    const { tsquery, commonTokens } = mode === 'vector' ? { tsquery: null, commonTokens: [] } : this.#lexicalQuery(query.query);
     const result = await this.#database.query<Row>(hybridSql, [
       vector,
       tsquery,

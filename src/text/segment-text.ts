@@ -36,7 +36,7 @@ function stemEnglish(word: string): string {
  * word jieba cut differently in the document and the query still meets. Latin words are lower-cased and
  * lightly stemmed; stopwords are dropped. Single CJK characters are kept only when a run is one character.
  */
-export function lexicalTokens(text: string): string[] {
+export function lexicalTokens(text: string, options: { bigrams?: boolean } = {}): string[] {
   const folded = foldText(text);
   const tokens: string[] = [];
   for (const match of folded.matchAll(cjkRun)) {
@@ -48,6 +48,7 @@ export function lexicalTokens(text: string): string[] {
     for (const word of segmenter().cutForSearch(run, true)) {
       if (word.length > 1) tokens.push(word);
     }
+    if (options.bigrams === false) continue;
     for (let index = 0; index + 1 < run.length; index += 1) tokens.push(run.slice(index, index + 2));
   }
   const latin = folded.replace(cjkRun, ' ');
