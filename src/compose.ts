@@ -30,7 +30,7 @@ import { createOpenAIEmbedder } from './llm/openai-embedder.js';
 import { PromptLibrary } from './llm/prompt-library.js';
 import { Metrics } from './observability/metrics.js';
 import { HybridSearch } from './retrieval/hybrid-search.js';
-import { buildRetrievalQuery, createSuggestionPipeline } from './suggestions/suggestion-pipeline.js';
+import { buildRetrievalQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
@@ -97,7 +97,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
     const apiKeys = new ApiKeyService(database, config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {});
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
-    const search = new HybridSearch(database, embedder);
+    // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
+    const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000 });
     await search.refreshStatistics();
 
     // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
@@ -123,6 +124,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       search: (query) => search.search(query),
       buildQuery: buildRetrievalQuery,
       hub: events,
+      retrievalDepth: retrievalTopK,
     });
     const pipeline = createSuggestionPipeline({
       search: (query) => search.search(query),

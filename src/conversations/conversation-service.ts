@@ -88,6 +88,8 @@ export class DuplicateConversationError extends Error {
 
 /** How many earlier turns the rule engine and retrieval see: enough for disclosures, bounded for latency. */
 export const contextWindow = 30;
+/** Knowledge cards pushed per customer turn. */
+const knowledgeCards = 5;
 
 interface ConversationRow {
   id: string;
@@ -157,6 +159,7 @@ export class ConversationService {
   readonly #search: (query: SearchQuery) => Promise<SearchResponse>;
   readonly #buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
   readonly #hub: EventHub;
+  readonly #retrievalDepth: number;
   #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
   #onEnded: ((conversationId: string) => void) | undefined;
 
@@ -166,12 +169,15 @@ export class ConversationService {
     search: (query: SearchQuery) => Promise<SearchResponse>;
     buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
     hub: EventHub;
+    /** How deep the suggestion pipeline retrieves (its topK). */
+    retrievalDepth?: number;
   }) {
     this.#database = options.database;
     this.#compliance = options.compliance;
     this.#search = options.search;
     this.#buildQuery = options.buildQuery;
     this.#hub = options.hub;
+    this.#retrievalDepth = options.retrievalDepth ?? knowledgeCards;
   }
 
   /** Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. */
@@ -283,11 +289,13 @@ export class ConversationService {
   async #pushKnowledge(conversation: Conversation, turns: readonly Turn[], turn: Turn): Promise<SearchResult[]> {
     const query = this.#buildQuery(turns);
     if (!query.trim()) return [];
-    const response = await this.#search({ query, topK: 5, language: conversation.language });
-    if (response.results.length === 0) return [];
-    await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: response.results }));
+    // Same query and depth as the suggestion pipeline, so a suggestion requested right after reuses the search.
+    const response = await this.#search({ query, topK: this.#retrievalDepth, language: conversation.language });
+    const cards = response.results.slice(0, knowledgeCards);
+    if (cards.length === 0) return [];
+    await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: cards }));
     this.#hub.signal(conversation.id);
-    return response.results;
+    return cards;
   }
 
   /**

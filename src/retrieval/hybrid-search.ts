@@ -112,6 +112,7 @@ const commonMinimumDocuments = 50;
  * (at 10,000 chunks, 12 tokens cost about four times what 8 do).
  */
 const defaultMaxQueryTokens = 8;
+const cacheEntries = 500;
 
 export class HybridSearch {
   readonly #database: Database;
@@ -122,13 +123,21 @@ export class HybridSearch {
   #refreshing: Promise<void> | undefined;
   #stale = true;
   #timer: NodeJS.Timeout | undefined;
+  readonly #cache = new Map<string, { until: number; response: SearchResponse }>();
 
   readonly #maxQueryTokens: number;
 
-  constructor(database: Database, embedder: Embedder, options: { maxQueryTokens?: number } = {}) {
+  readonly #cacheMilliseconds: number;
+
+  /**
+   * `cacheMilliseconds` (default 0, off) keeps "as of now" results that long; whoever turns it on must call
+   * `invalidateStatistics()` on every knowledge write (compose.ts does), which also clears the cache.
+   */
+  constructor(database: Database, embedder: Embedder, options: { maxQueryTokens?: number; cacheMilliseconds?: number } = {}) {
     this.#database = database;
     this.#embedder = embedder;
     this.#maxQueryTokens = options.maxQueryTokens ?? defaultMaxQueryTokens;
+    this.#cacheMilliseconds = options.cacheMilliseconds ?? 0;
   }
 
   /**
@@ -162,6 +171,7 @@ export class HybridSearch {
   /** Marks the statistics stale; they are refreshed a second later, once a burst of writes has settled. */
   invalidateStatistics(): void {
     this.#stale = true;
+    this.#cache.clear();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#refreshInBackground(), 1_000);
     this.#timer.unref();
@@ -178,7 +188,25 @@ export class HybridSearch {
       });
   }
 
+  /**
+   * Searches "as of now" are cached for a few seconds: the knowledge cards pushed for a customer turn and the
+   * suggestion requested right after it run the same query. Any knowledge write clears the cache, so only an
+   * effective date passing can be seen late, by at most the cache's lifetime.
+   */
   async search(query: SearchQuery): Promise<SearchResponse> {
+    if (query.asOf || this.#cacheMilliseconds <= 0) return this.#search(query);
+    const key = JSON.stringify([query.query, query.topK ?? 5, query.kinds ?? null, query.product ?? null, query.language ?? null, query.mode ?? 'hybrid']);
+    const cached = this.#cache.get(key);
+    if (cached && cached.until > Date.now()) {
+      return { ...cached.response, results: cached.response.results.map((result) => ({ ...result })), tookMs: 0 };
+    }
+    const response = await this.#search(query);
+    if (this.#cache.size >= cacheEntries) this.#cache.delete(this.#cache.keys().next().value as string);
+    this.#cache.set(key, { until: Date.now() + this.#cacheMilliseconds, response });
+    return response;
+  }
+
+  async #search(query: SearchQuery): Promise<SearchResponse> {
     const started = performance.now();
     const topK = query.topK ?? 5;
     const mode = query.mode ?? 'hybrid';

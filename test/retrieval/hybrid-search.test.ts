@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureEmbeddingIndex } from '../../src/knowledge/embedding-index.js';
+import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
+import { createOfflineEmbedder } from '../../src/llm/offline-embedder.js';
+import { HybridSearch } from '../../src/retrieval/hybrid-search.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const document = (fee: string) => `---\nexternalId: hs-fee\ntitle: 跨行转账手续费\nkind: product\n---\n# 跨行转账手续费\n\n柜台跨行转账每笔收取${fee}元手续费，手机银行免费。\n`;
+
+describe('HybridSearch', () => {
+  let testDatabase: TestDatabase;
+  let knowledge: KnowledgeService;
+  const embedder = createOfflineEmbedder();
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('pglite');
+    await ensureEmbeddingIndex(testDatabase.database, embedder);
+    knowledge = new KnowledgeService(testDatabase.database, embedder);
+    await knowledge.ingest({ format: 'markdown', body: document('5') }, { id: 'test' });
+    for (let index = 0; index < 60; index += 1) {
+      await knowledge.ingest({ format: 'text', body: `蓝海银行网点第${index}号营业时间为工作日九点到五点。`, externalId: `hs-branch-${index}`, title: `网点${index}` }, { id: 'test' });
+    }
+  });
+  afterAll(async () => {
+    await testDatabase?.close();
+  });
+
+  it('serves a cached "now" search until invalidated, and never caches an asOf search', async () => {
+    const search = new HybridSearch(testDatabase.database, embedder, { cacheMilliseconds: 60_000 });
+    const first = await search.search({ query: '跨行转账手续费多少' });
+    expect(first.results[0]?.text).toContain('5元');
+    await knowledge.ingest({ format: 'markdown', body: document('8') }, { id: 'test' });
+    expect((await search.search({ query: '跨行转账手续费多少' })).results[0]?.text).toContain('5元');
+    expect((await search.search({ query: '跨行转账手续费多少', asOf: new Date() })).results[0]?.text).toContain('8元');
+    search.invalidateStatistics();
+    expect((await search.search({ query: '跨行转账手续费多少' })).results[0]?.text).toContain('8元');
+  });
+
+  it('leaves tokens most chunks contain out of the lexical query and reports them', async () => {
+    const search = new HybridSearch(testDatabase.database, embedder);
+    await search.refreshStatistics();
+    const response = await search.search({ query: '蓝海银行跨行转账手续费' });
+    expect(response.commonTokens).toContain('蓝海');
+    expect(response.results[0]?.externalId).toBe('hs-fee');
+  });
+});
