@@ -317,6 +317,11 @@ export class ConversationService {
     return ended;
   }
 
+  /** Wakes the desktops watching this conversation after an event was committed elsewhere. */
+  signal(conversationId: string): void {
+    this.#hub.signal(conversationId);
+  }
+
   async appendEvent(conversationId: string, type: 'suggestion' | 'summary', data: unknown): Promise<number> {
     const id = await this.#database.transaction((transaction) => appendEvent(transaction, conversationId, type, data));
     this.#hub.signal(conversationId);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../compliance/compliance-types.js';
 import type { ConversationService, Turn } from '../conversations/conversation-service.js';
+import { appendEvent } from '../conversations/event-log.js';
 import type { Database } from '../db/database.js';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
 import type { GeneratedSuggestion, StreamObserver, SuggestionBatch, SuggestionPipeline } from './suggestion-pipeline.js';
@@ -88,47 +89,43 @@ export class SuggestionService {
       ...(batch.degradedCause ? { degradedCause: batch.degradedCause } : {}),
       rulesVersion: this.#rulesVersion,
     };
-    if (shown.length > 0) {
-      await this.#conversations.appendEvent(conversationId, 'suggestion', {
-        turnId: latestTurn?.id,
-        suggestions: shown,
-        provider: batch.provider,
-        model: batch.model,
-        degraded: batch.degraded,
-      });
-    }
     return response;
   }
 
+  /** The audit rows and the pushed `suggestion` event in one transaction: what was shown is what was recorded. */
   async #store(conversationId: string, turnId: string | undefined, batch: SuggestionBatch): Promise<ShownSuggestion[]> {
     const batchId = randomUUID();
-    const retrieved = batch.knowledge.map((result) => ({ chunkId: result.chunkId, documentId: result.documentId, version: result.version }));
-    const shown = batch.suggestions.map((suggestion) => ({ id: randomUUID(), ...suggestion }));
-    if (shown.length === 0) return [];
-    await this.#database.transaction(async (transaction) => {
-      for (const [rank, suggestion] of shown.entries()) {
-        await transaction.query(
-          `insert into suggestions (id, conversation_id, turn_id, batch_id, rank, text, origin, citations, disclosures, verdict, findings, retrieved,
-             provider, model, prompt_name, prompt_hash, rules_version, degraded, degraded_cause, latency_ms, model_ms, usage)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-          [
-            suggestion.id, conversationId, turnId ?? null, batchId, rank + 1, suggestion.text, suggestion.origin,
-            JSON.stringify(suggestion.citations), JSON.stringify(suggestion.disclosures), suggestion.compliance.verdict,
-            JSON.stringify(suggestion.compliance.findings), JSON.stringify(retrieved), batch.provider, batch.model, batch.promptName,
-            batch.promptHash, this.#rulesVersion, batch.degraded, batch.degradedCause ?? null, Math.round(batch.tookMs),
-            batch.modelMs === undefined ? null : Math.round(batch.modelMs), batch.usage ? JSON.stringify(batch.usage) : null,
-          ],
-        );
-      }
-    });
-    return shown.map((suggestion) => ({
-      id: suggestion.id,
+    const retrieved = JSON.stringify(batch.knowledge.map((result) => ({ chunkId: result.chunkId, documentId: result.documentId, version: result.version })));
+    const shown: ShownSuggestion[] = batch.suggestions.map((suggestion) => ({
+      id: randomUUID(),
       text: suggestion.text,
       citations: suggestion.citations,
       disclosures: suggestion.disclosures,
       compliance: suggestion.compliance,
       origin: suggestion.origin,
     }));
+    if (shown.length === 0) return [];
+    await this.#database.transaction(async (transaction) => {
+      await transaction.query(
+        `insert into suggestions (id, conversation_id, turn_id, batch_id, rank, text, origin, citations, disclosures, verdict, findings, retrieved,
+           provider, model, prompt_name, prompt_hash, rules_version, degraded, degraded_cause, latency_ms, model_ms, usage)
+         select item.id, $2, $3, $4, item.rank, item.text, item.origin, item.citations, item.disclosures, item.verdict, item.findings, $5,
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
+           from unnest($1::uuid[], $16::int[], $17::text[], $18::text[], $19::jsonb[], $20::jsonb[], $21::text[], $22::jsonb[])
+             as item(id, rank, text, origin, citations, disclosures, verdict, findings)`,
+        [
+          shown.map((suggestion) => suggestion.id), conversationId, turnId ?? null, batchId, retrieved, batch.provider, batch.model,
+          batch.promptName, batch.promptHash, this.#rulesVersion, batch.degraded, batch.degradedCause ?? null, Math.round(batch.tookMs),
+          batch.modelMs === undefined ? null : Math.round(batch.modelMs), batch.usage ? JSON.stringify(batch.usage) : null,
+          shown.map((_, rank) => rank + 1), shown.map((suggestion) => suggestion.text), shown.map((suggestion) => suggestion.origin),
+          shown.map((suggestion) => JSON.stringify(suggestion.citations)), shown.map((suggestion) => JSON.stringify(suggestion.disclosures)),
+          shown.map((suggestion) => suggestion.compliance.verdict), shown.map((suggestion) => JSON.stringify(suggestion.compliance.findings)),
+        ],
+      );
+      await appendEvent(transaction, conversationId, 'suggestion', { turnId, suggestions: shown, provider: batch.provider, model: batch.model, degraded: batch.degraded });
+    });
+    this.#conversations.signal(conversationId);
+    return shown;
   }
 
   async feedback(suggestionId: string, input: FeedbackInput, givenBy: string): Promise<void> {
