@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { roles, type Role } from './access/api-key-service.js';
-import { composeRuntime, type Runtime } from './compose.js';
+import { composeRuntime, createChatModel, type Runtime } from './compose.js';
+import { PromptLibrary } from './llm/prompt-library.js';
+import { summarizeWithModel } from './summaries/model-summarizer.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { reindexEmbeddings } from './knowledge/embedding-index.js';
 import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
@@ -186,12 +188,17 @@ export function buildCli(output: CliOutput = processOutput): Command {
       const settings = config();
       const products = await readProductCatalogue(resolve(settings.KNOWLEDGE_DIR));
       const engine = createComplianceEngine({ packs: loadRulePacks(resolve(settings.RULES_DIR)), products: () => products });
-      const summary = summarizeOffline(turns, {
+      const context = {
         ...(options.lang ? { language: options.lang } : {}),
         products,
         taxonomy: loadDispositionTaxonomy(resolve(settings.KNOWLEDGE_DIR, 'dispositions.yaml')),
-        compliance: (all) => complianceOverTranscript(engine, all, options.lang),
-      });
+        compliance: (all: Parameters<typeof complianceOverTranscript>[1]) => complianceOverTranscript(engine, all, options.lang),
+      };
+      // With a model configured the model writes the summary (falling back to the offline one, marked degraded).
+      const chatModel = createChatModel(settings);
+      const summary = chatModel
+        ? await summarizeWithModel(turns, { ...context, model: chatModel, prompts: new PromptLibrary(resolve(settings.PROMPTS_DIR)), onFallback: (error) => output.err(`model summary failed, offline summary used: ${error instanceof Error ? error.message : String(error)}\n`) })
+        : summarizeOffline(turns, context);
       if (options.json) {
         output.out(`${JSON.stringify(summary, null, 2)}\n`);
         return;

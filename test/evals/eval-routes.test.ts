@@ -58,6 +58,25 @@ describe('eval routes', () => {
     expect(approved.json()).toMatchObject({ runId, suite: 'inline-api' });
   });
 
+  it('reports a regression against the approved baseline after a knowledge change', async () => {
+    const headers = await testApp.as('compliance');
+    await testApp.runtime.services.knowledge.ingest(
+      { format: 'markdown', body: '---\nexternalId: api-eval-fx\ntitle: 外币兑换手续费\nkind: product\n---\n# 外币兑换手续费\n\n柜台外币兑换每笔收取手续费20元，手机银行兑换免手续费。\n' },
+      { id: 'test' },
+    );
+    const suite = { name: 'api-regression', cases: [{ id: 'fx-fee', kind: 'retrieval', query: '外币兑换要手续费吗', k: 3, expect: { goldDocuments: ['api-eval-fx'] } }] };
+    const first = await testApp.app.inject({ method: 'POST', url: '/v1/evals/runs', headers, payload: { suite } });
+    const firstRun = (await waitFor((first.json() as { runId: string }).runId, headers)) as { status: string; runId: string };
+    expect(firstRun.status).toBe('passed');
+    await testApp.app.inject({ method: 'POST', url: `/v1/evals/runs/${firstRun.runId}/approve`, headers });
+    const documents = await testApp.runtime.services.knowledge.findByExternalIds(['api-eval-fx']);
+    await testApp.runtime.services.knowledge.retire(documents.get('api-eval-fx')!);
+    const second = await testApp.app.inject({ method: 'POST', url: '/v1/evals/runs', headers, payload: { suite, baseline: 'approved' } });
+    const secondRun = (await waitFor((second.json() as { runId: string }).runId, headers)) as { status: string; comparison?: { regressions: { id: string }[] } };
+    expect(secondRun.status).toBe('failed');
+    expect(secondRun.comparison?.regressions.map((item) => item.id)).toEqual(['fx-fee']);
+  });
+
   it('a bad suite is a 400 naming the case; unknown runs are 404', async () => {
     const headers = await testApp.as('compliance');
     const bad = await testApp.app.inject({
