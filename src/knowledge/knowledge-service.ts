@@ -346,25 +346,28 @@ export class KnowledgeService {
       this.#bulk.indexDropped = true;
     }
     const result = await this.#database.transaction(async (transaction) => {
-      let documentId = targetDocumentId;
-      if (!documentId) {
-        await transaction.query(
-          `insert into documents (id, external_id, source, current_version) values ($1, $2, $3, 0) on conflict (external_id) do nothing`,
-          [randomUUID(), prepared.externalId, prepared.source],
-        );
-      }
-      const locked = await transaction.query<{ id: string; external_id: string; current_version: number; content_hash: string | null; retired_at: unknown }>(
-        `select d.id, d.external_id, d.current_version, v.content_hash, d.retired_at
-           from documents d left join document_versions v on v.document_id = d.id and v.version = d.current_version
-          where ${documentId ? 'd.id = $1' : 'd.external_id = $1'} for update of d`,
-        [documentId ?? prepared.externalId],
-      );
+      // Creating or locking the document row is one statement on the common path (a new or known externalId);
+      // the row lock orders concurrent writers of the same document.
+      const locked = targetDocumentId
+        ? await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
+            'select id, external_id, current_version, retired_at from documents where id = $1 for update',
+            [targetDocumentId],
+          )
+        : await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
+            `insert into documents (id, external_id, source, current_version) values ($1, $2, $3, 0)
+             on conflict (external_id) do update set updated_at = documents.updated_at
+             returning id, external_id, current_version, retired_at`,
+            [randomUUID(), prepared.externalId, prepared.source],
+          );
       const row = locked.rows[0];
-      if (!row) throw new DocumentNotFoundError(documentId ?? prepared.externalId);
-      documentId = row.id;
-      // A concurrent writer may have stored the same content while we were embedding.
-      if (row.content_hash === prepared.contentHash && row.retired_at === null) {
-        return { documentId, externalId: row.external_id, version: Number(row.current_version), chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: 'unchanged' as IngestOutcome };
+      if (!row) throw new DocumentNotFoundError(targetDocumentId ?? prepared.externalId);
+      const documentId = row.id;
+      // A concurrent writer may have stored a version (perhaps this very content) while we were embedding.
+      if (Number(row.current_version) !== (existing?.version ?? 0)) {
+        const current = await transaction.query<{ content_hash: string }>('select content_hash from document_versions where document_id = $1 and version = $2', [documentId, row.current_version]);
+        if (current.rows[0]?.content_hash === prepared.contentHash && row.retired_at === null) {
+          return { documentId, externalId: row.external_id, version: Number(row.current_version), chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: 'unchanged' as IngestOutcome };
+        }
       }
       const version = Number(row.current_version) + 1;
       await transaction.query(
@@ -376,7 +379,8 @@ export class KnowledgeService {
           prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id],
       );
       await insertChunks(transaction, documentId, version, prepared, vectors);
-      await transaction.query(`update chunks set retired = false where document_id = $1 and retired`, [documentId]);
+      // Re-posting a retired document brings it back, with its history.
+      if (row.retired_at !== null) await transaction.query('update chunks set retired = false where document_id = $1 and retired', [documentId]);
       await transaction.query(
         `update documents set current_version = $2, retired_at = null, updated_at = now(), source = coalesce($3, source) where id = $1`,
         [documentId, version, prepared.source],
@@ -418,7 +422,11 @@ export class KnowledgeService {
       const { indexDropped } = this.#bulk;
       this.#bulk = undefined;
       if (indexDropped) {
-        await this.#database.exec('create index if not exists chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+        // An HNSW build that fits in memory is faster (pgvector's advice); the setting lasts for this build only.
+        await this.#database.transaction(async (transaction) => {
+          await transaction.exec(`set local maintenance_work_mem = '256MB'`);
+          await transaction.exec('create index if not exists chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+        });
         await this.analyze();
       }
     }
