@@ -5,6 +5,7 @@ import type { ChatModel, ChatRequest, ChatResult, ChatStreamPart } from '../src/
 import { PromptLibrary } from '../src/llm/prompt-library.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../src/retrieval/hybrid-search.js';
 import { createSuggestionPipeline } from '../src/suggestions/suggestion-pipeline.js';
+import { percentile, seededRandom } from './support.js';
 
 /**
  * The guard's cost per released sentence in guarded streaming: from the moment the mock model hands over the
@@ -37,15 +38,7 @@ const enSentences = [
   'Let me check that for you and come back with an accurate answer.',
 ];
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** Sentences the mock model completed (markers stripped) and when: each release is matched to one of these. */
 const produced: { text: string; at: number; matched: boolean }[] = [];
@@ -104,9 +97,6 @@ function answer(language: 'zh' | 'en', next: () => number): Delta[] {
   return deltas;
 }
 
-function percentile(sorted: readonly number[], share: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
-}
 
 const passages: SearchResult[] = ['P1', 'P2', 'P3', 'P4', 'P5'].map((id, index) => ({
   chunkId: `chunk-${id}`,

@@ -5,19 +5,11 @@ import { summarizeOffline } from '../src/summaries/offline-summarizer.js';
 import type { SummaryContext, SummaryTurn } from '../src/summaries/summary-context.js';
 import type { Summary } from '../src/summaries/summary-schema.js';
 import { rougeScores, type RougeScores } from './rouge.js';
+import { percentile, seededRandom } from './support.js';
 
 const taxonomy = loadDispositionTaxonomy(fileURLToPath(new URL('../knowledge/dispositions.yaml', import.meta.url)));
 
-/** Deterministic PRNG (mulberry32) so every run times the same synthetic call. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 // Our own templates (not benchmark data): a plausible mix of what a 40-turn service call contains.
 const customerLines = [
@@ -54,9 +46,6 @@ export function syntheticCall(turnCount: number, seed: number): SummaryTurn[] {
   });
 }
 
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
 
 function latency(): void {
   const turns = syntheticCall(40, 20240517);
