@@ -14,6 +14,9 @@ export interface CompiledRule {
   situationText?: RegExp;
   cues?: CueSet;
   strongCues?: CueSet;
+  replies?: { to: RegExp; cues: CueSet; unless?: RegExp }[];
+  situationCues?: CueSet;
+  exceptCustomer?: RegExp;
   with?: RegExp;
   safe?: RegExp;
   prerequisite?: RegExp;
@@ -28,9 +31,12 @@ export interface CompiledRule {
   productTypes?: { pattern: RegExp; level: number }[];
 }
 
-function cueSet(sources: readonly string[] | undefined): CueSet | undefined {
-  if (!sources) return undefined;
+function cueSetOf(sources: readonly string[]): CueSet {
   return { any: compileAlternation(sources, false), each: sources.map((source) => new RegExp(source, 'gid')) };
+}
+
+function cueSet(sources: readonly string[] | undefined): CueSet | undefined {
+  return sources ? cueSetOf(sources) : undefined;
 }
 
 function alternation(sources: readonly string[] | undefined): RegExp | undefined {
@@ -48,6 +54,16 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
   set('situationText', alternation(detector.situation?.text));
   set('cues', cueSet(detector.cues));
   set('strongCues', cueSet(detector.strongCues));
+  set(
+    'replies',
+    detector.replyCues?.map((reply) => {
+      const compiledReply: { to: RegExp; cues: CueSet; unless?: RegExp } = { to: compileAlternation(reply.to, false), cues: cueSetOf(reply.cues) };
+      if (reply.unless) compiledReply.unless = compileAlternation(reply.unless, false);
+      return compiledReply;
+    }),
+  );
+  set('situationCues', cueSet(detector.situationCues));
+  set('exceptCustomer', alternation(detector.exceptCustomer));
   set('with', alternation(detector.with));
   set('safe', alternation(detector.safe));
   set('prerequisite', alternation(detector.prerequisite?.agent));

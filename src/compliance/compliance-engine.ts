@@ -99,6 +99,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       scope: new UtteranceScope(normalized.text),
       speaker: input.speaker ?? 'agent',
       customerWindow: customerTurns.join('\n'),
+      lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
       agentWindow: agentTurns.join('\n'),
       customer: input.customer,
       products: products.current(),

@@ -21,6 +21,13 @@ function detectorPatterns(detector: DetectorSpec): { where: string; source: stri
   add('situation.text', detector.situation?.text);
   add('cues', detector.cues);
   add('strongCues', detector.strongCues);
+  for (const reply of detector.replyCues ?? []) {
+    add('replyCues.to', reply.to);
+    add('replyCues.cues', reply.cues);
+    add('replyCues.unless', reply.unless);
+  }
+  add('situationCues', detector.situationCues);
+  add('exceptCustomer', detector.exceptCustomer);
   add('with', detector.with);
   add('safe', detector.safe);
   add('prerequisite.agent', detector.prerequisite?.agent);
@@ -43,12 +50,13 @@ function validateRule(file: string, rule: RuleDefinition): void {
     if (problem) throw new RulePackError(file, rule.id, `bad pattern in ${where} /${source}/: ${problem}`);
   }
   const detects =
-    detector.cues ?? detector.strongCues ?? detector.identifiers ?? detector.suitability ?? (detector.trigger && detector.satisfiedBy);
+    detector.cues ?? detector.strongCues ?? detector.replyCues ?? detector.situationCues ?? detector.identifiers ?? detector.suitability ?? (detector.trigger && detector.satisfiedBy);
   if (!detects) throw new RulePackError(file, rule.id, 'detector has nothing to detect (cues, strongCues, identifiers, suitability or trigger + satisfiedBy)');
   if (rule.kind === 'required_disclosure') {
     if (!detector.trigger || !detector.satisfiedBy) throw new RulePackError(file, rule.id, 'a required_disclosure rule needs detector.trigger and detector.satisfiedBy');
     if (!rule.remedy) throw new RulePackError(file, rule.id, 'a required_disclosure rule needs remedy (the approved wording to add)');
   }
+  if (detector.situationCues && !detector.situation) throw new RulePackError(file, rule.id, 'detector.situationCues needs detector.situation');
   if (detector.trigger && !detector.satisfiedBy) throw new RulePackError(file, rule.id, 'detector.trigger needs detector.satisfiedBy');
   if (rule.examples.violating.length < minimumExamples) {
     throw new RulePackError(file, rule.id, `needs at least ${minimumExamples} violating examples, has ${rule.examples.violating.length}`);

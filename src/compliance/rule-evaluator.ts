@@ -10,6 +10,8 @@ export interface EvaluationContext {
   scope: UtteranceScope;
   speaker: 'agent' | 'customer';
   customerWindow: string;
+  /** The latest customer turn of the window: what a short agent answer replies to. */
+  lastCustomerTurn: string;
   agentWindow: string;
   customer: CustomerProfile | undefined;
   products: ProductIndex;
@@ -129,6 +131,7 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
   const { detector } = definition;
   const appliesTo = detector.appliesTo ?? 'agent';
   if (appliesTo !== 'any' && appliesTo !== context.speaker) return undefined;
+  if (rule.exceptCustomer?.test(context.customerWindow)) return undefined;
   if (rule.topics && !rule.topics.test(context.text) && !rule.topics.test(context.customerWindow) && !rule.topics.test(context.agentWindow)) {
     return undefined;
   }
@@ -144,6 +147,15 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
   if (rule.strongCues) {
     const hit = firstAsserted(context, rule.strongCues, { ...options, strong: true });
     if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"` };
+  }
+  for (const reply of rule.replies ?? []) {
+    if (!reply.to.test(context.lastCustomerTurn) || reply.unless?.test(context.text) || reply.unless?.test(context.agentWindow)) continue;
+    const hit = firstAsserted(context, reply.cues, { safe: rule.safe, strong: true });
+    if (hit) return { span: hit, reason: `answered the customer's question with "${hit.matched}"` };
+  }
+  if (rule.situationCues && situationMet) {
+    const hit = firstAsserted(context, rule.situationCues, options);
+    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}" to someone other than the customer` };
   }
   for (const kind of situationMet ? (detector.identifiers ?? []) : []) {
     const spans = findIdentifiers(context.text, kind).filter((span) => !context.scope.isQuoted(span.start));

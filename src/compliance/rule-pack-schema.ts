@@ -52,6 +52,16 @@ export const detectorSchema = z
     cues: patterns.optional(),
     /** Cues that count even in a question or after a negator (rhetorical "怎么可能亏呢"); only quotation is honoured. */
     strongCues: patterns.optional(),
+    /**
+     * Answers: a cue that only means something as the reply to what the customer just asked ("不会的" to "会亏吗",
+     * "别管了" to "要收违约金吗"). Counts when the latest customer turn matches `to`, and neither the text nor an
+     * earlier agent turn carries `unless` (the caveat that makes the short answer honest). Only quotation is honoured.
+     */
+    replyCues: z.array(z.object({ to: patterns, cues: patterns, unless: patterns.optional() }).strict()).min(1).optional(),
+    /** Cues that count only when `situation` holds, even where the situation gates only identifiers. */
+    situationCues: patterns.optional(),
+    /** The rule stands aside when the customer's turns show this (a third party asking: the third-party rule owns it). */
+    exceptCustomer: patterns.optional(),
     /** A cue only counts when one of these occurs in the same sentence. */
     with: patterns.optional(),
     /** A cue does not count when one of these occurs in the same sentence. */

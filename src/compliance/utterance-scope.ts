@@ -34,7 +34,9 @@ const reportedSpeech = new RegExp(
   [
     '(?<![跟和给对向替帮])(您|你|客户|有人|别人|很多人|不少人|大家|朋友|对方|外面|网上|他们|他|她)(刚才|刚刚|之前|可能|总是|经常|常常|都|也|是不是)?(在)?(问|说|提到|以为|认为|觉得|听说|想知道|关心|咨询|担心|怀疑|追求|需要|要求|希望|偏好|想要|倾向)',
     '听说|所谓|号称|宣称|据说|传言|是想(要|问|找|了解)|想(要|找|买)(一个|一款|个)?',
-    "\\b(you|customers?|people|someone|somebody|they|others|folks|many|some|he|she|your (friend|neighbou?r|son|daughter|husband|wife))( (just|may|might|probably|often|all|have|had))? (asked|ask|asking|said|say|says|mentioned|mention|heard|hear|think(?! about)|thought(?! about)|believe|believed|assume|assumed|wonder|wondered|wondering|want to know|wanted to know|were told|was told|are told|expect|expected|want|wanted|are looking for|were looking for)\\b",
+    "\\b(you|customers?|people|someone|somebody|they|others|folks|many|some|he|she|your (friend|neighbou?r|son|daughter|husband|wife))( (just|may|might|probably|often|all|have|had|will|would|could|sometimes|usually|always|keep|often))? (asked|ask|asking|said|say|says|tell you|told you|tells you|telling you|claim|claims|claimed|mentioned|mention|heard|hear|think(?! about)|thought(?! about)|believe|believed|assume|assumed|wonder|wondered|wondering|want to know|wanted to know|were told|was told|are told|expect|expected|want|wanted|are looking for|were looking for)\\b",
+    // "advisers will tell you X", "salespeople tell you X": whoever the teller is, unless it is the speaker.
+    "\\b(?!(i|we|me|us|i'll|we'll|let)\\b)[a-z']{2,20}( (will|would|may|might|could|sometimes|often|usually|always))? (tell|tells|told) you\\b",
     '\\bso-called\\b|\\bwhat (people|they|some) call\\b|\\b(claims?|claimed) that\\b|\\bwhether\\b|\\byou\'re (asking|wondering|looking for)\\b',
   ].join('|'),
 );

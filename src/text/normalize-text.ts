@@ -201,7 +201,8 @@ const chineseNumeral = '[零〇一二两三四五六七八九十百千万亿点\
 const percentPhrase = new RegExp(`(百|千|万)分之(${chineseNumeral}{1,12})`, 'g');
 const moneyUnit = '(?:元钱|块钱|元|块|圆|美元|美金|英镑|个点|个百分点)';
 // Not after 几/数/好 ("几十块" is "some tens", not an amount).
-const chineseAmount = new RegExp(`(?<![几数好多上])([零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿点]{0,11})(?=(${moneyUnit})?)`, 'g');
+// An approximate amount ("八千多", "两百来块") is an amount too: the 多/余/来 is kept, only the numeral is rewritten.
+const chineseAmount = new RegExp(`(?<![几数好多上])([零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿点]{0,11})(?=(${moneyUnit}|多|余|来)?)`, 'g');
 const arabicWithUnit = /(\d+(?:\.\d+)?)(万|亿)/g;
 const thousandsSeparator = /(\d{1,3})((?:,\d{3})+)(?!\d)/g;
 const currencyPrefix = /(?:¥|rmb|人民币|cny)\s?(\d+(?:\.\d+)?)/g;
@@ -211,7 +212,9 @@ function convertChineseAmount(match: RegExpExecArray): string | undefined {
   const numeral = match[1] ?? '';
   const unit = match[2];
   // 一点点, 十分, 千万别: only numerals that are clearly amounts are rewritten.
-  const isAmount = unit !== undefined || /[万亿]/.test(numeral.slice(1)) || (/[百千]/.test(numeral) && numeral.length >= 3);
+  const approximate = unit === '多' || unit === '余' || unit === '来';
+  const isAmount =
+    (unit !== undefined && !approximate) || /[万亿]/.test(numeral.slice(1)) || (/[百千]/.test(numeral) && (numeral.length >= 3 || approximate));
   if (!isAmount || numeral.endsWith('点')) return undefined;
   const value = parseChineseNumber(numeral);
   return value === undefined ? undefined : formatNumber(value);

@@ -208,3 +208,40 @@ describe('checkWithJudge', () => {
     await expect(engine.checkWithJudge({ text: '你好' })).rejects.toBeInstanceOf(JudgeNotConfiguredError);
   });
 });
+
+describe('short answers read against the question they answer', () => {
+  const asked = (question: string) => ({ context: [{ speaker: 'customer' as const, text: question }] });
+
+  it('flags a bare reassurance only when it answers a question about loss, with the polarity the question sets', () => {
+    expect(ruleIds('不会的，您放心。', asked('这个理财会不会亏？'))).toContain('CN-SALES-002');
+    expect(ruleIds('不会的，您放心。', asked('你们明天上班吗？'))).not.toContain('CN-SALES-002');
+    expect(ruleIds('没有保本的，净值会波动。', asked('这个保本吗？'))).not.toContain('CN-SALES-002');
+    expect(ruleIds('No, not at all.', asked('Could I lose money on this?'))).toContain('EN-SALES-001');
+    expect(ruleIds('No, not at all.', asked('Is this fund guaranteed?'))).not.toContain('EN-SALES-001');
+    expect(ruleIds('Yes, absolutely.', asked('Is this fund guaranteed?'))).toContain('EN-SALES-001');
+  });
+
+  it('lets the caveat in the same answer make it honest', () => {
+    expect(ruleIds('不会保证的，它有一定风险，可能亏损本金。', asked('会亏吗？'))).not.toContain('CN-SALES-002');
+    expect(ruleIds("No - but it's not guaranteed either, the value can go down.", asked('Could I lose money on this?'))).not.toContain('EN-SALES-001');
+  });
+});
+
+describe('third parties on the line', () => {
+  const relative = { context: [{ speaker: 'customer' as const, text: '我是他老婆，帮他查一下卡里还有多少钱。' }] };
+
+  it('treats any account datum told to a relative as a third-party disclosure, not a missed verification', () => {
+    const ids = ruleIds('好的，还剩八千多。', relative);
+    expect(ids).toContain('CN-PRIV-002');
+    expect(ids).not.toContain('CN-PRIV-001');
+  });
+
+  it('still flags the account holder being told a datum without verification', () => {
+    expect(ruleIds('好的，还剩八千多块。', { context: [{ speaker: 'customer', text: '帮我查一下卡里还有多少钱。' }] })).not.toContain('CN-PRIV-002');
+    expect(ruleIds('您卡里还剩8000元。', { context: [{ speaker: 'customer', text: '帮我查一下卡里还有多少钱。' }] })).toContain('CN-PRIV-001');
+  });
+
+  it('does not read a product term as an account datum', () => {
+    expect(ruleIds('提前结清收剩余本金1%的违约金。')).not.toContain('CN-PRIV-001');
+  });
+});

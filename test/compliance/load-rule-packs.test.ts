@@ -121,3 +121,10 @@ describe('loadRulePacks', () => {
     }
   });
 });
+
+describe('situation cues', () => {
+  it('need a situation to gate them', () => {
+    const error = errorOf(() => parseRulePack('situation.yaml', pack(`    detector:\n      situationCues: ['余额']` + examples)));
+    expect(error.message).toContain('situationCues needs detector.situation');
+  });
+});

@@ -15,11 +15,14 @@ describe('normalizeText', () => {
     expect(normalizeForMatching('两万三千块')).toBe('23000元');
     expect(normalizeForMatching('欠款一万二千八百元')).toBe('欠款12800元');
     expect(normalizeForMatching('十万')).toBe('100000');
+    expect(normalizeForMatching('还剩八千多')).toBe('还剩8000多');
+    expect(normalizeForMatching('两百来块')).toBe('200来块');
   });
 
   it('leaves numerals that are not amounts alone', () => {
     expect(normalizeForMatching('一分不少，千万别信，说一遍，只收一点点')).toBe('一分不少,千万别信,说一遍,只收一点点');
     expect(normalizeForMatching('十分安全')).toBe('十分安全');
+    expect(normalizeForMatching('十多年，三十来岁')).toBe('十多年,三十来岁');
   });
 
   it('folds currency markers and thousands separators to plain amounts', () => {
