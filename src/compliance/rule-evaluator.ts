@@ -102,6 +102,35 @@ function suitabilityHit(rule: CompiledRule, context: EvaluationContext): RuleHit
   if (level === undefined) return undefined;
   const { text, scope } = context;
   if (rule.suitabilitySafe?.test(text)) return undefined;
+  const mentions = productMentions(rule, context, text);
+  const pitched = firstAsserted(context, rule.pitch, {});
+  if (!pitched) return undefined;
+  for (const mention of mentions.sort((left, right) => left.start - right.start)) {
+    if (mention.level <= level) continue;
+    if (!scope.isAsserted(mention, mention)) continue;
+    return { span: mention, reason: `product risk R${mention.level} (${mention.label}) is above the customer's level C${level}` };
+  }
+  if (mentions.length > 0) return undefined;
+  // "这款很适合您" names no product: it recommends the one the customer just asked about (or the agent just named).
+  deicticReference.lastIndex = 0;
+  const reference = deicticReference.exec(text);
+  if (!reference) return undefined;
+  const lastAgentTurn = context.agentWindow.slice(context.agentWindow.lastIndexOf('\n') + 1);
+  for (const earlier of [context.lastCustomerTurn, lastAgentTurn]) {
+    const referred = productMentions(rule, context, earlier).sort((left, right) => right.level - left.level)[0];
+    if (referred && referred.level > level) {
+      return {
+        span: { start: reference.index, end: reference.index + reference[0].length },
+        reason: `"${reference[0]}" refers to ${referred.label} (R${referred.level}), above the customer's level C${level}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+const deicticReference = /这款|这只|这支|这个产品|这个基金|这个理财|该产品|该基金|\bth(?:is|at) (?:one|fund|product|plan|investment|policy)\b/giu;
+
+function productMentions(rule: CompiledRule, context: EvaluationContext, text: string): (Span & { level: number; label: string })[] {
   const mentions: (Span & { level: number; label: string })[] = [];
   explicitProductLevel.lastIndex = 0;
   for (let match = explicitProductLevel.exec(text); match; match = explicitProductLevel.exec(text)) {
@@ -115,14 +144,7 @@ function suitabilityHit(rule: CompiledRule, context: EvaluationContext): RuleHit
       if (match[0].length === 0) entry.pattern.lastIndex += 1;
     }
   }
-  const pitched = firstAsserted(context, rule.pitch, {});
-  if (!pitched) return undefined;
-  for (const mention of mentions.sort((left, right) => left.start - right.start)) {
-    if (mention.level <= level) continue;
-    if (!scope.isAsserted(mention, mention)) continue;
-    return { span: mention, reason: `product risk R${mention.level} (${mention.label}) is above the customer's level C${level}` };
-  }
-  return undefined;
+  return mentions;
 }
 
 /** The first violation of one rule in the checked text, or undefined. */
