@@ -1,6 +1,7 @@
 import type { SearchResult } from '../retrieval/hybrid-search.js';
 import { lexicalTokens } from '../text/segment-text.js';
 import { handoverReply } from './approved-wording.js';
+import { coverageOf, queryTerms, TermIndex, type Coverage, type QueryTerm } from './query-terms.js';
 import { joinSentences, splitReplySentences } from './reply-sentences.js';
 
 /** One reply built from approved wording, with the passage it came from (none for the hand-over). */
@@ -40,24 +41,25 @@ export function overlapWith(queryTokens: ReadonlySet<string>, text: string): { c
   return { count, ratio: count / queryTokens.size };
 }
 
-/** Below this a passage is not about the question: the hand-over is safer than an answer that misses. */
-const minimumOverlapCount = 2;
-const minimumOverlapRatio = 0.12;
 
 const quoted = /[“"]([^”"]{4,})[”"]/gu;
+// Wording an agent must not use, quoted as a counter-example: never sayable, whatever the quotes suggest.
+const counterExample = /never say|do not say|don't say|avoid saying|must not say|不得说|不要说|禁止说|禁止用语|禁用语|反例|勿用/iu;
+const counterExampleHeading = /^(avoid|don'?t|do not|never)\b|禁止|反例|勿用/iu;
 
 /**
  * The sayable sentences of a chunk: no breadcrumb line, no headings, tables, FAQ questions or list markers.
  * Scripts hold approved wording in quotes, so when a script line has quotes only the quoted words are kept.
  */
 export function passageSentences(passage: SearchResult): string[] {
+  if (passage.headingPath.some((heading) => counterExampleHeading.test(heading.trim()))) return [];
   const lines = passage.text.split('\n');
   const breadcrumb = passage.headingPath.join(' > ');
   if (lines.length > 1 && breadcrumb && lines[0]?.trim() === breadcrumb) lines.shift();
   const kept: string[] = [];
   for (const raw of lines) {
     let line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith('|') || /^[-=*_]{3,}$/u.test(line) || /^(Q|问)\s*[:：]/u.test(line)) continue;
+    if (!line || line.startsWith('#') || line.startsWith('|') || /^[-=*_]{3,}$/u.test(line) || /^(Q|问)\s*[:：]/u.test(line) || counterExample.test(line)) continue;
     line = line
       .replace(/^>\s*/u, '')
       .replace(/^(?:[-*+•]|\d+[.)、])\s+/u, '')
@@ -76,17 +78,99 @@ function isListLike(sentence: string): boolean {
   return (sentence.match(/[、；;|]/gu) ?? []).length >= 3 || (sentence.match(/[，,]/gu) ?? []).length >= 5;
 }
 
-function compose(passage: SearchResult, queryTokens: ReadonlySet<string>, options: ExtractiveOptions): ExtractiveReply | undefined {
+/** A table row flattened into a line ("Card | Covers transactions up to | Maximum"): a last resort, never the lead. */
+function isTableRow(sentence: string): boolean {
+  return (sentence.match(/\|/gu) ?? []).length >= 2;
+}
+
+/** What a passage is about: its document title, heading path and, for an FAQ, the questions it answers. */
+function aboutText(passage: SearchResult): string {
+  const questions = passage.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line));
+  return [passage.title, ...passage.headingPath, ...questions].join('\n');
+}
+
+function latestTerms(terms: readonly QueryTerm[]): QueryTerm[] {
+  return terms.filter((term) => term.latest);
+}
+
+// Rules and notes written for agents ("介绍利率时必须说…"): true, but not what the agent says to the customer.
+const agentHeading = /坐席|客服人员须|agent notes?|for agents|internal/iu;
+
+function isAgentFacing(passage: SearchResult): boolean {
+  return passage.kind === 'compliance' || passage.headingPath.some((heading) => agentHeading.test(heading));
+}
+
+interface Candidate {
+  passage: SearchResult;
+  coverage: Coverage;
+  /** Answers the question on its own: it holds every content word (bar one in a long question) and is about them. */
+  strict: boolean;
+  /** The FAQ's own questions cover the customer's: its answer, from the top, is the reply. */
+  faqMatch: boolean;
+  /** The question's terms the title, headings and FAQ questions leave open: what the answer sentences must say. */
+  open: QueryTerm[];
+}
+
+/** Content words a passage may lack: none in a short question, one in four in a longer one (wording differs). */
+function allowedMisses(contentWords: number): number {
+  return Math.floor(contentWords / 4);
+}
+
+/** Below this weighted share of the question's terms a passage is not about the question. */
+const minimumCoverage = 0.5;
+/** Once one passage answers the question, others may lack one more content word: they add a second angle. */
+const minimumCompanionCoverage = 0.4;
+
+function assess(passage: SearchResult, terms: readonly QueryTerm[]): Candidate | undefined {
+  const content = terms.filter((term) => term.latest && term.weight >= 1);
+  const about = new TermIndex(aboutText(passage));
+  const coverage = coverageOf(terms, new TermIndex(`${passage.title}\n${passage.text}`));
+  const isFaq = passage.kind === 'faq';
+  // A passage that names none of the question's content words in its title, headings or FAQ questions, and has no
+  // sentence holding two of them together, only mentions them in passing ("travel" in a list of purposes, "insurance" in a list
+  // of exclusions): it is about something else. An FAQ answer is one short answer to one topic, so it is exempt.
+  const named = content.length === 0 || isFaq || content.some((term) => about.has(term.term));
+  const together = Math.min(2, content.length);
+  const focused = named || passageSentences(passage).some((sentence) => coverageOf(content, new TermIndex(sentence)).covered >= together);
+  if (!focused) return undefined;
+  const allowed = allowedMisses(content.length);
+  const strict = coverage.ratio >= minimumCoverage && coverage.missing.length <= allowed;
+  const companion = named && coverage.ratio >= minimumCompanionCoverage && coverage.missing.length <= allowed + 1 && coverage.missing.length < content.length;
+  if (!strict && !companion) return undefined;
+  const faqCoverage = isFaq ? coverageOf(latestTerms(terms), about) : undefined;
+  const open = terms.filter((term) => !about.has(term.term));
+  return { passage, coverage, strict, open, faqMatch: faqCoverage !== undefined && faqCoverage.ratio >= 0.7 };
+}
+
+function compose(candidate: Candidate, terms: readonly QueryTerm[], options: ExtractiveOptions): (ExtractiveReply & { score: number; tier: number }) | undefined {
+  const { passage } = candidate;
   const maxSentences = options.plain ? 2 : 3;
   const maxCharacters = options.language === 'zh' ? (options.plain ? 70 : 130) : options.plain ? 180 : 340;
-  let sentences = passageSentences(passage).map((text, position) => ({ text, position, score: overlapWith(queryTokens, text).count }));
+  // Sentences are chosen for what the passage's title does not already say ("risk level" in the sheet of the fund
+  // the customer named), and scored on all terms when the title says it all.
+  const texts = passageSentences(passage);
+  const indexes = texts.map((text) => new TermIndex(text));
+  const seeksOpen = candidate.open.length > 0 && indexes.some((index) => index.hasAny(candidate.open));
+  const sought = seeksOpen ? candidate.open : terms;
+  let sentences = texts.map((text, position) => {
+    const coverage = coverageOf(sought, indexes[position] as TermIndex);
+    // Table rows carry figures without a verb: only when no sentence says anything about the question.
+    return { text, position, score: isTableRow(text) ? coverage.ratio / 4 : coverage.ratio };
+  });
   if (options.plain) {
     const simple = sentences.filter((sentence) => !isListLike(sentence.text) && sentence.text.length <= maxCharacters);
     if (simple.length > 0) sentences = simple;
   }
   if (sentences.length === 0) return undefined;
-  const relevant = sentences.filter((sentence) => sentence.score > 0);
-  const ranked = (relevant.length > 0 ? relevant : sentences.slice(0, 1)).sort((left, right) => right.score - left.score || left.position - right.position);
+  let ranked: typeof sentences;
+  if (candidate.faqMatch) {
+    // The answer to the question the customer asked, in its own order: its first sentence is the direct answer.
+    ranked = [...sentences];
+  } else {
+    const relevant = sentences.filter((sentence) => sentence.score > 0);
+    const prose = sentences.filter((sentence) => !isTableRow(sentence.text));
+    ranked = (relevant.length > 0 ? relevant : (prose.length > 0 ? prose : sentences).slice(0, 1)).sort((left, right) => right.score - left.score || left.position - right.position);
+  }
   const chosen: typeof ranked = [];
   let length = 0;
   for (const sentence of ranked) {
@@ -101,8 +185,24 @@ function compose(passage: SearchResult, queryTokens: ReadonlySet<string>, option
   if (only && follower && maxSentences > 1 && only.text.length < (options.language === 'zh' ? 20 : 60) && length + follower.text.length <= maxCharacters) {
     chosen.push(follower);
   }
-  const ordered = chosen.sort((left, right) => left.position - right.position).map((sentence) => sentence.text);
-  return { text: joinSentences(options.language, ordered), sentences: ordered, passage };
+  const ordered = chosen.sort((left, right) => left.position - right.position);
+  const reply = ordered.map((sentence) => sentence.text);
+  const prose = reply.filter((text) => !isTableRow(text));
+  const hasTable = prose.length < reply.length;
+  const said =
+    candidate.open.length > 0
+      ? Math.max(coverageOf(candidate.open, new TermIndex(prose.join('\n'))).ratio, hasTable ? coverageOf(candidate.open, new TermIndex(reply.join('\n'))).ratio / 4 : 0)
+      : candidate.faqMatch
+        ? 1
+        : 0.5;
+  // The chunk's own heading (or FAQ questions) naming the question's terms says the chunk is about them, not the
+  // document around it ("Early repayment" in a script titled after APRs).
+  const section = [passage.headingPath.at(-1) ?? '', ...passage.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n');
+  const sectionCoverage = coverageOf(latestTerms(terms), new TermIndex(section)).ratio;
+  const score =
+    candidate.coverage.ratio + said / 2 + sectionCoverage * 0.3 + (candidate.faqMatch ? 0.3 : 0) + (passage.kind === 'script' ? 0.1 : 0) - (hasTable ? 0.3 : 0);
+  const tier = prose.length === 0 ? 2 : isAgentFacing(passage) ? 1 : 0;
+  return { text: joinSentences(options.language, reply), sentences: reply, passage, score, tier };
 }
 
 /** The hand-over reply as an extractive reply: no passage, so no citation. */
@@ -114,30 +214,34 @@ export function handoverCandidate(language: 'zh' | 'en'): ExtractiveReply {
 /**
  * Deterministic replies from the retrieved passages, best first, one per passage and preferring distinct
  * documents; the hand-over reply closes the list (and is all there is when nothing relevant was retrieved).
- * The caller takes as many as it needs and keeps the rest as compliant replacements.
+ * A passage is relevant when it holds the question's content words (not its filler, not what most of the base
+ * contains) and is about them; replies are ranked by how much of the question they cover and say, an FAQ asking
+ * the same question and approved wording first. The caller takes as many as it needs and keeps the rest as
+ * compliant replacements.
  */
 export function composeExtractiveReplies(options: ExtractiveOptions): ExtractiveReply[] {
-  const queryTokens = topicTokens(options.query);
-  for (const token of options.commonTokens ?? []) queryTokens.delete(token);
-  const relevant = options.passages.filter((passage) => {
-    const overlap = overlapWith(queryTokens, passage.text);
-    return overlap.count >= minimumOverlapCount && overlap.ratio >= minimumOverlapRatio;
-  });
+  let terms = queryTerms(options.query, options.commonTokens);
+  // A follow-up with no content word of its own ("那怎么办？") is about what the earlier turns asked.
+  if (!terms.some((term) => term.latest && term.weight >= 1)) terms = terms.map((term) => ({ ...term, latest: true }));
+  const assessed = terms.length === 0 ? [] : options.passages.flatMap((passage) => assess(passage, terms) ?? []);
+  // Companions only join a passage that answers the question by itself: without one the question is not in the base.
+  const candidates = assessed.some((candidate) => candidate.strict) ? assessed : [];
+  const composed = candidates
+    .flatMap((candidate) => compose(candidate, terms, options) ?? [])
+    .map((reply, order) => ({ reply, order }))
+    // Notes written for agents, then bare table rows, never lead while a passage says it to the customer in words.
+    .sort((left, right) => left.reply.tier - right.reply.tier || right.reply.score - left.reply.score || left.order - right.order)
+    .map(({ reply }) => reply);
   const seenDocuments = new Set<string>();
-  const firstPass: SearchResult[] = [];
-  const secondPass: SearchResult[] = [];
-  for (const passage of relevant) {
-    (seenDocuments.has(passage.documentId) ? secondPass : firstPass).push(passage);
-    seenDocuments.add(passage.documentId);
-  }
-  const replies: ExtractiveReply[] = [];
+  const firstPass: ExtractiveReply[] = [];
+  const secondPass: ExtractiveReply[] = [];
   const seenTexts = new Set<string>();
-  for (const passage of [...firstPass, ...secondPass]) {
-    const reply = compose(passage, queryTokens, options);
-    if (!reply || seenTexts.has(reply.text)) continue;
+  for (const { score: _score, tier: _tier, ...reply } of composed) {
+    if (seenTexts.has(reply.text)) continue;
     seenTexts.add(reply.text);
-    replies.push(reply);
+    const documentId = reply.passage?.documentId ?? '';
+    (seenDocuments.has(documentId) ? secondPass : firstPass).push(reply);
+    seenDocuments.add(documentId);
   }
-  replies.push(handoverCandidate(options.language));
-  return replies;
+  return [...firstPass, ...secondPass, handoverCandidate(options.language)];
 }

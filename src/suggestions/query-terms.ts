@@ -1,0 +1,181 @@
+import { foldText, lexicalTokens, words } from '../text/segment-text.js';
+
+/**
+ * The content words of a customer question, for judging whether a passage answers it: what the question is
+ * about (nouns, named things, the action asked about), without the words every question or every passage has.
+ * A passage that misses one of them ("bitcoin", "特斯拉", "车险") is about something else.
+ */
+export interface QueryTerm {
+  term: string;
+  /** 1 for a content word; less for generic verbs and single Chinese characters, which say little. */
+  weight: number;
+  /** From the latest customer turn (the question) rather than an earlier one (its context). */
+  latest: boolean;
+}
+
+// Question words, pronouns, politeness and the bank's own name: every question has them, so they show no topic.
+const fillerWords = new Set([
+  // zh
+  '你们', '我们', '他们', '你', '您', '我', '他', '她', '它', '的', '了', '吗', '呢', '吧', '啊', '呀', '嘛', '是', '有', '在', '要', '想', '能', '会',
+  '可以', '可不可以', '能不能', '是不是', '有没有', '怎么', '怎么办', '怎样', '怎么样', '如何', '什么', '什么时候', '时候', '多少', '多久', '多长', '几', '哪',
+  '哪里', '哪些', '哪个', '为什么', '为啥', '请问', '问问', '一下', '现在', '今天', '这个', '那个', '这些', '那些', '这里', '那里', '这', '那', '还是', '就是',
+  '一个', '一张', '一笔', '银行', '蓝海', '本行', '贵行', '你好', '您好', '谢谢', '知道', '告诉', '帮', '帮我', '我要', '我想', '想要', '需要', '如果',
+  '但是', '因为', '所以', '已经', '还', '都', '也', '就', '又', '和', '跟', '与', '或', '或者', '把', '被', '让', '给', '对', '从', '到', '里', '上', '下',
+  '个', '些', '吧', '嗯', '喂', '好', '好的', '对吧', '么', '呗', '没', '不', '没有', '不是', '一', '下', '说', '问', '请', '麻烦', '那么', '这么',
+  // en
+  'how', 'much', 'many', 'what', 'when', 'where', 'which', 'who', 'whom', 'why', 'can', 'could', 'would', 'should', 'may', 'might', 'must', 'shall',
+  'will', 'do', 'doe', 'does', 'did', 'done', 'is', 'am', 'are', 'was', 'were', 'be', 'been', 'being', 'have', 'ha', 'has', 'had', 'i', 'me', 'my',
+  'mine', 'you', 'your', 'we', 'us', 'our', 'they', 'them', 'their', 'he', 'she', 'his', 'her', 'it', 'its', 'this', 'that', 'these', 'those',
+  'there', 'here', 'so', 'too', 'very', 'also', 'just', 'only', 'really', 'please', 'thank', 'thanks', 'hi', 'hello', 'ok', 'okay', 'yes', 'no',
+  'not', 'any', 'some', 'all', 'each', 'every', 'more', 'most', 'less', 'get', 'got', 'want', 'need', 'like', 'know', 'tell', 'ask', 'asked', 'say',
+  'said', 'about', 'through', 'via', 'into', 'onto', 'over', 'under', 'after', 'before', 'then', 'than', 'still', 'yet', 'again', 'now', 'today',
+  'anything', 'something', 'someone', 'somebody', 'anyone', 'thing', 'way', 'lanhai', 'bank', 're', 've', 'll', 'don', 'doesn', 'didn', 'isn', 'aren',
+  'wa', 'dear', 'sir', 'madam', 'wondering', 'question', 'happen', 'happens', 'happened', 'possible', 'able', 'one',
+  '们', '会不会', '要不要', '是否', '能否', '以后', '之后', '以前', '有个', '不想', '事', '事情', '问题', '了解', '咨询', '情况', '别的', '其他', '其它', '最多', '最少', '一般', '大概', '具体',
+]);
+
+// Verbs that go with any product ("buy", "办"): they show what is asked, not what it is about.
+const genericWords = new Set([
+  'money', 'buy', 'buying', 'bought', 'sell', 'selling', 'sold', 'paid', 'open', 'apply', 'use', 'pay', 'send', 'make', 'take', 'give', 'call', 'called', 'calling', 'saying', 'change', 'offer', 'provide',
+  'issue', 'work', 'help', 'find', 'check', 'sign', 'go', 'come', 'put', 'keep', 'let', 'see', 'look', 'try', 'set', 'long', 'new', 'time', 'year', 'day',
+  'month', 'week', 'good', 'best', 'right', 'available', 'able', 'allowed', 'cost', 'price', 'charge',
+  '买', '卖', '办', '办理', '申请', '开', '开通', '用', '使用', '付', '交', '做', '弄', '拿', '找', '看', '查', '查询', '换', '取', '存', '借', '还款',
+  '提供', '支持', '推荐', '介绍', '收', '费用', '时间', '年', '月', '天', '日', '每年', '每月', '每天', '一天', '一年', '一个月', '当天', '当日',
+  // Who the money is for is context, not the topic ("给儿子转账").
+  '儿子', '女儿', '孩子', '父母', '爸爸', '妈妈', '老公', '老婆', '家人', '朋友', '亲戚', 'son', 'daughter', 'child', 'children', 'kid', 'parent',
+  'mother', 'father', 'mum', 'mom', 'dad', 'wife', 'husband', 'friend', 'family', 'relative',
+]);
+
+// Everyday words customers use for what the bank's documents say formally: either one shows the topic.
+const equivalents: readonly (readonly string[])[] = [
+  ['亏本', '亏钱', '赔钱', '亏损', '损失', '保本'],
+  ['取出', '取钱', '拿出', '赎回', '支取'],
+  ['换汇', '购汇', '换外币'],
+  ['丢了', '丢失', '遗失', '挂失'],
+];
+
+function equivalentsOf(term: string): readonly string[] {
+  return equivalents.find((group) => group.includes(term)) ?? [term];
+}
+
+const cjk = /[\u3400-\u9fff]/u;
+
+function weightOf(term: string): number {
+  if (genericWords.has(term) || genericWords.has(englishRoot(term))) return 0.5;
+  if (cjk.test(term) && term.length === 1) return 0.5;
+  if (/^\d+(?:[.,]\d+)?%?$/u.test(term)) return 0.5;
+  return 1;
+}
+
+/** English words split at hyphens ("90-day" -> 90, day) so "90-Day" in a question meets "90 days" in a passage. */
+function units(text: string): string[] {
+  return words(text).flatMap((word) => (cjk.test(word) ? [word] : word.split(/[-_.]+/u).filter((part) => part.length > 0)));
+}
+
+// Jieba glues a leading pronoun or modal to the next character in unfamiliar text ("我订", "想开", "能帮"): what
+// is left after it is the word, usually one character, which counts little.
+const leadingFiller = /^[我你您想能要帮去把给让请被那这]+/u;
+const trailingFiller = /[能吗呢吧啊了的]+$/u;
+// ... or glues a verb or particle after it ("犹豫期有多长" -> 犹豫, 期有, 多长).
+const trailingParticle = /[有是的了吗呢吧啊能要]$/u;
+
+/**
+ * Content terms of the retrieval query (latest customer turn first, one turn a line), without filler and
+ * without `commonTokens` (what most of the knowledge base contains).
+ */
+export function queryTerms(query: string, commonTokens: readonly string[] = []): QueryTerm[] {
+  const common = new Set(commonTokens);
+  const terms = new Map<string, QueryTerm>();
+  const add = (text: string, latest: boolean): void => {
+    for (const word of units(text)) {
+      const unit = !cjk.test(word) || fillerWords.has(word) ? word : word.length === 2 ? word.replace(leadingFiller, '').replace(trailingParticle, '') : word.replace(trailingFiller, '');
+      if (!unit || fillerWords.has(unit) || common.has(unit) || (!cjk.test(unit) && unit.length < 2 && !/\d/u.test(unit))) continue;
+      const known = terms.get(unit);
+      if (known) {
+        known.latest ||= latest;
+        continue;
+      }
+      terms.set(unit, { term: unit, weight: weightOf(unit), latest });
+    }
+  };
+  const [latest = '', ...earlier] = query.split('\n');
+  // "这个理财保本吗？我不想亏钱。": the question is what must be answered; the rest of the turn is context.
+  const sentences = latest.split(/(?<=[。！？!?；;])/u).filter((sentence) => sentence.trim());
+  const questions = sentences.filter((sentence) => /[?？]\s*$|[吗呢]\s*[。！]?\s*$/u.test(sentence));
+  for (const sentence of sentences) add(sentence, questions.length === 0 || questions.includes(sentence));
+  for (const line of earlier) add(line, false);
+  return [...terms.values()];
+}
+
+/** Light English suffix folding on top of the plural stemming, so "guaranteed" meets "guarantee" and "charges" "charge". */
+function englishRoot(word: string): string {
+  let root = word;
+  if (root.length > 5 && root.endsWith('ing')) root = root.slice(0, -3);
+  else if (root.length > 4 && root.endsWith('ed')) root = root.slice(0, -2);
+  else if (root.length > 4 && root.endsWith('ly')) root = root.slice(0, -2);
+  if (root.length > 3) root = root.replace(/e+$/u, '');
+  return root;
+}
+
+const chineseDigits: Record<string, string> = { 一: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9', 十: '10' };
+
+/** "三年期" as the passages write it ("3年期"): a one-character Chinese number before a unit. */
+function withDigits(term: string): string {
+  return term.replace(/[一二两三四五六七八九十](?=[年个天期月周日笔次万千])/gu, (digit) => chineseDigits[digit] ?? digit);
+}
+
+/** A text prepared once for looking up many terms. */
+export class TermIndex {
+  readonly #folded: string;
+  readonly #roots: Set<string>;
+
+  constructor(text: string) {
+    this.#folded = foldText(text);
+    this.#roots = new Set(units(text).filter((unit) => !cjk.test(unit)).map(englishRoot));
+  }
+
+  /** Chinese by substring (segmentation may differ), a compound by all its parts; English by root. */
+  has(term: string): boolean {
+    return equivalentsOf(term).some((candidate) => this.#hasExactly(candidate));
+  }
+
+  hasAny(terms: readonly QueryTerm[]): boolean {
+    return terms.some((term) => this.has(term.term));
+  }
+
+  #hasExactly(term: string): boolean {
+    if (!cjk.test(term)) return this.#roots.has(englishRoot(term)) || (/\d/u.test(term) && this.#folded.includes(term));
+    if (this.#folded.includes(term)) return true;
+    const digits = withDigits(term);
+    if (digits !== term && this.#folded.includes(digits)) return true;
+    if (term.length < 3) return false;
+    const parts = lexicalTokens(term, { bigrams: false }).filter((part) => part !== term);
+    return parts.length > 0 && parts.every((part) => this.#folded.includes(part));
+  }
+}
+
+export interface Coverage {
+  /** Weighted share of the terms the text contains (0..1). */
+  ratio: number;
+  /** Content words (weight 1) of the latest turn that the text lacks. */
+  missing: string[];
+  covered: number;
+}
+
+export function coverageOf(terms: readonly QueryTerm[], index: TermIndex): Coverage {
+  let total = 0;
+  let found = 0;
+  let covered = 0;
+  const missing: string[] = [];
+  for (const term of terms) {
+    const weight = term.latest ? term.weight : term.weight / 2;
+    total += weight;
+    if (index.has(term.term)) {
+      found += weight;
+      covered += 1;
+    } else if (term.latest && term.weight >= 1) {
+      missing.push(term.term);
+    }
+  }
+  return { ratio: total > 0 ? found / total : 0, missing, covered };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { coverageOf, queryTerms, TermIndex } from '../../src/suggestions/query-terms.js';
+
+const termsOf = (query: string, common: string[] = []) => queryTerms(query, common).map((term) => term.term);
+
+describe('query terms', () => {
+  it('keeps the content words and drops question filler, the bank name and common tokens', () => {
+    expect(termsOf('Can I buy bitcoin through Lanhai Bank?')).toEqual(['buy', 'bitcoin']);
+    expect(termsOf('你们银行的股票什么时候分红？')).toEqual(['股票', '分红']);
+    expect(termsOf('信用卡年费多少？', ['信用卡'])).toEqual(['年费']);
+  });
+
+  it('weights generic verbs and single characters less than content words', () => {
+    const weights = Object.fromEntries(queryTerms('Does Lanhai sell car insurance?').map((term) => [term.term, term.weight]));
+    expect(weights).toEqual({ sell: 0.5, car: 1, insurance: 1 });
+  });
+
+  it('takes the question of the latest turn as what must be answered, the rest as context', () => {
+    const terms = queryTerms('这个理财保本吗？我不想亏钱。\n我买了稳盈90天');
+    const latest = terms.filter((term) => term.latest).map((term) => term.term);
+    expect(latest).toEqual(['理财', '保本']);
+    expect(terms.find((term) => term.term === '稳盈')?.latest).toBe(false);
+  });
+
+  it('finds Chinese terms by substring, Chinese numerals as digits, English by root', () => {
+    const zh = new TermIndex('自2026年7月1日起，3年期定期存款年利率为1.45%。');
+    expect(zh.has('三年期')).toBe(true);
+    expect(zh.has('定期存款')).toBe(true);
+    expect(zh.has('大额存单')).toBe(false);
+    const en = new TermIndex('Returns are not guaranteed. Transfers in the app are free.');
+    expect(en.has('guarantee')).toBe(true);
+    expect(en.has('transfer')).toBe(true);
+    expect(en.has('bitcoin')).toBe(false);
+  });
+
+  it('reports the weighted share covered and the content words missing', () => {
+    const coverage = coverageOf(queryTerms('Does Lanhai sell car insurance?'), new TermIndex('Lanhai sells an annuity insurance policy as an agent.'));
+    expect(coverage.missing).toEqual(['car']);
+    expect(coverage.ratio).toBeCloseTo(1.5 / 2.5);
+  });
+});
