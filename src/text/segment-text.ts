@@ -36,7 +36,31 @@ function stemEnglish(word: string): string {
  * word jieba cut differently in the document and the query still meets. Latin words are lower-cased and
  * lightly stemmed; stopwords are dropped. Single CJK characters are kept only when a run is one character.
  */
+/**
+ * Segmentation is the costliest step of the offline suggestion path, and it is asked again and again about the
+ * same knowledge passages: results for texts of passage size are memoised (bounded, oldest dropped first).
+ */
+const memoLimit = 20_000;
+const memoMaxLength = 4_000;
+const lexicalMemo = new Map<string, readonly string[]>();
+const wordsMemo = new Map<string, readonly string[]>();
+
+function memoised(memo: Map<string, readonly string[]>, key: string, compute: () => string[]): string[] {
+  if (key.length > memoMaxLength) return compute();
+  const known = memo.get(key);
+  if (known) return [...known];
+  const value = compute();
+  if (memo.size >= memoLimit) memo.delete(memo.keys().next().value as string);
+  memo.set(key, value);
+  return [...value];
+}
+
 export function lexicalTokens(text: string, options: { bigrams?: boolean } = {}): string[] {
+  const bigrams = options.bigrams !== false;
+  return memoised(lexicalMemo, `${bigrams ? 'b' : 'w'}${text}`, () => computeLexicalTokens(text, bigrams));
+}
+
+function computeLexicalTokens(text: string, bigrams: boolean): string[] {
   const folded = foldText(text);
   const tokens: string[] = [];
   for (const match of folded.matchAll(cjkRun)) {
@@ -48,7 +72,7 @@ export function lexicalTokens(text: string, options: { bigrams?: boolean } = {})
     for (const word of segmenter().cutForSearch(run, true)) {
       if (word.length > 1) tokens.push(word);
     }
-    if (options.bigrams === false) continue;
+    if (!bigrams) continue;
     for (let index = 0; index + 1 < run.length; index += 1) tokens.push(run.slice(index, index + 2));
   }
   const latin = folded.replace(cjkRun, ' ');
@@ -62,6 +86,10 @@ export function lexicalTokens(text: string, options: { bigrams?: boolean } = {})
 
 /** Words only (no bigrams): what the offline embedder hashes next to bigrams, and what summaries match on. */
 export function words(text: string): string[] {
+  return memoised(wordsMemo, text, () => computeWords(text));
+}
+
+function computeWords(text: string): string[] {
   const folded = foldText(text);
   const result: string[] = [];
   for (const match of folded.matchAll(cjkRun)) {
