@@ -192,7 +192,7 @@ const versionColumns = `v.version, v.title, v.kind, v.format, v.language, v.prod
 export class KnowledgeService {
   readonly #database: Database;
   readonly #embedder: Embedder;
-  #productCache: { at: number; products: readonly ProductEntry[] } | undefined;
+  #productCache: readonly ProductEntry[] | undefined;
   readonly #listeners = new Set<() => void>();
   #chunksSinceAnalyze = 0;
   #bulk: { indexDropped: boolean } | undefined;
@@ -621,7 +621,7 @@ export class KnowledgeService {
    * suitability rules and the summaries read it. Cached until the next write in this process.
    */
   async products(): Promise<readonly ProductEntry[]> {
-    if (this.#productCache) return this.#productCache.products;
+    if (this.#productCache) return this.#productCache;
     const result = await this.#database.query<{ product: string; product_aliases: string[]; risk_level: RiskLevel | null; kind: DocumentKind }>(
       `select distinct on (v.product) v.product, v.product_aliases, v.risk_level, v.kind
          from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
@@ -634,7 +634,7 @@ export class KnowledgeService {
       ...(row.risk_level ? { riskLevel: row.risk_level } : {}),
       kind: row.kind,
     }));
-    this.#productCache = { at: Date.now(), products };
+    this.#productCache = products;
     return products;
   }
 }

@@ -28,16 +28,3 @@ export function toTsvectorLiteral(text: string): string {
 export function tokensToTsquery(tokens: readonly string[]): string | null {
   return tokens.length === 0 ? null : tokens.map(quoteLexeme).join(' | ');
 }
-
-/**
- * An OR query over the distinct tokens (recall first; ranking sorts out the rest). Tokens in `common` (found in
- * a large share of the chunks: they rank nothing and make Postgres rank most of the table) are left out, unless
- * that would leave nothing. Undefined when nothing is searchable.
- */
-export function toTsqueryLiteral(text: string, options: { maxTokens?: number; common?: ReadonlySet<string>; bigrams?: boolean } = {}): string | undefined {
-  const distinct = [...new Set(lexicalTokens(text, { bigrams: options.bigrams ?? true }))];
-  const specific = options.common ? distinct.filter((token) => !options.common!.has(token)) : distinct;
-  const chosen = (specific.length > 0 ? specific : distinct).slice(0, options.maxTokens ?? 48);
-  if (chosen.length === 0) return undefined;
-  return chosen.map(quoteLexeme).join(' | ');
-}
