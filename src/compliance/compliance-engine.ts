@@ -1,9 +1,22 @@
 import { createHash } from 'node:crypto';
 import { detectLanguage } from '../text/segment-text.js';
 import { normalizeText, type NormalizedText } from '../text/normalize-text.js';
+import { keepSentencesIn, sentenceLanguages } from '../text/sentence-languages.js';
 import { compileRule, type CompiledRule } from './compiled-rule.js';
 import type { ComplianceJudge } from './compliance-judge.js';
-import { verdictOf, type CheckInput, type CheckResult, type ConversationTurn, type Finding, type Language, type ProductEntry } from './compliance-types.js';
+import {
+  verdictOf,
+  type CheckInput,
+  type CheckResult,
+  type ConversationTurn,
+  type Finding,
+  type JudgedCheckResult,
+  type JudgeFailure,
+  type Language,
+  type ProductEntry,
+  type RuleKind,
+} from './compliance-types.js';
+import { describeJudgeFailure, JudgeBudgetExceededError } from './judge-failure.js';
 import { ProductIndexCache } from './product-index.js';
 import type { RuleDefinition, RulePack } from './rule-pack-schema.js';
 import { disclosureDue, evaluateRule, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
@@ -34,7 +47,11 @@ export interface ComplianceDescription {
 export interface ComplianceEngine {
   readonly rulesVersion: string;
   check(input: CheckInput): CheckResult;
-  checkWithJudge(input: CheckInput): Promise<CheckResult>;
+  /**
+   * The rules, then the model judge on the rules marked `judge`. A judge that fails or runs out of time does not
+   * fail the check: the rules' verdict comes back with `judge: "unavailable"` and why.
+   */
+  checkWithJudge(input: CheckInput, options?: { budgetMs?: number; signal?: AbortSignal }): Promise<JudgedCheckResult>;
   describe(): ComplianceDescription;
   requiredDisclosures(input: CheckInput): { ruleId: string; text: string }[];
   rule(id: string): RuleDefinition | undefined;
@@ -44,7 +61,18 @@ export interface ComplianceEngineOptions {
   packs: RulePack[];
   products?: () => readonly ProductEntry[];
   judge?: ComplianceJudge;
+  /** How long checkWithJudge waits for the judge (the suggestion budget in the service); default 1500 ms. */
+  judgeBudgetMs?: number;
 }
+
+export const defaultJudgeBudgetMs = 1_500;
+
+/**
+ * Rules that forbid something being said hold in whatever language it is said. Duties (a disclosure due, a
+ * procedure before an action) are read over the whole conversation, which is in its primary language, and their
+ * wording belongs to that language's jurisdiction: only the primary pack's duties apply.
+ */
+const prohibitionKinds: ReadonlySet<RuleKind> = new Set(['forbidden_statement', 'forbidden_request', 'personal_data', 'conduct', 'suitability']);
 
 export class JudgeNotConfiguredError extends Error {
   readonly code = 'judge_not_configured';
@@ -64,6 +92,14 @@ interface Prepared {
   context: EvaluationContext;
   language: Language;
   window: ConversationTurn[];
+  /** Other languages some sentence is written in, each with the text reduced to those sentences (offsets kept). */
+  others: { language: Language; context: EvaluationContext }[];
+}
+
+/** A rule to run and the context to run it on: the primary one, or the sentences of the rule's language. */
+interface Candidate {
+  rule: CompiledRule;
+  context: EvaluationContext;
 }
 
 export function createComplianceEngine(options: ComplianceEngineOptions): ComplianceEngine {
@@ -80,6 +116,8 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       byId.set(rule.id, rule);
     }
   }
+  const prohibitions = new Map<Language, CompiledRule[]>([...compiled].map(([language, rules]) => [language, rules.filter((rule) => prohibitionKinds.has(rule.definition.kind))]));
+  const judgeBudgetMs = options.judgeBudgetMs && options.judgeBudgetMs > 0 ? options.judgeBudgetMs : defaultJudgeBudgetMs;
   const products = new ProductIndexCache(options.products);
 
   function prepare(input: CheckInput): Prepared {
@@ -104,7 +142,24 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       customer: input.customer,
       products: products.current(),
     };
-    return { normalized, context, language, window };
+    const sentences = sentenceLanguages(normalized.text);
+    const present = new Set(sentences.flatMap((sentence) => sentence.languages));
+    const others = (['zh', 'en'] as const)
+      .filter((other) => other !== language && present.has(other))
+      .map((other) => {
+        const text = keepSentencesIn(normalized.text, other, sentences);
+        return { language: other, context: { ...context, text, scope: new UtteranceScope(text) } };
+      });
+    return { normalized, context, language, window, others };
+  }
+
+  /** The primary pack in full, then the prohibitions of every other language the text holds. */
+  function candidates(prepared: Prepared): Candidate[] {
+    const list: Candidate[] = (compiled.get(prepared.language) ?? []).map((rule) => ({ rule, context: prepared.context }));
+    for (const other of prepared.others) {
+      for (const rule of prohibitions.get(other.language) ?? []) list.push({ rule, context: other.context });
+    }
+    return list;
   }
 
   function toFinding(rule: RuleDefinition, hit: RuleHit, original: string, normalized: NormalizedText, detectedBy: 'rule' | 'judge'): Finding {
@@ -128,47 +183,70 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const original = typeof input.text === 'string' ? input.text : '';
     if (!original.trim()) return [];
     const findings: Finding[] = [];
-    for (const rule of compiled.get(prepared.language) ?? []) {
-      const hit = evaluateRule(rule, prepared.context);
+    for (const { rule, context } of candidates(prepared)) {
+      const hit = evaluateRule(rule, context);
       if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule'));
     }
     return findings;
   }
 
   const severityOrder = { critical: 0, major: 1, minor: 2 } as const;
-  function result(findings: Finding[], startedAt: number): CheckResult {
+  function result(findings: Finding[], startedAt: number, prepared: Prepared): CheckResult {
     findings.sort((left, right) => severityOrder[left.severity] - severityOrder[right.severity] || left.evidence.start - right.evidence.start);
-    return { verdict: verdictOf(findings), findings, rulesVersion, tookMs: Number((performance.now() - startedAt).toFixed(3)) };
+    return {
+      verdict: verdictOf(findings),
+      findings,
+      rulesVersion,
+      tookMs: Number((performance.now() - startedAt).toFixed(3)),
+      languages: [prepared.language, ...prepared.others.map((other) => other.language)],
+    };
   }
 
   return {
     rulesVersion,
     check(input) {
       const startedAt = performance.now();
-      return result(deterministic(input, prepare(input)), startedAt);
+      const prepared = prepare(input);
+      return result(deterministic(input, prepared), startedAt, prepared);
     },
-    async checkWithJudge(input) {
+    async checkWithJudge(input, callOptions = {}) {
       if (!options.judge) throw new JudgeNotConfiguredError();
       const judge = options.judge;
       const startedAt = performance.now();
       const prepared = prepare(input);
       const findings = deterministic(input, prepared);
       const original = typeof input.text === 'string' ? input.text : '';
-      if (!original.trim()) return result(findings, startedAt);
+      if (!original.trim()) return { ...result(findings, startedAt, prepared), judge: 'ok' };
       const flagged = new Set(findings.map((finding) => finding.ruleId));
-      const candidates = (compiled.get(prepared.language) ?? []).filter((rule) => {
+      const judged = candidates(prepared).filter(({ rule, context }) => {
         const { definition } = rule;
         if (!definition.judge || flagged.has(definition.id)) return false;
         const appliesTo = definition.detector.appliesTo ?? 'agent';
-        if (appliesTo !== 'any' && appliesTo !== prepared.context.speaker) return false;
-        return !rule.topics || rule.topics.test(prepared.context.text) || rule.topics.test(prepared.context.customerWindow);
+        if (appliesTo !== 'any' && appliesTo !== context.speaker) return false;
+        return !rule.topics || rule.topics.test(context.text) || rule.topics.test(context.customerWindow);
       });
-      // A judge failure rejects the whole call: the caller must not read a failed judgement as a pass.
-      const verdicts = await Promise.all(
-        candidates.map((rule) => judge.judge({ rule: rule.definition, text: original, context: prepared.window })),
-      );
-      verdicts.forEach((verdict, index) => {
-        const rule = candidates[index];
+      const budgetMs = callOptions.budgetMs && callOptions.budgetMs > 0 ? callOptions.budgetMs : judgeBudgetMs;
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new JudgeBudgetExceededError(budgetMs)), budgetMs);
+      const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, deadline.signal]) : deadline.signal;
+      let settled: PromiseSettledResult<Awaited<ReturnType<ComplianceJudge['judge']>>>[];
+      try {
+        // Settled one by one: a verdict that came back still counts when another call failed or ran out of time.
+        settled = await Promise.allSettled(
+          judged.map(({ rule }) => untilAborted(judge.judge({ rule: rule.definition, text: original, context: prepared.window, signal }), signal)),
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+      callOptions.signal?.throwIfAborted();
+      let failure: JudgeFailure | undefined;
+      settled.forEach((outcome, index) => {
+        const rule = judged[index]?.rule;
+        if (outcome.status === 'rejected') {
+          failure ??= describeJudgeFailure(outcome.reason);
+          return;
+        }
+        const verdict = outcome.value;
         if (!rule || verdict.verdict !== 'violation') return;
         const evidenceText = verdict.evidence?.trim();
         const at = evidenceText ? original.indexOf(evidenceText) : -1;
@@ -187,7 +265,8 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
           rulesVersion,
         });
       });
-      return result(findings, startedAt);
+      const checked = result(findings, startedAt, prepared);
+      return failure ? { ...checked, judge: 'unavailable', judgeError: failure } : { ...checked, judge: 'ok' };
     },
     describe() {
       return {
@@ -221,3 +300,25 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   };
 }
 
+
+/** Rejects with the signal's reason when it fires first: a judge that ignores its signal cannot hold the budget. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -7,7 +7,10 @@ export interface JudgeVerdict {
   evidence?: string;
 }
 
-/** The model judge port: one rule, one utterance. It throws on failure: an error is never a pass. */
+/**
+ * The model judge port: one rule, one utterance. It throws on failure (an error is never a pass); the engine
+ * reports the failure as `judge: "unavailable"`. `signal` fires when the engine's time budget runs out.
+ */
 export interface ComplianceJudge {
-  judge(input: { rule: RuleDefinition; text: string; context: ConversationTurn[] }): Promise<JudgeVerdict>;
+  judge(input: { rule: RuleDefinition; text: string; context: ConversationTurn[]; signal?: AbortSignal }): Promise<JudgeVerdict>;
 }

@@ -61,6 +61,11 @@ export interface CheckInput {
   text: string;
   speaker?: 'agent' | 'customer';
   context?: ConversationTurn[];
+  /**
+   * The primary language (the conversation's): its pack runs in full, disclosures and procedures included.
+   * Absent, it is detected from the text. Every other language a sentence of the text is written in adds its
+   * pack's prohibitions over those sentences, whatever this says.
+   */
   language?: Language;
   customer?: CustomerProfile;
 }
@@ -72,6 +77,23 @@ export interface CheckResult {
   findings: Finding[];
   rulesVersion: string;
   tookMs: number;
+  /** The languages whose packs ran: the primary one first, then any other the text holds. */
+  languages?: Language[];
+}
+
+/** Whether the model judge ran: `ok`, `unavailable` (failed or out of time: the rules' verdict stands alone) or `disabled`. */
+export type JudgeStatus = 'ok' | 'unavailable' | 'disabled';
+
+/** Why the judge gave no answer, safe to show a caller: a stable code and a fixed message, never the model's text or a key. */
+export interface JudgeFailure {
+  code: 'timeout' | 'rate_limited' | 'server_error' | 'network' | 'refused' | 'invalid_output' | 'unknown';
+  message: string;
+  status?: number;
+}
+
+export interface JudgedCheckResult extends CheckResult {
+  judge: JudgeStatus;
+  judgeError?: JudgeFailure;
 }
 
 /** fail on any critical or major finding, warn on minor findings only, else pass. */

@@ -46,7 +46,7 @@ function describeRule(rule: RuleDefinition): string {
 /** A ComplianceJudge on the ChatModel port with the rubric prompt `prompts/compliance-judge.md`. */
 export function createModelComplianceJudge(options: { model: ChatModel; prompts: PromptLibrary }): ComplianceJudge {
   return {
-    async judge({ rule, text, context }: { rule: RuleDefinition; text: string; context: ConversationTurn[] }): Promise<JudgeVerdict> {
+    async judge({ rule, text, context, signal }: { rule: RuleDefinition; text: string; context: ConversationTurn[]; signal?: AbortSignal }): Promise<JudgeVerdict> {
       const prompt = options.prompts.get(compliancePromptName);
       const system = renderPrompt(prompt, { language: rule.language === 'zh' ? 'Chinese' : 'English' });
       const contextLines = context
@@ -66,6 +66,7 @@ export function createModelComplianceJudge(options: { model: ChatModel; prompts:
         schema: judgeVerdictSchema,
         schemaName: 'compliance_verdict',
         temperature: 0,
+        ...(signal ? { signal } : {}),
       });
       const parsed = judgeVerdictSchema.safeParse(response.parsed ?? safeJson(response.text));
       if (!parsed.success) throw new JudgeOutputError(`the judge's answer for ${rule.id} is not a valid verdict`, { cause: parsed.error });

@@ -72,7 +72,8 @@ describe('check results', () => {
   it('detects the language when none is given', () => {
     expect(ruleIds('这个理财保本保息')).toContain('CN-SALES-001');
     expect(ruleIds('It is a sure thing')).toContain('EN-SALES-001');
-    expect(ruleIds('这个理财保本保息', { language: 'en' })).toEqual([]);
+    // The language given is the primary one; Chinese sentences still meet the Chinese prohibitions.
+    expect(ruleIds('这个理财保本保息', { language: 'en' })).toContain('CN-SALES-001');
   });
 
   it('checks agent turns by default and lets customers say anything', () => {
@@ -199,9 +200,40 @@ describe('checkWithJudge', () => {
     expect(seen.every((id) => judged.rule(id)?.judge === true)).toBe(true);
   });
 
-  it('surfaces a judge error instead of passing', async () => {
-    const judged = createComplianceEngine({ packs, judge: { judge: async () => Promise.reject(new Error('model down')) } });
-    await expect(judged.checkWithJudge({ text: '这个理财收益挺稳的' })).rejects.toThrow('model down');
+  it('gives the rules\' verdict, marked unavailable, when the judge fails', async () => {
+    const judged = createComplianceEngine({ packs, judge: { judge: async () => Promise.reject(Object.assign(new Error('secret upstream body'), { failure: 'server_error', status: 500 })) } });
+    const result = await judged.checkWithJudge({ text: '这个理财保本保收益，收益挺稳的' });
+    expect(result.judge).toBe('unavailable');
+    expect(result.judgeError).toEqual({ code: 'server_error', status: 500, message: 'The model endpoint answered with a server error (HTTP 500).' });
+    expect(JSON.stringify(result)).not.toContain('secret upstream body');
+    expect(result.verdict).toBe('fail');
+    expect(result.findings.map((finding) => finding.ruleId)).toContain('CN-SALES-001');
+  });
+
+  it('stops waiting for the judge at its budget and keeps the verdicts that came back', async () => {
+    const judge: ComplianceJudge = {
+      judge: ({ rule, signal }) =>
+        rule.id === 'CN-SALES-002'
+          ? Promise.resolve({ verdict: 'violation', reason: '暗示无风险', evidence: '挺稳' })
+          // Never answers and ignores its signal: the budget must still end the wait.
+          : new Promise(() => {
+              void signal;
+            }),
+    };
+    const judged = createComplianceEngine({ packs, judge, judgeBudgetMs: 50 });
+    const result = await judged.checkWithJudge({ text: '放这儿亏不到哪儿去的' });
+    expect(result.judge).toBe('unavailable');
+    expect(result.judgeError?.code).toBe('timeout');
+    expect(result.judgeError?.message).toContain('50 ms');
+    expect(result.findings.find((finding) => finding.ruleId === 'CN-SALES-002')?.detectedBy).toBe('judge');
+    expect(result.verdict).toBe('fail');
+  });
+
+  it('says the judge ran when every call answered', async () => {
+    const judged = createComplianceEngine({ packs, judge: { judge: async () => ({ verdict: 'compliant', reason: 'ok' }) } });
+    const result = await judged.checkWithJudge({ text: '这个理财收益挺稳的' });
+    expect(result.judge).toBe('ok');
+    expect(result.judgeError).toBeUndefined();
   });
 
   it('refuses to run without a judge', async () => {
@@ -243,5 +275,58 @@ describe('third parties on the line', () => {
 
   it('does not read a product term as an account datum', () => {
     expect(ruleIds('提前结清收剩余本金1%的违约金。')).not.toContain('CN-PRIV-001');
+  });
+});
+
+describe('every language a text is written in', () => {
+  const zhConversation = { language: 'zh' as const };
+  const enConversation = { language: 'en' as const };
+
+  it('applies the English prohibitions to English sentences in a Chinese conversation', () => {
+    expect(ruleIds('To verify your identity, please tell me the SMS code we just sent and your online banking password.', zhConversation)).toContain('EN-FRAUD-001');
+    expect(ruleIds("This fund pays a guaranteed 8%, you can't lose.", zhConversation)).toContain('EN-SALES-001');
+    expect(ruleIds("您好，感谢来电。This fund pays a guaranteed 8%, you can't lose.", zhConversation)).toContain('EN-SALES-001');
+    // Code-switching inside one sentence: an English phrase is English speech.
+    expect(ruleIds("您放心，guaranteed 8%, can't lose。", zhConversation)).toContain('EN-SALES-001');
+  });
+
+  it('applies the Chinese prohibitions to Chinese sentences in an English conversation', () => {
+    expect(ruleIds('这款理财保本保收益，稳赚不赔。', enConversation)).toContain('CN-SALES-001');
+    expect(ruleIds('Thanks for waiting. 请把短信验证码告诉我。', enConversation)).toContain('CN-FRAUD-001');
+  });
+
+  it('reports the languages it checked, the primary one first', () => {
+    expect(engine.check({ text: "您好。You can't lose.", language: 'zh' }).languages).toEqual(['zh', 'en']);
+    expect(engine.check({ text: "您好。You can't lose.", language: 'en' }).languages).toEqual(['en', 'zh']);
+    expect(engine.check({ text: '请在手机银行App里设置PIN码，OK吗？', language: 'zh' }).languages).toEqual(['zh']);
+  });
+
+  it('lets legitimate mixed wording pass: borrowed terms are not English speech', () => {
+    for (const text of [
+      '请在手机银行App里修改交易密码，OK的话我再发一条短信提醒您。',
+      '请不要把PIN码或短信验证码告诉任何人，包括银行工作人员。',
+      '您可以登录App，在“我的-安全中心”里查看登录记录。',
+      '好的，OK，我帮您查一下信用卡的账单日。',
+    ]) {
+      expect(engine.check({ text, language: 'zh' }).verdict, text).toBe('pass');
+    }
+    expect(engine.check({ text: 'Our 稳盈90天 product is not a deposit; its value can go down as well as up.', language: 'en' }).verdict).toBe('pass');
+    expect(engine.check({ text: 'Never share your PIN or the SMS code with anyone, including bank staff.', language: 'zh' }).verdict).toBe('pass');
+  });
+
+  it('takes duties (disclosures, procedures) from the primary language only', () => {
+    const text = '这款理财产品的业绩比较基准是4.5%。';
+    const disclosures = (language: 'zh' | 'en') =>
+      engine.check({ text, language }).findings.filter((finding) => finding.kind === 'required_disclosure').map((finding) => finding.ruleId);
+    expect(disclosures('zh').length).toBeGreaterThan(0);
+    expect(disclosures('en')).toEqual([]);
+  });
+
+  it('points evidence from another language into the original text', () => {
+    const text = '您好！This fund is ＧＵＡＲＡＮＴＥＥＤ to earn 8%.';
+    const finding = engine.check({ text, language: 'zh' }).findings.find((entry) => entry.ruleId === 'EN-SALES-001');
+    expect(finding).toBeDefined();
+    expect(text.slice(finding!.evidence.start, finding!.evidence.end)).toBe(finding!.evidence.text);
+    expect(finding!.evidence.text).toContain('ＧＵＡＲＡＮＴＥＥＤ');
   });
 });

@@ -72,10 +72,21 @@ describe('model compliance judge', () => {
     await expect(createModelComplianceJudge({ model, prompts }).judge({ rule, text: 'x', context: [] })).rejects.toBeInstanceOf(JudgeOutputError);
   });
 
-  it('propagates model failures through checkWithJudge', async () => {
+  it('reports model failures through checkWithJudge as an unavailable judge, with the cause', async () => {
     const model = new ScriptedChatModel(() => new ModelError('timeout', 'model timed out'));
     const engine = createComplianceEngine({ packs, judge: createModelComplianceJudge({ model, prompts }) });
-    await expect(engine.checkWithJudge({ text: '这个理财收益挺稳的' })).rejects.toThrow('model timed out');
+    const result = await engine.checkWithJudge({ text: '这个理财收益挺稳的' });
+    expect(result).toMatchObject({ judge: 'unavailable', judgeError: { code: 'timeout' } });
+    const invalid = createComplianceEngine({ packs, judge: createModelComplianceJudge({ model: new ScriptedChatModel(() => ({ text: 'I think it is fine' })), prompts }) });
+    expect(await invalid.checkWithJudge({ text: '这个理财收益挺稳的' })).toMatchObject({ judge: 'unavailable', judgeError: { code: 'invalid_output' } });
+  });
+
+  it('passes the budget signal to the model', async () => {
+    const model = new ScriptedChatModel(() => ({ text: '', parsed: { verdict: 'compliant', reason: 'ok' } }));
+    const engine = createComplianceEngine({ packs, judge: createModelComplianceJudge({ model, prompts }) });
+    await engine.checkWithJudge({ text: '这个理财收益挺稳的' });
+    expect(model.requests.length).toBeGreaterThan(0);
+    expect(model.requests.every((request) => request.signal instanceof AbortSignal)).toBe(true);
   });
 
   it('turns a violation verdict into a finding located in the text', async () => {
