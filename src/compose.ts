@@ -115,6 +115,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       packs,
       products: () => products,
       ...(chatModel ? { judge: createModelComplianceJudge({ model: chatModel, prompts }) } : {}),
+      // A verdict is due as fast as a suggestion: past the budget the rules' verdict stands alone.
+      judgeBudgetMs: config.SUGGESTION_BUDGET_MS,
     });
 
     const events = new EventHub(database, { onError: log });

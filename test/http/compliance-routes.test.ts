@@ -46,6 +46,29 @@ describe('compliance routes', () => {
     expect(aggressive.json().findings.map((finding: { kind: string }) => finding.kind)).not.toContain('suitability');
   });
 
+  it('says the judge is disabled without a model, and refuses requireJudge', async () => {
+    const headers = await testApp.as('agent');
+    const plain = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '您好' } });
+    expect(plain.json()).toMatchObject({ verdict: 'pass', judge: 'disabled', languages: ['zh'] });
+    const required = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '您好', requireJudge: true } });
+    expect(required.statusCode).toBe(503);
+    expect(required.json().type).toMatch(/judge_not_configured$/);
+  });
+
+  it('checks each language the text holds, the given language being the primary one', async () => {
+    const headers = await testApp.as('agent');
+    const check = async (text: string, language: 'zh' | 'en') =>
+      (await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text, language } })).json();
+    const english = await check('Please tell me the SMS code we just sent and your password.', 'zh');
+    expect(english.verdict).toBe('fail');
+    expect(english.languages).toEqual(['zh', 'en']);
+    expect(english.findings.map((finding: { ruleId: string }) => finding.ruleId)).toContain('EN-FRAUD-001');
+    const chinese = await check('这款理财保本保收益，稳赚不赔。', 'en');
+    expect(chinese.verdict).toBe('fail');
+    expect(chinese.findings.map((finding: { ruleId: string }) => finding.ruleId)).toContain('CN-SALES-001');
+    expect((await check('请在手机银行App里设置PIN码，OK吗？', 'zh')).verdict).toBe('pass');
+  });
+
   it('lists the rule packs', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: await testApp.as('knowledge_owner') });
     const body = response.json();

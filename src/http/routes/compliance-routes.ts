@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppServices } from '../app-services.js';
+import type { JudgedCheckResult } from '../../compliance/compliance-types.js';
 import { anyRole, requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
@@ -15,8 +16,15 @@ const checkBody = z
       .array(z.object({ speaker: z.enum(['agent', 'customer']), text: z.string().max(20_000) }).strict())
       .max(10_000)
       .optional(),
-    language: z.enum(['zh', 'en']).optional(),
+    language: z
+      .enum(['zh', 'en'])
+      .optional()
+      .describe("The primary language (the conversation's): its rule pack runs in full. Every other language a sentence is written in adds its pack's prohibitions. Absent: detected from the text."),
     customer: customerSchema.optional(),
+    requireJudge: z
+      .boolean()
+      .default(false)
+      .describe('true: answer 502 when the model judge fails or runs out of time, instead of the rules\' verdict with judge "unavailable".'),
   })
   .strict();
 
@@ -32,13 +40,20 @@ export async function complianceRoutes(app: FastifyInstance, services: AppServic
       ...(body.language ? { language: body.language } : {}),
       ...(body.customer ? { customer: body.customer } : {}),
     };
-    let result;
-    try {
-      result = services.settings.judgeEnabled ? await services.compliance.checkWithJudge(input) : services.compliance.check(input);
-    } catch (error) {
-      // A judge that failed has not passed anything: the caller learns the check is incomplete.
-      request.log.error({ err: error }, 'compliance judge failed');
-      throw new HttpProblem(502, 'judge_failed', 'Compliance judge failed', 'The model judge could not be reached or answered badly; the check is incomplete, so no verdict is given.');
+    let result: JudgedCheckResult;
+    if (!services.settings.judgeEnabled) {
+      if (body.requireJudge) {
+        throw new HttpProblem(503, 'judge_not_configured', 'No compliance judge', 'This service runs without a model (no OPENAI_API_KEY), so no judged verdict can be given; send requireJudge: false for the rules\' verdict.');
+      }
+      result = { ...services.compliance.check(input), judge: 'disabled' };
+    } else {
+      // A desktop needs a verdict even when the model is down: the rules' verdict comes back, marked as unjudged.
+      result = await services.compliance.checkWithJudge(input);
+      if (result.judgeError) {
+        services.metrics.modelErrors.inc({ operation: 'compliance_judge', cause: result.judgeError.code });
+        request.log.warn({ judgeError: result.judgeError }, 'compliance judge unavailable');
+        if (body.requireJudge) throw new HttpProblem(502, 'judge_failed', 'Compliance judge failed', `${result.judgeError.message} The check is incomplete, so no verdict is given.`);
+      }
     }
     for (const finding of result.findings) services.metrics.complianceFindings.inc({ severity: finding.severity });
     return result;
