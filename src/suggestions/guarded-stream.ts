@@ -169,6 +169,7 @@ export class StreamedReply {
     const citations = this.#fixedCitations ?? resolveCitations(this.#passageIds, this.#passages);
     const guarded = this.#session.guard.finalize({ text, citations, origin: this.#origin });
     if (!guarded.ok) {
+      if (guarded.reason === 'language') this.#session.onGuard('wrong_language');
       this.#session.replace(this.index);
       return;
     }

@@ -1,5 +1,6 @@
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import type { CheckInput, ConversationTurn, CustomerProfile, Finding } from '../compliance/compliance-types.js';
+import { mostlyInAnotherLanguage } from '../text/sentence-languages.js';
 import { antiFraudReminder } from './approved-wording.js';
 import { appendSentence } from './reply-sentences.js';
 import type { GeneratedSuggestion, SuggestionCitation, SuggestionOrigin } from './suggestion-types.js';
@@ -18,7 +19,8 @@ export interface SuggestionDraft {
 
 export type GuardedDraft =
   | { ok: true; suggestion: GeneratedSuggestion; /** Approved wording appended, in order (for streaming it out). */ additions: string[] }
-  | { ok: false; findings: Finding[] };
+  /** `rules`: the findings block it (a repair may fix them); `language`: mostly not in the conversation's language. */
+  | { ok: false; reason: 'rules' | 'language'; findings: Finding[] };
 
 export type SentenceVerdict = { action: 'release' } | { action: 'hold' } | { action: 'block'; findings: Finding[] };
 
@@ -63,12 +65,17 @@ export class SuggestionGuard {
     return input;
   }
 
-  /** Checks the text so far of a reply being streamed, ending with the sentence about to be released. */
+  /**
+   * Checks the text so far of a reply being streamed, ending with the sentence about to be released. The check runs
+   * every language the text holds; text mostly in another language than the conversation's waits, since the whole
+   * reply is replaced if it stays so.
+   */
   screenSentence(textSoFar: string): SentenceVerdict {
     const result = this.#compliance.check(this.#input(textSoFar));
     const blocked = blocking(result.findings);
     if (blocked.length > 0) return { action: 'block', findings: blocked };
     if (result.findings.some((finding) => finding.severity !== 'minor')) return { action: 'hold' };
+    if (mostlyInAnotherLanguage(textSoFar, this.#context.language)) return { action: 'hold' };
     return { action: 'release' };
   }
 
@@ -79,6 +86,8 @@ export class SuggestionGuard {
   finalize(draft: SuggestionDraft): GuardedDraft {
     const language = this.#context.language;
     let text = draft.text.trim();
+    // The agent speaks the conversation's language: a reply mostly in another one is not shown, whatever it says.
+    if (mostlyInAnotherLanguage(text, language)) return { ok: false, reason: 'language', findings: [] };
     const additions: string[] = [];
     const disclosures: string[] = [];
     for (let round = 0; round < disclosureRounds; round += 1) {
@@ -91,7 +100,7 @@ export class SuggestionGuard {
       }
     }
     const result = this.#compliance.check(this.#input(text));
-    if (result.verdict === 'fail') return { ok: false, findings: result.findings };
+    if (result.verdict === 'fail') return { ok: false, reason: 'rules', findings: result.findings };
     let compliance: GeneratedSuggestion['compliance'] = { verdict: result.verdict, findings: result.findings };
     if (this.plain) {
       const reminder = antiFraudReminder(language, this.#customerText, text);

@@ -248,11 +248,15 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
 
       const slots: (GeneratedSuggestion | undefined)[] = [];
       const blocked: { slot: number; text: string; findings: GeneratedSuggestion['compliance']['findings'] }[] = [];
+      const wrongLanguage: number[] = [];
       output.suggestions.slice(0, count).forEach((draft, slot) => {
         const guarded = guard.finalize({ text: draft.text, citations: resolveCitations(draft.citations, knowledge), origin: 'model' });
         if (guarded.ok) {
           slots[slot] = guarded.suggestion;
           reportShown(guarded.suggestion, onGuard);
+        } else if (guarded.reason === 'language') {
+          onGuard('wrong_language');
+          wrongLanguage.push(slot);
         } else {
           blocked.push({ slot, text: draft.text, findings: guarded.findings });
         }
@@ -267,6 +271,10 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
         slots[slot] = replacement.suggestion;
         reportShown(replacement.suggestion, onGuard, true);
       };
+      // A model that answered in another language despite the prompt was most likely steered by the conversation
+      // (a customer writing in it, or an injected instruction); asking it again would cost a round trip and tend
+      // to repeat it. Approved wording retrieved in the conversation's language replaces the reply at once.
+      for (const slot of wrongLanguage) replace(slot);
 
       if (blocked.length > 0 && remaining() > minimumRepairMs) {
         const repair: ChatMessage[] = [

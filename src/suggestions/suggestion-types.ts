@@ -60,4 +60,4 @@ export interface StreamObserver {
   onSuggestion?(event: { index: number; suggestion: GeneratedSuggestion }): void;
 }
 
-export type GuardOutcome = 'passed' | 'regenerated' | 'replaced' | 'dropped' | 'disclosure_added';
+export type GuardOutcome = 'passed' | 'regenerated' | 'replaced' | 'dropped' | 'disclosure_added' | 'wrong_language';
