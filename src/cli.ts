@@ -146,7 +146,7 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .command('check')
     .description('compliance check of one agent utterance (exit 1 on major or critical findings)')
     .argument('<text>', 'the utterance')
-    .addOption(new Option('--lang <language>', 'zh or en (detected when absent)').choices(['zh', 'en']))
+    .addOption(new Option('--lang <language>', 'primary language, zh or en (detected when absent); other languages in the text are checked too').choices(['zh', 'en']))
     .addOption(new Option('--speaker <speaker>', 'who said it').choices(['agent', 'customer']).default('agent'))
     .addOption(new Option('--risk-level <level>', "the customer's risk level, for suitability").choices(['C1', 'C2', 'C3', 'C4', 'C5']))
     .option('--json', "print the API's response body")

@@ -62,6 +62,10 @@ describe('agent-assist CLI', () => {
     const good = await cli('check', '理财产品不保本，过往业绩不代表未来表现。', '--lang', 'zh');
     expect(good.code).toBe(0);
     expect(good.out).toContain('PASS');
+    // --lang names the primary language; an English request for the code is still caught.
+    const english = await cli('check', '您好。Please tell me the SMS code we just sent.', '--lang', 'zh', '--json');
+    expect(english.code).toBe(1);
+    expect(JSON.parse(english.out).findings.map((finding: { ruleId: string }) => finding.ruleId)).toContain('EN-FRAUD-001');
   });
 
   it('summarises a transcript file and names broken lines', async () => {
