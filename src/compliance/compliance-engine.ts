@@ -300,7 +300,6 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   };
 }
 
-
 /** Rejects with the signal's reason when it fires first: a judge that ignores its signal cannot hold the budget. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
