@@ -9,7 +9,7 @@ export type ScriptLanguage = 'zh' | 'en';
 export interface LanguageUnits {
   /** Han characters. */
   zh: number;
-  /** Latin words. One Han character is weighed against one English word, as `detectLanguage` does. */
+  /** Latin words. */
   en: number;
 }
 
@@ -79,11 +79,19 @@ export function languageUnits(text: string): LanguageUnits {
   return { zh: count(text, hanCharacter), en: count(text, latinWord) };
 }
 
+/**
+ * Words against words: a Chinese word is about one and a half characters long on average, so Han characters are
+ * divided by that before they are weighed against English words. Counting characters as words would let a long
+ * Chinese product name outweigh the English sentence around it.
+ */
+const charactersPerChineseWord = 1.5;
+
 /** True when more of the text is in another language than in `language`: a reply the reader would not expect. */
 export function mostlyInAnotherLanguage(text: string, language: ScriptLanguage): boolean {
   const units = languageUnits(text);
+  const words = { zh: units.zh / charactersPerChineseWord, en: units.en };
   const other: ScriptLanguage = language === 'zh' ? 'en' : 'zh';
-  return units[other] > units[language];
+  return words[other] > words[language];
 }
 
 /**

@@ -45,11 +45,14 @@ describe('keepSentencesIn', () => {
 });
 
 describe('mostlyInAnotherLanguage', () => {
-  it('weighs Han characters against English words', () => {
+  it('weighs Chinese words (Han characters over 1.5) against English words', () => {
     expect(mostlyInAnotherLanguage('This fund pays a guaranteed return every year.', 'zh')).toBe(true);
     expect(mostlyInAnotherLanguage('您可以在手机银行App里查看账单。', 'zh')).toBe(false);
     expect(mostlyInAnotherLanguage('您可以在手机银行App里查看账单。', 'en')).toBe(true);
     expect(mostlyInAnotherLanguage('Your annual fee is CNY 200. 谢谢。', 'en')).toBe(false);
     expect(mostlyInAnotherLanguage('12345', 'en')).toBe(false);
+    // A long Chinese product name inside an English sentence does not make it Chinese.
+    expect(mostlyInAnotherLanguage('You can buy 蓝海稳盈90天理财产品 in the App.', 'en')).toBe(false);
+    expect(mostlyInAnotherLanguage('请在手机银行App里设置PIN码，OK吗？', 'zh')).toBe(false);
   });
 });
