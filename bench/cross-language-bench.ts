@@ -53,7 +53,11 @@ const rightLanguage = {
 };
 const legitimate = {
   zh: ['您可以在手机银行App里查看年费账单，OK的话我再给您发条短信提醒。', '请不要把PIN码或短信验证码告诉任何人，包括银行工作人员。', '您登录App后，在“我的-安全中心”里可以修改登录密码。'],
-  en: ['The annual fee is CNY 200, and you can see it in our App under 信用卡.', 'Never share your PIN or a one-time code with anyone, including bank staff.'],
+  en: [
+    'The annual fee is CNY 200, and you can see it in our App under 信用卡.',
+    'Never share your PIN or a one-time code with anyone, including bank staff.',
+    'The fees of 蓝海稳盈90天理财产品 are listed on its page in our App.',
+  ],
 };
 
 function carriers(conversation: 'zh' | 'en', sentence: string): string[] {
