@@ -290,6 +290,12 @@ describe('every language a text is written in', () => {
     expect(ruleIds("您放心，guaranteed 8%, can't lose。", zhConversation)).toContain('EN-SALES-001');
   });
 
+  it('catches a Chinese request that names the secret in English', () => {
+    expect(ruleIds('您的password是多少？', zhConversation)).toContain('CN-FRAUD-001');
+    expect(ruleIds('请告诉我您的SMS code。', zhConversation)).toContain('CN-FRAUD-001');
+    expect(ruleIds('请不要把PIN码或SMS code告诉任何人。', zhConversation)).toEqual([]);
+  });
+
   it('applies the Chinese prohibitions to Chinese sentences in an English conversation', () => {
     expect(ruleIds('这款理财保本保收益，稳赚不赔。', enConversation)).toContain('CN-SALES-001');
     expect(ruleIds('Thanks for waiting. 请把短信验证码告诉我。', enConversation)).toContain('CN-FRAUD-001');
