@@ -313,6 +313,8 @@ export class ConversationService {
       await transaction.query(`insert into summary_jobs (conversation_id, status) values ($1, 'queued') on conflict (conversation_id) do nothing`, [conversationId]);
       return toConversation(row);
     });
+    // Streams watching the call learn it ended (they close once its summary event is delivered).
+    this.#hub.signal(conversationId);
     this.#onEnded?.(conversationId);
     return ended;
   }

@@ -50,3 +50,34 @@ export async function lastEventId(database: Database, conversationId: string): P
   const row = result.rows[0];
   return row ? Number(row.event_sequence) : undefined;
 }
+
+/** Where a conversation's event log stands: how far it goes, and whether more events can still come. */
+export interface EventLogState {
+  lastEventId: number;
+  ended: boolean;
+  endedAt: string | null;
+  /** The summary job's state once ended: its `summary` event is the last one a conversation gets. */
+  summary: 'pending' | 'done' | 'failed' | 'none';
+  /** Milliseconds since the conversation ended, by the database clock (0 while active). */
+  endedForMilliseconds: number;
+}
+
+export async function readEventLogState(database: Queryable, conversationId: string): Promise<EventLogState | undefined> {
+  const result = await database.query<{ status: string; event_sequence: number; ended_at: Date | string | null; summary_status: string | null; ended_for: number | string | null }>(
+    `select c.status, c.event_sequence, c.ended_at, j.status as summary_status,
+            extract(epoch from (now() - c.ended_at)) * 1000 as ended_for
+       from conversations c left join summary_jobs j on j.conversation_id = c.id
+      where c.id = $1`,
+    [conversationId],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const summaryStatus = row.summary_status;
+  return {
+    lastEventId: Number(row.event_sequence),
+    ended: row.status === 'ended',
+    endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
+    summary: summaryStatus === null ? 'none' : summaryStatus === 'done' || summaryStatus === 'failed' ? summaryStatus : 'pending',
+    endedForMilliseconds: row.ended_for === null ? 0 : Math.max(0, Number(row.ended_for)),
+  };
+}

@@ -7,7 +7,7 @@ import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
-import { openEventStream, wantsEventStream } from '../server-sent-events.js';
+import { openEventStream, wantsEventStream, type EventStream } from '../server-sent-events.js';
 import { validate } from '../validate.js';
 import { dateString } from './knowledge-routes.js';
 
@@ -65,6 +65,16 @@ const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(200).optional(),
 });
+
+const eventStreamDescription = [
+  'Server-Sent Events pushed as the conversation goes: `knowledge` (cards for the latest customer turn), `suggestion` (pushed suggestions),',
+  '`compliance` (findings on an agent turn), `summary` (the post-call summary). Each carries `id:` (an integer increasing per conversation).',
+  'Without `Last-Event-ID` (header, or `?lastEventId=`) the stream starts with the next event; with it, every stored event after that id',
+  'is replayed first (paged, at the pace the client reads), then live ones: no loss, no duplicates. Heartbeat comments keep proxies open.',
+  'When the conversation has ended and its last event (normally `summary`) was sent, a final `end` event without an id',
+  '(`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`) is sent and the stream closes: clients should stop',
+  'reconnecting on `end` (EventSource: call `close()`). Connecting to an ended conversation replays what was asked for, then `end`.',
+].join(' ');
 
 function mapErrors(error: unknown): never {
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
@@ -143,7 +153,13 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     return reply;
   });
 
-  app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request, reply) => {
+  // Open event streams are hijacked responses the HTTP server would wait for forever on close: end them first.
+  const openStreams = new Set<EventStream>();
+  app.addHook('preClose', async () => {
+    for (const stream of openStreams) stream.close();
+  });
+
+  app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'], description: eventStreamDescription } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
     const current = await lastEventId(services.database, id);
     if (current === undefined) throw HttpProblem.notFound(`no conversation ${id}`);
@@ -156,10 +172,18 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
       after = parsed;
     }
     const stream = openEventStream(request, reply);
+    openStreams.add(stream);
     stream.comment(`connected to conversation ${id}; resuming after event ${after}`);
-    const unsubscribe = await services.events.subscribe(id, after, (event) => stream.send(event.type, event.data, event.id));
+    const unsubscribe = await services.events.subscribe(id, after, (event) => stream.write(event.type, event.data, event.id), {
+      onEnd: (end) => {
+        // No id: a client's Last-Event-ID stays on the last real event.
+        stream.send('end', end);
+        stream.close();
+      },
+    });
     const heartbeat = setInterval(() => stream.comment('heartbeat'), services.settings.heartbeatMilliseconds);
     stream.onClose(() => {
+      openStreams.delete(stream);
       clearInterval(heartbeat);
       unsubscribe();
     });
