@@ -27,6 +27,8 @@ export class ApiKeyNotFoundError extends Error {
   }
 }
 
+const adminEnvironmentKeyId = 'admin-env';
+
 // Keys are 32 random bytes: a plain SHA-256 is enough at rest (no dictionary to attack, unlike passwords),
 // and it keeps the per-request check to one indexed lookup.
 function hashKey(key: string): string {
@@ -41,15 +43,28 @@ function constantTimeEquals(left: string, right: string): boolean {
 
 /** How long a verified key is trusted without a lookup; revocation on another replica takes at most this long. */
 const cacheMilliseconds = 30_000;
+/**
+ * How often the keys of open event streams are re-checked: one query per replica for all its streams, so a key
+ * revoked on any replica cuts its streams everywhere within this (plus the query) and well inside 5 s.
+ */
+const defaultRevocationCheckMilliseconds = 2_000;
 
 export class ApiKeyService {
   readonly #database: Database;
   readonly #adminKey: string | undefined;
   readonly #cache = new Map<string, { principal: Principal | null; until: number }>();
 
-  constructor(database: Database, options: { adminKey?: string } = {}) {
+  /** Callbacks of long-lived connections (event streams) to cut when their key is revoked. */
+  readonly #watchers = new Map<string, Set<() => void>>();
+  readonly #revocationCheckMilliseconds: number;
+  readonly #onError: (error: unknown) => void;
+  #revocationTimer: NodeJS.Timeout | undefined;
+
+  constructor(database: Database, options: { adminKey?: string; revocationCheckMilliseconds?: number; onError?: (error: unknown) => void } = {}) {
     this.#database = database;
     this.#adminKey = options.adminKey;
+    this.#revocationCheckMilliseconds = options.revocationCheckMilliseconds ?? defaultRevocationCheckMilliseconds;
+    this.#onError = options.onError ?? (() => undefined);
   }
 
   async create(role: Role, name: string): Promise<{ id: string; key: string }> {
@@ -83,6 +98,52 @@ export class ApiKeyService {
     const result = await this.#database.query('update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1', [id]);
     if (result.rowCount === 0) throw new ApiKeyNotFoundError(id);
     this.#cache.clear();
+    this.#revoked(id);
+  }
+
+  /**
+   * Calls `onRevoked` once `keyId` is revoked, here or on another replica, until the returned function is
+   * called. The key from ADMIN_API_KEY cannot be revoked and is not watched.
+   */
+  watch(keyId: string, onRevoked: () => void): () => void {
+    if (keyId === adminEnvironmentKeyId) return () => undefined;
+    let callbacks = this.#watchers.get(keyId);
+    if (!callbacks) {
+      callbacks = new Set();
+      this.#watchers.set(keyId, callbacks);
+    }
+    callbacks.add(onRevoked);
+    if (!this.#revocationTimer) {
+      this.#revocationTimer = setInterval(() => void this.checkRevocations().catch(this.#onError), this.#revocationCheckMilliseconds);
+      this.#revocationTimer.unref();
+    }
+    return () => {
+      const current = this.#watchers.get(keyId);
+      current?.delete(onRevoked);
+      if (current?.size === 0) this.#watchers.delete(keyId);
+      if (this.#watchers.size === 0) this.stopWatching();
+    };
+  }
+
+  /** One query for every watched key; those no longer valid have their connections cut. */
+  async checkRevocations(): Promise<void> {
+    const keyIds = [...this.#watchers.keys()];
+    if (keyIds.length === 0) return;
+    const result = await this.#database.query<{ id: string }>('select id from api_keys where id = any($1::uuid[]) and revoked_at is null', [keyIds]);
+    const valid = new Set(result.rows.map((row) => row.id));
+    for (const keyId of keyIds) if (!valid.has(keyId)) this.#revoked(keyId);
+  }
+
+  stopWatching(): void {
+    if (this.#revocationTimer) clearInterval(this.#revocationTimer);
+    this.#revocationTimer = undefined;
+  }
+
+  #revoked(keyId: string): void {
+    const callbacks = this.#watchers.get(keyId);
+    this.#watchers.delete(keyId);
+    if (this.#watchers.size === 0) this.stopWatching();
+    for (const callback of callbacks ?? []) callback();
   }
 
   async count(): Promise<number> {
@@ -91,7 +152,7 @@ export class ApiKeyService {
   }
 
   async verify(key: string): Promise<Principal | null> {
-    if (this.#adminKey && constantTimeEquals(key, this.#adminKey)) return { keyId: 'admin-env', role: 'admin', name: 'ADMIN_API_KEY' };
+    if (this.#adminKey && constantTimeEquals(key, this.#adminKey)) return { keyId: adminEnvironmentKeyId, role: 'admin', name: 'ADMIN_API_KEY' };
     const hash = hashKey(key);
     const cached = this.#cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;

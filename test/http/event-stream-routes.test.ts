@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyService } from '../../src/access/api-key-service.js';
 import { EventStreamClient } from '../support/event-stream-client.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -130,6 +131,32 @@ describe('the conversation event stream', () => {
     const fromNow = new EventStreamClient(`${base}/v1/conversations/${id}/events`, agent);
     await fromNow.untilClosed();
     expect(fromNow.events.map((event) => event.event)).toEqual(['end']);
+  });
+
+  it('cuts an open stream within seconds when its key is revoked, here or on another replica', async () => {
+    const id = await create({ language: 'zh' });
+    const keys = testApp.runtime.services.apiKeys;
+    const local = await keys.create('agent', 'revoked here');
+    const remote = await keys.create('agent', 'revoked elsewhere');
+    const kept = new EventStreamClient(`${base}/v1/conversations/${id}/events`, agent);
+    const cutHere = new EventStreamClient(`${base}/v1/conversations/${id}/events`, { authorization: `Bearer ${local.key}` });
+    const cutElsewhere = new EventStreamClient(`${base}/v1/conversations/${id}/events`, { authorization: `Bearer ${remote.key}` });
+    expect(await Promise.all([kept.opened, cutHere.opened, cutElsewhere.opened])).toEqual([200, 200, 200]);
+    expect((await testApp.app.inject({ method: 'DELETE', url: `/v1/keys/${local.id}`, headers: await testApp.as('admin') })).statusCode).toBe(204);
+    await cutHere.untilClosed();
+    // Another replica: its own key service (and cache) on the same database; this one learns by its periodic check.
+    await new ApiKeyService(testApp.runtime.services.database).revoke(remote.id);
+    await cutElsewhere.untilClosed();
+    for (const client of [cutHere, cutElsewhere]) {
+      expect(client.closedByServer).toBe(true);
+      expect(client.events.at(-1)).toMatchObject({ event: 'error', data: { status: 401 } });
+    }
+    // The other desktop's stream is untouched and still live.
+    await testApp.app.inject({ method: 'POST', url: `/v1/conversations/${id}/turns`, headers: agent, payload: { speaker: 'agent', text: '这款理财保本保收益，稳赚不赔。' } });
+    await kept.untilCount(1);
+    expect(kept.closedByServer).toBe(false);
+    expect(kept.events.map((event) => event.event)).toEqual(['compliance']);
+    kept.close();
   });
 
   it('closes open streams when the server shuts down, so shutdown does not wait for desktops', async () => {

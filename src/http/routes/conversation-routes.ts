@@ -74,6 +74,7 @@ const eventStreamDescription = [
   'When the conversation has ended and its last event (normally `summary`) was sent, a final `end` event without an id',
   '(`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`) is sent and the stream closes: clients should stop',
   'reconnecting on `end` (EventSource: call `close()`). Connecting to an ended conversation replays what was asked for, then `end`.',
+  'If the stream\'s API key is revoked (on any replica), an `error` event (problem JSON, status 401) is sent within 5 s and the stream closes.',
 ].join(' ');
 
 function mapErrors(error: unknown): never {
@@ -181,8 +182,15 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
         stream.close();
       },
     });
+    // A key revoked while its stream is open (on this replica or another) cuts the stream.
+    const cut = () => {
+      stream.send('error', { type: 'https://agent-assist.dev/problems/invalid_api_key', title: 'Unauthorized', status: 401, detail: 'The API key of this stream was revoked.' });
+      stream.close();
+    };
+    const unwatch = request.principal ? services.apiKeys.watch(request.principal.keyId, cut) : () => undefined;
     const heartbeat = setInterval(() => stream.comment('heartbeat'), services.settings.heartbeatMilliseconds);
     stream.onClose(() => {
+      unwatch();
       openStreams.delete(stream);
       clearInterval(heartbeat);
       unsubscribe();
