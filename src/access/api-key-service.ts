@@ -8,6 +8,8 @@ export interface Principal {
   keyId: string;
   role: Role;
   name: string;
+  /** The desk (team) an agent key is bound to: it then sees only that desk's conversations. */
+  desk?: string;
 }
 
 export interface ApiKeyView {
@@ -15,6 +17,7 @@ export interface ApiKeyView {
   name: string;
   role: Role;
   prefix: string;
+  desk: string | null;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -24,6 +27,15 @@ export class ApiKeyNotFoundError extends Error {
   constructor(id: string) {
     super(`no API key ${id}`);
     this.name = 'ApiKeyNotFoundError';
+  }
+}
+
+export class DeskNotAllowedError extends Error {
+  readonly code = 'desk_not_allowed';
+  readonly field = 'desk';
+  constructor(role: Role) {
+    super(`only agent keys are bound to a desk; a ${role} key sees every desk`);
+    this.name = 'DeskNotAllowedError';
   }
 }
 
@@ -67,28 +79,32 @@ export class ApiKeyService {
     this.#onError = options.onError ?? (() => undefined);
   }
 
-  async create(role: Role, name: string): Promise<{ id: string; key: string }> {
+  async create(role: Role, name: string, options: { desk?: string } = {}): Promise<{ id: string; key: string; desk?: string }> {
+    // Only agents are scoped: admins and compliance staff see every desk by design.
+    if (options.desk !== undefined && role !== 'agent') throw new DeskNotAllowedError(role);
     const id = randomUUID();
     const key = `aa_${randomBytes(32).toString('base64url')}`;
-    await this.#database.query('insert into api_keys (id, name, role, key_hash, key_prefix) values ($1, $2, $3, $4, $5)', [
+    await this.#database.query('insert into api_keys (id, name, role, key_hash, key_prefix, desk) values ($1, $2, $3, $4, $5, $6)', [
       id,
       name,
       role,
       hashKey(key),
       key.slice(0, 10),
+      options.desk ?? null,
     ]);
-    return { id, key };
+    return { id, key, ...(options.desk !== undefined ? { desk: options.desk } : {}) };
   }
 
   async list(): Promise<ApiKeyView[]> {
-    const result = await this.#database.query<{ id: string; name: string; role: Role; key_prefix: string; created_at: Date | string; revoked_at: Date | string | null }>(
-      'select id, name, role, key_prefix, created_at, revoked_at from api_keys order by created_at',
+    const result = await this.#database.query<{ id: string; name: string; role: Role; key_prefix: string; desk: string | null; created_at: Date | string; revoked_at: Date | string | null }>(
+      'select id, name, role, key_prefix, desk, created_at, revoked_at from api_keys order by created_at',
     );
     return result.rows.map((row) => ({
       id: row.id,
       name: row.name,
       role: row.role,
       prefix: row.key_prefix,
+      desk: row.desk,
       createdAt: new Date(row.created_at).toISOString(),
       revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
     }));
@@ -156,12 +172,12 @@ export class ApiKeyService {
     const hash = hashKey(key);
     const cached = this.#cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const result = await this.#database.query<{ id: string; role: Role; name: string }>(
-      'select id, role, name from api_keys where key_hash = $1 and revoked_at is null',
+    const result = await this.#database.query<{ id: string; role: Role; name: string; desk: string | null }>(
+      'select id, role, name, desk from api_keys where key_hash = $1 and revoked_at is null',
       [hash],
     );
     const row = result.rows[0];
-    const principal = row ? { keyId: row.id, role: row.role, name: row.name } : null;
+    const principal: Principal | null = row ? { keyId: row.id, role: row.role, name: row.name, ...(row.desk !== null ? { desk: row.desk } : {}) } : null;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(hash, { principal, until: Date.now() + cacheMilliseconds });
     return principal;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { deskScope } from '../../access/desk-scope.js';
 import { ConversationEndedError, ConversationNotFoundError, DuplicateConversationError } from '../../conversations/conversation-service.js';
-import { lastEventId } from '../../conversations/event-log.js';
 import { SuggestionNotFoundError } from '../../suggestions/suggestion-service.js';
 import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
@@ -98,6 +98,8 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
         ...(body.customer ? { customer: body.customer } : {}),
         ...(body.metadata ? { metadata: body.metadata } : {}),
         suggestionsEnabled: body.suggestions?.push ?? false,
+        // The conversation belongs to the creating key's desk, if it has one.
+        ...deskScope(request.principal),
       })
       .catch(mapErrors);
     return reply.status(201).send(conversation);
@@ -105,7 +107,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
 
   app.get('/v1/conversations/:id', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request) => {
     const { id } = validate(idParams, request.params, 'params');
-    const conversation = await services.conversations.get(id).catch(mapErrors);
+    const conversation = await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     return { ...conversation, turns: await services.conversations.turns(id) };
   });
 
@@ -113,7 +115,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(turnBody, request.body, 'body');
     const result = await services.conversations
-      .addTurn(id, { speaker: body.speaker, text: body.text, ...(body.turnId ? { turnId: body.turnId } : {}), ...(body.at ? { at: body.at } : {}) })
+      .addTurn(id, { speaker: body.speaker, text: body.text, ...(body.turnId ? { turnId: body.turnId } : {}), ...(body.at ? { at: body.at } : {}) }, deskScope(request.principal))
       .catch(mapErrors);
     for (const finding of result.findings) if (!result.replayed) services.metrics.complianceFindings.inc({ severity: finding.severity });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
@@ -128,7 +130,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
   app.post('/v1/conversations/:id/suggestions', { preHandler: agent, schema: { tags: ['suggestions'], body: openapiSchema(suggestionBody) } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(suggestionBody, request.body ?? {}, 'body');
-    await services.conversations.get(id).catch(mapErrors);
+    await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     if (!(body.stream || wantsEventStream(request))) {
       return services.suggestions.suggest(id, { n: body.n }).catch(mapErrors);
     }
@@ -162,8 +164,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
 
   app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'], description: eventStreamDescription } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
-    const current = await lastEventId(services.database, id);
-    if (current === undefined) throw HttpProblem.notFound(`no conversation ${id}`);
+    const current = await services.conversations.lastEventId(id, deskScope(request.principal)).catch(mapErrors);
     const header = request.headers['last-event-id'] ?? (request.query as Record<string, unknown>).lastEventId;
     let after = current;
     if (header !== undefined && header !== '') {
@@ -201,19 +202,19 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
   app.post('/v1/suggestions/:id/feedback', { preHandler: agent, schema: { tags: ['suggestions'], body: openapiSchema(feedbackBody) } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(feedbackBody, request.body, 'body');
-    await services.suggestions.feedback(id, body, request.principal?.keyId ?? 'unknown').catch(mapErrors);
+    await services.suggestions.feedback(id, body, request.principal?.keyId ?? 'unknown', deskScope(request.principal)).catch(mapErrors);
     return reply.status(204).send();
   });
 
   app.post('/v1/conversations/:id/end', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
-    const conversation = await services.conversations.end(id).catch(mapErrors);
+    const conversation = await services.conversations.end(id, deskScope(request.principal)).catch(mapErrors);
     return reply.status(202).send({ id, status: conversation.status, endedAt: conversation.endedAt, summary: `/v1/conversations/${id}/summary` });
   });
 
   app.get('/v1/conversations/:id/summary', { preHandler: agent, schema: { tags: ['summaries'] } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
-    const conversation = await services.conversations.get(id).catch(mapErrors);
+    const conversation = await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     if (conversation.status !== 'ended') throw new HttpProblem(409, 'conversation_active', 'Conversation still active', 'End the conversation (POST .../end) to have its summary written.');
     const job = await services.summaries.status(id);
     if (job.status === 'done') return { summary: job.summary };
