@@ -35,8 +35,11 @@ interface Group {
   pages: Map<number, Promise<ConversationEvent[]>>;
 }
 
-/** Rows per read: bounds the memory one subscriber holds and the time one query takes. */
-const pageSize = 500;
+/**
+ * Rows per read: bounds the memory one subscriber holds and how long one read holds the event loop (embedded
+ * PGlite runs queries on it: about 15 ms for 250 rows of pushed suggestions, 5 ms of it fixed per query).
+ */
+const pageSize = 250;
 /** After this long an ended conversation's stream ends even if its summary never came (a stuck job). */
 const defaultEndGraceMilliseconds = 120_000;
 
@@ -213,7 +216,8 @@ export class EventHub {
   #readPage(conversationId: string, group: Group, afterId: number, fresh: boolean): Promise<ConversationEvent[]> {
     const shared = fresh ? undefined : group.pages.get(afterId);
     if (shared) return shared;
-    const read = readEventsAfter(this.#database, conversationId, afterId, pageSize);
+    // The fresh retry is unbounded, so even a gap in the ids (which appendEvent never leaves) cannot stall a stream.
+    const read = readEventsAfter(this.#database, conversationId, afterId, pageSize, { bounded: !fresh });
     group.pages.set(afterId, read);
     const forget = () => {
       if (group.pages.get(afterId) === read) group.pages.delete(afterId);
