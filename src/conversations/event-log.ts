@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db/database.js';
+import type { Queryable } from '../db/database.js';
 
 export type ConversationEventType = 'knowledge' | 'suggestion' | 'compliance' | 'summary' | 'turn' | 'ended';
 
@@ -50,12 +50,6 @@ export async function readEventsAfter(database: Queryable, conversationId: strin
     data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
     createdAt: new Date(row.created_at).toISOString(),
   }));
-}
-
-export async function lastEventId(database: Database, conversationId: string): Promise<number | undefined> {
-  const result = await database.query<{ event_sequence: number }>('select event_sequence from conversations where id = $1', [conversationId]);
-  const row = result.rows[0];
-  return row ? Number(row.event_sequence) : undefined;
 }
 
 /** Where a conversation's event log stands: how far it goes, and whether more events can still come. */
