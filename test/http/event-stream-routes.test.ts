@@ -159,6 +159,15 @@ describe('the conversation event stream', () => {
     kept.close();
   });
 
+  it('documents the end and error events in the OpenAPI document, and the desk on key creation', async () => {
+    const document = (await testApp.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const events = document.paths['/v1/conversations/{id}/events'].get;
+    expect(events.description).toContain('`end`');
+    expect(events.description).toContain('Last-Event-ID');
+    expect(events.description).toContain('revoked');
+    expect(Object.keys(document.paths['/v1/keys'].post.requestBody.content['application/json'].schema.properties)).toContain('desk');
+  });
+
   it('closes open streams when the server shuts down, so shutdown does not wait for desktops', async () => {
     const id = await create({ language: 'zh' });
     await storeEvents(id, 2_000);
