@@ -83,9 +83,10 @@ export class DuplicateConversationError extends Error {
   readonly code = 'duplicate_external_id';
   constructor(
     externalId: string,
-    readonly existingId: string,
+    /** Undefined when the existing conversation is outside the caller's desk: its id is not shown. */
+    readonly existingId: string | undefined,
   ) {
-    super(`a conversation with externalId '${externalId}' exists (${existingId})`);
+    super(`a conversation with externalId '${externalId}' exists${existingId ? ` (${existingId})` : ''}`);
     this.name = 'DuplicateConversationError';
   }
 }
@@ -207,8 +208,10 @@ export class ConversationService {
       return toConversation(result.rows[0]!);
     } catch (error) {
       if (input.externalId && /duplicate key|unique/i.test(String((error as Error).message))) {
-        const existing = await this.#database.query<{ id: string }>('select id from conversations where external_id = $1', [input.externalId]);
-        throw new DuplicateConversationError(input.externalId, existing.rows[0]?.id ?? 'unknown');
+        const existing = await this.#database.query<{ id: string; desk: string | null }>('select id, desk from conversations where external_id = $1', [input.externalId]);
+        const row = existing.rows[0];
+        const visible = row && (input.desk === undefined || row.desk === input.desk);
+        throw new DuplicateConversationError(input.externalId, visible ? row.id : undefined);
       }
       throw error;
     }

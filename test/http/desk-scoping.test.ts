@@ -109,6 +109,13 @@ describe('desk scoping: an agent key bound to a desk sees only its desk', () => 
     const missing = await testApp.app.inject({ method: 'GET', url: '/v1/conversations/00000000-0000-4000-8000-000000000000', headers: deskA });
     const shape = (body: Record<string, unknown>) => ({ type: body.type, title: body.title, status: body.status });
     expect(shape(foreign.json())).toEqual(shape(missing.json()));
+    // A clashing externalId is refused without showing the other desk's conversation id.
+    const first = await testApp.app.inject({ method: 'POST', url: '/v1/conversations', headers: deskB, payload: { externalId: 'call-desk-b-1' } });
+    const clash = await testApp.app.inject({ method: 'POST', url: '/v1/conversations', headers: deskA, payload: { externalId: 'call-desk-b-1' } });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.body).not.toContain(first.json().id);
+    const ownClash = await testApp.app.inject({ method: 'POST', url: '/v1/conversations', headers: deskB, payload: { externalId: 'call-desk-b-1' } });
+    expect(ownClash.body).toContain(first.json().id);
     // Ending another desk's call is refused and changes nothing.
     expect((await testApp.app.inject({ method: 'POST', url: `/v1/conversations/${conversationB.id}/end`, headers: deskA })).statusCode).toBe(404);
     expect((await testApp.app.inject({ method: 'GET', url: `/v1/conversations/${conversationB.id}`, headers: admin })).json().status).toBe('active');
