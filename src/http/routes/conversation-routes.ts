@@ -176,13 +176,23 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     const stream = openEventStream(request, reply);
     openStreams.add(stream);
     stream.comment(`connected to conversation ${id}; resuming after event ${after}`);
-    const unsubscribe = await services.events.subscribe(id, after, (event) => stream.write(event.type, event.data, event.id), {
-      onEnd: (end) => {
-        // No id: a client's Last-Event-ID stays on the last real event.
-        stream.send('end', end);
-        stream.close();
-      },
-    });
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = await services.events.subscribe(id, after, (event) => stream.write(event.type, event.data, event.id), {
+        onEnd: (end) => {
+          // No id: a client's Last-Event-ID stays on the last real event.
+          stream.send('end', end);
+          stream.close();
+        },
+      });
+    } catch (error) {
+      // The response is already a stream: report on it (the desktop reconnects with its Last-Event-ID).
+      request.log.error({ err: error }, 'event stream failed to start');
+      stream.send('error', { type: 'https://agent-assist.dev/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'The event stream could not start; reconnect shortly.' });
+      openStreams.delete(stream);
+      stream.close();
+      return reply;
+    }
     // A key revoked while its stream is open (on this replica or another) cuts the stream.
     const cut = () => {
       stream.send('error', { type: 'https://agent-assist.dev/problems/invalid_api_key', title: 'Unauthorized', status: 401, detail: 'The API key of this stream was revoked.' });
