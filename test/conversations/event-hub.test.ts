@@ -30,13 +30,21 @@ function collector() {
 }
 
 describe('event fan-out across replicas', () => {
+  // One embedded database for the file (created in a hook: under load that alone can take tens of seconds).
+  let pglite: PGlite;
+  beforeAll(async () => {
+    pglite = await PGlite.create({ extensions: { vector } });
+    await migrate(wrapPglite(pglite));
+  });
+  afterAll(async () => {
+    await pglite?.close();
+  });
+
   it('delivers an event appended by one replica to a subscriber of another through LISTEN/NOTIFY alone', async () => {
     // Two replicas sharing one Postgres (PGlite delivers NOTIFY to every listener in process). The poll is
     // switched off, so only the notification can carry the event across.
-    const pglite = await PGlite.create({ extensions: { vector } });
     const replicaA = wrapPglite(pglite);
     const replicaB = wrapPglite(pglite);
-    await migrate(replicaA);
     const hubB = new EventHub(replicaB, { pollMilliseconds: 3_600_000 });
     const conversationId = await createConversation(replicaA);
     const received = collector();
@@ -46,7 +54,6 @@ describe('event fan-out across replicas', () => {
     const events = await received.waitFor(2);
     expect(events.map((event) => [event.id, event.type])).toEqual([[1, 'knowledge'], [2, 'compliance']]);
     await hubB.stop();
-    await pglite.close();
   });
 
   describe('over the pg adapter', () => {
@@ -87,12 +94,9 @@ describe('event fan-out across replicas', () => {
   });
 
   describe('paging, pacing and the end of a conversation', () => {
-    let testDatabase: TestDatabase;
-    beforeAll(async () => {
-      testDatabase = await createTestDatabase('pglite');
-    });
-    afterAll(async () => {
-      await testDatabase?.close();
+    let testDatabase: { database: Database };
+    beforeAll(() => {
+      testDatabase = { database: wrapPglite(pglite) };
     });
 
     const store = async (conversationId: string, count: number) => {
