@@ -258,11 +258,15 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .description('create an API key and print it once')
     .addOption(new Option('--role <role>', 'agent | knowledge_owner | compliance | admin').choices(roles).makeOptionMandatory())
     .requiredOption('--name <name>', 'who or what the key is for')
-    .action(async (options: { role: Role; name: string }) => {
+    .option('--desk <desk>', 'bind an agent key to a desk (team): it then sees only its desk\'s conversations')
+    .action(async (options: { role: Role; name: string; desk?: string }) => {
+      const desk = options.desk?.trim();
+      if (options.desk !== undefined && (!desk || desk.length > 100)) throw new CliExit(2, '--desk must be 1 to 100 characters\n');
+      if (desk !== undefined && options.role !== 'agent') throw new CliExit(2, `--desk applies to agent keys only; a ${options.role} key sees every desk\n`);
       await withRuntime(async (runtime) => {
-        const created = await runtime.services.apiKeys.create(options.role, options.name);
+        const created = await runtime.services.apiKeys.create(options.role, options.name, desk !== undefined ? { desk } : {});
         output.out(`${created.key}\n`);
-        output.err(`created ${options.role} key ${created.id} for ${options.name}; it is not shown again\n`);
+        output.err(`created ${options.role} key ${created.id} for ${options.name}${desk !== undefined ? ` on desk ${desk}` : ''}; it is not shown again\n`);
       }, { quietLogs: true });
     });
 

@@ -95,7 +95,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const metrics = new Metrics({ collectProcessMetrics: overrides.collectProcessMetrics ?? false });
     const log = overrides.onError ?? (() => undefined);
     const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
-    const apiKeys = new ApiKeyService(database, config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {});
+    const apiKeys = new ApiKeyService(database, { ...(config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {}), onError: log });
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
     // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
     const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000 });
@@ -205,6 +205,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       },
       async close() {
         await summaries.stop();
+        apiKeys.stopWatching();
         await events.stop();
         await evals.close();
         await database.close();

@@ -55,6 +55,17 @@ describe('agent-assist CLI', () => {
     expect(result.out.trim()).toMatch(/^aa_[\w-]{20,}$/);
   });
 
+  it('binds an agent key to a desk with --desk, and refuses a desk for other roles (exit 2)', async () => {
+    const bound = await cli('keys', 'create', '--role', 'agent', '--name', 'desk-2', '--desk', '信用卡一组');
+    expect(bound.code).toBe(0);
+    expect(bound.out.trim()).toMatch(/^aa_[\w-]{20,}$/);
+    expect(bound.err).toContain('on desk 信用卡一组');
+    const refused = await cli('keys', 'create', '--role', 'compliance', '--name', 'qa', '--desk', 'A');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--desk');
+    expect(refused.out).toBe('');
+  });
+
   it('checks an utterance: exit 1 on a guarantee, 0 on a disclosure', async () => {
     const bad = await cli('check', '这款理财保本保息，稳赚不赔', '--json');
     expect(bad.code).toBe(1);

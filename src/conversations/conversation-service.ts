@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { DeskScope } from '../access/desk-scope.js';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import type { CustomerProfile, Finding } from '../compliance/compliance-types.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
-import { appendEvent } from './event-log.js';
+import { appendEvent, readEventLogState } from './event-log.js';
 import type { EventHub } from './event-hub.js';
 
 export type Speaker = 'customer' | 'agent';
@@ -16,6 +17,8 @@ export interface Conversation {
   customer: CustomerProfile & Record<string, unknown>;
   metadata: Record<string, unknown>;
   suggestionsEnabled: boolean;
+  /** The desk of the key that created it (null: created by an unbound key); desk-bound agent keys see only theirs. */
+  desk: string | null;
   status: 'active' | 'ended';
   turnCount: number;
   createdAt: string;
@@ -40,6 +43,7 @@ export interface CreateConversationInput {
   customer?: CustomerProfile & Record<string, unknown>;
   metadata?: Record<string, unknown>;
   suggestionsEnabled?: boolean;
+  desk?: string;
 }
 
 export interface AddTurnInput {
@@ -79,9 +83,10 @@ export class DuplicateConversationError extends Error {
   readonly code = 'duplicate_external_id';
   constructor(
     externalId: string,
-    readonly existingId: string,
+    /** Undefined when the existing conversation is outside the caller's desk: its id is not shown. */
+    readonly existingId: string | undefined,
   ) {
-    super(`a conversation with externalId '${externalId}' exists (${existingId})`);
+    super(`a conversation with externalId '${externalId}' exists${existingId ? ` (${existingId})` : ''}`);
     this.name = 'DuplicateConversationError';
   }
 }
@@ -99,6 +104,7 @@ interface ConversationRow {
   customer: unknown;
   metadata: unknown;
   suggestions_enabled: boolean;
+  desk: string | null;
   status: 'active' | 'ended';
   turn_count: number;
   created_at: Date | string;
@@ -129,6 +135,7 @@ function toConversation(row: ConversationRow): Conversation {
     customer: json(row.customer),
     metadata: json(row.metadata),
     suggestionsEnabled: row.suggestions_enabled,
+    desk: row.desk ?? null,
     status: row.status,
     turnCount: Number(row.turn_count),
     createdAt: new Date(row.created_at).toISOString(),
@@ -194,25 +201,36 @@ export class ConversationService {
     const id = randomUUID();
     try {
       const result = await this.#database.query<ConversationRow>(
-        `insert into conversations (id, external_id, channel, language, customer, metadata, suggestions_enabled)
-         values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-        [id, input.externalId ?? null, input.channel ?? 'voice', input.language ?? 'zh', JSON.stringify(input.customer ?? {}), JSON.stringify(input.metadata ?? {}), input.suggestionsEnabled ?? false],
+        `insert into conversations (id, external_id, channel, language, customer, metadata, suggestions_enabled, desk)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+        [id, input.externalId ?? null, input.channel ?? 'voice', input.language ?? 'zh', JSON.stringify(input.customer ?? {}), JSON.stringify(input.metadata ?? {}), input.suggestionsEnabled ?? false, input.desk ?? null],
       );
       return toConversation(result.rows[0]!);
     } catch (error) {
       if (input.externalId && /duplicate key|unique/i.test(String((error as Error).message))) {
-        const existing = await this.#database.query<{ id: string }>('select id from conversations where external_id = $1', [input.externalId]);
-        throw new DuplicateConversationError(input.externalId, existing.rows[0]?.id ?? 'unknown');
+        const existing = await this.#database.query<{ id: string; desk: string | null }>('select id, desk from conversations where external_id = $1', [input.externalId]);
+        const row = existing.rows[0];
+        const visible = row && (input.desk === undefined || row.desk === input.desk);
+        throw new DuplicateConversationError(input.externalId, visible ? row.id : undefined);
       }
       throw error;
     }
   }
 
-  async get(id: string): Promise<Conversation> {
-    const result = await this.#database.query<ConversationRow>('select * from conversations where id = $1', [id]);
+  /** A conversation outside the caller's desk is reported as not found, so its existence does not leak. */
+  async get(id: string, scope: DeskScope = {}): Promise<Conversation> {
+    const result = await this.#database.query<ConversationRow>('select * from conversations where id = $1 and ($2::text is null or desk = $2)', [id, scope.desk ?? null]);
     const row = result.rows[0];
     if (!row) throw new ConversationNotFoundError(id);
     return toConversation(row);
+  }
+
+  /** The newest event id, for a stream's starting point; not found outside the caller's desk. */
+  async lastEventId(id: string, scope: DeskScope = {}): Promise<number> {
+    await this.get(id, scope);
+    const state = await readEventLogState(this.#database, id);
+    if (!state) throw new ConversationNotFoundError(id);
+    return state.lastEventId;
   }
 
   async turns(conversationId: string, options: { last?: number } = {}): Promise<Turn[]> {
@@ -230,8 +248,8 @@ export class ConversationService {
     return result.rows[0] ? toTurn(result.rows[0]) : undefined;
   }
 
-  async addTurn(conversationId: string, input: AddTurnInput): Promise<AddTurnResult> {
-    const conversation = await this.get(conversationId);
+  async addTurn(conversationId: string, input: AddTurnInput, scope: DeskScope = {}): Promise<AddTurnResult> {
+    const conversation = await this.get(conversationId, scope);
     if (input.turnId) {
       const existing = await this.#findTurn(this.#database, conversationId, input.turnId);
       if (existing) return { turn: existing, findings: existing.findings, replayed: true };
@@ -302,17 +320,19 @@ export class ConversationService {
    * Ends the conversation and queues its summary job in the same transaction: an ended call always gets a
    * summary, even if the process dies right after. Ending twice is harmless.
    */
-  async end(conversationId: string): Promise<Conversation> {
+  async end(conversationId: string, scope: DeskScope = {}): Promise<Conversation> {
     const ended = await this.#database.transaction(async (transaction) => {
       const result = await transaction.query<ConversationRow>(
-        `update conversations set status = 'ended', ended_at = coalesce(ended_at, now()) where id = $1 returning *`,
-        [conversationId],
+        `update conversations set status = 'ended', ended_at = coalesce(ended_at, now()) where id = $1 and ($2::text is null or desk = $2) returning *`,
+        [conversationId, scope.desk ?? null],
       );
       const row = result.rows[0];
       if (!row) throw new ConversationNotFoundError(conversationId);
       await transaction.query(`insert into summary_jobs (conversation_id, status) values ($1, 'queued') on conflict (conversation_id) do nothing`, [conversationId]);
       return toConversation(row);
     });
+    // Streams watching the call learn it ended (they close once its summary event is delivered).
+    this.#hub.signal(conversationId);
     this.#onEnded?.(conversationId);
     return ended;
   }

@@ -2,10 +2,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface EventStream {
   send(event: string, data: unknown, id?: number): void;
+  /**
+   * Like `send`, but resolves only once the socket can take more (its buffer drained) or the connection
+   * closed: a replay of many events then streams at the client's pace instead of piling up in memory.
+   */
+  write(event: string, data: unknown, id?: number): Promise<void>;
   comment(text: string): void;
+  /** Ends the response; one whose client stopped reading is cut instead. */
   close(): void;
   readonly closed: boolean;
   onClose(listener: () => void): void;
+}
+
+function formatEvent(event: string, data: unknown, id?: number): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**
@@ -24,34 +34,51 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
   });
   raw.flushHeaders?.();
   let closed = false;
-  const listeners: (() => void)[] = [];
+  const listeners = new Set<() => void>();
   const markClosed = () => {
     if (closed) return;
     closed = true;
-    for (const listener of listeners) listener();
+    for (const listener of [...listeners]) listener();
+    listeners.clear();
   };
   request.raw.on('close', markClosed);
   raw.on('close', markClosed);
+  const onClose = (listener: () => void) => {
+    if (closed) listener();
+    else listeners.add(listener);
+  };
   return {
     get closed() {
       return closed;
     },
     send(event, data, id) {
-      if (closed) return;
-      const lines = [id === undefined ? '' : `id: ${id}\n`, `event: ${event}\n`, `data: ${JSON.stringify(data)}\n\n`];
-      raw.write(lines.join(''));
+      if (!closed) raw.write(formatEvent(event, data, id));
+    },
+    write(event, data, id) {
+      if (closed || raw.write(formatEvent(event, data, id))) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          raw.off('drain', done);
+          listeners.delete(done);
+          resolve();
+        };
+        raw.once('drain', done);
+        // A client that goes away never drains: the close ends the wait.
+        listeners.add(done);
+      });
     },
     comment(text) {
       if (!closed) raw.write(`: ${text}\n\n`);
     },
     close() {
-      if (!closed) raw.end();
+      // A client that stopped reading would hold a graceful end (and a server shutdown) forever: cut it.
+      if (!closed) {
+        if (raw.writableNeedDrain) raw.destroy();
+        else raw.end();
+      }
       markClosed();
     },
-    onClose(listener) {
-      if (closed) listener();
-      else listeners.push(listener);
-    },
+    onClose,
   };
 }
 

@@ -128,11 +128,13 @@ export class SuggestionService {
     return shown;
   }
 
-  async feedback(suggestionId: string, input: FeedbackInput, givenBy: string): Promise<void> {
+  /** Feedback on a suggestion of a conversation outside the caller's desk is refused as not found. */
+  async feedback(suggestionId: string, input: FeedbackInput, givenBy: string, scope: { desk?: string } = {}): Promise<void> {
     const result = await this.#database.query(
       `insert into suggestion_feedback (id, suggestion_id, action, final_text, reason, given_by)
-       select $1, id, $3, $4, $5, $6 from suggestions where id = $2`,
-      [randomUUID(), suggestionId, input.action, input.finalText ?? null, input.reason ?? null, givenBy],
+       select $1, s.id, $3, $4, $5, $6 from suggestions s join conversations c on c.id = s.conversation_id
+        where s.id = $2 and ($7::text is null or c.desk = $7)`,
+      [randomUUID(), suggestionId, input.action, input.finalText ?? null, input.reason ?? null, givenBy, scope.desk ?? null],
     );
     if (result.rowCount === 0) throw new SuggestionNotFoundError(suggestionId);
   }

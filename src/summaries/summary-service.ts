@@ -1,5 +1,6 @@
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import { appendEvent } from '../conversations/event-log.js';
 import type { Database } from '../db/database.js';
 import type { ChatModel } from '../llm/chat-model.js';
 import type { PromptLibrary } from '../llm/prompt-library.js';
@@ -169,9 +170,11 @@ export class SummaryService {
           `update summary_jobs set status = 'done', summary = $2, error = null, locked_until = null, updated_at = now() where conversation_id = $1 and status = 'running'`,
           [conversationId, JSON.stringify(summary)],
         );
+        // The event commits with the job's `done`: a stream that sees the job done has the summary event too.
+        if (result.rowCount > 0) await appendEvent(transaction, conversationId, 'summary', { summary });
         return result.rowCount > 0;
       });
-      if (written) await this.#conversations.appendEvent(conversationId, 'summary', { summary });
+      if (written) this.#conversations.signal(conversationId);
     } catch (error) {
       this.#onError(error);
       await this.#database.query(

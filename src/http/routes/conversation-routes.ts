@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { deskScope } from '../../access/desk-scope.js';
 import { ConversationEndedError, ConversationNotFoundError, DuplicateConversationError } from '../../conversations/conversation-service.js';
-import { lastEventId } from '../../conversations/event-log.js';
 import { SuggestionNotFoundError } from '../../suggestions/suggestion-service.js';
 import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
-import { openEventStream, wantsEventStream } from '../server-sent-events.js';
+import { openEventStream, wantsEventStream, type EventStream } from '../server-sent-events.js';
 import { validate } from '../validate.js';
 import { dateString } from './knowledge-routes.js';
 
@@ -66,6 +66,17 @@ const auditQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+const eventStreamDescription = [
+  'Server-Sent Events pushed as the conversation goes: `knowledge` (cards for the latest customer turn), `suggestion` (pushed suggestions),',
+  '`compliance` (findings on an agent turn), `summary` (the post-call summary). Each carries `id:` (an integer increasing per conversation).',
+  'Without `Last-Event-ID` (header, or `?lastEventId=`) the stream starts with the next event; with it, every stored event after that id',
+  'is replayed first (paged, at the pace the client reads), then live ones: no loss, no duplicates. Heartbeat comments keep proxies open.',
+  'When the conversation has ended and its last event (normally `summary`) was sent, a final `end` event without an id',
+  '(`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`) is sent and the stream closes: clients should stop',
+  'reconnecting on `end` (EventSource: call `close()`). Connecting to an ended conversation replays what was asked for, then `end`.',
+  'If the stream\'s API key is revoked (on any replica), an `error` event (problem JSON, status 401) is sent within 5 s and the stream closes.',
+].join(' ');
+
 function mapErrors(error: unknown): never {
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
   if (error instanceof ConversationEndedError) throw new HttpProblem(409, error.code, 'Conversation ended', error.message);
@@ -87,6 +98,8 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
         ...(body.customer ? { customer: body.customer } : {}),
         ...(body.metadata ? { metadata: body.metadata } : {}),
         suggestionsEnabled: body.suggestions?.push ?? false,
+        // The conversation belongs to the creating key's desk, if it has one.
+        ...deskScope(request.principal),
       })
       .catch(mapErrors);
     return reply.status(201).send(conversation);
@@ -94,7 +107,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
 
   app.get('/v1/conversations/:id', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request) => {
     const { id } = validate(idParams, request.params, 'params');
-    const conversation = await services.conversations.get(id).catch(mapErrors);
+    const conversation = await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     return { ...conversation, turns: await services.conversations.turns(id) };
   });
 
@@ -102,7 +115,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(turnBody, request.body, 'body');
     const result = await services.conversations
-      .addTurn(id, { speaker: body.speaker, text: body.text, ...(body.turnId ? { turnId: body.turnId } : {}), ...(body.at ? { at: body.at } : {}) })
+      .addTurn(id, { speaker: body.speaker, text: body.text, ...(body.turnId ? { turnId: body.turnId } : {}), ...(body.at ? { at: body.at } : {}) }, deskScope(request.principal))
       .catch(mapErrors);
     for (const finding of result.findings) if (!result.replayed) services.metrics.complianceFindings.inc({ severity: finding.severity });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
@@ -117,7 +130,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
   app.post('/v1/conversations/:id/suggestions', { preHandler: agent, schema: { tags: ['suggestions'], body: openapiSchema(suggestionBody) } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(suggestionBody, request.body ?? {}, 'body');
-    await services.conversations.get(id).catch(mapErrors);
+    await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     if (!(body.stream || wantsEventStream(request))) {
       return services.suggestions.suggest(id, { n: body.n }).catch(mapErrors);
     }
@@ -143,10 +156,15 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     return reply;
   });
 
-  app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request, reply) => {
+  // Open event streams are hijacked responses the HTTP server would wait for forever on close: end them first.
+  const openStreams = new Set<EventStream>();
+  app.addHook('preClose', async () => {
+    for (const stream of openStreams) stream.close();
+  });
+
+  app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'], description: eventStreamDescription } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
-    const current = await lastEventId(services.database, id);
-    if (current === undefined) throw HttpProblem.notFound(`no conversation ${id}`);
+    const current = await services.conversations.lastEventId(id, deskScope(request.principal)).catch(mapErrors);
     const header = request.headers['last-event-id'] ?? (request.query as Record<string, unknown>).lastEventId;
     let after = current;
     if (header !== undefined && header !== '') {
@@ -156,10 +174,35 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
       after = parsed;
     }
     const stream = openEventStream(request, reply);
+    openStreams.add(stream);
     stream.comment(`connected to conversation ${id}; resuming after event ${after}`);
-    const unsubscribe = await services.events.subscribe(id, after, (event) => stream.send(event.type, event.data, event.id));
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = await services.events.subscribe(id, after, (event) => stream.write(event.type, event.data, event.id), {
+        onEnd: (end) => {
+          // No id: a client's Last-Event-ID stays on the last real event.
+          stream.send('end', end);
+          stream.close();
+        },
+      });
+    } catch (error) {
+      // The response is already a stream: report on it (the desktop reconnects with its Last-Event-ID).
+      request.log.error({ err: error }, 'event stream failed to start');
+      stream.send('error', { type: 'https://agent-assist.dev/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'The event stream could not start; reconnect shortly.' });
+      openStreams.delete(stream);
+      stream.close();
+      return reply;
+    }
+    // A key revoked while its stream is open (on this replica or another) cuts the stream.
+    const cut = () => {
+      stream.send('error', { type: 'https://agent-assist.dev/problems/invalid_api_key', title: 'Unauthorized', status: 401, detail: 'The API key of this stream was revoked.' });
+      stream.close();
+    };
+    const unwatch = request.principal ? services.apiKeys.watch(request.principal.keyId, cut) : () => undefined;
     const heartbeat = setInterval(() => stream.comment('heartbeat'), services.settings.heartbeatMilliseconds);
     stream.onClose(() => {
+      unwatch();
+      openStreams.delete(stream);
       clearInterval(heartbeat);
       unsubscribe();
     });
@@ -169,19 +212,19 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
   app.post('/v1/suggestions/:id/feedback', { preHandler: agent, schema: { tags: ['suggestions'], body: openapiSchema(feedbackBody) } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(feedbackBody, request.body, 'body');
-    await services.suggestions.feedback(id, body, request.principal?.keyId ?? 'unknown').catch(mapErrors);
+    await services.suggestions.feedback(id, body, request.principal?.keyId ?? 'unknown', deskScope(request.principal)).catch(mapErrors);
     return reply.status(204).send();
   });
 
   app.post('/v1/conversations/:id/end', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
-    const conversation = await services.conversations.end(id).catch(mapErrors);
+    const conversation = await services.conversations.end(id, deskScope(request.principal)).catch(mapErrors);
     return reply.status(202).send({ id, status: conversation.status, endedAt: conversation.endedAt, summary: `/v1/conversations/${id}/summary` });
   });
 
   app.get('/v1/conversations/:id/summary', { preHandler: agent, schema: { tags: ['summaries'] } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
-    const conversation = await services.conversations.get(id).catch(mapErrors);
+    const conversation = await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     if (conversation.status !== 'ended') throw new HttpProblem(409, 'conversation_active', 'Conversation still active', 'End the conversation (POST .../end) to have its summary written.');
     const job = await services.summaries.status(id);
     if (job.status === 'done') return { summary: job.summary };
