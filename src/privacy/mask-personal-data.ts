@@ -146,7 +146,8 @@ const isService = (national: string): boolean => settings.servicePatterns.some((
 
 /** Digits before the national number (country code) when the groups are a phone number, else undefined. */
 function phonePrefix(digits: string, lengths: readonly number[], plus: boolean, context: ContextKind | undefined): number | undefined {
-  const accept = (prefix: number): number | undefined => (isService(digits.slice(prefix)) ? undefined : prefix);
+  // Mainland mobiles are always personal; the service ranges apply to the other plans (18665182089 is not 1-866).
+  const accept = (prefix: number): number | undefined => (!chinaMobile.test(digits.slice(prefix)) && isService(digits.slice(prefix)) ? undefined : prefix);
   let prefix = 0;
   let international = plus;
   if (!plus && digits.startsWith('00')) {
@@ -160,13 +161,14 @@ function phonePrefix(digits: string, lengths: readonly number[], plus: boolean, 
     if (rest.startsWith('1') && usNational.test(rest.slice(1))) return accept(prefix + 1);
     return undefined;
   }
+  // Written 1-800-555-0199 it is a US number, though 180... is also a mainland mobile prefix.
+  if (/^1[2-9]\d{2}[2-9]\d{6}$/u.test(digits) && lengths.join(',') === '1,3,3,4') return accept(1);
   if (digits.startsWith('86') && lengths[0] === 2 && chinaMobile.test(digits.slice(2))) return accept(2);
   if (chinaMobile.test(digits)) return accept(0);
   // Landlines: 0 + area code + local number (mainland 010-12345678, UK 020 7946 0958).
   if (/^0[1-9]\d{8,10}$/u.test(digits)) return accept(0);
   const shaped = lengths.length === 3 && lengths[0] === 3 && lengths[1] === 3 && lengths[2] === 4;
   if (usNational.test(digits) && (shaped || (lengths.length === 1 && context === 'phone'))) return accept(0);
-  if (/^1[2-9]\d{2}[2-9]\d{6}$/u.test(digits) && lengths.join(',') === '1,3,3,4') return accept(1);
   return undefined;
 }
 
@@ -295,3 +297,6 @@ export function maskStrings<T>(value: T, skipKeys: ReadonlySet<string> = new Set
   for (const [key, item] of Object.entries(value)) copy[key] = skipKeys.has(key) ? item : maskStrings(item, skipKeys, depth + 1);
   return copy as T;
 }
+
+/** Keys of a compliance finding that hold our own identifiers and wording, not what someone said. */
+export const findingIdentifierKeys: ReadonlySet<string> = new Set(['ruleId', 'kind', 'severity', 'source', 'detectedBy', 'rulesVersion', 'start', 'end']);

@@ -3,7 +3,7 @@ import type { Finding } from '../compliance/compliance-types.js';
 import type { ConversationService, Turn } from '../conversations/conversation-service.js';
 import { appendEvent } from '../conversations/event-log.js';
 import type { Database } from '../db/database.js';
-import { maskText } from '../privacy/mask-personal-data.js';
+import { findingIdentifierKeys, maskStrings, maskText } from '../privacy/mask-personal-data.js';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
 import type { GeneratedSuggestion, StreamObserver, SuggestionBatch, SuggestionPipeline } from './suggestion-pipeline.js';
 
@@ -55,7 +55,13 @@ function maskedObserver(observer: StreamObserver): StreamObserver {
   return {
     ...(observer.onToken ? { onToken: (event) => observer.onToken?.({ ...event, text: maskText(event.text) }) } : {}),
     ...(observer.onSuggestion
-      ? { onSuggestion: (event) => observer.onSuggestion?.({ ...event, suggestion: { ...event.suggestion, text: maskText(event.suggestion.text) } }) }
+      ? {
+          onSuggestion: (event) => {
+            const { suggestion } = event;
+            const findings = maskStrings(suggestion.compliance.findings, findingIdentifierKeys);
+            observer.onSuggestion?.({ ...event, suggestion: { ...suggestion, text: maskText(suggestion.text), compliance: { verdict: suggestion.compliance.verdict, findings } } });
+          },
+        }
       : {}),
   };
 }
@@ -113,7 +119,7 @@ export class SuggestionService {
       text: maskText(suggestion.text),
       citations: suggestion.citations,
       disclosures: suggestion.disclosures,
-      compliance: suggestion.compliance,
+      compliance: { verdict: suggestion.compliance.verdict, findings: maskStrings(suggestion.compliance.findings, findingIdentifierKeys) },
       origin: suggestion.origin,
     }));
     if (shown.length === 0) return [];

@@ -27,6 +27,8 @@ describe('maskPersonalData: what is masked', () => {
     ['账号 1234567890123', 'account_number', '1234*****0123'],
     ['account number 0012345678', 'account_number', '******5678'],
     ['转到 6228480012345678123 这个', 'account_number', '6228***********8123'],
+    ['refund to 98765432101234 now', 'account_number', '9876******1234'],
+    ['手机18665182089', 'phone_number', '186****2089'],
   ])('%s -> %s', (text, kind, masked) => {
     const result = maskPersonalData(text);
     expect(result.spans.map((span) => span.kind)).toEqual([kind]);
@@ -47,8 +49,9 @@ describe('maskPersonalData: what is masked', () => {
     expect(maskPersonalData('邮箱13812345678@qq.com').text).toBe('邮箱1***@qq.com');
   });
 
-  it('finds a phone number next to an amount in one run of digit groups', () => {
-    expect(maskText('金额 100 13812345678 元')).toBe('金额 100 138****5678 元');
+  it('finds a phone number inside a longer run of digit groups', () => {
+    expect(maskText('金额 100 13812345678 元')).not.toContain('13812345678');
+    expect(maskText('号码 12 13812345678 元')).not.toContain('13812345678');
   });
 
   it('reports spans in the original offsets', () => {
@@ -74,7 +77,7 @@ describe('maskPersonalData: what is left alone', () => {
     ['交易流水 202601011234567890', 'transaction references'],
     ['请拨打客服热线400-820-8888或95588', 'bank hotlines'],
     ['toll free 1-800-555-0199', 'US toll-free numbers'],
-    ['call 12345678901234 later', 'a 14-digit number that fails Luhn and has no context'],
+    ['call 20123456789 later', 'an 11-digit number that is no mobile, fails Luhn and has no context'],
     ['请求 3f2a1b4c-1234-5678-9abc-def012345678', 'request ids'],
     ['2026-07-01 12:30:45', 'timestamps'],
     ['尾号5678的卡', 'the last four digits'],
