@@ -191,7 +191,7 @@ function classify(groups: readonly Group[], plus: boolean, context: ContextKind 
   if (count === 18 && isValidChinaId(digits)) return { kind: 'china_id', keepStart: 4, keepEnd: 4 };
   const prefix = phonePrefix(digits, lengths, plus, context);
   if (prefix !== undefined) return { kind: 'phone_number', keepStart: prefix + (chinaMobile.test(digits.slice(prefix)) ? 3 : 0), keepEnd: 4 };
-  if (context === 'reference') return undefined;
+  if (context === 'reference' || isService(digits)) return undefined;
   if (count >= 13 && count <= 19 && isLuhnValid(digits)) return { kind: 'card_number', keepStart: 4, keepEnd: 4 };
   const dashed = groups.slice(1).every((group) => /^[ -]$/u.test(group.before));
   if (lengths.join(',') === '3,2,4' && dashed && isPlausibleSsn(digits)) return { kind: 'us_ssn', keepStart: 0, keepEnd: 4 };

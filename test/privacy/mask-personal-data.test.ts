@@ -76,6 +76,8 @@ describe('maskPersonalData: what is left alone', () => {
     ['order 4111111111111111', 'a Luhn-valid order number named as an order'],
     ['交易流水 202601011234567890', 'transaction references'],
     ['请拨打客服热线400-820-8888或95588', 'bank hotlines'],
+    ['为了账户安全，请您及时拨打400-820-8888', 'a hotline after an account word'],
+    ['短信服务号码是10690123456789', 'SMS gateway numbers'],
     ['toll free 1-800-555-0199', 'US toll-free numbers'],
     ['call 20123456789 later', 'an 11-digit number that is no mobile, fails Luhn and has no context'],
     ['请求 3f2a1b4c-1234-5678-9abc-def012345678', 'request ids'],

@@ -201,7 +201,7 @@ interface ChatBody {
 /** The language the prompt asks for ("in Simplified Chinese (简体中文)" or "in English"). */
 const languageOf = (body: ChatBody): 'zh' | 'en' => (body.messages.some((message) => /in (Simplified )?Chinese/.test(message.content)) ? 'zh' : 'en');
 
-/** Runs the whole scenario and returns every sink's texts. `conversations` x 5 customer turns hold the values. */
+/** Runs the whole scenario and returns every sink's texts. `conversations` x about 5 customer turns, 3 values each. */
 export async function runPiiSinkScenario(planted: readonly PlantedValue[], options: { conversations?: number } = {}): Promise<SinkReport> {
   const started = performance.now();
   const mock = startOpenAIMockServer();
@@ -297,9 +297,11 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
   runtime.startBackground();
   const services = runtime.services;
   try {
-    const { files } = await listIngestibleFiles([resolve('knowledge/faq'), resolve('knowledge/zh/products'), resolve('knowledge/en/products')]);
+    // The FAQ sets are enough for cited passages in the prompts; the whole base would only slow the run.
+    const { files } = await listIngestibleFiles([resolve('knowledge/faq')]);
     await ingestFiles(services.knowledge, files, { actor: { id: 'pii-sink' } });
     await services.search.refreshStatistics();
+    count('ms ingest', Math.round(performance.now() - started));
     const admin = { authorization: `Bearer ${config.ADMIN_API_KEY}` };
     const agent = { authorization: `Bearer ${(await services.apiKeys.create('agent', 'pii agent')).key}` };
     const compliance = { authorization: `Bearer ${(await services.apiKeys.create('compliance', 'pii compliance')).key}` };
@@ -310,7 +312,8 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
     };
 
     const byLanguage = { zh: planted.filter((value) => value.language === 'zh'), en: planted.filter((value) => value.language === 'en') };
-    const conversations = options.conversations ?? Math.max(2, Math.ceil(planted.length / 10));
+    const valuesPerTurn = 3;
+    const conversations = options.conversations ?? Math.max(2, Math.ceil(planted.length / (valuesPerTurn * 5)));
     const perConversation: Record<'zh' | 'en', number> = { zh: Math.ceil(byLanguage.zh.length / Math.ceil(conversations / 2)), en: Math.ceil(byLanguage.en.length / Math.floor(conversations / 2)) };
     const cursor = { zh: 0, en: 0 };
     const ids: string[] = [];
@@ -322,8 +325,8 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
       const created = await inject({ method: 'POST', url: '/v1/conversations', headers: agent, payload: { language, customer: { riskLevel: 'C3' }, suggestions: { push: index % 3 === 0 } } });
       const id = created.json().id as string;
       ids.push(id);
-      for (let turn = 0; turn * 2 < mine.length; turn += 1) {
-        const pair = mine.slice(turn * 2, turn * 2 + 2);
+      for (let turn = 0; turn * valuesPerTurn < mine.length; turn += 1) {
+        const pair = mine.slice(turn * valuesPerTurn, turn * valuesPerTurn + valuesPerTurn);
         await inject({ method: 'POST', url: `/v1/conversations/${id}/turns`, headers: agent, payload: { speaker: 'customer', text: pair.map(customerSentence).join(language === 'zh' ? '' : ' ') } });
         // The agent reads a value back: a finding whose evidence is the number, pushed as a compliance event.
         const readBack = language === 'zh' ? `好的，跟您核对一下，${pair[0]!.written}，对吗？` : `Okay, let me confirm: ${pair[0]!.written}, is that right?`;
@@ -344,6 +347,7 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
       await inject({ method: 'POST', url: `/v1/conversations/${id}/end`, headers: agent });
     }
 
+    count('ms conversations', Math.round(performance.now() - started));
     // Values in URLs (rejected ids, query strings), in search queries, in compliance checks (the judge is a model
     // call) and in one-shot summaries.
     for (const value of planted.filter((_, index) => index % 7 === 0)) {
@@ -367,6 +371,7 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
       sinks.summaries!.push(response.body);
     }
 
+    count('ms extra requests', Math.round(performance.now() - started));
     // Pushed suggestions and summary jobs run in the background: wait for them (bounded), then read every sink.
     for (let attempt = 0; attempt < 600; attempt += 1) {
       const pending = await services.database.query<{ count: string }>(`select count(*)::text as count from summary_jobs where status in ('queued', 'running')`);
@@ -380,6 +385,7 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
       sinks.summaries!.push(summary.body);
       if (summary.statusCode === 200) count('summaries written');
     }
+    count('ms summaries', Math.round(performance.now() - started));
     const jobs = await services.database.query<{ summary: unknown }>('select summary from summary_jobs');
     sinks.summaries!.push(...jobs.rows.map((row) => JSON.stringify(row.summary)));
 
