@@ -46,6 +46,15 @@ describe('personal data stays in: the sink test', () => {
     expect(summary).toEqual(Object.fromEntries(Object.keys(report.sinks).map((sink) => [sink, []])));
   });
 
+  it('lets the agent read the raw transcript and keeps it from compliance and knowledge owners', () => {
+    const agentRead = report.transcriptReads.agent!;
+    expect(agentRead.status).toBe(200);
+    const raw = searchable(agentRead.body);
+    expect(planted.filter((value) => raw.includes(value.key)).length).toBeGreaterThan(0);
+    expect(report.transcriptReads.compliance!.status).toBe(403);
+    expect(report.transcriptReads.knowledge_owner!.status).toBe(403);
+  });
+
   it('logs request URLs, masked', () => {
     const logs = report.sinks.logs!.join('\n');
     expect(logs).toMatch(/"url":"\/v1\/conversations\//);

@@ -180,6 +180,8 @@ export interface SinkReport {
   /** What the leaky model answered: it quoted raw planted values, so masking on the way out is tested too. */
   modelAnswers: string[];
   counts: Record<string, number>;
+  /** GET /v1/conversations/:id of the first conversation, by role. */
+  transcriptReads: Record<string, { status: number; body: string }>;
   tookMs: number;
 }
 
@@ -219,6 +221,7 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
   };
   const modelAnswers: string[] = [];
   const counts: Record<string, number> = {};
+  const transcriptReads: Record<string, { status: number; body: string }> = {};
   const count = (name: string, by = 1) => {
     counts[name] = (counts[name] ?? 0) + by;
   };
@@ -347,6 +350,14 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
       await inject({ method: 'POST', url: `/v1/conversations/${id}/end`, headers: agent });
     }
 
+    // The raw transcript is the customer's record: the agent's desktop (and admins) read it as spoken; compliance
+    // and knowledge owners do not read transcripts at all (they see masked suggestions, summaries and audit rows).
+    const first = ids[0]!;
+    for (const [role, headers] of [['agent', agent], ['compliance', compliance], ['knowledge_owner', { authorization: `Bearer ${(await services.apiKeys.create('knowledge_owner', 'pii owner')).key}` }]] as const) {
+      const response = await inject({ method: 'GET', url: `/v1/conversations/${first}`, headers });
+      transcriptReads[role] = { status: response.statusCode, body: response.body };
+    }
+
     count('ms conversations', Math.round(performance.now() - started));
     // Values in URLs (rejected ids, query strings), in search queries, in compliance checks (the judge is a model
     // call) and in one-shot summaries.
@@ -409,7 +420,7 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
     count('embedderRequests', embeddings.requests.length);
 
     const turns = await services.database.query<{ text: string }>('select text from turns');
-    return { sinks, storedTurns: turns.rows.map((row) => row.text), modelAnswers, counts, tookMs: performance.now() - started };
+    return { sinks, storedTurns: turns.rows.map((row) => row.text), modelAnswers, counts, transcriptReads, tookMs: performance.now() - started };
   } finally {
     await app.close();
     await runtime.close();
