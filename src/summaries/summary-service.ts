@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { ChatModel } from '../llm/chat-model.js';
 import type { PromptLibrary } from '../llm/prompt-library.js';
 import type { DispositionTaxonomy } from './disposition-taxonomy.js';
+import { maskText } from '../privacy/mask-personal-data.js';
 import { maskSummary } from './mask-summary.js';
 import { summarizeWithModel } from './model-summarizer.js';
 import { summarizeOffline } from './offline-summarizer.js';
@@ -178,7 +179,8 @@ export class SummaryService {
       this.#onError(error);
       await this.#database.query(
         `update summary_jobs set status = $2, error = $3, locked_until = null, updated_at = now() where conversation_id = $1`,
-        [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', error instanceof Error ? error.message : String(error)],
+        // The error may quote the transcript (a model's complaint about a turn): stored masked like the summary.
+        [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', maskText(error instanceof Error ? error.message : String(error))],
       );
     }
   }

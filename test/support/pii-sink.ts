@@ -365,6 +365,7 @@ export async function runPiiSinkScenario(planted: readonly PlantedValue[], optio
       await inject({ method: 'GET', url: `/v1/conversations/${encodeURIComponent(value.written)}`, headers: agent });
       await inject({ method: 'GET', url: `/v1/audit/suggestions?cursor=${encodeURIComponent(value.written)}&limit=1`, headers: compliance });
       await inject({ method: 'GET', url: `/v1/knowledge/documents?q=${encodeURIComponent(value.written)}`, headers: agent });
+      await inject({ method: 'GET', url: `/v1/no-such-route/${encodeURIComponent(value.written)}?phone=${encodeURIComponent(value.written)}`, headers: agent });
     }
     for (const value of planted.filter((_, index) => index % 11 === 0)) {
       await inject({ method: 'POST', url: '/v1/knowledge/search', headers: agent, payload: { query: customerSentence(value) } });
