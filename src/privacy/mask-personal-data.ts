@@ -50,7 +50,10 @@ const settings = loadSettings();
  * The same text with full-width forms (ＡＳＣＩＩ, digits, ＠, －), other dashes and other spaces folded to ASCII,
  * one UTF-16 unit for one, so offsets found here are offsets in the original.
  */
+const foldable = /[\uff01-\uff5e\u3000\u00a0\u2009\u202f\u2010-\u2015]/u;
+
 function detectionView(text: string): string {
+  if (!foldable.test(text)) return text;
   let view = '';
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
@@ -66,7 +69,8 @@ const anyCandidate = /[\d\uff10-\uff19@\uff20]/u;
 const emailPattern =
   /(?<![\w.%+-])([A-Za-z0-9][\w.%+-]*)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,})(?![A-Za-z0-9-])/gu;
 const isDigit = (character: string | undefined): boolean => character !== undefined && character >= '0' && character <= '9';
-const isAlphanumeric = (character: string | undefined): boolean => character !== undefined && /[A-Za-z0-9_]/u.test(character);
+const isAlphanumeric = (character: string | undefined): boolean =>
+  character !== undefined && ((character >= '0' && character <= '9') || (character >= 'A' && character <= 'Z') || (character >= 'a' && character <= 'z') || character === '_');
 const separators = new Set([' ', '-', '.', '(', ')']);
 
 interface Group {
@@ -140,6 +144,8 @@ function nearestContext(lowerView: string, position: number): ContextKind | unde
   return best?.kind;
 }
 
+/** The longest number considered: 19-digit cards, 0086 + an 11-digit mobile, long account numbers. */
+const maximumDigits = 32;
 const chinaMobile = /^1[3-9]\d{9}$/u;
 const usNational = /^[2-9]\d{2}[2-9]\d{6}$/u;
 const isService = (national: string): boolean => settings.servicePatterns.some((pattern) => pattern.test(national));
@@ -179,24 +185,28 @@ interface Classified {
   keepEnd: number;
 }
 
-function classify(groups: readonly Group[], plus: boolean, context: ContextKind | undefined): Classified | undefined {
-  const digits = groups.map((group) => group.value).join('');
+function classify(groups: readonly Group[], plus: boolean, contextAt: () => ContextKind | undefined): Classified | undefined {
   const lengths = groups.map((group) => group.value.length);
-  const count = digits.length;
-  if (digits.endsWith('X')) {
-    if (count === 18 && (isValidChinaId(digits) || context === 'id')) return { kind: 'china_id', keepStart: 4, keepEnd: 4 };
-    return undefined;
-  }
+  const count = lengths.reduce((sum, length) => sum + length, 0);
+  // Most digit runs are amounts, dates and times: too short to be anything, decided before any context lookup.
   if (count < 9) return undefined;
-  if (count === 18 && isValidChinaId(digits)) return { kind: 'china_id', keepStart: 4, keepEnd: 4 };
+  const digits = groups.map((group) => group.value).join('');
+  const ssn: Classified = { kind: 'us_ssn', keepStart: 0, keepEnd: 4 };
+  const ssnShaped = lengths.join(',') === '3,2,4' && groups.slice(1).every((group) => /^[ -]$/u.test(group.before)) && isPlausibleSsn(digits);
+  // Numbers are written in blocks (6222 0212 3456 7894 5, +86 10 1234 5678, 1-800-555-0199) or digit by digit
+  // (speech recognition); "0 1 2 ... 10" or "88 89 90 91" is a list of numbers. SSNs have their own 3-2-4 shape.
+  const blocks = lengths.every((length, index) => length >= 3 || index === 0 || index === lengths.length - 1) || lengths.every((length) => length === 1);
+  if (!blocks) return ssnShaped ? ssn : undefined;
+  const context = contextAt();
+  const id: Classified = { kind: 'china_id', keepStart: 4, keepEnd: 4 };
+  if (digits.endsWith('X')) return count === 18 && (isValidChinaId(digits) || context === 'id') ? id : undefined;
+  if (count === 18 && isValidChinaId(digits)) return id;
   const prefix = phonePrefix(digits, lengths, plus, context);
   if (prefix !== undefined) return { kind: 'phone_number', keepStart: prefix + (chinaMobile.test(digits.slice(prefix)) ? 3 : 0), keepEnd: 4 };
   if (context === 'reference' || isService(digits)) return undefined;
   if (count >= 13 && count <= 19 && isLuhnValid(digits)) return { kind: 'card_number', keepStart: 4, keepEnd: 4 };
-  const dashed = groups.slice(1).every((group) => /^[ -]$/u.test(group.before));
-  if (lengths.join(',') === '3,2,4' && dashed && isPlausibleSsn(digits)) return { kind: 'us_ssn', keepStart: 0, keepEnd: 4 };
-  if (count === 9 && context === 'ssn' && isPlausibleSsn(digits)) return { kind: 'us_ssn', keepStart: 0, keepEnd: 4 };
-  if ((count === 15 || count === 18) && context === 'id') return { kind: 'china_id', keepStart: 4, keepEnd: 4 };
+  if (ssnShaped || (count === 9 && context === 'ssn' && isPlausibleSsn(digits))) return ssn;
+  if ((count === 15 || count === 18) && context === 'id') return id;
   if ((count >= settings.accountMinimumDigits && context === 'account') || count >= settings.longDigitRun) {
     return { kind: 'account_number', keepStart: count >= 12 ? 4 : 0, keepEnd: 4 };
   }
@@ -234,7 +244,7 @@ function maskDigits(original: string, view: string, start: number, end: number, 
 export function maskPersonalData(text: string): MaskedText {
   if (!anyCandidate.test(text)) return { text, spans: [] };
   const view = detectionView(text);
-  const lowerView = view.toLowerCase();
+  let lowerView: string | undefined;
   const blocked = new Uint8Array(view.length);
   const replacements: (PersonalDataSpan & { replacement: string })[] = [];
 
@@ -251,11 +261,25 @@ export function maskPersonalData(text: string): MaskedText {
     let first = 0;
     while (first < run.groups.length) {
       let matched = false;
-      for (let last = run.groups.length - 1; last >= first; last -= 1) {
+      // Nothing we mask is longer than maximumDigits, so spans stop there: a long table of spaced numbers costs
+      // linear time, not cubic (this runs on every log line).
+      // A group shorter than 3 digits can only end a span (see classify), unless every digit is spelled alone.
+      let widest = first;
+      let singles = run.groups[first]?.value.length === 1;
+      for (let total = run.groups[first]?.value.length ?? 0; widest + 1 < run.groups.length; ) {
+        const next = run.groups[widest + 1]?.value.length ?? 0;
+        if (total + next > maximumDigits) break;
+        total += next;
+        widest += 1;
+        singles &&= next === 1;
+        const ssnMiddle = next === 2 && widest - first === 1 && run.groups[first]?.value.length === 3;
+        if (next < 3 && !singles && !ssnMiddle) break;
+      }
+      for (let last = widest; last >= first; last -= 1) {
         const groups = run.groups.slice(first, last + 1);
         const plus = first === 0 && run.plus;
         const spanStart = first === 0 ? run.start : (groups[0]?.start ?? 0);
-        const found = classify(groups, plus, nearestContext(lowerView, spanStart));
+        const found = classify(groups, plus, () => nearestContext((lowerView ??= view.toLowerCase()), spanStart));
         if (!found) continue;
         const end = groups[groups.length - 1]?.end ?? spanStart;
         replacements.push({ start: spanStart, end, kind: found.kind, replacement: maskDigits(text, view, spanStart, end, found.keepStart, found.keepEnd) });

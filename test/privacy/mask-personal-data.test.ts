@@ -28,6 +28,7 @@ describe('maskPersonalData: what is masked', () => {
     ['account number 0012345678', 'account_number', '******5678'],
     ['转到 6228480012345678123 这个', 'account_number', '6228***********8123'],
     ['refund to 98765432101234 now', 'account_number', '9876******1234'],
+    ['卡号 6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4', 'card_number', '6 2 2 2 * * * * * * * * 7 8 9 4'],
     ['手机18665182089', 'phone_number', '186****2089'],
   ])('%s -> %s', (text, kind, masked) => {
     const result = maskPersonalData(text);
@@ -52,6 +53,13 @@ describe('maskPersonalData: what is masked', () => {
   it('finds a phone number inside a longer run of digit groups', () => {
     expect(maskText('金额 100 13812345678 元')).not.toContain('13812345678');
     expect(maskText('号码 12 13812345678 元')).not.toContain('13812345678');
+  });
+
+  it('handles a long table of spaced numbers in one pass and still finds the phone number at its end', () => {
+    const table = `${Array.from({ length: 20_000 }, (_, index) => String(10 + (index % 90))).join(' ')} 13812345678`;
+    const masked = maskText(table);
+    expect(masked.slice(0, -20)).toBe(table.slice(0, -20));
+    expect(masked).not.toContain('13812345678');
   });
 
   it('reports spans in the original offsets', () => {
@@ -83,6 +91,7 @@ describe('maskPersonalData: what is left alone', () => {
     ['请求 3f2a1b4c-1234-5678-9abc-def012345678', 'request ids'],
     ['2026-07-01 12:30:45', 'timestamps'],
     ['尾号5678的卡', 'the last four digits'],
+    ['序号 88 89 90 91 92 93 94', 'a list of small numbers'],
     ['金额123456789元', 'a 9-digit amount without SSN context'],
   ])('%s (%s)', (text) => {
     const result = maskPersonalData(text);
