@@ -134,7 +134,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       retrievalDepth: retrievalTopK,
     });
     const pipeline = createSuggestionPipeline({
-      search: (query) => search.search(query),
+      // Masked as the knowledge-card query is, so a suggestion right after a customer turn reuses that search.
+      search: (query) => search.search({ ...query, query: maskText(query.query) }),
       compliance,
       ...(chatModel ? { chatModel } : {}),
       prompts,
