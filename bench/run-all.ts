@@ -9,6 +9,7 @@ const benches = [
   './eval-bench.ts',
   './event-replay-bench.ts',
   './startup-bench.ts',
+  './pii-sink-bench.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {

@@ -29,6 +29,9 @@ import { createOpenAIChatModel } from './llm/openai-chat-model.js';
 import { createOpenAIEmbedder } from './llm/openai-embedder.js';
 import { PromptLibrary } from './llm/prompt-library.js';
 import { Metrics } from './observability/metrics.js';
+import { maskText } from './privacy/mask-personal-data.js';
+import { withMaskedChatModel } from './privacy/masking-chat-model.js';
+import { withMaskedEmbedder } from './privacy/masking-embedder.js';
 import { HybridSearch } from './retrieval/hybrid-search.js';
 import { buildRetrievalQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
@@ -53,26 +56,28 @@ export function createEmbedder(config: Config): Embedder {
   // Embeddings go to the API only when a model is named: many OpenAI-compatible chat endpoints have no embeddings,
   // and changing embedder means re-embedding the base (`agent-assist reindex`).
   if (config.OPENAI_API_KEY && config.EMBEDDING_MODEL) {
-    return createOpenAIEmbedder({
+    // Texts leave the process here: personal data is masked first (the offline embedder keeps everything in).
+    return withMaskedEmbedder(createOpenAIEmbedder({
       apiKey: config.OPENAI_API_KEY,
       model: config.EMBEDDING_MODEL,
       ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
       ...(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {}),
       timeoutMs: config.LLM_TIMEOUT_MS,
-    });
+    }));
   }
   return createOfflineEmbedder(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {});
 }
 
 export function createChatModel(config: Config): ChatModel | undefined {
   if (!config.OPENAI_API_KEY) return undefined;
-  return createOpenAIChatModel({
+  // Messages leave the process here: personal data is masked first.
+  return withMaskedChatModel(createOpenAIChatModel({
     apiKey: config.OPENAI_API_KEY,
     model: config.CHAT_MODEL,
     timeoutMs: config.LLM_TIMEOUT_MS,
     ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
     ...(config.MODEL_PROVIDER_LABEL ? { provider: config.MODEL_PROVIDER_LABEL } : {}),
-  });
+  }));
 }
 
 export interface Runtime {
@@ -91,7 +96,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     await migrate(database);
     const embedder = overrides.embedder ?? createEmbedder(config);
     await ensureEmbeddingIndex(database, embedder);
-    const chatModel = overrides.chatModel ?? createChatModel(config);
+    // Every chat model is outside the process (a given one too): suggestions, summaries, the judge and evals get masked text.
+    const chatModel = overrides.chatModel ? withMaskedChatModel(overrides.chatModel) : createChatModel(config);
     const metrics = new Metrics({ collectProcessMetrics: overrides.collectProcessMetrics ?? false });
     const log = overrides.onError ?? (() => undefined);
     const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
@@ -124,12 +130,14 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       database,
       compliance,
       search: (query) => search.search(query),
-      buildQuery: buildRetrievalQuery,
+      // The query travels in the pushed `knowledge` event and to the embedder: masked like everything sent out.
+      buildQuery: (turns) => maskText(buildRetrievalQuery(turns)),
       hub: events,
       retrievalDepth: retrievalTopK,
     });
     const pipeline = createSuggestionPipeline({
-      search: (query) => search.search(query),
+      // Masked as the knowledge-card query is, so a suggestion right after a customer turn reuses that search.
+      search: (query) => search.search({ ...query, query: maskText(query.query) }),
       compliance,
       ...(chatModel ? { chatModel } : {}),
       prompts,
@@ -217,10 +225,11 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
   }
 }
 
-export async function composeApp(runtime: Runtime): Promise<FastifyInstance> {
+export async function composeApp(runtime: Runtime, options: { logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   return buildApp(runtime.services, {
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
   });
 }

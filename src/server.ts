@@ -1,16 +1,16 @@
-import pino from 'pino';
 import { prepareFirstStart } from './bootstrap.js';
 import { composeApp, composeRuntime } from './compose.js';
 import type { Config } from './config.js';
+import { createBackgroundLogger, logBackgroundError } from './observability/background-logger.js';
 
 /** Starts the HTTP service and stops it cleanly on SIGINT/SIGTERM (in-flight requests finish, the database closes). */
 export async function startServer(config: Config): Promise<void> {
   const started = performance.now();
   // Background work (summary jobs, event fan-out, pushed suggestions) logs its failures here.
-  const backgroundLog = pino({ level: config.LOG_LEVEL, name: 'background' });
+  const backgroundLog = createBackgroundLogger(config.LOG_LEVEL);
   const runtime = await composeRuntime(config, {
     collectProcessMetrics: true,
-    onError: (error) => backgroundLog.error({ err: error instanceof Error ? { type: error.name, message: error.message } : String(error) }, 'background task failed'),
+    onError: (error) => logBackgroundError(backgroundLog, error),
   });
   await prepareFirstStart(runtime, (line) => process.stdout.write(`${line}\n`));
   const app = await composeApp(runtime);

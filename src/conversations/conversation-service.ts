@@ -3,6 +3,7 @@ import type { DeskScope } from '../access/desk-scope.js';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import type { CustomerProfile, Finding } from '../compliance/compliance-types.js';
 import type { Database, Queryable } from '../db/database.js';
+import { findingIdentifierKeys, maskStrings } from '../privacy/mask-personal-data.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import { appendEvent, readEventLogState } from './event-log.js';
 import type { EventHub } from './event-hub.js';
@@ -288,7 +289,10 @@ export class ConversationService {
       await transaction.query('update conversations set turn_count = $2 where id = $1', [conversationId, sequence]);
       const turn = toTurn(inserted.rows[0]!);
       if (findings.length > 0) {
-        await appendEvent(transaction, conversationId, 'compliance', { turnId: turn.id, clientTurnId: turn.turnId, sequence, verdict: check?.verdict, findings, rulesVersion: check?.rulesVersion });
+        // Findings quote the agent's words (a read-out card number is the evidence and is named in the explanation):
+        // the fanned-out event is masked.
+        const pushed = maskStrings(findings, findingIdentifierKeys);
+        await appendEvent(transaction, conversationId, 'compliance', { turnId: turn.id, clientTurnId: turn.turnId, sequence, verdict: check?.verdict, findings: pushed, rulesVersion: check?.rulesVersion });
       }
       return { turn, replayed: false };
     });

@@ -7,7 +7,7 @@ import { ZodError } from 'zod';
 import { ApiKeyNotFoundError } from '../access/api-key-service.js';
 import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
 import { IngestError } from '../knowledge/ingest-error.js';
-import { redactValue } from '../observability/redact-pii.js';
+import { redactUrl, redactValue } from '../observability/redact-pii.js';
 import type { AppServices } from './app-services.js';
 import { HttpProblem } from './problem.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -18,6 +18,8 @@ import { zodProblems } from './validate.js';
 export interface AppOptions {
   bodyLimitBytes: number;
   logLevel?: string;
+  /** Where log lines go (default stdout); tests and the PII sink bench read them from here. */
+  logStream?: { write(line: string): void };
   /** Extra route plugins (conversations, compliance, evals...) registered by compose. */
   routes?: ((app: FastifyInstance, services: AppServices) => Promise<void> | void)[];
 }
@@ -60,6 +62,17 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       : {
           level: options.logLevel ?? 'info',
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+          ...(options.logStream ? { stream: options.logStream } : {}),
+          serializers: {
+            // Request objects bypass the hook below: their URL (path ids, query strings) is masked here.
+            req: (request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+              method: request.method,
+              url: redactUrl(request.url ?? ''),
+              host: request.host,
+              remoteAddress: request.ip,
+              remotePort: request.socket?.remotePort,
+            }),
+          },
           hooks: {
             // Mask card/ID/phone-looking values and secret-named fields in everything we log.
             logMethod(args, method) {

@@ -1,17 +1,8 @@
-// Long digit runs are card numbers, ID numbers, account numbers or phone numbers far more often than not;
-// logs are read by many people, so they are masked before they are written.
-const digitRun = /(?<![\d])(\d[\d -]{8,}\d)(?![\d])/g;
-const idNumber = /\b\d{17}[\dXx]\b/g;
-const email = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
+import { maskText } from '../privacy/mask-personal-data.js';
 
+/** Logs are read by many people: card, ID, phone, SSN, account numbers and e-mails are masked before they are written. */
 export function redactText(text: string): string {
-  return text
-    .replace(idNumber, (match) => `${match.slice(0, 3)}***${match.slice(-2)}`)
-    .replace(digitRun, (match) => {
-      const digits = match.replace(/\D/g, '');
-      return digits.length >= 9 ? `***${digits.slice(-4)}` : match;
-    })
-    .replace(email, '***@***');
+  return maskText(text);
 }
 
 const secretKeys = /^(authorization|password|passcode|pin|cvv|cvc|otp|smsCode|apiKey|api_key|key|token|secret|cookie)$/i;
@@ -21,7 +12,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]';
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
-  if (value instanceof Error) return { type: value.name, message: redactText(value.message), stack: value.stack };
+  // The stack repeats the message on its first line.
+  if (value instanceof Error) return { type: value.name, message: redactText(value.message), ...(value.stack ? { stack: redactText(value.stack) } : {}) };
   // Only plain data is copied: requests, responses and other class instances go to pino's own serializers
   // untouched (copying them would drop what the serializers read), and their headers are redacted by path.
   if (value && typeof value === 'object' && isPlainObject(value)) {
@@ -36,3 +28,15 @@ function isPlainObject(value: object): boolean {
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
 }
+
+/** A request URL as logged: percent-decoded (so an encoded e-mail or full-width number is seen) and masked. */
+export function redactUrl(url: string): string {
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    // A malformed escape: mask the URL as sent.
+  }
+  return redactText(decoded);
+}
+

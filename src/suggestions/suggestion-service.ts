@@ -3,6 +3,7 @@ import type { Finding } from '../compliance/compliance-types.js';
 import type { ConversationService, Turn } from '../conversations/conversation-service.js';
 import { appendEvent } from '../conversations/event-log.js';
 import type { Database } from '../db/database.js';
+import { findingIdentifierKeys, maskStrings, maskText } from '../privacy/mask-personal-data.js';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
 import type { GeneratedSuggestion, StreamObserver, SuggestionBatch, SuggestionPipeline } from './suggestion-pipeline.js';
 
@@ -49,6 +50,22 @@ export interface AuditQuery {
   cursor?: string;
 }
 
+/** Streamed sentences and final suggestions are masked before the desktop sees them, as the stored ones are. */
+function maskedObserver(observer: StreamObserver): StreamObserver {
+  return {
+    ...(observer.onToken ? { onToken: (event) => observer.onToken?.({ ...event, text: maskText(event.text) }) } : {}),
+    ...(observer.onSuggestion
+      ? {
+          onSuggestion: (event) => {
+            const { suggestion } = event;
+            const findings = maskStrings(suggestion.compliance.findings, findingIdentifierKeys);
+            observer.onSuggestion?.({ ...event, suggestion: { ...suggestion, text: maskText(suggestion.text), compliance: { verdict: suggestion.compliance.verdict, findings } } });
+          },
+        }
+      : {}),
+  };
+}
+
 /**
  * Runs the suggestion pipeline for a conversation, stores every suggestion shown with its full audit trail
  * (prompt, provider, model, retrieved chunk versions, guard verdict, latency, tokens) and pushes it as an event.
@@ -73,7 +90,7 @@ export class SuggestionService {
       conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer },
       turns: turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text })),
       n: options.n,
-      ...(options.stream ? { stream: options.stream } : {}),
+      ...(options.stream ? { stream: maskedObserver(options.stream) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const latestTurn: Turn | undefined = turns[turns.length - 1];
@@ -98,10 +115,11 @@ export class SuggestionService {
     const retrieved = JSON.stringify(batch.knowledge.map((result) => ({ chunkId: result.chunkId, documentId: result.documentId, version: result.version })));
     const shown: ShownSuggestion[] = batch.suggestions.map((suggestion) => ({
       id: randomUUID(),
-      text: suggestion.text,
+      // A reply quoting the customer's number is shown, pushed and audited masked, as the stream showed it.
+      text: maskText(suggestion.text),
       citations: suggestion.citations,
       disclosures: suggestion.disclosures,
-      compliance: suggestion.compliance,
+      compliance: { verdict: suggestion.compliance.verdict, findings: maskStrings(suggestion.compliance.findings, findingIdentifierKeys) },
       origin: suggestion.origin,
     }));
     if (shown.length === 0) return [];
@@ -134,7 +152,16 @@ export class SuggestionService {
       `insert into suggestion_feedback (id, suggestion_id, action, final_text, reason, given_by)
        select $1, s.id, $3, $4, $5, $6 from suggestions s join conversations c on c.id = s.conversation_id
         where s.id = $2 and ($7::text is null or c.desk = $7)`,
-      [randomUUID(), suggestionId, input.action, input.finalText ?? null, input.reason ?? null, givenBy, scope.desk ?? null],
+      // What the agent finally said may quote the customer's number: the audit keeps it masked.
+      [
+        randomUUID(),
+        suggestionId,
+        input.action,
+        input.finalText === undefined ? null : maskText(input.finalText),
+        input.reason === undefined ? null : maskText(input.reason),
+        givenBy,
+        scope.desk ?? null,
+      ],
     );
     if (result.rowCount === 0) throw new SuggestionNotFoundError(suggestionId);
   }
@@ -171,7 +198,8 @@ export class SuggestionService {
       turnId: row.turn_id,
       batchId: row.batch_id,
       rank: row.rank,
-      text: row.text,
+      // Rows written before masking existed are masked on the way out.
+      text: typeof row.text === 'string' ? maskText(row.text) : row.text,
       origin: row.origin,
       citations: parse(row.citations),
       disclosures: parse(row.disclosures),

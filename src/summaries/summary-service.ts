@@ -5,6 +5,8 @@ import type { Database } from '../db/database.js';
 import type { ChatModel } from '../llm/chat-model.js';
 import type { PromptLibrary } from '../llm/prompt-library.js';
 import type { DispositionTaxonomy } from './disposition-taxonomy.js';
+import { maskText } from '../privacy/mask-personal-data.js';
+import { maskSummary } from './mask-summary.js';
 import { summarizeWithModel } from './model-summarizer.js';
 import { summarizeOffline } from './offline-summarizer.js';
 import type { SummaryProduct, SummaryTurn } from './summary-context.js';
@@ -98,8 +100,9 @@ export class SummaryService {
       taxonomy: this.#taxonomy,
       compliance: (all: readonly SummaryTurn[]) => complianceOverTranscript(this.#engine, all, options.language),
     };
-    if (!this.#chatModel) return summarizeOffline(turns, context);
-    return summarizeWithModel(turns, { ...context, model: this.#chatModel, prompts: this.#prompts, onFallback: this.#onError });
+    // The extractive summary quotes the transcript and a model may echo it: either way numbers are masked.
+    if (!this.#chatModel) return maskSummary(summarizeOffline(turns, context));
+    return maskSummary(await summarizeWithModel(turns, { ...context, model: this.#chatModel, prompts: this.#prompts, onFallback: this.#onError }));
   }
 
   start(): void {
@@ -179,7 +182,8 @@ export class SummaryService {
       this.#onError(error);
       await this.#database.query(
         `update summary_jobs set status = $2, error = $3, locked_until = null, updated_at = now() where conversation_id = $1`,
-        [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', error instanceof Error ? error.message : String(error)],
+        // The error may quote the transcript (a model's complaint about a turn): stored masked like the summary.
+        [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', maskText(error instanceof Error ? error.message : String(error))],
       );
     }
   }
@@ -188,7 +192,8 @@ export class SummaryService {
     const result = await this.#database.query<{ status: SummaryJobStatus; summary: unknown }>('select status, summary from summary_jobs where conversation_id = $1', [conversationId]);
     const row = result.rows[0];
     if (!row) return { status: 'none' };
-    if (row.status === 'done') return { status: 'done', summary: (typeof row.summary === 'string' ? JSON.parse(row.summary) : row.summary) as Summary };
+    // Masked again on the way out: summaries stored before masking existed must not leak either.
+    if (row.status === 'done') return { status: 'done', summary: maskSummary((typeof row.summary === 'string' ? JSON.parse(row.summary) : row.summary) as Summary) };
     return { status: row.status };
   }
 }
