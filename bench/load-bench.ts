@@ -5,8 +5,9 @@
  * (429), and /healthz latency measured from a separate thread during the load (target p99 < 50 ms).
  *
  * Run: npx tsx bench/load-bench.ts
- * Knobs (environment): LOAD_CLIENTS (200), LOAD_SECONDS (20); any server variable (SHED_*, RATE_LIMIT_*...) is
- * passed to the server, so thresholds can be fitted without editing code.
+ * Runs twice: with shedding, limits and lockout off (the service before protection), then as configured.
+ * Knobs (environment): LOAD_CLIENTS (200), LOAD_SECONDS (20), LOAD_SKIP_UNPROTECTED=true; SHED_*, RATE_LIMIT_* and
+ * AUTH_* variables reach the protected server, so thresholds can be fitted without editing code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,10 +41,10 @@ function pick<T>(items: readonly T[], index: number): T {
   return items[index % items.length]!;
 }
 
-async function startServer(port: number, dataDirectory: string): Promise<ChildProcess> {
+async function startServer(port: number, dataDirectory: string, settings: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: repositoryRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDirectory, LOG_LEVEL: 'warn', ADMIN_API_KEY: adminKey },
+    env: { ...process.env, ...settings, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDirectory, LOG_LEVEL: 'warn', ADMIN_API_KEY: adminKey },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const started = performance.now();
@@ -56,10 +57,18 @@ async function startServer(port: number, dataDirectory: string): Promise<ChildPr
   }
 }
 
+/** A well-behaved client: waits as long as retry-after says when shed or limited. */
 async function post<T>(base: string, path: string, key: string, body: unknown): Promise<T> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if ((response.status === 503 || response.status === 429) && attempt < 10) {
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
 }
 
 /** One agent key and one open conversation per simulated desktop, as a contact centre has. */
@@ -189,20 +198,42 @@ function report(label: string, figures: LoadFigures): void {
   );
 }
 
-export async function main(): Promise<void> {
-  console.log('== load bench');
-  const clients = Number(process.env.LOAD_CLIENTS ?? 200);
-  const seconds = Number(process.env.LOAD_SECONDS ?? 20);
-  const port = 39_891;
+/** Service time of each request kind on an idle server, one at a time: what the load is made of. */
+async function serviceTimes(base: string, identity: Identity): Promise<string> {
+  const kinds: [string, string, unknown][] = [
+    ['customer turn', `/v1/conversations/${identity.conversationId}/turns`, { speaker: 'customer', text: customerUtterances[0] }],
+    ['agent turn', `/v1/conversations/${identity.conversationId}/turns`, { speaker: 'agent', text: agentUtterances[1] }],
+    ['suggestions', `/v1/conversations/${identity.conversationId}/suggestions`, { n: 3 }],
+    ['compliance check', '/v1/compliance/check', { text: checkTexts[0] }],
+    ['search', '/v1/knowledge/search', { query: searchQueries[0] }],
+  ];
+  const parts: string[] = [];
+  for (const [label, path, body] of kinds) {
+    const timings: number[] = [];
+    for (let index = 0; index < 20; index += 1) {
+      const started = performance.now();
+      await post(base, path, identity.key, body);
+      timings.push(performance.now() - started);
+    }
+    parts.push(`${label} ${formatMs(percentile(timings, 0.5))}`);
+  }
+  return parts.join(', ');
+}
+
+/** No shedding, no limits, no lockout: the service as it was before protection, for comparison in the same run. */
+const unprotected = { SHED_MAX_LAG_MS: '0', SHED_MAX_IN_FLIGHT: '0', SHED_MAX_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_EVENT_LOOP_UTILIZATION: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT: '0' };
+
+async function scenario(label: string, settings: Record<string, string>, clients: number, seconds: number, port: number): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const dataDirectory = mkdtempSync(join(tmpdir(), 'agent-assist-load-'));
   let server: ChildProcess | undefined;
   try {
-    server = await startServer(port, dataDirectory);
+    server = await startServer(port, dataDirectory, settings);
     const identities = await prepareIdentities(base, clients);
     // Warm-up: JIT, caches and the first HNSW pages, so the figures describe a running service.
     await runLoad(base, identities, 20, 3);
-    report(`${clients} concurrent clients, ${seconds} s, mix: customer turn, agent turn, suggestions (n=3), compliance check, search`, await runLoad(base, identities, clients, seconds));
+    console.log(`${label}: service time one at a time (p50): ${await serviceTimes(base, identities[0]!)}`);
+    report(`${label}: ${clients} concurrent clients, ${seconds} s, mix: customer turn, agent turn, suggestions (n=3), compliance check, search`, await runLoad(base, identities, clients, seconds));
   } finally {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
@@ -210,6 +241,15 @@ export async function main(): Promise<void> {
     }
     rmSync(dataDirectory, { recursive: true, force: true });
   }
+}
+
+export async function main(): Promise<void> {
+  console.log('== load bench');
+  const clients = Number(process.env.LOAD_CLIENTS ?? 200);
+  const seconds = Number(process.env.LOAD_SECONDS ?? 20);
+  const settings = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(SHED_|RATE_LIMIT_|AUTH_)/.test(name))) as Record<string, string>;
+  if (process.env.LOAD_SKIP_UNPROTECTED !== 'true') await scenario('unprotected (shedding, limits and lockout off)', unprotected, clients, seconds, 39_891);
+  await scenario(`protected (defaults${Object.keys(settings).length > 0 ? ` with ${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''})`, {}, clients, seconds, 39_892);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

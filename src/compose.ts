@@ -231,6 +231,7 @@ function protectionOptions(config: Config): ProtectionOptions {
       maximumLockoutSeconds: config.AUTH_LOCKOUT_MAX_SECONDS,
     },
     shedding: {
+      maximumLagMs: config.SHED_MAX_LAG_MS,
       maximumInFlight: config.SHED_MAX_IN_FLIGHT,
       maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
       maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,

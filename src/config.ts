@@ -98,8 +98,9 @@ const environmentSchema = z.object({
   AUTH_LOCKOUT_MAX_SECONDS: positiveInteger(900),
   TRUST_PROXY: trustProxy,
   // Load shedding (503 + retry-after); 0 switches a check off.
-  SHED_MAX_IN_FLIGHT: limitOrOff(48),
-  SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(200),
+  SHED_MAX_LAG_MS: limitOrOff(50),
+  SHED_MAX_IN_FLIGHT: limitOrOff(256),
+  SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   SHED_RETRY_AFTER_SECONDS: positiveInteger(2),
   CORS_ORIGINS: corsOrigins,

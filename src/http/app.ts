@@ -102,8 +102,9 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
-    // Shed load is deliberate and can come by the thousand: counted in metrics, not logged as failures.
-    if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, 'request failed');
+    // Shed and rate-limited requests are deliberate and come by the thousand: counted in metrics, logged at debug.
+    if (problem.status === 503 || problem.status === 429) request.log.debug({ code: problem.code, status: problem.status }, 'request refused');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
     void reply
       .status(problem.status)

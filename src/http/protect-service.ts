@@ -14,7 +14,7 @@ export interface ProtectionOptions {
   /** Requests per minute per client address on routes that take no key; 0 = unlimited. */
   anonymousPerMinute: number;
   lockout: { failureLimit: number; windowSeconds: number; lockoutSeconds: number; maximumLockoutSeconds: number };
-  shedding: { maximumInFlight: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
+  shedding: { maximumLagMs: number; maximumInFlight: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
   corsOrigins: string[];
 }
 
@@ -24,6 +24,8 @@ const operationsRoutes = new Set(['/healthz', '/readyz', '/metrics']);
 const streamingRoutes = new Set(['/v1/conversations/:id/events']);
 /** How often event-loop delay and utilisation are sampled: short enough to react within a burst. */
 const pressureSampleMilliseconds = 250;
+/** How often the lag clock ticks; a request seen later than this after the last tick waited behind other work. */
+const lagTickMilliseconds = 5;
 
 function isOperationsRoute(request: FastifyRequest): boolean {
   return operationsRoutes.has(request.routeOptions.url ?? '');
@@ -46,19 +48,12 @@ function overloaded(reply: FastifyReply, retryAfterSeconds: number, detail: stri
 }
 
 /**
- * Everything that keeps the service up for honest callers, as one plugin registered before the routes: security
- * headers and CORS first (so even refusals are readable by an allowed desktop), then load shedding and the bad-key
- * lockout (cheap refusals before any body is parsed or key checked), then per-key rate limits after
+ * Everything that keeps the service up for honest callers, as one plugin registered before the routes, in this
+ * order: CORS (so even a refusal is readable by an allowed desktop), load shedding and the bad-key lockout (cheap
+ * refusals before any body is parsed or key checked), security headers, then per-key rate limits after
  * authentication (the limit follows the key's id and role, never the raw key).
  */
 export async function protectService(app: FastifyInstance, options: ProtectionOptions): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      // The service is often reached over plain HTTP inside the bank: upgrading /docs assets to HTTPS would break it.
-      directives: { 'upgrade-insecure-requests': null },
-    },
-  });
-
   if (options.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.corsOrigins,
@@ -78,6 +73,26 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
   });
 
   const { shedding } = options;
+  // Event-loop lag now, not sampled: requests are mostly CPU work on one thread (PGlite runs in it too), so under
+  // load they do not pile up in flight; they wait unread while one loop turn works through every ready socket.
+  // A request met long after the last tick of this clock has already waited that long: it and the rest of this
+  // turn's arrivals are refused at once, so the turn ends quickly and admitted requests keep their latency.
+  if (shedding.maximumLagMs > 0) {
+    let lastTick = performance.now();
+    const ticker = setInterval(() => {
+      lastTick = performance.now();
+    }, lagTickMilliseconds);
+    ticker.unref();
+    app.addHook('onClose', async () => clearInterval(ticker));
+    app.addHook('onRequest', async (request, reply) => {
+      if (isOperationsRoute(request)) return;
+      const lag = performance.now() - lastTick - lagTickMilliseconds;
+      if (lag > shedding.maximumLagMs) {
+        throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (event loop ${Math.round(lag)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);
+      }
+    });
+  }
+
   await app.register(underPressure, {
     sampleInterval: pressureSampleMilliseconds,
     maxEventLoopDelay: shedding.maximumEventLoopDelayMs,
@@ -90,8 +105,8 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
     },
   });
 
-  // A cap on requests being worked on: past it, queueing only adds latency for everyone (Little's law), so the
-  // surplus is refused at once and retried, while admitted requests keep their latency.
+  // A cap on requests in progress, for requests that wait on I/O (a model, a Postgres server): past it, queueing
+  // only adds latency and memory for everyone, so the surplus is refused at once and retried.
   let inFlight = 0;
   if (shedding.maximumInFlight > 0) {
     app.addHook('onRequest', async (request, reply) => {
@@ -127,13 +142,23 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
     });
     app.addHook('onResponse', async (request, reply) => {
       if (reply.statusCode === 401) {
-        lockout.recordFailure(clientAddress(request));
+        const address = clientAddress(request);
+        const lockedMilliseconds = lockout.recordFailure(address);
+        if (lockedMilliseconds > 0) request.log.warn({ address, seconds: lockedMilliseconds / 1000 }, 'too many bad API keys: address locked out');
       } else if (request.principal) {
         const keyHash = bearerHash(request);
         if (keyHash) lockout.recordGoodKey(keyHash);
       }
     });
   }
+
+  // Last of the onRequest hooks: helmet builds its headers per request, work not spent on refused requests.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // The service is often reached over plain HTTP inside the bank: upgrading /docs assets to HTTPS would break it.
+      directives: { 'upgrade-insecure-requests': null },
+    },
+  });
 
   const perMinute = (request: FastifyRequest): number => (request.principal ? options.perMinuteByRole[request.principal.role] : options.anonymousPerMinute);
   await app.register(rateLimit, {

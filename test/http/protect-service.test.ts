@@ -13,7 +13,8 @@ const opened: { app: FastifyInstance; runtime: Runtime }[] = [];
 
 /** The real app with the given settings, on the one database of this file (the app owns nothing else). */
 async function appWith(environment: Record<string, string> = {}): Promise<{ app: FastifyInstance; runtime: Runtime; keyFor(role: 'agent' | 'compliance'): Promise<string> }> {
-  const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', ...environment });
+  // Lag-based shedding only where a test asks for it: a busy machine would otherwise refuse requests at random.
+  const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', SHED_MAX_LAG_MS: '0', ...environment });
   const runtime = await composeRuntime(config, { database: testDatabase.database });
   const app = await composeApp(runtime);
   await app.ready();
@@ -151,14 +152,37 @@ describe('load shedding', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) })).statusCode).toBe(200);
   });
 
-  it('sheds on event-loop delay, but not /healthz', async () => {
+  it('refuses requests met while the event loop is already far behind, but not /healthz', async () => {
+    const { app } = await appWith({ SHED_MAX_LAG_MS: '50', SHED_MAX_IN_FLIGHT: '0' });
+    // Let the lag clock tick once, then arrive in a loop turn that has already been busy for 200 ms.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const behind = app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) });
+    const health = app.inject({ method: 'GET', url: '/healthz' });
+    const until = performance.now() + 200;
+    while (performance.now() < until) {
+      // busy on purpose: earlier requests' work in the same loop turn
+    }
+    const shed = await behind;
+    expect(shed.statusCode).toBe(503);
+    expect(shed.json().detail).toMatch(/event loop \d+ ms behind/);
+    expect(shed.headers['retry-after']).toBe('2');
+    expect((await health).statusCode).toBe(200);
+    // Once the loop has caught up, requests are admitted again.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) })).statusCode).toBe(200);
+  });
+
+  it('sheds on sampled event-loop delay, but not /healthz', async () => {
     const { app } = await appWith({ SHED_MAX_IN_FLIGHT: '0', SHED_MAX_EVENT_LOOP_DELAY_MS: '1' });
     // Block the event loop well past the threshold, then let the overdue pressure sample run.
     const until = performance.now() + 400;
     while (performance.now() < until) {
       // busy on purpose: this is the pressure being simulated
     }
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Wait for the pressure sample that saw the block (it is overdue, so it comes within a few milliseconds).
+    const sampled = app as unknown as { memoryUsage(): { eventLoopDelay: number } };
+    for (let attempt = 0; attempt < 20 && sampled.memoryUsage().eventLoopDelay <= 1; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(sampled.memoryUsage().eventLoopDelay).toBeGreaterThan(1);
     const shed = await app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) });
     expect(shed.statusCode).toBe(503);
     expect(shed.json().detail).toContain('eventLoopDelay');

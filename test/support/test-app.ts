@@ -18,7 +18,8 @@ export interface TestApp {
 /** The real app on a fresh database (one per test file), driven with app.inject. */
 export async function createTestApp(options: { adapter?: AdapterKind; environment?: Record<string, string>; chatModel?: ChatModel } = {}): Promise<TestApp> {
   const testDatabase = await createTestDatabase(options.adapter ?? 'pglite');
-  const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', ...options.environment });
+  // No lag-based shedding in tests: a busy CI box would refuse requests at random (test/http/protect-service.test.ts tests it).
+  const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', SHED_MAX_LAG_MS: '0', ...options.environment });
   const runtime = await composeRuntime(config, { database: testDatabase.database, ...(options.chatModel ? { chatModel: options.chatModel } : {}) });
   const app = await composeApp(runtime);
   await app.ready();
