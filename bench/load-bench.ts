@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import { formatMs, percentile, repositoryRoot } from './support.js';
+import { formatMs, percentile, repositoryRoot, seededRandom } from './support.js';
 
 const adminKey = 'bench-admin-key-0123456789abcdef';
 const customerUtterances = ['信用卡年费怎么收？', '我想了解一下大额存单的利率', '这个理财产品保本吗？', '我的卡被锁了怎么办', 'How do I raise my credit card limit?', '转账限额是多少'];
@@ -181,6 +181,50 @@ async function runLoad(base: string, identities: Identity[], clients: number, se
   return { admitted, statuses, healthz: health.latencies, healthzFailures: health.failures, seconds };
 }
 
+/**
+ * Desktops as they are written: each sends its next request when the previous one is answered, and waits as long
+ * as `retry-after` says (with jitter) when shed or limited. autocannon's clients retry at once, which keeps a
+ * shedding server saturated by refusals; these show what shedding buys real clients.
+ */
+async function runPoliteLoad(base: string, identities: Identity[], clients: number, seconds: number): Promise<LoadFigures> {
+  const admitted: number[] = [];
+  const statuses = new Map<number, number>();
+  const probe = startHealthProbe(`${base}/healthz`);
+  const deadline = performance.now() + seconds * 1000;
+  const random = seededRandom(7);
+  const desktop = async (index: number) => {
+    const identity = pick(identities, index);
+    const headers = { authorization: `Bearer ${identity.key}`, 'content-type': 'application/json' };
+    const steps: [string, unknown][] = [
+      [`/v1/conversations/${identity.conversationId}/turns`, { speaker: 'customer', text: pick(customerUtterances, index) }],
+      [`/v1/conversations/${identity.conversationId}/turns`, { speaker: 'agent', text: pick(agentUtterances, index) }],
+      [`/v1/conversations/${identity.conversationId}/suggestions`, { n: 3 }],
+      ['/v1/compliance/check', { text: pick(checkTexts, index) }],
+      ['/v1/knowledge/search', { query: pick(searchQueries, index) }],
+    ];
+    for (let step = 0; performance.now() < deadline; step += 1) {
+      const [path, body] = steps[step % steps.length]!;
+      const started = performance.now();
+      let status = 0;
+      let retryAfter = 1;
+      try {
+        const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+        await response.arrayBuffer();
+        status = response.status;
+        retryAfter = Number(response.headers.get('retry-after') ?? 1);
+      } catch {
+        status = 0;
+      }
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status >= 200 && status < 300) admitted.push(performance.now() - started);
+      if (status === 503 || status === 429) await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 * (0.5 + random())));
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, index) => desktop(index)));
+  const health = await probe.stop();
+  return { admitted, statuses, healthz: health.latencies, healthzFailures: health.failures, seconds };
+}
+
 function report(label: string, figures: LoadFigures): void {
   const total = [...figures.statuses.values()].reduce((sum, count) => sum + count, 0);
   const share = (predicate: (status: number) => boolean) =>
@@ -233,7 +277,8 @@ async function scenario(label: string, settings: Record<string, string>, clients
     // Warm-up: JIT, caches and the first HNSW pages, so the figures describe a running service.
     await runLoad(base, identities, 20, 3);
     console.log(`${label}: service time one at a time (p50): ${await serviceTimes(base, identities[0]!)}`);
-    report(`${label}: ${clients} concurrent clients, ${seconds} s, mix: customer turn, agent turn, suggestions (n=3), compliance check, search`, await runLoad(base, identities, clients, seconds));
+    report(`${label}: ${clients} concurrent autocannon clients (retry at once), ${seconds} s, mix: customer turn, agent turn, suggestions (n=3), compliance check, search`, await runLoad(base, identities, clients, seconds));
+    report(`${label}: ${clients} concurrent desktops honouring retry-after, ${seconds} s, same mix`, await runPoliteLoad(base, identities, clients, seconds));
   } finally {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
