@@ -77,15 +77,21 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
   // load they do not pile up in flight; they wait unread while one loop turn works through every ready socket.
   // A request met long after the last tick of this clock has already waited that long: it and the rest of this
   // turn's arrivals are refused at once, so the turn ends quickly and admitted requests keep their latency.
+  // The clock starts when the server listens: requests injected in process (tests, benches) arrive back to back
+  // without the loop turning and are no network client to protect.
   if (shedding.maximumLagMs > 0) {
     let lastTick = performance.now();
-    const ticker = setInterval(() => {
+    let ticker: NodeJS.Timeout | undefined;
+    app.addHook('onListen', async () => {
       lastTick = performance.now();
-    }, lagTickMilliseconds);
-    ticker.unref();
+      ticker ??= setInterval(() => {
+        lastTick = performance.now();
+      }, lagTickMilliseconds);
+      ticker.unref();
+    });
     app.addHook('onClose', async () => clearInterval(ticker));
     app.addHook('onRequest', async (request, reply) => {
-      if (isOperationsRoute(request)) return;
+      if (!ticker || isOperationsRoute(request)) return;
       const lag = performance.now() - lastTick - lagTickMilliseconds;
       if (lag > shedding.maximumLagMs) {
         throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (event loop ${Math.round(lag)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);

@@ -154,14 +154,22 @@ describe('load shedding', () => {
 
   it('refuses requests met while the event loop is already far behind, but not /healthz', async () => {
     const { app } = await appWith({ SHED_MAX_LAG_MS: '50', SHED_MAX_IN_FLIGHT: '0' });
+    // Before listening the lag clock does not run: in-process callers are never shed on lag.
+    const blockFor = (milliseconds: number) => {
+      const until = performance.now() + milliseconds;
+      while (performance.now() < until) {
+        // busy on purpose: earlier requests' work in the same loop turn
+      }
+    };
+    const injectedEarly = app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) });
+    blockFor(200);
+    expect((await injectedEarly).statusCode).toBe(200);
+    await app.listen({ port: 0, host: '127.0.0.1' });
     // Let the lag clock tick once, then arrive in a loop turn that has already been busy for 200 ms.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const behind = app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) });
     const health = app.inject({ method: 'GET', url: '/healthz' });
-    const until = performance.now() + 200;
-    while (performance.now() < until) {
-      // busy on purpose: earlier requests' work in the same loop turn
-    }
+    blockFor(200);
     const shed = await behind;
     expect(shed.statusCode).toBe(503);
     expect(shed.json().detail).toMatch(/event loop \d+ ms behind/);
