@@ -10,6 +10,8 @@ const benches = [
   './event-replay-bench.ts',
   './startup-bench.ts',
   './pii-sink-bench.ts',
+  './protection-bench.ts',
+  './load-bench.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {

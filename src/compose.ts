@@ -20,6 +20,7 @@ import { summaryRoutes } from './http/routes/summary-routes.js';
 import { EvalService } from './evals/eval-service.js';
 import { createEvalTargets } from './evals/create-eval-targets.js';
 import type { AppServices } from './http/app-services.js';
+import type { ProtectionOptions } from './http/protect-service.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
 import type { ChatModel } from './llm/chat-model.js';
@@ -225,11 +226,39 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
   }
 }
 
+function protectionOptions(config: Config): ProtectionOptions {
+  return {
+    perMinuteByRole: {
+      agent: config.RATE_LIMIT_AGENT_PER_MINUTE,
+      knowledge_owner: config.RATE_LIMIT_KNOWLEDGE_OWNER_PER_MINUTE,
+      compliance: config.RATE_LIMIT_COMPLIANCE_PER_MINUTE,
+      admin: config.RATE_LIMIT_ADMIN_PER_MINUTE,
+    },
+    anonymousPerMinute: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    lockout: {
+      failureLimit: config.AUTH_FAILURE_LIMIT,
+      windowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
+      lockoutSeconds: config.AUTH_LOCKOUT_SECONDS,
+      maximumLockoutSeconds: config.AUTH_LOCKOUT_MAX_SECONDS,
+    },
+    shedding: {
+      maximumLagMs: config.SHED_MAX_LAG_MS,
+      maximumInFlight: config.SHED_MAX_IN_FLIGHT,
+      maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
+      maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,
+      retryAfterSeconds: config.SHED_RETRY_AFTER_SECONDS,
+    },
+    corsOrigins: config.CORS_ORIGINS,
+  };
+}
+
 export async function composeApp(runtime: Runtime, options: { logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   return buildApp(runtime.services, {
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
     ...(options.logStream ? { logStream: options.logStream } : {}),
     routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
+    trustProxy: runtime.config.TRUST_PROXY,
+    protection: protectionOptions(runtime.config),
   });
 }

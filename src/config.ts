@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalString = z
@@ -7,6 +8,47 @@ const optionalString = z
   .optional();
 
 const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** 0 switches the limit off. */
+const limitOrOff = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/** `false` (default: the socket address is the client), `true`, a hop count, or the proxies' addresses/CIDRs. */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((value, context): boolean | number | string[] => {
+    if (value === '' || value === 'false') return false;
+    if (value === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const bad = entries.filter((entry) => {
+      const [address, bits, extra] = entry.split('/');
+      return extra !== undefined || !address || isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits));
+    });
+    if (bad.length > 0) context.addIssue({ code: 'custom', message: `must be true, false, a hop count or a comma list of proxy addresses/CIDRs; not ${bad.join(', ')}` });
+    return entries;
+  });
+
+/** Exact origins (scheme, host, port) of the desktop pages allowed to call us from a browser; none by default. */
+const corsOrigins = z
+  .string()
+  .trim()
+  .default('')
+  .transform((value, context) => {
+    const origins = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    for (const origin of origins) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || parsed.origin !== origin) {
+        context.addIssue({ code: 'custom', message: `${origin} is not an origin: write scheme://host[:port] with no path or trailing slash, and list each origin (no *)` });
+      }
+    }
+    return origins;
+  });
 
 const environmentSchema = z.object({
   DATABASE_URL: optionalString.pipe(
@@ -42,6 +84,26 @@ const environmentSchema = z.object({
   PROMPTS_DIR: z.string().min(1).default('./prompts'),
   EVALS_DIR: z.string().min(1).default('./evals/suites'),
   SSE_HEARTBEAT_MS: positiveInteger(15_000),
+  // Requests per minute per API key, by the key's role (0 = unlimited). Counted per replica.
+  RATE_LIMIT_AGENT_PER_MINUTE: limitOrOff(600),
+  RATE_LIMIT_KNOWLEDGE_OWNER_PER_MINUTE: limitOrOff(1_200),
+  RATE_LIMIT_COMPLIANCE_PER_MINUTE: limitOrOff(1_200),
+  RATE_LIMIT_ADMIN_PER_MINUTE: limitOrOff(3_000),
+  // Requests per minute per client address on routes without a key (docs, OpenAPI document); health is never limited.
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: limitOrOff(300),
+  // Bad keys from one address: after AUTH_FAILURE_LIMIT within the window, 429 without checking keys, doubling up to the maximum.
+  AUTH_FAILURE_LIMIT: limitOrOff(20),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInteger(60),
+  AUTH_LOCKOUT_SECONDS: positiveInteger(30),
+  AUTH_LOCKOUT_MAX_SECONDS: positiveInteger(900),
+  TRUST_PROXY: trustProxy,
+  // Load shedding (503 + retry-after); 0 switches a check off.
+  SHED_MAX_LAG_MS: limitOrOff(50),
+  SHED_MAX_IN_FLIGHT: limitOrOff(256),
+  SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(0),
+  SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  SHED_RETRY_AFTER_SECONDS: positiveInteger(2),
+  CORS_ORIGINS: corsOrigins,
 });
 
 export type Config = z.infer<typeof environmentSchema> & {

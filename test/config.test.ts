@@ -25,3 +25,37 @@ describe('config', () => {
     }
   });
 });
+
+describe('config: limits and edges', () => {
+  it('has contact-centre defaults: per-role limits, lockout, shedding on, no CORS origin, no trusted proxy', () => {
+    const config = loadConfig({});
+    expect(config.RATE_LIMIT_AGENT_PER_MINUTE).toBeGreaterThan(0);
+    expect(config.RATE_LIMIT_ADMIN_PER_MINUTE).toBeGreaterThan(config.RATE_LIMIT_AGENT_PER_MINUTE);
+    expect(config.AUTH_FAILURE_LIMIT).toBeGreaterThan(0);
+    expect(config.SHED_MAX_IN_FLIGHT).toBeGreaterThan(0);
+    expect(config.CORS_ORIGINS).toEqual([]);
+    expect(config.TRUST_PROXY).toBe(false);
+  });
+
+  it('reads TRUST_PROXY as a flag, a hop count or a list of proxy addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.168.1.5', '::1']);
+  });
+
+  it('reads CORS_ORIGINS as a list of exact origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://desk.bank.example, http://10.1.2.3:8080' }).CORS_ORIGINS).toEqual(['https://desk.bank.example', 'http://10.1.2.3:8080']);
+  });
+
+  it('names each bad limit variable and says what is expected', () => {
+    try {
+      loadConfig({ CORS_ORIGINS: 'https://desk.bank.example/app,*', TRUST_PROXY: 'proxy.local', RATE_LIMIT_AGENT_PER_MINUTE: '-1', SHED_MAX_EVENT_LOOP_UTILIZATION: '1.5' });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of ['CORS_ORIGINS', 'TRUST_PROXY', 'RATE_LIMIT_AGENT_PER_MINUTE', 'SHED_MAX_EVENT_LOOP_UTILIZATION']) expect(message).toContain(name);
+      expect(message).toContain('https://desk.bank.example/app is not an origin');
+      expect(message).toContain('proxy.local');
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { IngestError } from '../knowledge/ingest-error.js';
 import { redactUrl, redactValue } from '../observability/redact-pii.js';
 import type { AppServices } from './app-services.js';
 import { HttpProblem } from './problem.js';
+import { protectService, type ProtectionOptions } from './protect-service.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { knowledgeRoutes } from './routes/knowledge-routes.js';
@@ -22,6 +23,10 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Extra route plugins (conversations, compliance, evals...) registered by compose. */
   routes?: ((app: FastifyInstance, services: AppServices) => Promise<void> | void)[];
+  /** Rate limits, bad-key lockout, load shedding, security headers, CORS; absent = none (one-shot tools). */
+  protection?: ProtectionOptions;
+  /** Fastify's trustProxy: which forwarded-for hops to believe for the client address. */
+  trustProxy?: boolean | number | string[];
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -52,6 +57,10 @@ function problemFor(error: unknown): HttpProblem {
     );
   }
   return new HttpProblem(500, 'internal_error', 'Internal server error', 'Something went wrong on our side; the request id identifies it in the logs.');
+}
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 /** The whole HTTP service as one Fastify instance; `server.ts` only starts it, tests drive it with `inject`. */
@@ -88,6 +97,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    // A hop count trusts that many proxies nearest to us (Fastify's types take it only as a function).
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
   });
 
   // Route schemas are documentation (OpenAPI); zod in each handler is the one validator, so messages name fields.
@@ -104,7 +115,9 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Shed and rate-limited requests are deliberate and come by the thousand: counted in metrics, logged at debug.
+    if (problem.status === 503 || problem.status === 429) request.log.debug({ code: problem.code, status: problem.status }, 'request refused');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
     void reply
       .status(problem.status)
@@ -126,6 +139,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       .send({ type: 'https://agent-assist.dev/problems/not_found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url}`, requestId: request.id });
   });
 
+  if (options.protection) await protectService(app, options.protection);
   await app.register(multipart, { limits: { fileSize: options.bodyLimitBytes, files: 1, fields: 30 } });
   await app.register(swagger, {
     openapi: {

@@ -15,10 +15,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Rate limits, the bad-key lockout and lag-based shedding are off in tests of other behaviour: a test posting
+ * a thousand turns, a fuzz test sending bad keys or a busy CI box would otherwise meet 429s and 503s at random.
+ * test/http/protect-service.test.ts switches them on and tests them.
+ */
+export const withoutLimits = {
+  RATE_LIMIT_AGENT_PER_MINUTE: '0',
+  RATE_LIMIT_KNOWLEDGE_OWNER_PER_MINUTE: '0',
+  RATE_LIMIT_COMPLIANCE_PER_MINUTE: '0',
+  RATE_LIMIT_ADMIN_PER_MINUTE: '0',
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+  AUTH_FAILURE_LIMIT: '0',
+  SHED_MAX_LAG_MS: '0',
+};
+
 /** The real app on a fresh database (one per test file), driven with app.inject. */
 export async function createTestApp(options: { adapter?: AdapterKind; environment?: Record<string, string>; chatModel?: ChatModel } = {}): Promise<TestApp> {
   const testDatabase = await createTestDatabase(options.adapter ?? 'pglite');
-  const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', ...options.environment });
+  const config = loadConfig({ ADMIN_API_KEY: adminKey, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', ...withoutLimits, ...options.environment });
   const runtime = await composeRuntime(config, { database: testDatabase.database, ...(options.chatModel ? { chatModel: options.chatModel } : {}) });
   const app = await composeApp(runtime);
   await app.ready();
