@@ -9,6 +9,8 @@ import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
 import { IngestError } from '../knowledge/ingest-error.js';
 import { redactValue } from '../observability/redact-pii.js';
 import type { AppServices } from './app-services.js';
+import { findUnsafeText } from './find-unsafe-text.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
 import { HttpProblem } from './problem.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
@@ -82,6 +84,12 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  registerJsonBodyParser(app);
+  // Path and query strings are decoded by Fastify, so `%00` arrives as NUL: refused here once for every route.
+  app.addHook('preValidation', async (request) => {
+    const problem = findUnsafeText(request.params, 'params') ?? findUnsafeText(request.query, 'query');
+    if (problem) throw HttpProblem.badRequest(`${problem.field}: ${problem.message}`, [problem]);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';

@@ -8,6 +8,7 @@ import { requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
 import { openEventStream, wantsEventStream } from '../server-sent-events.js';
+import { timeAndIdCursor } from '../request-fields.js';
 import { validate } from '../validate.js';
 import { dateString } from './knowledge-routes.js';
 
@@ -63,7 +64,7 @@ const auditQuery = z.object({
   from: dateString.optional(),
   to: dateString.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: timeAndIdCursor('plain').optional(),
 });
 
 function mapErrors(error: unknown): never {

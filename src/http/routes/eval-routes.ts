@@ -5,6 +5,7 @@ import { renderReport, reportFiles, reportFormats } from '../../evals/reports/re
 import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
 import { HttpProblem } from '../problem.js';
+import { timeAndIdCursor } from '../request-fields.js';
 import { validate } from '../validate.js';
 
 const startBody = z
@@ -22,7 +23,7 @@ const getQuery = z.object({ format: z.enum(reportFormats).default('json') });
 const listQuery = z.object({
   suite: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  cursor: timeAndIdCursor('base64url').optional(),
 });
 
 /** Errors of the eval service a caller can fix, as problems: a bad suite names its file, line and case. */
