@@ -11,7 +11,10 @@ import { redactValue } from '../observability/redact-pii.js';
 import type { AppServices } from './app-services.js';
 import { findUnsafeText } from './find-unsafe-text.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
+import { openapiSchema } from './openapi-schema.js';
 import { HttpProblem } from './problem.js';
+import { problemSchema } from './response-schemas.js';
+import { apiTags, documentRoute } from './route-documentation.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { knowledgeRoutes } from './routes/knowledge-routes.js';
@@ -126,9 +129,14 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     openapi: {
       openapi: '3.1.0',
       info: { title: 'agent-assist', version: '1.0.0', description: 'Copilot for bank contact centres: knowledge, compliant suggestions, compliance checks, summaries, evals.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      tags: apiTags,
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
+        schemas: { Problem: openapiSchema(problemSchema) },
+      },
       security: [{ bearer: [] }],
     },
+    transform: documentRoute,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

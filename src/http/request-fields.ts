@@ -22,12 +22,14 @@ function withinYears(value: string): boolean {
 /** An ISO timestamp with an offset (`2025-03-01T09:30:00+08:00`), years 1900-9999. */
 export const dateTimeString = z
   .iso.datetime({ offset: true, error: 'must be an ISO timestamp with offset, such as 2025-03-01T09:30:00+08:00' })
-  .refine(withinYears, yearMessage);
+  .refine(withinYears, yearMessage)
+  .meta({ description: `An ISO timestamp with offset, years ${firstYear}-${lastYear}.` });
 
 /** An ISO date (`2025-03-01`) or timestamp with offset, years 1900-9999. */
 export const dateString = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO date (YYYY-MM-DD) or an ISO timestamp with offset' })
-  .refine(withinYears, yearMessage);
+  .refine(withinYears, yearMessage)
+  .meta({ description: `An ISO date (YYYY-MM-DD) or timestamp with offset, years ${firstYear}-${lastYear}.` });
 
 /**
  * A whole number in a path or query string (a string of digits there, a number in JSON), within `minimum` and
@@ -37,7 +39,8 @@ export function integerField(minimum: number, maximum = largestInt4) {
   const message = `must be a whole number from ${minimum} to ${maximum}`;
   return z
     .union([z.number(), z.string().regex(/^\d{1,16}$/, message).transform(Number)], { error: message })
-    .pipe(z.number({ error: message }).int(message).min(minimum, message).max(maximum, message));
+    .pipe(z.number({ error: message }).int(message).min(minimum, message).max(maximum, message))
+    .meta({ description: `A whole number from ${minimum} to ${maximum}.` });
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,5 +63,6 @@ export function timeAndIdCursor(encoding: 'plain' | 'base64url') {
   return z
     .string()
     .max(300)
-    .refine((value) => isTimeAndId(encoding === 'plain' ? value : Buffer.from(value, 'base64url').toString('utf8')), cursorMessage);
+    .refine((value) => isTimeAndId(encoding === 'plain' ? value : Buffer.from(value, 'base64url').toString('utf8')), cursorMessage)
+    .meta({ description: 'The `nextCursor` of the previous page, unchanged.' });
 }

@@ -18,7 +18,8 @@ export const utteranceText = (maximum: number) =>
     .string()
     .refine((text) => text.trim().length > 0, 'must not be empty')
     .refine((text) => text.length <= maximum, `must be at most ${maximum} characters`)
-    .refine((text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/.test(text), 'contains control characters or invalid UTF-8');
+    .refine((text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/.test(text), 'contains control characters or invalid UTF-8')
+    .meta({ description: `What was said: 1 to ${maximum} characters, not blank, no control characters other than tab and newlines.` });
 
 export const customerSchema = z
   .object({
@@ -59,7 +60,7 @@ const feedbackBody = z
   .strict()
   .refine((body) => body.action !== 'edited' || (body.finalText ?? '').trim().length > 0, { message: 'is required when action is edited', path: ['finalText'] });
 const idParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
-const auditQuery = z.object({
+export const auditQuery = z.object({
   conversationId: z.uuid().optional(),
   from: dateString.optional(),
   to: dateString.optional(),

@@ -18,7 +18,7 @@ const statuses = ['draft', 'approved', 'retired'] as const;
 // Other route files import the date field from here; it lives with the other shared request fields.
 export { dateString };
 
-const metadataFields = {
+export const metadataFields = {
   title: z.string().trim().min(1).max(500).optional(),
   kind: z.enum(kinds).optional(),
   language: z.enum(['zh', 'en']).optional(),
@@ -52,7 +52,7 @@ const syncBody = z
   })
   .strict();
 
-const listQuery = z.object({
+export const documentListQuery = z.object({
   kind: z.enum(kinds).optional(),
   status: z.enum(statuses).optional(),
   q: z.string().max(200).optional(),
@@ -166,8 +166,8 @@ export async function knowledgeRoutes(app: FastifyInstance, services: AppService
     return { created: result.created, updated: result.updated, unchanged: result.unchanged, retired: result.retired };
   });
 
-  app.get('/v1/knowledge/documents', { preHandler: read, schema: { tags: ['knowledge'], querystring: openapiSchema(listQuery) } }, async (request) => {
-    const query = validate(listQuery, request.query, 'query');
+  app.get('/v1/knowledge/documents', { preHandler: read, schema: { tags: ['knowledge'], querystring: openapiSchema(documentListQuery) } }, async (request) => {
+    const query = validate(documentListQuery, request.query, 'query');
     return services.knowledge.list(stripUndefined(query));
   });
 
