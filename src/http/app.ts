@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiKeyNotFoundError } from '../access/api-key-service.js';
 import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
@@ -57,6 +59,39 @@ function problemFor(error: unknown): HttpProblem {
   return new HttpProblem(500, 'internal_error', 'Internal server error', 'Something went wrong on our side; the request id identifies it in the logs.');
 }
 
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KiB, malformed HTTP): the
+ * same problem+json as every other error, written on the socket since there is no request object.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers exceed 16 KiB; send long values in the body.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time.']
+        : [400, 'The request is not valid HTTP.'];
+  const title = STATUS_CODES[status] ?? 'Bad request';
+  const body = JSON.stringify({ type: `https://agent-assist.dev/problems/${title.toLowerCase().replace(/\W+/g, '_')}`, title, status, detail });
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** Renders a problem as RFC 9457 application/problem+json. */
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): void {
+  void reply
+    .status(problem.status)
+    .type('application/problem+json')
+    .send({
+      type: `https://agent-assist.dev/problems/${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      instance: request.url,
+      requestId: request.id,
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    });
+}
+
 /** The whole HTTP service as one Fastify instance; `server.ts` only starts it, tests drive it with `inject`. */
 export async function buildApp(services: AppServices, options: AppOptions): Promise<FastifyInstance> {
   const loggerOptions: FastifyServerOptions['logger'] =
@@ -80,6 +115,13 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    clientErrorHandler: answerClientError,
+    // Errors the router raises before any route runs (a path that is not valid percent-encoding) get the same shape.
+    frameworkErrors: (error, request, reply) => {
+      const problem = problemFor(error);
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+      sendProblem(request, reply, problem);
+    },
   });
 
   // Route schemas are documentation (OpenAPI); zod in each handler is the one validator, so messages name fields.
@@ -104,18 +146,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     const problem = problemFor(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
-    void reply
-      .status(problem.status)
-      .type('application/problem+json')
-      .send({
-        type: `https://agent-assist.dev/problems/${problem.code}`,
-        title: problem.title,
-        status: problem.status,
-        detail: problem.message,
-        instance: request.url,
-        requestId: request.id,
-        ...(problem.errors ? { errors: problem.errors } : {}),
-      });
+    sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply
