@@ -11,7 +11,7 @@ import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
 import { IngestError } from '../knowledge/ingest-error.js';
 import { redactValue } from '../observability/redact-pii.js';
 import type { AppServices } from './app-services.js';
-import { findUnsafeText } from './find-unsafe-text.js';
+import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { registerJsonBodyParser } from './json-body-parser.js';
 import { openapiSchema } from './openapi-schema.js';
 import { HttpProblem } from './problem.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { findUnsafeText } from './find-unsafe-text.js';
+import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { HttpProblem } from './problem.js';
 
 /**

@@ -6,7 +6,7 @@ import { formatFromFileName } from '../../knowledge/parse-document.js';
 import type { AppServices } from '../app-services.js';
 import { anyRole, requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
-import { findUnsafeText } from '../find-unsafe-text.js';
+import { findUnsafeText } from '../../text/find-unsafe-text.js';
 import { HttpProblem } from '../problem.js';
 import { dateString, integerField } from '../request-fields.js';
 import { validate } from '../validate.js';

@@ -1,4 +1,8 @@
-import type { FieldProblem } from './problem.js';
+/** One bad field, as an HTTP problem's `errors` lists it (src/http/problem.ts has the same shape). */
+export interface UnsafeField {
+  field: string;
+  message: string;
+}
 
 /** A lone high surrogate (not followed by a low one) or a lone low surrogate (not preceded by a high one). */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -23,9 +27,9 @@ function printableKey(key: string): string {
  * The first string (value or object key) anywhere in a parsed request part that cannot be accepted, named by its
  * field path (`metadata.notes`, `tags.2`, `query.q`) like zod's problems. Depth is bounded by the JSON parser.
  */
-export function findUnsafeText(value: unknown, prefix?: string): FieldProblem | undefined {
+export function findUnsafeText(value: unknown, prefix?: string): UnsafeField | undefined {
   const join = (path: string | undefined, key: string) => (path ? `${path}.${key}` : key);
-  const visit = (item: unknown, path: string | undefined): FieldProblem | undefined => {
+  const visit = (item: unknown, path: string | undefined): UnsafeField | undefined => {
     if (typeof item === 'string') {
       const reason = unsafeTextReason(item);
       return reason ? { field: path ?? 'body', message: reason } : undefined;

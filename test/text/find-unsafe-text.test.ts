@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUnsafeText, unsafeTextReason } from '../../src/http/find-unsafe-text.js';
+import { findUnsafeText, unsafeTextReason } from '../../src/text/find-unsafe-text.js';
 
 describe('findUnsafeText', () => {
   it('accepts well-formed text in every script, including astral characters and RTL marks', () => {
