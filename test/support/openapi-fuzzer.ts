@@ -24,8 +24,8 @@ export type Role = 'agent' | 'knowledge_owner' | 'compliance' | 'admin';
 export interface FuzzContext {
   /** A key per role, for requests that should get past authentication. */
   keys: Record<Role, string>;
-  /** Ids that exist (a conversation, a document, a suggestion...), so generated requests reach the handlers. */
-  knownIds: string[];
+  /** Ids that exist, by the collection they live in (`conversations`, `documents`, `suggestions`, `keys`), so generated requests reach the handlers. */
+  knownIds: Record<string, string[]>;
 }
 
 export interface FuzzRequest {
@@ -81,6 +81,16 @@ export const hostileStrings = [
   '保本保收益'.repeat(5_000),
 ];
 
+/** Document bodies that once reached Postgres or blocked the server: deep HTML, escaped NULs in JSONL, one-word FAQs. */
+const hostileDocumentBodies = [
+  '<div>'.repeat(3_000) + '年费' + '</div>'.repeat(3_000),
+  '<div>'.repeat(101) + '年费' + '</div>'.repeat(101),
+  '{"id":"1","question":"q\\u0000","answer":"\\ud800"}',
+  'id,question,answer\n1,' + 'q'.repeat(3_000) + ',a',
+  '---\ntitle: "x\\0y"\neffectiveFrom: 0000-01-01\n---\n# t\n\nbody',
+  '%PDF-1.4 truncated',
+];
+
 /** Raw path or query segments, already percent-encoded, including invalid UTF-8 and a NUL. */
 const hostileSegments = ['%00', '%ED%A0%80', '%FF%FE', '%', '%ZZ', '..', '.', 'a'.repeat(5_000), '00000000-0000-0000-0000-000000000000', '2147483648', '-1', '1e3', '0x10', '%20', '%E4%BF%9D'];
 
@@ -103,8 +113,48 @@ export function valueFor(schema: Schema | undefined, context: FuzzContext, depth
   return fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: wrong, weight: 1 });
 }
 
-/** 'valid' requests follow the schemas (to reach the handlers' logic); 'hostile' ones bend them. */
-type Mode = 'valid' | 'hostile';
+/**
+ * 'valid' requests follow the schemas (to reach the handlers' logic); 'mutant' ones are valid but for one point
+ * (one body value or key, or one path segment), so a bad value reaches the code behind validation; 'hostile' ones
+ * bend everything at once.
+ */
+type Mode = 'valid' | 'mutant' | 'hostile';
+
+type JsonPath = (string | number)[];
+
+function jsonPaths(value: unknown, path: JsonPath = [], into: JsonPath[] = []): JsonPath[] {
+  into.push(path);
+  if (Array.isArray(value)) value.forEach((item, index) => jsonPaths(item, [...path, index], into));
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) jsonPaths(item, [...path, key], into);
+  return into;
+}
+
+function replaceAt(value: unknown, path: JsonPath, replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((item, index) => (index === head ? replaceAt(item, rest, replacement) : item));
+  const record = value as Record<string, unknown>;
+  return { ...record, [head!]: replaceAt(record[head!], rest, replacement) };
+}
+
+const deepObject = (depth: number): unknown => (depth === 0 ? 'leaf' : { nested: deepObject(depth - 1) });
+const pointReplacement = fc.oneof(
+  { arbitrary: hostileString, weight: 5 },
+  { arbitrary: fc.constantFrom<unknown>(null, true, 0, -1, 1.5, 2_147_483_648, -2_147_483_649, 1e308, [], {}, ['\u0000'], { '\u0000': 1 }, deepObject(70)), weight: 2 },
+);
+
+/** A valid value with exactly one point changed: a value replaced, or a hostile key added to an object. */
+function mutateOnce(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return valid.chain((value) => {
+    const paths = jsonPaths(value);
+    return fc.tuple(fc.nat({ max: paths.length - 1 }), pointReplacement, fc.constantFrom('\u0000', '\uD800', 'a\u0000b', '__proto__', 'constructor'), fc.boolean()).map(([index, replacement, key, asKey]) => {
+      const path = paths[index]!;
+      const target = path.reduce<unknown>((node, step) => (node as Record<string | number, unknown>)[step], value);
+      if (asKey && target !== null && typeof target === 'object' && !Array.isArray(target)) return replaceAt(value, path, { ...(target as object), [key]: 'x' });
+      return replaceAt(value, path, replacement);
+    });
+  });
+}
 
 function validValueFor(schema: Schema | undefined, context: FuzzContext, depth: number, mode: Mode = 'hostile'): fc.Arbitrary<unknown> {
   if (!schema || depth > 4) return fc.jsonValue({ maxDepth: 2 });
@@ -114,7 +164,10 @@ function validValueFor(schema: Schema | undefined, context: FuzzContext, depth: 
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'string': {
-      if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...context.knownIds), fc.uuid());
+      if (schema.format === 'uuid') {
+        const known = (typeof schema['x-collection'] === 'string' ? context.knownIds[schema['x-collection']] : undefined) ?? Object.values(context.knownIds).flat();
+        return known.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 3 }, { arbitrary: fc.uuid(), weight: 1 }) : fc.uuid();
+      }
       if (schema.format === 'date' || schema.format === 'date-time') return mode === 'valid' ? validDate(schema.format) : dateArbitrary(schema.format);
       const maximum = typeof schema.maxLength === 'number' ? Math.min(schema.maxLength, 200) : 200;
       return fc.oneof(fc.string({ minLength: 1, maxLength: maximum }), fc.string({ unit: 'binary', minLength: 1, maxLength: maximum }), fc.constantFrom('金卡年费每年200元，满6次免年费。', '这款理财保本保收益', 'guaranteed 8% return, cannot lose'));
@@ -122,7 +175,10 @@ function validValueFor(schema: Schema | undefined, context: FuzzContext, depth: 
     case 'integer': {
       const minimum = typeof schema.minimum === 'number' ? schema.minimum : -1_000;
       const maximum = typeof schema.maximum === 'number' ? schema.maximum : 1_000;
-      const inRange = fc.integer({ min: Math.max(minimum, -2_147_483_648), max: Math.min(maximum, 2_147_483_647) });
+      const low = Math.max(minimum, -2_147_483_648);
+      const high = Math.min(maximum, 2_147_483_647);
+      // Small values most of the time (versions 1-3 exist, limits of a few), the whole range sometimes.
+      const inRange = fc.oneof(fc.integer({ min: low, max: Math.min(high, low + 3) }), fc.integer({ min: low, max: high }));
       return mode === 'valid' ? inRange : fc.oneof(inRange, fc.constantFrom(minimum - 1, maximum + 1));
     }
     case 'number':
@@ -136,7 +192,9 @@ function validValueFor(schema: Schema | undefined, context: FuzzContext, depth: 
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
       const required = (schema.required as string[] | undefined) ?? [];
-      const record = fc.record(Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, valueFor(property, context, depth + 1, mode)])), {
+      const field = (name: string, property: Schema) =>
+        name === 'body' && mode === 'hostile' ? fc.oneof(valueFor(property, context, depth + 1, mode), fc.constantFrom(...hostileDocumentBodies)) : valueFor(property, context, depth + 1, mode);
+      const record = fc.record(Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, field(name, property)])), {
         requiredKeys: required.filter((name) => name in properties),
       });
       if (mode === 'valid') return record;
@@ -199,7 +257,13 @@ export function requestArbitraries(document: OpenapiLike, context: FuzzContext):
   const arbitraries: fc.Arbitrary<FuzzRequest>[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
-      arbitraries.push(fc.oneof(operationArbitrary(method, path, operation, context, 'valid'), operationArbitrary(method, path, operation, context, 'hostile')));
+      arbitraries.push(
+        fc.oneof(
+          { arbitrary: operationArbitrary(method, path, operation, context, 'valid'), weight: 2 },
+          { arbitrary: operationArbitrary(method, path, operation, context, 'mutant'), weight: 3 },
+          { arbitrary: operationArbitrary(method, path, operation, context, 'hostile'), weight: 2 },
+        ),
+      );
     }
   }
   return arbitraries;
@@ -211,22 +275,24 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
   const queryParameters = parameters.filter((parameter) => parameter.in === 'query');
   const headerParameters = parameters.filter((parameter) => parameter.in === 'header');
   const segment = (schema: Schema | undefined) =>
-    mode === 'valid'
-      ? validValueFor(schema, context, 0, mode).map((value) => encodeSegment(String(value)))
+    mode !== 'hostile'
+      ? validValueFor(schema, context, 0, 'valid').map((value) => encodeSegment(String(value)))
       : fc.oneof(
       { arbitrary: validValueFor(schema, context, 0).map((value) => encodeSegment(String(value))), weight: 6 },
       { arbitrary: fc.constantFrom(...hostileSegments), weight: 2 },
       { arbitrary: anyText.filter((text) => text.length > 0).map(encodeSegment), weight: 1 },
     );
+  // An `{id}` takes ids of the collection named just before it (`/v1/conversations/{id}` -> conversations).
+  const collection = (name: string) => /\/([a-z]+)\/\{[^}]+\}(?:\/[^{]*)?$/.exec(path.slice(0, path.indexOf(`{${name}}`) + name.length + 2))?.[1];
   const pathArbitrary = fc
-    .tuple(...pathParameters.map((parameter) => segment(parameter.schema)))
+    .tuple(...pathParameters.map((parameter) => segment({ ...parameter.schema, 'x-collection': collection(parameter.name) })))
     .map((values) => pathParameters.reduce((url, parameter, index) => url.replace(`{${parameter.name}}`, values[index]!), path));
   const queryArbitrary = fc
     .tuple(
       ...queryParameters.map((parameter) =>
         fc.option(
-          mode === 'valid'
-            ? validValueFor(parameter.schema, context, 0, mode).map((value) => encodeSegment(String(value)))
+          mode !== 'hostile'
+            ? validValueFor(parameter.schema, context, 0, 'valid').map((value) => encodeSegment(String(value)))
             : fc.oneof(
             { arbitrary: validValueFor(parameter.schema, context, 0).map((value) => encodeSegment(String(value))), weight: 6 },
             { arbitrary: fc.constantFrom(...hostileSegments), weight: 2 },
@@ -235,7 +301,7 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
           { freq: 2 },
         ),
       ),
-      mode === 'valid' ? fc.constant(null) : fc.option(fc.constantFrom('limit=1&limit=2', 'unknown=1', 'cursor[]=a', '%00=%00', '=', '&&&', 'a=%'), { freq: 4 }),
+      mode !== 'hostile' ? fc.constant(null) : fc.option(fc.constantFrom('limit=1&limit=2', 'unknown=1', 'cursor[]=a', '%00=%00', '=', '&&&', 'a=%'), { freq: 4 }),
     )
     .map((values) => {
       const pairs = queryParameters.flatMap((parameter, index) => (values[index] === null || values[index] === undefined ? [] : [`${parameter.name}=${values[index] as string}`]));
@@ -244,22 +310,40 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
       return pairs.length > 0 ? `?${pairs.join('&')}` : '';
     });
   const headerArbitrary = fc.record({
-    authorization: mode === 'valid' ? rightKey(operation, context) : authorization(operation, context),
+    authorization: mode !== 'hostile' ? rightKey(operation, context) : authorization(operation, context),
     accept: fc.constantFrom(undefined, 'application/json', 'text/event-stream', '*/*', 'text/html'),
     requestId: fc.constantFrom(undefined, 'req-1', 'x'.repeat(500), '%00'),
     extra: fc.tuple(...headerParameters.map(() => fc.oneof(fc.integer({ min: -5, max: 5 }).map(String), fc.constantFrom('0', '2147483648', '1e3', 'abc', '-1', '')))),
   });
   const content = operation.requestBody?.content ?? {};
   const jsonSchema = content['application/json']?.schema;
+  const asJson = (value: unknown) => ({ body: Buffer.from(JSON.stringify(value) ?? 'null'), contentType: 'application/json' });
   const bodyArbitrary =
-    mode === 'valid'
+    mode !== 'hostile'
       ? operation.requestBody
-        ? validValueFor(jsonSchema, context, 0, mode).map((value) => ({ body: Buffer.from(JSON.stringify(value) ?? 'null'), contentType: 'application/json' }))
+        ? (mode === 'valid' ? validValueFor(jsonSchema, context, 0, 'valid') : mutateOnce(validValueFor(jsonSchema, context, 0, 'valid'))).map(asJson)
         : fc.constant<{ body?: Buffer; contentType?: string }>({})
       : operation.requestBody
         ? bodyFor(jsonSchema, context)
         : fc.oneof({ arbitrary: fc.constant<{ body?: Buffer; contentType?: string }>({}), weight: 9 }, { arbitrary: bodyFor(undefined, context), weight: 1 });
-  return fc.record({ url: pathArbitrary, query: queryArbitrary, headers: headerArbitrary, body: bodyArbitrary }).map(({ url, query, headers, body }) => {
+  // A mutant without a body has its one bad point in a path segment instead.
+  const mutantPath =
+    mode === 'mutant' && !operation.requestBody && pathParameters.length > 0
+      ? fc
+          .tuple(pathArbitrary, fc.nat({ max: pathParameters.length - 1 }), fc.oneof(fc.constantFrom(...hostileSegments), hostileString.map(encodeSegment)))
+          .map(([, index, bad]) => pathParameters.reduce((url, parameter, position) => (position === index ? url.replace(`{${parameter.name}}`, bad) : url), path))
+      : undefined;
+  const pathWithMutation = mutantPath
+    ? fc.tuple(pathArbitrary, mutantPath).map(([valid, mutated]) => {
+        // Keep the valid values of the other segments.
+        const validSegments = valid.split('/');
+        return mutated
+          .split('/')
+          .map((segmentText, index) => (segmentText.startsWith('{') ? (validSegments[index] ?? segmentText) : segmentText))
+          .join('/');
+      })
+    : pathArbitrary;
+  return fc.record({ url: pathWithMutation, query: queryArbitrary, headers: headerArbitrary, body: bodyArbitrary }).map(({ url, query, headers, body }) => {
       const requestHeaders: Record<string, string> = {};
       if (headers.authorization !== undefined) requestHeaders.authorization = headers.authorization;
       if (headers.accept) requestHeaders.accept = headers.accept;
@@ -348,6 +432,13 @@ export async function prepareFuzzContext(createKey: (role: Role) => Promise<stri
   const ended = await call('POST', '/v1/conversations', keys.admin, {});
   const endedId = (ended.json as { id: string }).id;
   await call('POST', `/v1/conversations/${endedId}/end`, keys.admin);
-  const knownIds = [(document.json as { documentId: string }).documentId, conversationId, endedId, ...(suggestionId ? [suggestionId] : [])];
+  // A throwaway key, so DELETE /v1/keys/{id} can succeed without revoking the keys the fuzzer uses.
+  const spare = await call('POST', '/v1/keys', keys.admin, { role: 'agent', name: 'fuzz spare' });
+  const knownIds = {
+    documents: [(document.json as { documentId: string }).documentId],
+    conversations: [conversationId, endedId],
+    suggestions: suggestionId ? [suggestionId] : [],
+    keys: [(spare.json as { id: string }).id],
+  };
   return { keys, knownIds };
 }
