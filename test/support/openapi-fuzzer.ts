@@ -24,7 +24,10 @@ export type Role = 'agent' | 'knowledge_owner' | 'compliance' | 'admin';
 export interface FuzzContext {
   /** A key per role, for requests that should get past authentication. */
   keys: Record<Role, string>;
-  /** Ids that exist, by the collection they live in (`conversations`, `documents`, `suggestions`, `keys`), so generated requests reach the handlers. */
+  /**
+   * Ids that exist, by the collection they live in (`conversations`, `documents`, `suggestions`, `keys`), so generated
+   * requests reach the handlers; `<collection>:<last path segment>` overrides it for one operation (`conversations:end`).
+   */
   knownIds: Record<string, string[]>;
 }
 
@@ -284,8 +287,13 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
     );
   // An `{id}` takes ids of the collection named just before it (`/v1/conversations/{id}` -> conversations).
   const collection = (name: string) => /\/([a-z]+)\/\{[^}]+\}(?:\/[^{]*)?$/.exec(path.slice(0, path.indexOf(`{${name}}`) + name.length + 2))?.[1];
+  const lastSegment = path.split('/').pop() ?? '';
+  const collectionFor = (name: string) => {
+    const found = collection(name);
+    return found && context.knownIds[`${found}:${lastSegment}`] ? `${found}:${lastSegment}` : found;
+  };
   const pathArbitrary = fc
-    .tuple(...pathParameters.map((parameter) => segment({ ...parameter.schema, 'x-collection': collection(parameter.name) })))
+    .tuple(...pathParameters.map((parameter) => segment({ ...parameter.schema, 'x-collection': collectionFor(parameter.name) })))
     .map((values) => pathParameters.reduce((url, parameter, index) => url.replace(`{${parameter.name}}`, values[index]!), path));
   const queryArbitrary = fc
     .tuple(
@@ -432,11 +440,14 @@ export async function prepareFuzzContext(createKey: (role: Role) => Promise<stri
   const ended = await call('POST', '/v1/conversations', keys.admin, {});
   const endedId = (ended.json as { id: string }).id;
   await call('POST', `/v1/conversations/${endedId}/end`, keys.admin);
+  // Ending is aimed at its own conversations, so the active one keeps taking turns for the whole run.
+  const toEnd = await call('POST', '/v1/conversations', keys.admin, {});
   // A throwaway key, so DELETE /v1/keys/{id} can succeed without revoking the keys the fuzzer uses.
   const spare = await call('POST', '/v1/keys', keys.admin, { role: 'agent', name: 'fuzz spare' });
   const knownIds = {
     documents: [(document.json as { documentId: string }).documentId],
     conversations: [conversationId, endedId],
+    'conversations:end': [endedId, (toEnd.json as { id: string }).id],
     suggestions: suggestionId ? [suggestionId] : [],
     keys: [(spare.json as { id: string }).id],
   };
