@@ -281,10 +281,10 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
     mode !== 'hostile'
       ? validValueFor(schema, context, 0, 'valid').map((value) => encodeSegment(String(value)))
       : fc.oneof(
-      { arbitrary: validValueFor(schema, context, 0).map((value) => encodeSegment(String(value))), weight: 6 },
-      { arbitrary: fc.constantFrom(...hostileSegments), weight: 2 },
-      { arbitrary: anyText.filter((text) => text.length > 0).map(encodeSegment), weight: 1 },
-    );
+          { arbitrary: validValueFor(schema, context, 0).map((value) => encodeSegment(String(value))), weight: 6 },
+          { arbitrary: fc.constantFrom(...hostileSegments), weight: 2 },
+          { arbitrary: anyText.filter((text) => text.length > 0).map(encodeSegment), weight: 1 },
+        );
   // An `{id}` takes ids of the collection named just before it (`/v1/conversations/{id}` -> conversations).
   const collection = (name: string) => /\/([a-z]+)\/\{[^}]+\}(?:\/[^{]*)?$/.exec(path.slice(0, path.indexOf(`{${name}}`) + name.length + 2))?.[1];
   const lastSegment = path.split('/').pop() ?? '';
@@ -302,10 +302,10 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
           mode !== 'hostile'
             ? validValueFor(parameter.schema, context, 0, 'valid').map((value) => encodeSegment(String(value)))
             : fc.oneof(
-            { arbitrary: validValueFor(parameter.schema, context, 0).map((value) => encodeSegment(String(value))), weight: 6 },
-            { arbitrary: fc.constantFrom(...hostileSegments), weight: 2 },
-            { arbitrary: anyText.map(encodeSegment), weight: 1 },
-          ),
+                { arbitrary: validValueFor(parameter.schema, context, 0).map((value) => encodeSegment(String(value))), weight: 6 },
+                { arbitrary: fc.constantFrom(...hostileSegments), weight: 2 },
+                { arbitrary: anyText.map(encodeSegment), weight: 1 },
+              ),
           { freq: 2 },
         ),
       ),
@@ -352,16 +352,16 @@ function operationArbitrary(method: string, path: string, operation: Operation, 
       })
     : pathArbitrary;
   return fc.record({ url: pathWithMutation, query: queryArbitrary, headers: headerArbitrary, body: bodyArbitrary }).map(({ url, query, headers, body }) => {
-      const requestHeaders: Record<string, string> = {};
-      if (headers.authorization !== undefined) requestHeaders.authorization = headers.authorization;
-      if (headers.accept) requestHeaders.accept = headers.accept;
-      if (headers.requestId) requestHeaders['x-request-id'] = headers.requestId;
-      headerParameters.forEach((parameter, index) => {
-        requestHeaders[parameter.name] = headers.extra[index]!;
-      });
-      if (body.contentType) requestHeaders['content-type'] = body.contentType;
-      return { method: method.toUpperCase(), path: `${url}${query}`, headers: requestHeaders, ...(body.body ? { body: body.body } : {}), operation: `${method.toUpperCase()} ${path}` };
+    const requestHeaders: Record<string, string> = {};
+    if (headers.authorization !== undefined) requestHeaders.authorization = headers.authorization;
+    if (headers.accept) requestHeaders.accept = headers.accept;
+    if (headers.requestId) requestHeaders['x-request-id'] = headers.requestId;
+    headerParameters.forEach((parameter, index) => {
+      requestHeaders[parameter.name] = headers.extra[index]!;
     });
+    if (body.contentType) requestHeaders['content-type'] = body.contentType;
+    return { method: method.toUpperCase(), path: `${url}${query}`, headers: requestHeaders, ...(body.body ? { body: body.body } : {}), operation: `${method.toUpperCase()} ${path}` };
+  });
 }
 
 /**
