@@ -12,6 +12,7 @@ const benches = [
   './pii-sink-bench.ts',
   './protection-bench.ts',
   './load-bench.ts',
+  './fuzz-bench.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {

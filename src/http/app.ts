@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiKeyNotFoundError } from '../access/api-key-service.js';
 import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
 import { IngestError } from '../knowledge/ingest-error.js';
 import { redactUrl, redactValue } from '../observability/redact-pii.js';
 import type { AppServices } from './app-services.js';
+import { findUnsafeText } from '../text/find-unsafe-text.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
+import { openapiSchema } from './openapi-schema.js';
 import { HttpProblem } from './problem.js';
 import { protectService, type ProtectionOptions } from './protect-service.js';
+import { problemSchema } from './response-schemas.js';
+import { apiTags, documentRoute } from './route-documentation.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { knowledgeRoutes } from './routes/knowledge-routes.js';
@@ -63,6 +70,39 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
 }
 
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KiB, malformed HTTP): the
+ * same problem+json as every other error, written on the socket since there is no request object.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers exceed 16 KiB; send long values in the body.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time.']
+        : [400, 'The request is not valid HTTP.'];
+  const title = STATUS_CODES[status] ?? 'Bad request';
+  const body = JSON.stringify({ type: `https://agent-assist.dev/problems/${title.toLowerCase().replace(/\W+/g, '_')}`, title, status, detail });
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** Renders a problem as RFC 9457 application/problem+json. */
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): void {
+  void reply
+    .status(problem.status)
+    .type('application/problem+json')
+    .send({
+      type: `https://agent-assist.dev/problems/${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      instance: request.url,
+      requestId: request.id,
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    });
+}
+
 /** The whole HTTP service as one Fastify instance; `server.ts` only starts it, tests drive it with `inject`. */
 export async function buildApp(services: AppServices, options: AppOptions): Promise<FastifyInstance> {
   const loggerOptions: FastifyServerOptions['logger'] =
@@ -99,6 +139,13 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     ajv: { customOptions: { coerceTypes: false } },
     // A hop count trusts that many proxies nearest to us (Fastify's types take it only as a function).
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
+    clientErrorHandler: answerClientError,
+    // Errors the router raises before any route runs (a path that is not valid percent-encoding) get the same shape.
+    frameworkErrors: (error, request, reply) => {
+      const problem = problemFor(error);
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+      sendProblem(request, reply, problem);
+    },
   });
 
   // Route schemas are documentation (OpenAPI); zod in each handler is the one validator, so messages name fields.
@@ -106,6 +153,12 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  registerJsonBodyParser(app);
+  // Path and query strings are decoded by Fastify, so `%00` arrives as NUL: refused here once for every route.
+  app.addHook('preValidation', async (request) => {
+    const problem = findUnsafeText(request.params, 'params') ?? findUnsafeText(request.query, 'query');
+    if (problem) throw HttpProblem.badRequest(`${problem.field}: ${problem.message}`, [problem]);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
@@ -119,18 +172,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     if (problem.status === 503 || problem.status === 429) request.log.debug({ code: problem.code, status: problem.status }, 'request refused');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
-    void reply
-      .status(problem.status)
-      .type('application/problem+json')
-      .send({
-        type: `https://agent-assist.dev/problems/${problem.code}`,
-        title: problem.title,
-        status: problem.status,
-        detail: problem.message,
-        instance: request.url,
-        requestId: request.id,
-        ...(problem.errors ? { errors: problem.errors } : {}),
-      });
+    sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -145,9 +187,14 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     openapi: {
       openapi: '3.1.0',
       info: { title: 'agent-assist', version: '1.0.0', description: 'Copilot for bank contact centres: knowledge, compliant suggestions, compliance checks, summaries, evals.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      tags: apiTags,
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
+        schemas: { Problem: openapiSchema(problemSchema) },
+      },
       security: [{ bearer: [] }],
     },
+    transform: documentRoute,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

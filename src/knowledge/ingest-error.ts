@@ -1,7 +1,7 @@
 /**
  * Stable codes raised by the parsers (other knowledge code adds its own, hence `code: string`):
  * `invalid_pdf`, `missing_column`, `invalid_front_matter`, `empty_document`, `invalid_encoding`,
- * `invalid_row`, `invalid_json`, `duplicate_id`, `unsupported_format`.
+ * `invalid_row`, `invalid_json`, `duplicate_id`, `unsupported_format`, `too_deep`.
  */
 export type ParserErrorCode =
   | 'invalid_pdf'
@@ -12,7 +12,8 @@ export type ParserErrorCode =
   | 'invalid_row'
   | 'invalid_json'
   | 'duplicate_id'
-  | 'unsupported_format';
+  | 'unsupported_format'
+  | 'too_deep';
 
 /**
  * A document or FAQ set that cannot be ingested as given; the author can fix it. Messages describe the

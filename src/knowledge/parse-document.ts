@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { IngestError } from './ingest-error.js';
 import type { Block, DocumentFormat, ParsedDocument } from './knowledge-types.js';
 import { parseHtml } from './parse-html.js';
@@ -118,5 +119,8 @@ export async function parseDocument(input: { format: DocumentFormat; body: strin
     }
   }
   if (parsed.blocks.length === 0 || parsed.text.trim() === '') throw new IngestError('empty_document', 'the document has no text');
+  // Escapes in front matter or JSONL, and a PDF's text layer, can yield NUL or lone surrogates: Postgres cannot store them.
+  const unsafe = findUnsafeText({ metadata: parsed.metadata, text: parsed.text, blocks: parsed.blocks });
+  if (unsafe) throw new IngestError('invalid_encoding', `${unsafe.field} ${unsafe.message}`);
   return parsed;
 }

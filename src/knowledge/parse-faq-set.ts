@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { IngestError } from './ingest-error.js';
 import type { FaqRow } from './knowledge-types.js';
 import { normalizeNewlines } from './parse-text-lines.js';
@@ -182,6 +183,9 @@ export function parseFaqSet(format: 'csv' | 'jsonl', body: string): FaqRow[] {
   const seen = new Map<string, RawRow>();
   return rawRows.map((raw) => {
     const row = toFaqRow(raw);
+    // JSON escapes (`\u0000`, a lone `\ud800`) survive the raw-text check and cannot be stored: refused per row.
+    const unsafe = findUnsafeText(row);
+    if (unsafe) throw new IngestError('invalid_row', `${where(raw.row, raw.line)}: '${unsafe.field}' ${unsafe.message}`, { field: 'body', line: raw.line });
     const first = seen.get(row.id);
     if (first) {
       throw new IngestError(

@@ -2,6 +2,12 @@ import { lexicalTokens } from './segment-text.js';
 
 const maxPosition = 16383;
 const maxPositionsPerLexeme = 32;
+/** Postgres refuses a lexeme over 2047 bytes in a tsvector or tsquery literal (to_tsvector drops such words). */
+const maxLexemeBytes = 2047;
+
+function indexable(token: string): boolean {
+  return Buffer.byteLength(token, 'utf8') <= maxLexemeBytes;
+}
 
 function quoteLexeme(token: string): string {
   return `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
@@ -16,6 +22,7 @@ function quoteLexeme(token: string): string {
 export function toTsvectorLiteral(text: string): string {
   const positions = new Map<string, number[]>();
   lexicalTokens(text).forEach((token, index) => {
+    if (!indexable(token)) return;
     const list = positions.get(token);
     const position = Math.min(index + 1, maxPosition);
     if (!list) positions.set(token, [position]);
@@ -26,5 +33,6 @@ export function toTsvectorLiteral(text: string): string {
 
 /** An OR query over these tokens; null when there are none. */
 export function tokensToTsquery(tokens: readonly string[]): string | null {
-  return tokens.length === 0 ? null : tokens.map(quoteLexeme).join(' | ');
+  const usable = tokens.filter(indexable);
+  return usable.length === 0 ? null : usable.map(quoteLexeme).join(' | ');
 }

@@ -85,4 +85,10 @@ describe('parseDocument', () => {
     expect(parsed.text).toBe('Annual fee is 200.');
     expect((await rejection('pdf', '%PDF-1.7 ...')).code).toBe('invalid_pdf');
   });
+
+  it('refuses NUL characters and lone surrogates that only appear after parsing (JSONL and front-matter escapes)', async () => {
+    expect((await rejection('jsonl', '{"note":"a\\u0000b"}')).code).toBe('invalid_encoding');
+    expect((await rejection('markdown', '---\ntitle: "x\\0y"\n---\n# t\n\nbody')).code).toBe('invalid_encoding');
+    expect((await rejection('jsonl', '{"note":"\\udc00"}')).message).toContain('surrogate');
+  });
 });

@@ -101,4 +101,11 @@ describe('parseFaqSet (jsonl)', () => {
   it('rejects duplicate ids', () => {
     expect(errorOf('jsonl', '{"id":"a","question":"q","answer":"x"}\n{"id":"a","question":"q","answer":"x"}').code).toBe('duplicate_id');
   });
+
+  it('refuses a NUL or a lone surrogate written as a JSON escape, naming the row', () => {
+    const nul = errorOf('jsonl', '{"id":"a","question":"q","answer":"x"}\n{"id":"b","question":"q\\u0000","answer":"x"}');
+    expect(nul.code).toBe('invalid_row');
+    expect(nul.message).toMatch(/row 2 .*'questions.0' contains a NUL/);
+    expect(errorOf('jsonl', '{"id":"a","question":"q","answer":"\\ud800"}').message).toContain('surrogate');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHtml } from '../../src/knowledge/parse-html.js';
+import { maximumHtmlDepth, parseHtml } from '../../src/knowledge/parse-html.js';
 
 const page = `<!doctype html>
 <html><head><title>信用卡年费说明 - 示例银行</title>
@@ -79,5 +79,17 @@ describe('parseHtml', () => {
     expect(() => parseHtml('<html><head><title>x</title></head><body><nav>menu</nav><script>1</script></body></html>')).toThrow(
       expect.objectContaining({ code: 'empty_document' }),
     );
+  });
+
+  it('refuses nesting deeper than maximumHtmlDepth before extraction (it slows down faster than linearly), accepts real depths', () => {
+    const nested = (depth: number) => '<div>'.repeat(depth) + '年费每年200元。' + '</div>'.repeat(depth);
+    expect(() => parseHtml(nested(5_000))).toThrow(expect.objectContaining({ code: 'too_deep' }));
+    expect(() => parseHtml(nested(maximumHtmlDepth + 1))).toThrow(expect.objectContaining({ code: 'too_deep' }));
+    expect(parseHtml(nested(40)).text).toContain('年费每年200元');
+  });
+
+  it('does not take unclosed paragraphs and list items of a long page for nesting', () => {
+    const page = `<html><body><main>${'<p>年费每年200元。<ul><li>金卡<li>普卡</ul>'.repeat(3_000)}</main></body></html>`;
+    expect(parseHtml(page).blocks.length).toBeGreaterThan(1_000);
   });
 });

@@ -8,6 +8,7 @@ import { requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
 import { openEventStream, wantsEventStream, type EventStream } from '../server-sent-events.js';
+import { timeAndIdCursor } from '../request-fields.js';
 import { validate } from '../validate.js';
 import { dateString } from './knowledge-routes.js';
 
@@ -17,7 +18,8 @@ export const utteranceText = (maximum: number) =>
     .string()
     .refine((text) => text.trim().length > 0, 'must not be empty')
     .refine((text) => text.length <= maximum, `must be at most ${maximum} characters`)
-    .refine((text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/.test(text), 'contains control characters or invalid UTF-8');
+    .refine((text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/.test(text), 'contains control characters or invalid UTF-8')
+    .meta({ description: `What was said: 1 to ${maximum} characters, not blank, no control characters other than tab and newlines.` });
 
 export const customerSchema = z
   .object({
@@ -58,12 +60,12 @@ const feedbackBody = z
   .strict()
   .refine((body) => body.action !== 'edited' || (body.finalText ?? '').trim().length > 0, { message: 'is required when action is edited', path: ['finalText'] });
 const idParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
-const auditQuery = z.object({
+export const auditQuery = z.object({
   conversationId: z.uuid().optional(),
   from: dateString.optional(),
   to: dateString.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: timeAndIdCursor('plain').optional(),
 });
 
 const eventStreamDescription = [

@@ -5,9 +5,10 @@ import { renderReport, reportFiles, reportFormats } from '../../evals/reports/re
 import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
 import { HttpProblem } from '../problem.js';
+import { timeAndIdCursor } from '../request-fields.js';
 import { validate } from '../validate.js';
 
-const startBody = z
+export const startRunBody = z
   .object({
     suite: z.union([z.string().trim().min(1).max(200), z.record(z.string(), z.unknown())], { error: 'must be a suite name or an inline suite object' }),
     baseline: z.string().trim().min(1).max(200).optional(),
@@ -18,11 +19,11 @@ const startBody = z
   .strict();
 
 const runParams = z.object({ id: z.uuid({ error: 'must be a run id (UUID)' }) });
-const getQuery = z.object({ format: z.enum(reportFormats).default('json') });
-const listQuery = z.object({
+export const runReportQuery = z.object({ format: z.enum(reportFormats).default('json') });
+export const runListQuery = z.object({
   suite: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  cursor: timeAndIdCursor('base64url').optional(),
 });
 
 /** Errors of the eval service a caller can fix, as problems: a bad suite names its file, line and case. */
@@ -51,7 +52,7 @@ export async function evalRoutes(app: FastifyInstance, services: AppServices): P
   const compliance = { preHandler: requireRole(services.apiKeys, 'compliance') };
 
   app.post('/v1/evals/runs', { ...compliance, schema: { tags: ['evals'], summary: 'Start an eval run (async)' } }, async (request, reply) => {
-    const body = validate(startBody, request.body, 'body');
+    const body = validate(startRunBody, request.body, 'body');
     const { runId } = await guarded(() =>
       services.evals.startRun(body.suite, {
         ...(body.baseline ? { baseline: body.baseline } : {}),
@@ -64,13 +65,13 @@ export async function evalRoutes(app: FastifyInstance, services: AppServices): P
   });
 
   app.get('/v1/evals/runs', { ...compliance, schema: { tags: ['evals'], summary: 'Run history with pass rates' } }, async (request) => {
-    const query = validate(listQuery, request.query, 'query');
+    const query = validate(runListQuery, request.query, 'query');
     return services.evals.listRuns({ limit: query.limit, ...(query.suite ? { suite: query.suite } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) });
   });
 
   app.get('/v1/evals/runs/:id', { ...compliance, schema: { tags: ['evals'], summary: 'A run: status and results (json, junit, html, markdown)' } }, async (request, reply) => {
     const { id } = validate(runParams, request.params, 'params');
-    const { format } = validate(getQuery, request.query, 'query');
+    const { format } = validate(runReportQuery, request.query, 'query');
     const report = await guarded(() => services.evals.getRun(id));
     if (format === 'json') return report;
     if (report.status === 'queued' || report.status === 'running') {

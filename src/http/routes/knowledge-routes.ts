@@ -6,18 +6,19 @@ import { formatFromFileName } from '../../knowledge/parse-document.js';
 import type { AppServices } from '../app-services.js';
 import { anyRole, requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
+import { findUnsafeText } from '../../text/find-unsafe-text.js';
 import { HttpProblem } from '../problem.js';
+import { dateString, integerField } from '../request-fields.js';
 import { validate } from '../validate.js';
 
 const kinds = ['product', 'compliance', 'script', 'faq'] as const;
 const formats = ['markdown', 'text', 'html', 'csv', 'jsonl', 'pdf'] as const;
 const statuses = ['draft', 'approved', 'retired'] as const;
 
-export const dateString = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error: 'must be an ISO date (YYYY-MM-DD) or an ISO timestamp with offset',
-});
+// Other route files import the date field from here; it lives with the other shared request fields.
+export { dateString };
 
-const metadataFields = {
+export const metadataFields = {
   title: z.string().trim().min(1).max(500).optional(),
   kind: z.enum(kinds).optional(),
   language: z.enum(['zh', 'en']).optional(),
@@ -51,7 +52,7 @@ const syncBody = z
   })
   .strict();
 
-const listQuery = z.object({
+export const documentListQuery = z.object({
   kind: z.enum(kinds).optional(),
   status: z.enum(statuses).optional(),
   q: z.string().max(200).optional(),
@@ -71,7 +72,7 @@ export const searchBody = z
   .strict();
 
 const idParams = z.object({ id: z.uuid({ error: 'must be a document id (UUID)' }) });
-const versionParams = idParams.extend({ version: z.coerce.number().int().min(1) });
+const versionParams = idParams.extend({ version: integerField(1) });
 
 function toDocumentInput(body: z.infer<typeof documentBody>): DocumentInput {
   const { body: content, encoding, ...rest } = body;
@@ -95,17 +96,29 @@ function stripUndefined<T extends Record<string, unknown>>(value: T): T {
 
 /** multipart/form-data: a `file` field plus the same metadata fields as JSON (arrays as JSON or comma lists). */
 async function readMultipart(request: FastifyRequest): Promise<DocumentInput> {
+  if (!/;\s*boundary=("[^"]+"|[^\s;]+)/i.test(request.headers['content-type'] ?? '')) {
+    throw HttpProblem.badRequest('multipart/form-data needs a boundary parameter, e.g. "multipart/form-data; boundary=x"', [{ field: 'content-type', message: 'has no boundary' }]);
+  }
   const fields: Record<string, unknown> = {};
   let file: { name: string; bytes: Uint8Array } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') throw HttpProblem.badRequest(`unexpected file field '${part.fieldname}'`, [{ field: part.fieldname, message: 'only "file" is accepted' }]);
-      const buffer = await part.toBuffer();
-      file = { name: part.filename, bytes: new Uint8Array(buffer) };
-    } else if (typeof part.value === 'string') {
-      fields[part.fieldname] = part.value;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw HttpProblem.badRequest(`unexpected file field '${part.fieldname}'`, [{ field: part.fieldname, message: 'only "file" is accepted' }]);
+        const buffer = await part.toBuffer();
+        file = { name: part.filename, bytes: new Uint8Array(buffer) };
+      } else if (typeof part.value === 'string') {
+        fields[part.fieldname] = part.value;
+      }
     }
+  } catch (error) {
+    // The multipart parser throws plain errors for a truncated or malformed body: that is the client's input.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (error instanceof HttpProblem || (typeof status === 'number' && status < 500)) throw error;
+    throw HttpProblem.badRequest(`the multipart body is malformed: ${error instanceof Error ? error.message : String(error)}`, [{ field: 'body', message: 'malformed multipart/form-data' }]);
   }
+  const unsafe = findUnsafeText(fields) ?? (file ? findUnsafeText(file.name, 'file') : undefined);
+  if (unsafe) throw HttpProblem.badRequest(`${unsafe.field}: ${unsafe.message}`, [unsafe]);
   if (!file) throw HttpProblem.badRequest('multipart upload without a "file" field', [{ field: 'file', message: 'required' }]);
   for (const arrayField of ['tags', 'productAliases']) {
     const value = fields[arrayField];
@@ -153,8 +166,8 @@ export async function knowledgeRoutes(app: FastifyInstance, services: AppService
     return { created: result.created, updated: result.updated, unchanged: result.unchanged, retired: result.retired };
   });
 
-  app.get('/v1/knowledge/documents', { preHandler: read, schema: { tags: ['knowledge'], querystring: openapiSchema(listQuery) } }, async (request) => {
-    const query = validate(listQuery, request.query, 'query');
+  app.get('/v1/knowledge/documents', { preHandler: read, schema: { tags: ['knowledge'], querystring: openapiSchema(documentListQuery) } }, async (request) => {
+    const query = validate(documentListQuery, request.query, 'query');
     return services.knowledge.list(stripUndefined(query));
   });
 

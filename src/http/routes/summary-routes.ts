@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
+import { dateTimeString } from '../request-fields.js';
 import { validate } from '../validate.js';
 import { utteranceText } from './conversation-routes.js';
 
 const summaryBody = z
   .object({
     language: z.enum(['zh', 'en']).optional(),
-    callEndedAt: z.iso.datetime({ offset: true }).optional(),
+    callEndedAt: dateTimeString.optional(),
     turns: z
       .array(
         z

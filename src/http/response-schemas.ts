@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { summarySchema } from '../summaries/summary-schema.js';
+
+/*
+ * What the routes answer, as zod schemas: they become the OpenAPI response schemas (route-documentation.ts) and the
+ * tests parse real responses with them, so the documentation cannot drift from the service. Objects are loose:
+ * adding a field is allowed by the contract, and the documentation lists the fields a client may rely on.
+ */
+
+const uuid = z.string().meta({ format: 'uuid' });
+const timestamp = z.string().meta({ format: 'date-time' });
+const severity = z.enum(['critical', 'major', 'minor']);
+
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: 'A URI naming the problem; its last segment is a stable code.' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional().meta({ description: 'Same as the x-request-id header; quote it when reporting a 5xx.' }),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().meta({ description: 'Each bad field (`metadata.note`, `query.cursor`, `params.id`) and why.' }),
+  })
+  .loose()
+  .meta({ description: 'RFC 9457 problem details, sent as application/problem+json.' });
+
+export const findingSchema = z
+  .object({
+    ruleId: z.string(),
+    severity,
+    kind: z.string(),
+    title: z.string(),
+    source: z.string().meta({ description: 'The regulation or policy clause the rule comes from.' }),
+    evidence: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).meta({ description: 'Offsets into the text as sent.' }),
+    explanation: z.string(),
+    fix: z.string().optional(),
+    detectedBy: z.enum(['rule', 'judge']).optional(),
+    rulesVersion: z.string().optional(),
+  })
+  .loose();
+
+export const searchResultSchema = z
+  .object({
+    chunkId: uuid,
+    documentId: uuid,
+    externalId: z.string(),
+    version: z.number().int(),
+    title: z.string(),
+    kind: z.enum(['product', 'compliance', 'script', 'faq']),
+    text: z.string(),
+    score: z.number(),
+    heading: z.string().optional(),
+  })
+  .loose();
+
+export const searchResponseSchema = z.object({ results: z.array(searchResultSchema), tookMs: z.number() }).loose();
+
+export const ingestResultSchema = z
+  .object({ documentId: uuid, externalId: z.string(), version: z.number().int(), chunkCount: z.number().int(), contentHash: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })
+  .loose();
+
+export const faqSetResultSchema = z
+  .object({
+    documents: z.array(z.object({ documentId: uuid, externalId: z.string(), version: z.number().int(), outcome: z.enum(['created', 'updated', 'unchanged']) }).loose()),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+  })
+  .loose();
+
+export const syncResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), retired: z.number().int() }).loose();
+
+const documentVersionFields = {
+  version: z.number().int(),
+  title: z.string(),
+  kind: z.enum(['product', 'compliance', 'script', 'faq']),
+  format: z.string(),
+  language: z.string(),
+  product: z.string().nullable(),
+  productAliases: z.array(z.string()),
+  riskLevel: z.enum(['R1', 'R2', 'R3', 'R4', 'R5']).nullable(),
+  tags: z.array(z.string()),
+  status: z.enum(['draft', 'approved', 'retired']),
+  effectiveFrom: timestamp.nullable(),
+  effectiveUntil: timestamp.nullable(),
+  owner: z.string().nullable(),
+  sourceUri: z.string().nullable(),
+  contentHash: z.string(),
+  chunkCount: z.number().int(),
+  createdAt: timestamp,
+  createdBy: z.string().nullable(),
+};
+
+export const documentVersionSchema = z.object(documentVersionFields).loose();
+
+export const documentSchema = z
+  .object({
+    ...documentVersionFields,
+    documentId: uuid,
+    externalId: z.string(),
+    source: z.string().nullable(),
+    currentVersion: z.number().int(),
+    retired: z.boolean(),
+    retiredAt: timestamp.nullable(),
+    updatedAt: timestamp,
+  })
+  .loose();
+
+export const documentListSchema = z.object({ items: z.array(documentSchema), nextCursor: z.string().optional() }).loose();
+export const documentWithHistorySchema = documentSchema.extend({ versions: z.array(documentVersionSchema) }).loose();
+export const documentVersionWithChunksSchema = documentVersionSchema
+  .extend({
+    documentId: uuid,
+    externalId: z.string(),
+    body: z.string(),
+    chunks: z.array(z.object({ chunkId: uuid, ordinal: z.number().int(), text: z.string(), headingPath: z.array(z.string()) }).loose()),
+  })
+  .loose();
+
+export const conversationSchema = z
+  .object({
+    id: uuid,
+    externalId: z.string().nullable(),
+    channel: z.enum(['voice', 'chat']),
+    language: z.enum(['zh', 'en']),
+    customer: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    suggestionsEnabled: z.boolean(),
+    status: z.enum(['active', 'ended']),
+    turnCount: z.number().int(),
+    createdAt: timestamp,
+    endedAt: timestamp.nullable(),
+  })
+  .loose();
+
+export const turnSchema = z
+  .object({
+    id: uuid,
+    conversationId: uuid,
+    sequence: z.number().int(),
+    turnId: z.string().nullable(),
+    speaker: z.enum(['customer', 'agent']),
+    text: z.string(),
+    at: timestamp,
+    findings: z.array(findingSchema),
+  })
+  .loose();
+
+export const conversationWithTurnsSchema = conversationSchema.extend({ turns: z.array(turnSchema) }).loose();
+
+export const addTurnResponseSchema = z
+  .object({ turn: turnSchema, findings: z.array(findingSchema), rulesVersion: z.string().optional(), knowledge: z.array(searchResultSchema).optional() })
+  .loose();
+
+export const suggestionSchema = z
+  .object({
+    id: uuid,
+    text: z.string(),
+    citations: z.array(z.object({ chunkId: uuid, documentId: uuid, version: z.number().int(), title: z.string() }).loose()),
+    disclosures: z.array(z.string()).meta({ description: 'Rule ids whose approved wording was appended.' }),
+    compliance: z.object({ verdict: z.enum(['pass', 'warn', 'fail']), findings: z.array(findingSchema) }).loose(),
+  })
+  .loose();
+
+export const suggestionResponseSchema = z
+  .object({
+    suggestions: z.array(suggestionSchema),
+    knowledge: z.array(searchResultSchema),
+    provider: z.string(),
+    model: z.string(),
+    promptVersion: z.string(),
+    tookMs: z.number(),
+    degraded: z.boolean().meta({ description: 'True when the offline answer was returned because the model failed or the time budget ran out.' }),
+  })
+  .loose();
+
+export const endConversationSchema = z.object({ id: uuid, status: z.enum(['active', 'ended']), endedAt: timestamp.nullable(), summary: z.string().meta({ description: 'Where to read the summary.' }) }).loose();
+export const summaryResponseSchema = z.object({ summary: summarySchema.loose() }).loose();
+export const summaryPendingSchema = z.object({ status: z.string().meta({ description: 'queued or running' }) }).loose();
+
+export const auditListSchema = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          id: uuid,
+          conversationId: uuid,
+          text: z.string(),
+          citations: z.unknown(),
+          guard: z.object({ verdict: z.string(), findings: z.unknown() }).loose(),
+          provider: z.string(),
+          model: z.string(),
+          prompt: z.object({ name: z.string().nullable(), hash: z.string().nullable() }).loose(),
+          feedback: z.array(z.unknown()),
+          createdAt: timestamp,
+        })
+        .loose(),
+    ),
+    nextCursor: z.string().optional(),
+  })
+  .loose();
+
+export const checkResultSchema = z.object({ verdict: z.enum(['pass', 'warn', 'fail']), findings: z.array(findingSchema), rulesVersion: z.string(), tookMs: z.number() }).loose();
+
+export const rulesSchema = z
+  .object({
+    rulesVersion: z.string(),
+    packs: z.array(
+      z
+        .object({
+          id: z.string(),
+          jurisdiction: z.string(),
+          language: z.string(),
+          rules: z.array(z.object({ id: z.string(), title: z.string(), severity, kind: z.string(), source: z.string() }).loose()),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export const oneShotSummarySchema = z.object({ summary: summarySchema.loose() }).loose();
+
+const runStatus = z.enum(['queued', 'running', 'passed', 'failed', 'error']);
+export const runStartedSchema = z.object({ runId: uuid, status: runStatus }).loose();
+export const runReportSchema = z
+  .object({
+    runId: uuid,
+    status: runStatus,
+    suite: z.object({ name: z.string(), version: z.string() }).loose(),
+    createdAt: timestamp,
+    totals: z.record(z.string(), z.unknown()).optional(),
+    cases: z.array(z.record(z.string(), z.unknown())),
+  })
+  .loose();
+export const runListSchema = z
+  .object({
+    items: z.array(z.object({ runId: uuid, suite: z.string(), status: runStatus, createdAt: timestamp, passRate: z.number().nullable(), approved: z.boolean() }).loose()),
+    nextCursor: z.string().optional(),
+  })
+  .loose();
+export const runApprovedSchema = z.object({ runId: uuid, suite: z.string(), suiteVersion: z.string(), status: runStatus, approvedAt: timestamp }).loose();
+
+export const keyCreatedSchema = z.object({ id: uuid, key: z.string().meta({ description: 'Shown only in this response; store it now.' }) }).loose();
+export const keyListSchema = z
+  .object({ items: z.array(z.object({ id: uuid, name: z.string(), role: z.enum(['agent', 'knowledge_owner', 'compliance', 'admin']), prefix: z.string(), createdAt: timestamp, revokedAt: timestamp.nullable() }).loose()) })
+  .loose();
+
+export const healthSchema = z.object({ status: z.literal('ok') }).loose();
+export const readinessSchema = z.object({ status: z.enum(['ready', 'not_ready']), ready: z.boolean(), checks: z.record(z.string(), z.string()) }).loose();
