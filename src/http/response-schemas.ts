@@ -200,7 +200,17 @@ export const auditListSchema = z
   })
   .loose();
 
-export const checkResultSchema = z.object({ verdict: z.enum(['pass', 'warn', 'fail']), findings: z.array(findingSchema), rulesVersion: z.string(), tookMs: z.number() }).loose();
+export const checkResultSchema = z
+  .object({
+    verdict: z.enum(['pass', 'warn', 'fail']),
+    findings: z.array(findingSchema),
+    rulesVersion: z.string(),
+    tookMs: z.number(),
+    languages: z.array(z.enum(['zh', 'en'])).optional().meta({ description: 'The languages whose packs ran, primary first.' }),
+    judge: z.enum(['ok', 'unavailable', 'disabled']).optional(),
+    judgeError: z.object({ code: z.string(), message: z.string(), status: z.number().optional() }).loose().optional(),
+  })
+  .loose();
 
 export const rulesSchema = z
   .object({
@@ -242,7 +252,7 @@ export const runApprovedSchema = z.object({ runId: uuid, suite: z.string(), suit
 
 export const keyCreatedSchema = z.object({ id: uuid, key: z.string().meta({ description: 'Shown only in this response; store it now.' }) }).loose();
 export const keyListSchema = z
-  .object({ items: z.array(z.object({ id: uuid, name: z.string(), role: z.enum(['agent', 'knowledge_owner', 'compliance', 'admin']), prefix: z.string(), createdAt: timestamp, revokedAt: timestamp.nullable() }).loose()) })
+  .object({ items: z.array(z.object({ id: uuid, name: z.string(), role: z.enum(['agent', 'knowledge_owner', 'compliance', 'admin']), prefix: z.string(), createdAt: timestamp, revokedAt: timestamp.nullable(), desk: z.string().nullable().optional() }).loose()) })
   .loose();
 
 export const healthSchema = z.object({ status: z.literal('ok') }).loose();

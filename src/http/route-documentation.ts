@@ -115,10 +115,10 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
 
   'POST /v1/keys': {
     summary: 'Create an API key',
-    description: 'The key is returned once, in this response; only its hash is stored.',
     access: ['admin'],
+    description: 'The key is returned once, in this response; only its hash is stored. An agent key may be bound to a `desk`: it then sees and acts only on the conversations its desk created (others answer 404). Agent keys without a desk, compliance and admin keys see every conversation.',
     success: { 201: jsonResponse('The new key.', responses.keyCreatedSchema, { id: uuidExample, key: 'aa_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG' }) },
-    bodyExample: { role: 'agent', name: 'desk-1' },
+    bodyExample: { role: 'agent', name: 'desk-1 agent 0042', desk: 'desk-1' },
   },
   'GET /v1/keys': {
     summary: 'List API keys (no secrets)',
@@ -236,17 +236,25 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
   },
   'GET /v1/conversations/:id/events': {
     summary: 'Server-Sent Events of a conversation',
-    description:
-      'Event ids are integers increasing per conversation. Without Last-Event-ID the stream starts from now; with it, every stored event after that id comes first, then live ones (no loss, no duplicates). `:` heartbeat comments keep idle proxies from cutting the stream.',
+    description: [
+      'Event ids are integers increasing per conversation. Without Last-Event-ID (header, or `?lastEventId=`) the stream starts from now; with it,',
+      'every stored event after that id is replayed first, paged at the pace the client reads, then live ones (no loss, no duplicates).',
+      '`:` heartbeat comments keep idle proxies from cutting the stream. When the conversation has ended and its last event (normally `summary`)',
+      'was sent, a final `end` event without an id is sent and the stream closes: clients stop reconnecting on `end` (EventSource: call `close()`).',
+      "If the stream's API key is revoked (on any replica), an `error` event (a 401 problem) is sent within 5 s and the stream closes.",
+      'A desk-bound agent key sees only its desk\'s conversations (404 otherwise).',
+    ].join(' '),
     access: ['agent'],
     success: {
       200: eventStreamResponse(
-        'The event stream; it stays open.',
+        'The event stream; it stays open until the conversation ends (then `end`) or the key is revoked (then `error`).',
         {
           knowledge: '`{turnId, clientTurnId, query, results}`: knowledge cards for the latest customer turn',
           suggestion: '`{turnId, suggestions, provider, model, degraded}`: pushed suggestions',
           compliance: '`{turnId, clientTurnId, sequence, verdict, findings, rulesVersion}`: the check of an agent turn',
           summary: '`{summary}`: the post-call summary, once written',
+          end: '`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`: the last event of an ended conversation; the stream closes',
+          error: 'a problem (`{type, title, status, detail}`): the key was revoked or the stream could not continue; the stream closes',
         },
         'id: 12\nevent: compliance\ndata: {"turnId":"…","verdict":"fail","findings":[…]}\n\n',
       ),
@@ -284,9 +292,16 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
 
   'POST /v1/compliance/check': {
     summary: 'Check one utterance against the consumer-protection rules',
+    description: [
+      '`language` is the primary language: its whole rule pack runs; every other language the text is written in adds the prohibitions of its pack',
+      'over those sentences (`languages` in the response lists them, primary first). With a model configured, the judge tier runs within the',
+      'suggestion budget: if it fails or runs out of time, the rules\' verdict is returned with `judge: "unavailable"` and `judgeError` (the cause,',
+      'no secrets); `judge` is `ok` when it answered and `disabled` without a model. Only `requireJudge: true` turns a failed judge into a 502',
+      '(`judge_failed`), or a 422 naming `requireJudge` (`judge_not_configured`) when no model is configured.',
+    ].join(' '),
     access: everyone,
     success: { 200: jsonResponse('The verdict: fail on any critical or major finding, warn on minor ones only, else pass.', responses.checkResultSchema, { verdict: 'fail', findings: [exampleFinding], rulesVersion: 'd543bbe258ed2895', tookMs: 1.8 }) },
-    problems: [502],
+    problems: [422, 502],
     bodyExample: { text: '这款理财保本保收益，您放心买', speaker: 'agent', language: 'zh', customer: { riskLevel: 'C2' } },
   },
   'GET /v1/compliance/rules': {

@@ -51,7 +51,8 @@ describe('compliance routes', () => {
     const plain = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '您好' } });
     expect(plain.json()).toMatchObject({ verdict: 'pass', judge: 'disabled', languages: ['zh'] });
     const required = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '您好', requireJudge: true } });
-    expect(required.statusCode).toBe(503);
+    expect(required.statusCode).toBe(422);
+    expect(required.json().errors).toEqual([{ field: 'requireJudge', message: 'no judge is configured' }]);
     expect(required.json().type).toMatch(/judge_not_configured$/);
   });
 

@@ -43,7 +43,9 @@ export async function complianceRoutes(app: FastifyInstance, services: AppServic
     let result: JudgedCheckResult;
     if (!services.settings.judgeEnabled) {
       if (body.requireJudge) {
-        throw new HttpProblem(503, 'judge_not_configured', 'No compliance judge', 'This service runs without a model (no OPENAI_API_KEY), so no judged verdict can be given; send requireJudge: false for the rules\' verdict.');
+        // The request cannot be met by this deployment whatever is retried: a 4xx naming the field, not a 5xx.
+        const detail = 'This service runs without a model (no OPENAI_API_KEY), so no judged verdict can be given; send requireJudge: false for the rules\' verdict.';
+        throw new HttpProblem(422, 'judge_not_configured', 'No compliance judge', detail, [{ field: 'requireJudge', message: 'no judge is configured' }]);
       }
       result = { ...services.compliance.check(input), judge: 'disabled' };
     } else {

@@ -68,17 +68,6 @@ export const auditQuery = z.object({
   cursor: timeAndIdCursor('plain').optional(),
 });
 
-const eventStreamDescription = [
-  'Server-Sent Events pushed as the conversation goes: `knowledge` (cards for the latest customer turn), `suggestion` (pushed suggestions),',
-  '`compliance` (findings on an agent turn), `summary` (the post-call summary). Each carries `id:` (an integer increasing per conversation).',
-  'Without `Last-Event-ID` (header, or `?lastEventId=`) the stream starts with the next event; with it, every stored event after that id',
-  'is replayed first (paged, at the pace the client reads), then live ones: no loss, no duplicates. Heartbeat comments keep proxies open.',
-  'When the conversation has ended and its last event (normally `summary`) was sent, a final `end` event without an id',
-  '(`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`) is sent and the stream closes: clients should stop',
-  'reconnecting on `end` (EventSource: call `close()`). Connecting to an ended conversation replays what was asked for, then `end`.',
-  'If the stream\'s API key is revoked (on any replica), an `error` event (problem JSON, status 401) is sent within 5 s and the stream closes.',
-].join(' ');
-
 function mapErrors(error: unknown): never {
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
   if (error instanceof ConversationEndedError) throw new HttpProblem(409, error.code, 'Conversation ended', error.message);
@@ -164,7 +153,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     for (const stream of openStreams) stream.close();
   });
 
-  app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'], description: eventStreamDescription } }, async (request, reply) => {
+  app.get('/v1/conversations/:id/events', { preHandler: agent, schema: { tags: ['conversations'] } }, async (request, reply) => {
     const { id } = validate(idParams, request.params, 'params');
     const current = await services.conversations.lastEventId(id, deskScope(request.principal)).catch(mapErrors);
     const header = request.headers['last-event-id'] ?? (request.query as Record<string, unknown>).lastEventId;
