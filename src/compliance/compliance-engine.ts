@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { untilAborted } from '../llm/until-aborted.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { normalizeText, type NormalizedText } from '../text/normalize-text.js';
 import { keepSentencesIn, sentenceLanguages } from '../text/sentence-languages.js';
@@ -300,24 +301,3 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   };
 }
 
-/** Rejects with the signal's reason when it fires first: a judge that ignores its signal cannot hold the budget. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -6,29 +6,9 @@ import { separatorBetween } from './reply-sentences.js';
 import type { SuggestionGuard } from './suggestion-guard.js';
 import { citationOf, resolveCitations } from './suggestion-prompt.js';
 import { SuggestionStreamParser } from './suggestion-stream-parser.js';
+import { untilAborted } from '../llm/until-aborted.js';
 import type { GeneratedSuggestion, GuardOutcome, StreamObserver, SuggestionCitation, SuggestionOrigin } from './suggestion-types.js';
 
-/** Rejects with the signal's reason when it fires first: a port that ignores its signal cannot hold the budget. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * The last line of defence: an agent never sees a reply whose verdict is fail. The type already says so;
