@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { untilAborted } from '../llm/until-aborted.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { normalizeText, type NormalizedText } from '../text/normalize-text.js';
@@ -230,6 +231,8 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(new JudgeBudgetExceededError(budgetMs)), budgetMs);
       const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, deadline.signal]) : deadline.signal;
+      // Every judged rule (and the HTTP client under it) listens on this one signal: many listeners are expected here.
+      setMaxListeners(0, signal);
       let settled: PromiseSettledResult<Awaited<ReturnType<ComplianceJudge['judge']>>>[];
       try {
         // Settled one by one: a verdict that came back still counts when another call failed or ran out of time.
