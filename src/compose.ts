@@ -22,6 +22,7 @@ import { createEvalTargets } from './evals/create-eval-targets.js';
 import type { AppServices } from './http/app-services.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
+import { repairSearchIndexes } from './knowledge/search-indexes.js';
 import type { ChatModel } from './llm/chat-model.js';
 import type { Embedder } from './llm/embedder.js';
 import { createOfflineEmbedder } from './llm/offline-embedder.js';
@@ -85,12 +86,16 @@ export interface Runtime {
 }
 
 /** Opens the database, migrates, checks the embedder against the stored vectors and wires every service. */
-export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void } = {}): Promise<Runtime> {
+export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void; onNotice?: (message: string, details: Record<string, unknown>) => void } = {}): Promise<Runtime> {
   const database = overrides.database ?? (await openDatabase(config));
   try {
     await migrate(database);
     const embedder = overrides.embedder ?? createEmbedder(config);
     await ensureEmbeddingIndex(database, embedder);
+    // A crash during a bulk load (or a manual drop) leaves searches scanning every chunk until the index is back.
+    for (const repaired of await repairSearchIndexes(database)) {
+      overrides.onNotice?.(`search index ${repaired.name} was ${repaired.was} and has been rebuilt`, { index: repaired.name, was: repaired.was, buildMs: repaired.milliseconds });
+    }
     const chatModel = overrides.chatModel ?? createChatModel(config);
     const metrics = new Metrics({ collectProcessMetrics: overrides.collectProcessMetrics ?? false });
     const log = overrides.onError ?? (() => undefined);

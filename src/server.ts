@@ -10,6 +10,7 @@ export async function startServer(config: Config): Promise<void> {
   const backgroundLog = pino({ level: config.LOG_LEVEL, name: 'background' });
   const runtime = await composeRuntime(config, {
     collectProcessMetrics: true,
+    onNotice: (message, details) => backgroundLog.warn(details, message),
     onError: (error) => backgroundLog.error({ err: error instanceof Error ? { type: error.name, message: error.message } : String(error) }, 'background task failed'),
   });
   await prepareFirstStart(runtime, (line) => process.stdout.write(`${line}\n`));
