@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiKeyNotFoundError } from '../access/api-key-service.js';
+import { DatabaseUnavailableError } from '../db/database.js';
 import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
 import { IngestError } from '../knowledge/ingest-error.js';
 import { redactValue } from '../observability/redact-pii.js';
@@ -36,6 +37,10 @@ function problemFor(error: unknown): HttpProblem {
     ]);
   }
   if (error instanceof DocumentNotFoundError || error instanceof ApiKeyNotFoundError) return HttpProblem.notFound(error.message);
+  // The adapter reconnects by itself: tell the client to retry rather than report a fault.
+  if (error instanceof DatabaseUnavailableError) {
+    return new HttpProblem(503, 'database_unavailable', 'Database unavailable', 'The database cannot be reached right now; retry shortly (see retry-after).');
+  }
   const fastifyError = error as Partial<FastifyError>;
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
@@ -91,7 +96,10 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.code === 'database_unavailable') {
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.header('retry-after', '5');
+    } else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
     void reply
       .status(problem.status)
