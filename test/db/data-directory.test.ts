@@ -75,7 +75,6 @@ describe('data directory check', () => {
     ['global/pg_control truncated', (path: string) => truncateSync(join(path, 'global', 'pg_control'), 100), /global\/pg_control is damaged/],
     ['base/ replaced by a file', (path: string) => { rmSync(join(path, 'base'), { recursive: true }); writeFileSync(join(path, 'base'), ''); }, /base is a file where a folder should be/],
     ['a database folder under base/ removed', (path: string) => { for (const name of readdirSync(join(path, 'base'))) rmSync(join(path, 'base', name), { recursive: true }); }, /base\/ holds no database/],
-    ['a catalogue file truncated mid-page', (path: string) => truncateSync(join(path, 'base', readdirSync(join(path, 'base'))[0]!, '1249'), 5000), /1249 is truncated/],
     ['the write-ahead log emptied', (path: string) => { for (const name of readdirSync(join(path, 'pg_wal'))) rmSync(join(path, 'pg_wal', name), { recursive: true }); }, /pg_wal\/ holds no write-ahead log segment/],
     ['pg_xact removed', (path: string) => rmSync(join(path, 'pg_xact'), { recursive: true }), /pg_xact\/ is missing/],
   ])('refuses %s, naming the damage', (_name, damage, expected) => {
@@ -85,12 +84,12 @@ describe('data directory check', () => {
     expect(message).toContain(directory);
   });
 
-  it('turns damage only Postgres can see into the same actionable error', async () => {
-    // Whole-page files emptied: the file checks pass, Postgres cannot read its catalogue.
-    const directory = damaged((path) => {
-      const database = join(path, 'base', readdirSync(join(path, 'base')).sort().at(-1)!);
-      for (const name of readdirSync(database)) if (/^\d+$/.test(name)) truncateSync(join(database, name), 0);
-    });
+  it.each([
+    // A crash while a table grows may leave a partial page that Postgres ignores, so cut files are left to Postgres.
+    ['a catalogue file cut mid-page', (database: string) => truncateSync(join(database, '1249'), 5000)],
+    ['every catalogue file emptied', (database: string) => { for (const name of readdirSync(database)) if (/^\d+$/.test(name)) truncateSync(join(database, name), 0); }],
+  ])('turns damage only Postgres can see (%s) into the same actionable error', async (_name, damage) => {
+    const directory = damaged((path) => damage(join(path, 'base', readdirSync(join(path, 'base')).sort().at(-1)!)));
     expect(checkDataDirectory(directory)).toBe('existing');
     const error = await createPgliteDatabase({ dataDirectory: directory }).then(
       () => undefined,
