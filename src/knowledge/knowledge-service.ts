@@ -91,6 +91,8 @@ export class DocumentNotFoundError extends Error {
 }
 
 const chunkInsertBatch = 200;
+/** Documents per statement when a FAQ set is written. */
+const writeBatch = 500;
 /** Texts per embedder call when a FAQ set is embedded before its transaction. */
 const embedBatch = 256;
 /** From this many documents in one call, the vector index is rebuilt once instead of updated per row. */
@@ -417,6 +419,118 @@ export class KnowledgeService {
   }
 
   /**
+   * #writeVersion for many documents, a few statements per batch instead of four per document: the set's
+   * transaction holds embedded PGlite (and every request waiting on it) for as long as it writes. A document
+   * another writer changed since it was read goes through #writeVersion, which re-checks its content.
+   */
+  async #writeVersions(transaction: Queryable, items: readonly { document: PreparedDocument; expectedVersion: number; vectors: string[] }[], actor: Actor): Promise<IngestResult[]> {
+    const results: IngestResult[] = [];
+    for (let start = 0; start < items.length; start += writeBatch) {
+      const batch = items.slice(start, start + writeBatch);
+      const locked = await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
+        `insert into documents (id, external_id, source, current_version)
+         select data.id, data.external_id, data.source, 0 from unnest($1::uuid[], $2::text[], $3::text[]) as data(id, external_id, source)
+         on conflict (external_id) do update set updated_at = documents.updated_at
+         returning id, external_id, current_version, retired_at`,
+        [batch.map(() => randomUUID()), batch.map((item) => item.document.externalId), batch.map((item) => item.document.source)],
+      );
+      const rows = new Map(locked.rows.map((row) => [row.external_id, row]));
+      const fresh: { document: PreparedDocument; vectors: string[]; documentId: string; version: number; revived: boolean }[] = [];
+      for (const item of batch) {
+        const row = rows.get(item.document.externalId);
+        if (row && Number(row.current_version) === item.expectedVersion) {
+          fresh.push({ document: item.document, vectors: item.vectors, documentId: row.id, version: item.expectedVersion + 1, revived: row.retired_at !== null });
+        } else {
+          results.push(await this.#writeVersion(transaction, item.document, item.expectedVersion, item.vectors, actor));
+        }
+      }
+      if (fresh.length === 0) continue;
+      const column = <T>(pick: (document: PreparedDocument) => T) => fresh.map((item) => pick(item.document));
+      await transaction.query(
+        `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
+           status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
+         select data.document_id, data.version, data.title, data.kind, data.format, data.language, data.product,
+                array(select jsonb_array_elements_text(data.product_aliases)), data.risk_level, array(select jsonb_array_elements_text(data.tags)),
+                data.status, data.effective_from, data.effective_until, data.owner, data.source_uri, data.content_hash, data.body, data.chunk_count, $19
+           from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
+                       $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
+             as data(document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
+                     status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count)`,
+        [
+          fresh.map((item) => item.documentId),
+          fresh.map((item) => item.version),
+          column((document) => document.title),
+          column((document) => document.kind),
+          column((document) => document.format),
+          column((document) => document.language),
+          column((document) => document.product),
+          column((document) => JSON.stringify(document.productAliases)),
+          column((document) => document.riskLevel),
+          column((document) => JSON.stringify(document.tags)),
+          column((document) => document.status),
+          column((document) => document.effectiveFrom),
+          column((document) => document.effectiveUntil),
+          column((document) => document.owner),
+          column((document) => document.sourceUri),
+          column((document) => document.contentHash),
+          column((document) => document.body),
+          column((document) => document.chunks.length),
+          actor.id,
+        ],
+      );
+      const chunks = fresh.flatMap((item) => item.document.chunks.map((chunk, index) => ({ item, chunk, vector: item.vectors[index] ?? '' })));
+      for (let chunkStart = 0; chunkStart < chunks.length; chunkStart += writeBatch) {
+        const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
+        await transaction.query(
+          `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
+             effective_until, retired, lexical, embedding)
+           select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
+                  data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
+                  data.lexical::tsvector, data.embedding::vector
+             from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
+                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[])
+               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding)`,
+          [
+            slice.map(() => randomUUID()),
+            slice.map(({ item }) => item.documentId),
+            slice.map(({ item }) => item.version),
+            slice.map(({ chunk }) => chunk.ordinal),
+            slice.map(({ chunk }) => chunk.text),
+            slice.map(({ chunk }) => JSON.stringify(chunk.headingPath)),
+            slice.map(({ item }) => item.document.kind),
+            slice.map(({ item }) => item.document.product),
+            slice.map(({ item }) => item.document.language),
+            slice.map(({ item }) => item.document.status),
+            slice.map(({ item }) => item.document.effectiveFrom),
+            slice.map(({ item }) => item.document.effectiveUntil),
+            slice.map(({ item, chunk }) => toTsvectorLiteral(`${item.document.title}\n${chunk.text}`)),
+            slice.map(({ vector }) => vector),
+          ],
+        );
+      }
+      // Re-posting a retired document brings it back, with its history.
+      const revived = fresh.filter((item) => item.revived).map((item) => item.documentId);
+      if (revived.length > 0) await transaction.query('update chunks set retired = false where document_id = any($1::uuid[]) and retired', [revived]);
+      await transaction.query(
+        `update documents d set current_version = data.version, retired_at = null, updated_at = now(), source = coalesce(data.source, d.source)
+           from unnest($1::uuid[], $2::int[], $3::text[]) as data(id, version, source) where d.id = data.id`,
+        [fresh.map((item) => item.documentId), fresh.map((item) => item.version), column((document) => document.source)],
+      );
+      for (const item of fresh) {
+        results.push({
+          documentId: item.documentId,
+          externalId: item.document.externalId,
+          version: item.version,
+          chunkCount: item.document.chunks.length,
+          contentHash: item.document.contentHash,
+          outcome: item.version === 1 ? 'created' : 'updated',
+        });
+      }
+    }
+    return results;
+  }
+
+  /**
    * Refreshes the planner's statistics and merges pending lexical index entries. Without statistics the planner
    * believes the chunk table is tiny and scans it instead of using the HNSW index; Postgres's autovacuum does
    * both eventually, embedded PGlite never does.
@@ -493,9 +607,8 @@ export class KnowledgeService {
       await this.#dropIndexForBulk();
       await this.#database.transaction(async (transaction) => {
         if (rebuildIndex) await transaction.exec(`drop index if exists ${vectorIndex.name}`);
-        for (const [index, document] of changed.entries()) {
-          written.set(document.externalId, await this.#writeVersion(transaction, document, existing.get(document.externalId)?.version ?? 0, vectors[index] ?? [], actor));
-        }
+        const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
+        for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
         if (rebuildIndex) {
           await transaction.exec(`set local maintenance_work_mem = '256MB'`);
           await transaction.exec(vectorIndex.create);

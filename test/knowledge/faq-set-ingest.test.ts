@@ -9,8 +9,11 @@ import { HybridSearch } from '../../src/retrieval/hybrid-search.js';
 import { adapterKinds, createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const actor = { id: 'test' };
-/** Above the bulk threshold (200), so the embedded path drops and rebuilds the HNSW index inside the set's transaction. */
-const rows = 220;
+/**
+ * Above the bulk threshold (200), so the embedded path drops and rebuilds the HNSW index inside the set's
+ * transaction, and above one embedder batch (256), so the embedder is called twice.
+ */
+const rows = 300;
 
 const faqSet = (edition: string) =>
   [
@@ -98,8 +101,8 @@ describe.each(adapterKinds)('FAQ set ingest is all or nothing on %s', (kind) => 
   });
 
   it('leaves the previous set current and the index intact when the write fails midway', async () => {
-    // Far enough in that the index was dropped and a hundred rows written before the failure.
-    const knowledge = new KnowledgeService(failingTransactions(database, 400), embedder);
+    // Three statements in: new versions written (and the index dropped on PGlite), the set not yet switched.
+    const knowledge = new KnowledgeService(failingTransactions(database, 3), embedder);
     await expect(knowledge.ingestFaqSet({ format: 'csv', body: faqSet('新版') }, actor)).rejects.toThrow('connection lost mid-transaction');
     expect(await versions()).toEqual([{ version: 1, documents: rows }]);
     expect(await vectorIndexState()).toBe('present');
@@ -115,5 +118,16 @@ describe.each(adapterKinds)('FAQ set ingest is all or nothing on %s', (kind) => 
     expect(await topAnswer()).toContain('新版');
     const again = await knowledge.ingestFaqSet({ format: 'csv', body: faqSet('新版') }, actor);
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: rows });
+  });
+
+  it('brings a retired row back, with a new version, when the set is posted again', async () => {
+    const knowledge = new KnowledgeService(database, embedder);
+    const ids = await knowledge.findByExternalIds(['set-17']);
+    await knowledge.retire(ids.get('set-17')!);
+    expect(await topAnswer()).not.toContain('第17号业务请在手机银行办理');
+    const again = await knowledge.ingestFaqSet({ format: 'csv', body: faqSet('新版') }, actor);
+    expect(again).toMatchObject({ updated: 1, unchanged: rows - 1 });
+    expect(again.documents.find((document) => document.externalId === 'set-17')).toMatchObject({ version: 3, outcome: 'updated' });
+    expect(await topAnswer()).toContain('第17号业务请在手机银行办理');
   });
 });
