@@ -1,5 +1,5 @@
 /** `npm run bench`: every bench script in turn. Figures go to stdout; see each file for what it measures. */
-const benches = ['./knowledge-bench.ts', './compliance-bench.ts', './guard-bench.ts', './suggestion-bench.ts', './summary-bench.ts', './eval-bench.ts', './startup-bench.ts'];
+const benches = ['./knowledge-bench.ts', './compliance-bench.ts', './guard-bench.ts', './suggestion-bench.ts', './summary-bench.ts', './eval-bench.ts', './startup-bench.ts', './crash-bench.ts'];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {
     console.log(`${path}: not runnable (${error instanceof Error ? error.message : String(error)})`);
