@@ -5,7 +5,7 @@
  *   edition or all new edition (never mixed), is an acknowledged ingest current, is the HNSW index still there
  *   before the start-up repair could put it back, and do searches use it after the restart;
  * - during turn posting by 8 concurrent clients: how many acknowledged (2xx) turns are missing after the crash.
- * Needs `npm run build` first. Run: npx tsx bench/crash-bench.ts (CRASH_TRIALS=5 by default).
+ * Needs `npm run build` first. Run: npx tsx bench/crash-bench.ts (CRASH_TRIALS=5, CRASH_SCENARIOS=faq,turns by default).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -196,7 +196,10 @@ async function turnTrials(trials: number, port: number): Promise<void> {
         }
       };
       const workers = Array.from({ length: 8 }, (_, index) => worker(index).catch(() => undefined));
-      const delay = 1_500 + 3_000 * random();
+      // Kill once posting is in full swing (the first acknowledgements), at a random point after.
+      const waitStarted = performance.now();
+      while (acknowledgedTurns.length < 8 && performance.now() - waitStarted < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      const delay = 1_000 + 4_000 * random();
       await new Promise((resolve) => setTimeout(resolve, delay));
       await killHard(server);
       stop = true;
@@ -209,7 +212,7 @@ async function turnTrials(trials: number, port: number): Promise<void> {
       const lost = acknowledgedTurns.length - found;
       totalAcknowledged += acknowledgedTurns.length;
       totalLost += lost;
-      console.log(`  trial ${trial}: killed after ${(delay / 1000).toFixed(1)} s; ${acknowledgedTurns.length} turns acknowledged, ${lost} missing after the crash`);
+      console.log(`  trial ${trial}: killed ${(delay / 1000).toFixed(1)} s into steady posting; ${acknowledgedTurns.length} turns acknowledged, ${lost} missing after the crash`);
       server = await startServer(dataDirectory, port);
     }
     await stopGently(server);
@@ -226,8 +229,9 @@ export async function main(): Promise<void> {
     return;
   }
   const trials = Number.parseInt(process.env.CRASH_TRIALS ?? '5', 10);
-  await faqTrials(trials, 39_881);
-  await turnTrials(trials, 39_882);
+  const scenarios = (process.env.CRASH_SCENARIOS ?? 'faq,turns').split(',');
+  if (scenarios.includes('faq')) await faqTrials(trials, 39_881);
+  if (scenarios.includes('turns')) await turnTrials(trials, 39_882);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
