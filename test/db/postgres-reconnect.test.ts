@@ -105,5 +105,5 @@ describe('pg adapter across a database restart', () => {
     await vi.waitFor(() => expect(streamed).toContain('during-outage'), { timeout: 10_000 });
     const eventIds = [...streamed.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
     expect(eventIds).toEqual([...new Set(eventIds)].sort((a, b) => a - b));
-  });
+  }, 120_000);
 });
