@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPgliteDatabase } from '../src/db/pglite-database.js';
@@ -223,7 +223,8 @@ async function turnTrials(trials: number, port: number): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  console.log('== crash bench (kill -9 of a real server, embedded database)');
+  // Timings (load, restart, search) depend on what else the machine runs; the loss counts do not.
+  console.log(`== crash bench (kill -9 of a real server, embedded database; load average ${loadavg()[0]!.toFixed(1)})`);
   if (!existsSync(join(repositoryRoot, 'dist', 'cli.js'))) {
     console.log('dist/cli.js missing: run `npm run build` first');
     return;
