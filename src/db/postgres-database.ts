@@ -167,14 +167,16 @@ export async function createPostgresDatabase(options: {
     },
     async listen(channel, handler) {
       let set = handlers.get(channel);
+      const newChannel = !set;
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        // While the database is away the channel is joined when the connection comes back (openListener).
-        if (listener) await listener.query(`listen ${quoteIdentifier(channel)}`).catch(() => undefined);
       }
       set.add(handler);
       if (!listener && !retryTimer) await openListener();
+      // LISTEN is idempotent, so repeating it covers a channel added while the connection was being opened. While
+      // the database is away the channel is joined when the connection comes back (openListener).
+      if (newChannel && listener) await listener.query(`listen ${quoteIdentifier(channel)}`).catch(() => undefined);
       return async () => {
         const current = handlers.get(channel);
         current?.delete(handler);
