@@ -52,6 +52,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     } catch (error) {
       if (!(error instanceof DataDirectoryError)) throw error;
       checks.push({ name: 'data folder', status: 'problem', detail: `${options.dataDirectory}: ${error.problem}`, fix: error.fix });
+      checks.push({ name: 'database', status: 'skipped', detail: 'the data folder is unusable' });
       skipRest('the data folder is unusable');
       return finish();
     }
