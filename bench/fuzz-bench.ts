@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { prepareFuzzContext, requestArbitraries, runFuzzRequests, type OpenapiLike, type Role } from '../test/support/openapi-fuzzer.js';
-import { percentile, repositoryRoot } from './support.js';
+import { percentile, protectionOff, repositoryRoot } from './support.js';
 
 const adminKey = 'fuzz-bench-admin-key-0123456789';
 const hangBoundMs = 30_000;
@@ -47,7 +47,7 @@ export async function main(): Promise<void> {
   const base = new URL(`http://127.0.0.1:${port}`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: repositoryRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDirectory, LOG_LEVEL: 'fatal', ADMIN_API_KEY: adminKey, SEED_SAMPLE_KNOWLEDGE: 'false', OPENAI_API_KEY: '' },
+    env: { ...process.env, ...protectionOff, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDirectory, LOG_LEVEL: 'fatal', ADMIN_API_KEY: adminKey, SEED_SAMPLE_KNOWLEDGE: 'false', OPENAI_API_KEY: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let exitedEarly = false;

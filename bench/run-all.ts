@@ -13,6 +13,7 @@ const benches = [
   './protection-bench.ts',
   './load-bench.ts',
   './fuzz-bench.ts',
+  './crash-bench.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {

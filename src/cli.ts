@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { roles, type Role } from './access/api-key-service.js';
-import { composeRuntime, createChatModel, type Runtime } from './compose.js';
+import { composeRuntime, createChatModel, createEmbedder, openDatabase, type Runtime } from './compose.js';
+import { formatDoctorReport, runDoctor } from './operations/run-doctor.js';
 import { PromptLibrary } from './llm/prompt-library.js';
 import { summarizeWithModel } from './summaries/model-summarizer.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -268,6 +269,22 @@ export function buildCli(output: CliOutput = processOutput): Command {
         output.out(`${created.key}\n`);
         output.err(`created ${options.role} key ${created.id} for ${options.name}${desk !== undefined ? ` on desk ${desk}` : ''}; it is not shown again\n`);
       }, { quietLogs: true });
+    });
+
+  program
+    .command('doctor')
+    .description('check the data folder (or DATABASE_URL), migrations, pgvector, search indexes and the embedder; exit 0 all ok, 1 problems')
+    .option('--json', 'print the checks as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const settings = { ...config(), LOG_LEVEL: 'silent' as const };
+      const embedder = createEmbedder(settings);
+      const report = await runDoctor({
+        ...(settings.DATABASE_URL ? {} : { dataDirectory: resolve(settings.DATA_DIR) }),
+        openDatabase: () => openDatabase(settings),
+        embedder: { id: embedder.id, dimensions: embedder.dimensions },
+      });
+      output.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+      if (!report.ok) throw new CliExit(1);
     });
 
   program

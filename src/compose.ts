@@ -23,6 +23,7 @@ import type { AppServices } from './http/app-services.js';
 import type { ProtectionOptions } from './http/protect-service.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
+import { repairSearchIndexes } from './knowledge/search-indexes.js';
 import type { ChatModel } from './llm/chat-model.js';
 import type { Embedder } from './llm/embedder.js';
 import { createOfflineEmbedder } from './llm/offline-embedder.js';
@@ -91,12 +92,16 @@ export interface Runtime {
 }
 
 /** Opens the database, migrates, checks the embedder against the stored vectors and wires every service. */
-export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void } = {}): Promise<Runtime> {
+export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void; onNotice?: (message: string, details: Record<string, unknown>) => void } = {}): Promise<Runtime> {
   const database = overrides.database ?? (await openDatabase(config));
   try {
     await migrate(database);
     const embedder = overrides.embedder ?? createEmbedder(config);
     await ensureEmbeddingIndex(database, embedder);
+    // A crash during a bulk load (or a manual drop) leaves searches scanning every chunk until the index is back.
+    for (const repaired of await repairSearchIndexes(database)) {
+      overrides.onNotice?.(`search index ${repaired.name} was ${repaired.was} and has been rebuilt`, { index: repaired.name, was: repaired.was, buildMs: repaired.milliseconds });
+    }
     // Every chat model is outside the process (a given one too): suggestions, summaries, the judge and evals get masked text.
     const chatModel = overrides.chatModel ? withMaskedChatModel(overrides.chatModel) : createChatModel(config);
     const metrics = new Metrics({ collectProcessMetrics: overrides.collectProcessMetrics ?? false });

@@ -10,6 +10,7 @@ export async function startServer(config: Config): Promise<void> {
   const backgroundLog = createBackgroundLogger(config.LOG_LEVEL);
   const runtime = await composeRuntime(config, {
     collectProcessMetrics: true,
+    onNotice: (message, details) => backgroundLog.warn(details, message),
     onError: (error) => logBackgroundError(backgroundLog, error),
   });
   await prepareFirstStart(runtime, (line) => process.stdout.write(`${line}\n`));

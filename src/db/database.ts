@@ -22,3 +22,15 @@ export interface Database extends Queryable {
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/**
+ * The database cannot be reached (restarting, network cut, connection dropped). Callers can retry later:
+ * the HTTP layer answers 503 with retry-after, and the adapter reconnects by itself.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'database_unavailable';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`the database is unavailable (${detail})`, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { checkDataDirectory, DataDirectoryError } from './data-directory.js';
 import type { Database, NotificationHandler, QueryResult, Queryable } from './database.js';
 
 /**
@@ -11,6 +12,8 @@ import type { Database, NotificationHandler, QueryResult, Queryable } from './da
  */
 export async function createPgliteDatabase(options: { dataDirectory?: string } = {}): Promise<Database> {
   let releaseLock = () => {};
+  // A damaged folder is refused before PGlite sees it: PGlite would initialise a new, empty database over it.
+  const state = options.dataDirectory ? checkDataDirectory(options.dataDirectory) : 'new';
   if (options.dataDirectory) {
     mkdirSync(options.dataDirectory, { recursive: true });
     releaseLock = lockDataDirectory(options.dataDirectory);
@@ -34,6 +37,10 @@ export async function createPgliteDatabase(options: { dataDirectory?: string } =
     };
   } catch (error) {
     releaseLock();
+    // PGlite reports damage the file checks cannot see as a bare WASM abort; say which folder and what to do.
+    if (options.dataDirectory && state === 'existing' && !(error instanceof DataDirectoryError)) {
+      throw new DataDirectoryError(options.dataDirectory, `Postgres could not open it (${error instanceof Error ? error.message : String(error)})`);
+    }
     throw error;
   }
 }

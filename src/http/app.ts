@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiKeyNotFoundError } from '../access/api-key-service.js';
+import { DatabaseUnavailableError } from '../db/database.js';
 import { DocumentNotFoundError } from '../knowledge/knowledge-service.js';
 import { IngestError } from '../knowledge/ingest-error.js';
 import { redactUrl, redactValue } from '../observability/redact-pii.js';
@@ -50,6 +51,10 @@ function problemFor(error: unknown): HttpProblem {
     ]);
   }
   if (error instanceof DocumentNotFoundError || error instanceof ApiKeyNotFoundError) return HttpProblem.notFound(error.message);
+  // The adapter reconnects by itself: tell the client to retry rather than report a fault.
+  if (error instanceof DatabaseUnavailableError) {
+    return new HttpProblem(503, 'database_unavailable', 'Database unavailable', 'The database cannot be reached right now; retry shortly (see retry-after).');
+  }
   const fastifyError = error as Partial<FastifyError>;
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
@@ -169,7 +174,10 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
     // Shed and rate-limited requests are deliberate and come by the thousand: counted in metrics, logged at debug.
-    if (problem.status === 503 || problem.status === 429) request.log.debug({ code: problem.code, status: problem.status }, 'request refused');
+    if (problem.code === 'database_unavailable') {
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.header('retry-after', '5');
+    } else if (problem.status === 503 || problem.status === 429) request.log.debug({ code: problem.code, status: problem.status }, 'request refused');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
     sendProblem(request, reply, problem);

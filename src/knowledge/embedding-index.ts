@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
+import { vectorIndex } from './search-indexes.js';
 
 export class EmbedderMismatchError extends Error {
   readonly code = 'embedder_mismatch';
@@ -27,8 +28,7 @@ async function storedEmbedder(database: Database): Promise<string | undefined> {
 async function createColumnAndIndex(database: Database, embedder: Embedder): Promise<void> {
   await database.transaction(async (transaction) => {
     await transaction.exec(`alter table chunks add column if not exists embedding vector(${embedder.dimensions})`);
-    // HNSW with cosine distance: the vector leg orders by <=>, and the offline embedder's vectors are unit length.
-    await transaction.exec('create index if not exists chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+    await transaction.exec(vectorIndex.create);
     await transaction.query(
       `insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()`,
       [embedderKey, embedder.id],
@@ -76,7 +76,7 @@ export async function reindexEmbeddings(
         [ids, vectors.slice(start, start + batchSize)],
       );
     }
-    await transaction.exec('create index chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+    await transaction.exec(vectorIndex.create);
     await transaction.query(
       `insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()`,
       [embedderKey, embedder.id],

@@ -16,6 +16,7 @@ import type {
   RiskLevel,
 } from './document-input.js';
 import { embeddingText } from './embedding-index.js';
+import { vectorIndex } from './search-indexes.js';
 import { IngestError } from './ingest-error.js';
 import type { Chunk, FaqRow } from './knowledge-types.js';
 import { parseDocument } from './parse-document.js';
@@ -90,6 +91,10 @@ export class DocumentNotFoundError extends Error {
 }
 
 const chunkInsertBatch = 200;
+/** Documents per statement when a FAQ set is written. */
+const writeBatch = 500;
+/** Texts per embedder call when a FAQ set is embedded before its transaction. */
+const embedBatch = 256;
 /** From this many documents in one call, the vector index is rebuilt once instead of updated per row. */
 const bulkThreshold = 200;
 
@@ -341,58 +346,188 @@ export class KnowledgeService {
       return { documentId: existing.documentId, externalId: prepared.externalId, version: existing.version, chunkCount: existing.chunkCount, contentHash: existing.hash, outcome: 'unchanged' };
     }
     const vectors = await this.#embed(prepared, existing?.documentId);
-    if (this.#bulk && !this.#bulk.indexDropped) {
-      await this.#database.exec('drop index if exists chunks_embedding_idx');
-      this.#bulk.indexDropped = true;
-    }
-    const result = await this.#database.transaction(async (transaction) => {
-      // Creating or locking the document row is one statement on the common path (a new or known externalId);
-      // the row lock orders concurrent writers of the same document.
-      const locked = targetDocumentId
-        ? await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
-            'select id, external_id, current_version, retired_at from documents where id = $1 for update',
-            [targetDocumentId],
-          )
-        : await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
-            `insert into documents (id, external_id, source, current_version) values ($1, $2, $3, 0)
-             on conflict (external_id) do update set updated_at = documents.updated_at
-             returning id, external_id, current_version, retired_at`,
-            [randomUUID(), prepared.externalId, prepared.source],
-          );
-      const row = locked.rows[0];
-      if (!row) throw new DocumentNotFoundError(targetDocumentId ?? prepared.externalId);
-      const documentId = row.id;
-      // A concurrent writer may have stored a version (perhaps this very content) while we were embedding.
-      if (Number(row.current_version) !== (existing?.version ?? 0)) {
-        const current = await transaction.query<{ content_hash: string }>('select content_hash from document_versions where document_id = $1 and version = $2', [documentId, row.current_version]);
-        if (current.rows[0]?.content_hash === prepared.contentHash && row.retired_at === null) {
-          return { documentId, externalId: row.external_id, version: Number(row.current_version), chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: 'unchanged' as IngestOutcome };
-        }
-      }
-      const version = Number(row.current_version) + 1;
-      await transaction.query(
-        `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
-           status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-        [documentId, version, prepared.title, prepared.kind, prepared.format, prepared.language, prepared.product, prepared.productAliases,
-          prepared.riskLevel, prepared.tags, prepared.status, prepared.effectiveFrom, prepared.effectiveUntil, prepared.owner,
-          prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id],
-      );
-      await insertChunks(transaction, documentId, version, prepared, vectors);
-      // Re-posting a retired document brings it back, with its history.
-      if (row.retired_at !== null) await transaction.query('update chunks set retired = false where document_id = $1 and retired', [documentId]);
-      await transaction.query(
-        `update documents set current_version = $2, retired_at = null, updated_at = now(), source = coalesce($3, source) where id = $1`,
-        [documentId, version, prepared.source],
-      );
-      return { documentId, externalId: row.external_id, version, chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: (version === 1 ? 'created' : 'updated') as IngestOutcome };
-    });
+    await this.#dropIndexForBulk();
+    const result = await this.#database.transaction((transaction) => this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId));
     if (result.outcome !== 'unchanged') {
-      this.#changed();
-      this.#chunksSinceAnalyze += prepared.chunks.length;
+      this.#afterWrite(prepared.chunks.length);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     return result;
+  }
+
+  async #dropIndexForBulk(): Promise<void> {
+    if (this.#bulk && !this.#bulk.indexDropped) {
+      await this.#database.exec(`drop index if exists ${vectorIndex.name}`);
+      this.#bulk.indexDropped = true;
+    }
+  }
+
+  #afterWrite(chunks: number): void {
+    this.#changed();
+    this.#chunksSinceAnalyze += chunks;
+  }
+
+  /** Writes one new version inside the caller's transaction; `expectedVersion` is the version seen before embedding. */
+  async #writeVersion(
+    transaction: Queryable,
+    prepared: PreparedDocument,
+    expectedVersion: number,
+    vectors: string[],
+    actor: Actor,
+    targetDocumentId?: string,
+  ): Promise<IngestResult> {
+    // Creating or locking the document row is one statement on the common path (a new or known externalId);
+    // the row lock orders concurrent writers of the same document.
+    const locked = targetDocumentId
+      ? await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
+          'select id, external_id, current_version, retired_at from documents where id = $1 for update',
+          [targetDocumentId],
+        )
+      : await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
+          `insert into documents (id, external_id, source, current_version) values ($1, $2, $3, 0)
+           on conflict (external_id) do update set updated_at = documents.updated_at
+           returning id, external_id, current_version, retired_at`,
+          [randomUUID(), prepared.externalId, prepared.source],
+        );
+    const row = locked.rows[0];
+    if (!row) throw new DocumentNotFoundError(targetDocumentId ?? prepared.externalId);
+    const documentId = row.id;
+    // A concurrent writer may have stored a version (perhaps this very content) while we were embedding.
+    if (Number(row.current_version) !== expectedVersion) {
+      const current = await transaction.query<{ content_hash: string }>('select content_hash from document_versions where document_id = $1 and version = $2', [documentId, row.current_version]);
+      if (current.rows[0]?.content_hash === prepared.contentHash && row.retired_at === null) {
+        return { documentId, externalId: row.external_id, version: Number(row.current_version), chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: 'unchanged' as IngestOutcome };
+      }
+    }
+    const version = Number(row.current_version) + 1;
+    await transaction.query(
+      `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
+         status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+      [documentId, version, prepared.title, prepared.kind, prepared.format, prepared.language, prepared.product, prepared.productAliases,
+        prepared.riskLevel, prepared.tags, prepared.status, prepared.effectiveFrom, prepared.effectiveUntil, prepared.owner,
+        prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id],
+    );
+    await insertChunks(transaction, documentId, version, prepared, vectors);
+    // Re-posting a retired document brings it back, with its history.
+    if (row.retired_at !== null) await transaction.query('update chunks set retired = false where document_id = $1 and retired', [documentId]);
+    await transaction.query(
+      `update documents set current_version = $2, retired_at = null, updated_at = now(), source = coalesce($3, source) where id = $1`,
+      [documentId, version, prepared.source],
+    );
+    return { documentId, externalId: row.external_id, version, chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: (version === 1 ? 'created' : 'updated') as IngestOutcome };
+  }
+
+  /**
+   * #writeVersion for many documents, a few statements per batch instead of four per document: the set's
+   * transaction holds embedded PGlite (and every request waiting on it) for as long as it writes. A document
+   * another writer changed since it was read goes through #writeVersion, which re-checks its content.
+   */
+  async #writeVersions(transaction: Queryable, items: readonly { document: PreparedDocument; expectedVersion: number; vectors: string[] }[], actor: Actor): Promise<IngestResult[]> {
+    const results: IngestResult[] = [];
+    for (let start = 0; start < items.length; start += writeBatch) {
+      const batch = items.slice(start, start + writeBatch);
+      const locked = await transaction.query<{ id: string; external_id: string; current_version: number; retired_at: unknown }>(
+        `insert into documents (id, external_id, source, current_version)
+         select data.id, data.external_id, data.source, 0 from unnest($1::uuid[], $2::text[], $3::text[]) as data(id, external_id, source)
+         on conflict (external_id) do update set updated_at = documents.updated_at
+         returning id, external_id, current_version, retired_at`,
+        [batch.map(() => randomUUID()), batch.map((item) => item.document.externalId), batch.map((item) => item.document.source)],
+      );
+      const rows = new Map(locked.rows.map((row) => [row.external_id, row]));
+      const fresh: { document: PreparedDocument; vectors: string[]; documentId: string; version: number; revived: boolean }[] = [];
+      for (const item of batch) {
+        const row = rows.get(item.document.externalId);
+        if (row && Number(row.current_version) === item.expectedVersion) {
+          fresh.push({ document: item.document, vectors: item.vectors, documentId: row.id, version: item.expectedVersion + 1, revived: row.retired_at !== null });
+        } else {
+          results.push(await this.#writeVersion(transaction, item.document, item.expectedVersion, item.vectors, actor));
+        }
+      }
+      if (fresh.length === 0) continue;
+      const column = <T>(pick: (document: PreparedDocument) => T) => fresh.map((item) => pick(item.document));
+      await transaction.query(
+        `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
+           status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
+         select data.document_id, data.version, data.title, data.kind, data.format, data.language, data.product,
+                array(select jsonb_array_elements_text(data.product_aliases)), data.risk_level, array(select jsonb_array_elements_text(data.tags)),
+                data.status, data.effective_from, data.effective_until, data.owner, data.source_uri, data.content_hash, data.body, data.chunk_count, $19
+           from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
+                       $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
+             as data(document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
+                     status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count)`,
+        [
+          fresh.map((item) => item.documentId),
+          fresh.map((item) => item.version),
+          column((document) => document.title),
+          column((document) => document.kind),
+          column((document) => document.format),
+          column((document) => document.language),
+          column((document) => document.product),
+          column((document) => JSON.stringify(document.productAliases)),
+          column((document) => document.riskLevel),
+          column((document) => JSON.stringify(document.tags)),
+          column((document) => document.status),
+          column((document) => document.effectiveFrom),
+          column((document) => document.effectiveUntil),
+          column((document) => document.owner),
+          column((document) => document.sourceUri),
+          column((document) => document.contentHash),
+          column((document) => document.body),
+          column((document) => document.chunks.length),
+          actor.id,
+        ],
+      );
+      const chunks = fresh.flatMap((item) => item.document.chunks.map((chunk, index) => ({ item, chunk, vector: item.vectors[index] ?? '' })));
+      for (let chunkStart = 0; chunkStart < chunks.length; chunkStart += writeBatch) {
+        const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
+        await transaction.query(
+          `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
+             effective_until, retired, lexical, embedding)
+           select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
+                  data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
+                  data.lexical::tsvector, data.embedding::vector
+             from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
+                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[])
+               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding)`,
+          [
+            slice.map(() => randomUUID()),
+            slice.map(({ item }) => item.documentId),
+            slice.map(({ item }) => item.version),
+            slice.map(({ chunk }) => chunk.ordinal),
+            slice.map(({ chunk }) => chunk.text),
+            slice.map(({ chunk }) => JSON.stringify(chunk.headingPath)),
+            slice.map(({ item }) => item.document.kind),
+            slice.map(({ item }) => item.document.product),
+            slice.map(({ item }) => item.document.language),
+            slice.map(({ item }) => item.document.status),
+            slice.map(({ item }) => item.document.effectiveFrom),
+            slice.map(({ item }) => item.document.effectiveUntil),
+            slice.map(({ item, chunk }) => toTsvectorLiteral(`${item.document.title}\n${chunk.text}`)),
+            slice.map(({ vector }) => vector),
+          ],
+        );
+      }
+      // Re-posting a retired document brings it back, with its history.
+      const revived = fresh.filter((item) => item.revived).map((item) => item.documentId);
+      if (revived.length > 0) await transaction.query('update chunks set retired = false where document_id = any($1::uuid[]) and retired', [revived]);
+      await transaction.query(
+        `update documents d set current_version = data.version, retired_at = null, updated_at = now(), source = coalesce(data.source, d.source)
+           from unnest($1::uuid[], $2::int[], $3::text[]) as data(id, version, source) where d.id = data.id`,
+        [fresh.map((item) => item.documentId), fresh.map((item) => item.version), column((document) => document.source)],
+      );
+      for (const item of fresh) {
+        results.push({
+          documentId: item.documentId,
+          externalId: item.document.externalId,
+          version: item.version,
+          chunkCount: item.document.chunks.length,
+          contentHash: item.document.contentHash,
+          outcome: item.version === 1 ? 'created' : 'updated',
+        });
+      }
+    }
+    return results;
   }
 
   /**
@@ -425,7 +560,7 @@ export class KnowledgeService {
         // An HNSW build that fits in memory is faster (pgvector's advice); the setting lasts for this build only.
         await this.#database.transaction(async (transaction) => {
           await transaction.exec(`set local maintenance_work_mem = '256MB'`);
-          await transaction.exec('create index if not exists chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)');
+          await transaction.exec(vectorIndex.create);
         });
         await this.analyze();
       }
@@ -444,7 +579,11 @@ export class KnowledgeService {
     return this.#store(await this.#prepare(input), actor);
   }
 
-  /** A FAQ set: one document per row, externalId = row id, so editing one row re-versions only that row. */
+  /**
+   * A FAQ set: one document per row, externalId = row id, so editing one row re-versions only that row.
+   * All or nothing: every changed row is embedded first, then written in one transaction, so an error or a
+   * crash midway leaves the previous set current (never part old, part new) and the vector index intact.
+   */
   async ingestFaqSet(input: DocumentInput, actor: Actor): Promise<FaqSetResult> {
     const body = typeof input.body === 'string' ? input.body : decodeUtf8(input.body);
     if (input.format !== 'csv' && input.format !== 'jsonl') {
@@ -452,17 +591,76 @@ export class KnowledgeService {
     }
     const rows = parseFaqSet(input.format, body);
     const prepared = rows.map((row) => this.#prepareFaqRow(row, input));
+    const existing = await this.#currentHashes(prepared.map((document) => document.externalId));
+    const changed = prepared.filter((document) => {
+      const current = existing.get(document.externalId);
+      return !current || current.hash !== document.contentHash || current.retired;
+    });
+    const vectors = await this.#embedMany(changed, existing);
+    const written = new Map<string, IngestResult>();
+    if (changed.length > 0) {
+      // Embedded PGlite runs one statement at a time, so the set's transaction holds the database anyway:
+      // building the HNSW graph once at the end of it is several times faster than updating it row by row,
+      // and dropping the index inside the transaction means a crash rolls the drop back too. On Postgres the
+      // drop would lock every replica's searches out until commit, so the index is updated row by row there.
+      const rebuildIndex = changed.length >= bulkThreshold && this.#database.kind === 'pglite' && !this.#bulk;
+      await this.#dropIndexForBulk();
+      await this.#database.transaction(async (transaction) => {
+        if (rebuildIndex) await transaction.exec(`drop index if exists ${vectorIndex.name}`);
+        const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
+        for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
+        if (rebuildIndex) {
+          await transaction.exec(`set local maintenance_work_mem = '256MB'`);
+          await transaction.exec(vectorIndex.create);
+        }
+      });
+      this.#afterWrite(changed.reduce((total, document) => total + document.chunks.length, 0));
+      if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
+    }
     const result: FaqSetResult = { documents: [], created: 0, updated: 0, unchanged: 0 };
-    const storeAll = async () => {
-      for (const document of prepared) {
-        const stored = await this.#store(document, actor);
-        result.documents.push({ documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome });
-        result[stored.outcome] += 1;
-      }
-    };
-    if (prepared.length >= bulkThreshold) await this.bulk(storeAll);
-    else await storeAll();
+    for (const document of prepared) {
+      const current = existing.get(document.externalId);
+      const stored = written.get(document.externalId);
+      const entry = stored
+        ? { documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome }
+        : { documentId: current!.documentId, externalId: document.externalId, version: current!.version, outcome: 'unchanged' as IngestOutcome };
+      result.documents.push(entry);
+      result[entry.outcome] += 1;
+    }
     return result;
+  }
+
+  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean }>> {
+    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown }>(
+      `select d.id, d.external_id, d.current_version as version, v.content_hash, d.retired_at
+         from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
+        where d.external_id = any($1::text[])`,
+      [[...externalIds]],
+    );
+    return new Map(result.rows.map((row) => [row.external_id, { documentId: row.id, version: Number(row.version), hash: row.content_hash, retired: row.retired_at !== null }]));
+  }
+
+  /** #embed for many documents: one read of the vectors already stored, then the embedder in batches. */
+  async #embedMany(documents: readonly PreparedDocument[], existing: ReadonlyMap<string, { documentId: string }>): Promise<string[][]> {
+    const known = new Map<string, string>();
+    const documentIds = documents.map((document) => existing.get(document.externalId)?.documentId).filter((id): id is string => id !== undefined);
+    if (documentIds.length > 0) {
+      const previous = await this.#database.query<{ title: string; text: string; embedding: string }>(
+        `select v.title, c.text, c.embedding::text as embedding
+           from chunks c join documents d on d.id = c.document_id and c.version = d.current_version
+           join document_versions v on v.document_id = d.id and v.version = d.current_version
+          where d.id = any($1::uuid[])`,
+        [documentIds],
+      );
+      for (const row of previous.rows) known.set(embeddingText(row.title, row.text), row.embedding);
+    }
+    const missing = [...new Set(documents.flatMap((document) => document.chunks.map((chunk) => embeddingText(document.title, chunk.text))))].filter((text) => !known.has(text));
+    for (let start = 0; start < missing.length; start += embedBatch) {
+      const batch = missing.slice(start, start + embedBatch);
+      const embedded = await this.#embedder.embed(batch);
+      batch.forEach((text, index) => known.set(text, toVectorLiteral(embedded[index] ?? [])));
+    }
+    return documents.map((document) => document.chunks.map((chunk) => known.get(embeddingText(document.title, chunk.text)) ?? ''));
   }
 
   /** PUT: a new version of an existing document (same body shape as create). */
