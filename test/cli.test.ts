@@ -39,7 +39,8 @@ describe('agent-assist CLI', () => {
     const again = await cli('ingest', good, '--json');
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out).results[0].status).toBe('unchanged');
-  });
+    // The first command creates the embedded database (initdb, migrations): 35-60 s on a busy 2-core machine.
+  }, 180_000);
 
   it('searches and prints the API body with --json', async () => {
     const result = await cli('search', '转账手续费多少', '--json');
