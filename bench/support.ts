@@ -104,17 +104,4 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * Server settings for benches that measure something other than protection (fuzzing, crashes): rate limits, the
- * bad-key lockout and lag shedding off, so their 429s and 503s do not hide or pose as what the bench counts.
- */
-export const protectionOff: Record<string, string> = {
-  RATE_LIMIT_AGENT_PER_MINUTE: '0',
-  RATE_LIMIT_KNOWLEDGE_OWNER_PER_MINUTE: '0',
-  RATE_LIMIT_COMPLIANCE_PER_MINUTE: '0',
-  RATE_LIMIT_ADMIN_PER_MINUTE: '0',
-  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
-  AUTH_FAILURE_LIMIT: '0',
-  SHED_MAX_LAG_MS: '0',
-  SHED_MAX_IN_FLIGHT: '0',
-};
+export { protectionOff } from '../test/support/protection-off.js';

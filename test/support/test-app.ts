@@ -3,6 +3,7 @@ import { composeApp, composeRuntime, type Runtime } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { ChatModel } from '../../src/llm/chat-model.js';
 import { createTestDatabase, type AdapterKind, type TestDatabase } from './test-database.js';
+import { protectionOff } from './protection-off.js';
 
 export const adminKey = 'test-admin-key-0123456789abcdef';
 
@@ -15,20 +16,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * Rate limits, the bad-key lockout and lag-based shedding are off in tests of other behaviour: a test posting
- * a thousand turns, a fuzz test sending bad keys or a busy CI box would otherwise meet 429s and 503s at random.
- * test/http/protect-service.test.ts switches them on and tests them.
- */
-export const withoutLimits = {
-  RATE_LIMIT_AGENT_PER_MINUTE: '0',
-  RATE_LIMIT_KNOWLEDGE_OWNER_PER_MINUTE: '0',
-  RATE_LIMIT_COMPLIANCE_PER_MINUTE: '0',
-  RATE_LIMIT_ADMIN_PER_MINUTE: '0',
-  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
-  AUTH_FAILURE_LIMIT: '0',
-  SHED_MAX_LAG_MS: '0',
-};
+/** Tests of other behaviour run without rate limits, lockout or shedding (see protection-off.ts). */
+export const withoutLimits = protectionOff;
 
 /** The real app on a fresh database (one per test file), driven with app.inject. */
 export async function createTestApp(options: { adapter?: AdapterKind; environment?: Record<string, string>; chatModel?: ChatModel } = {}): Promise<TestApp> {
