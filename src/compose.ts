@@ -248,6 +248,7 @@ function protectionOptions(config: Config): ProtectionOptions {
     },
     shedding: {
       maximumLagMs: config.SHED_MAX_LAG_MS,
+      minimumInFlightForLag: config.SHED_LAG_MIN_IN_FLIGHT,
       maximumInFlight: config.SHED_MAX_IN_FLIGHT,
       maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
       maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,

@@ -14,7 +14,7 @@ export interface ProtectionOptions {
   /** Requests per minute per client address on routes that take no key; 0 = unlimited. */
   anonymousPerMinute: number;
   lockout: { failureLimit: number; windowSeconds: number; lockoutSeconds: number; maximumLockoutSeconds: number };
-  shedding: { maximumLagMs: number; maximumInFlight: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
+  shedding: { maximumLagMs: number; minimumInFlightForLag: number; maximumInFlight: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
   corsOrigins: string[];
 }
 
@@ -73,6 +73,30 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
   });
 
   const { shedding } = options;
+  // Requests in progress (event streams not counted: they are long-lived by design). Counted for every request so
+  // that lag shedding can tell a queue from one request's own work.
+  let inFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    if (isOperationsRoute(request) || streamingRoutes.has(request.routeOptions.url ?? '')) return;
+    inFlight += 1;
+    // 'close' fires once the response is finished or the client went away, whichever comes first, and only once.
+    reply.raw.once('close', () => {
+      inFlight -= 1;
+    });
+  });
+
+  // A cap on requests in progress, for requests that wait on I/O (a model, a Postgres server): past it, queueing
+  // only adds latency and memory for everyone, so the surplus is refused at once and retried.
+  if (shedding.maximumInFlight > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (isOperationsRoute(request)) return;
+      // This request was already counted by the hook above.
+      if (inFlight > shedding.maximumInFlight) {
+        throw overloaded(reply, shedding.retryAfterSeconds, `The service is at capacity (${shedding.maximumInFlight} requests in progress); retry after ${shedding.retryAfterSeconds} s.`);
+      }
+    });
+  }
+
   // Event-loop lag now, not sampled: requests are mostly CPU work on one thread (PGlite runs in it too), so under
   // load they do not pile up in flight; they wait unread while one loop turn works through every ready socket.
   // A request met long after the last tick of this clock has already waited that long: it and the rest of this
@@ -92,6 +116,9 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
     app.addHook('onClose', async () => clearInterval(ticker));
     app.addHook('onRequest', async (request, reply) => {
       if (!ticker || isOperationsRoute(request)) return;
+      // A few desktops in progress are no queue: the lag is then one request's own work (a large ingest, a busy
+      // machine), and refusing the next agent would fail a turn without protecting anyone's latency.
+      if (inFlight < shedding.minimumInFlightForLag) return;
       const lag = performance.now() - lastTick - lagTickMilliseconds;
       if (lag > shedding.maximumLagMs) {
         throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (event loop ${Math.round(lag)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);
@@ -110,24 +137,6 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
       return Promise.reject(problem);
     },
   });
-
-  // A cap on requests in progress, for requests that wait on I/O (a model, a Postgres server): past it, queueing
-  // only adds latency and memory for everyone, so the surplus is refused at once and retried.
-  let inFlight = 0;
-  if (shedding.maximumInFlight > 0) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (isOperationsRoute(request)) return;
-      if (inFlight >= shedding.maximumInFlight) {
-        throw overloaded(reply, shedding.retryAfterSeconds, `The service is at capacity (${shedding.maximumInFlight} requests in progress); retry after ${shedding.retryAfterSeconds} s.`);
-      }
-      if (streamingRoutes.has(request.routeOptions.url ?? '')) return;
-      inFlight += 1;
-      // 'close' fires once the response is finished or the client went away, whichever comes first, and only once.
-      reply.raw.once('close', () => {
-        inFlight -= 1;
-      });
-    });
-  }
 
   const lockout = new BadKeyLockout({
     failureLimit: options.lockout.failureLimit,

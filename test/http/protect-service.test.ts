@@ -153,7 +153,7 @@ describe('load shedding', () => {
   });
 
   it('refuses requests met while the event loop is already far behind, but not /healthz', async () => {
-    const { app } = await appWith({ SHED_MAX_LAG_MS: '50', SHED_MAX_IN_FLIGHT: '0' });
+    const { app } = await appWith({ SHED_MAX_LAG_MS: '50', SHED_MAX_IN_FLIGHT: '0', SHED_LAG_MIN_IN_FLIGHT: '0' });
     // Before listening the lag clock does not run: in-process callers are never shed on lag.
     const blockFor = (milliseconds: number) => {
       const until = performance.now() + milliseconds;
@@ -178,6 +178,32 @@ describe('load shedding', () => {
     // Once the loop has caught up, requests are admitted again.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) })).statusCode).toBe(200);
+  });
+
+  it('sheds on lag only when enough requests are in progress to make a queue', async () => {
+    const { app } = await appWith({ SHED_MAX_LAG_MS: '50', SHED_MAX_IN_FLIGHT: '0', SHED_LAG_MIN_IN_FLIGHT: '2' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const blockFor = (milliseconds: number) => {
+      const until = performance.now() + milliseconds;
+      while (performance.now() < until) {
+        // busy on purpose: one request's own work
+      }
+    };
+    // Alone, a request met after a slow loop turn is admitted: the lag was not a queue.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const alone = app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) });
+    blockFor(200);
+    expect((await alone).statusCode).toBe(200);
+
+    // With another request in progress, the same lag means a queue: refused.
+    const slowBody = new PassThrough();
+    const pending = app.inject({ method: 'POST', url: '/v1/compliance/check', headers: { ...bearer(adminKey), 'content-type': 'application/json' }, payload: slowBody });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const queued = app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) });
+    blockFor(200);
+    expect((await queued).statusCode).toBe(503);
+    slowBody.end(JSON.stringify({ text: '理财产品有风险，投资需谨慎' }));
+    expect((await pending).statusCode).toBe(200);
   });
 
   it('sheds on sampled event-loop delay, but not /healthz', async () => {
