@@ -5,7 +5,8 @@ import type { Embedder } from '../llm/embedder.js';
 import { searchTokens } from '../text/segment-text.js';
 import type { Bm25Parameters, LexicalHit } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
-import { confidenceOf, embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
+import { fuseLegs } from './fuse-legs.js';
+import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
 
 export interface SearchQuery {
   query: string;
@@ -85,12 +86,14 @@ with vector_leg as (
    order by c.embedding <=> $1::vector
    limit $6
 ), candidates as (
-  select id from vector_leg union select unnest($7::uuid[])
+  select id, bool_or(nearest) as nearest
+    from (select id, true as nearest from vector_leg union all select unnest($7::uuid[]), false) as proposed
+   group by id
 ), latest as (
   select coalesce(max(id), 0) as change_id from search_index_changes
 )
 select latest.change_id, c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product,
-       c.language, case when $1::vector is null then null else c.embedding <=> $1::vector end as distance
+       c.language, k.nearest, case when $1::vector is null then null else c.embedding <=> $1::vector end as distance
   from latest
   left join candidates k on true
   left join chunks c on c.id = k.id
@@ -109,6 +112,7 @@ interface Row {
   heading_path: string[];
   product: string | null;
   language: string;
+  nearest: boolean | null;
   distance: number | string | null;
 }
 
@@ -225,48 +229,21 @@ export class HybridSearch {
     const byChunk = new Map(rows.filter((row) => row.chunk_id !== null).map((row) => [row.chunk_id as string, row]));
     const lexicalRank = new Map(lexicalHits.map((hit, index) => [hit.chunkId, { rank: index + 1, hit }]));
     const vectorRanked = [...byChunk.values()]
-      .filter((row) => row.distance !== null)
+      .filter((row) => row.nearest === true && row.distance !== null)
       .sort((left, right) => Number(left.distance) - Number(right.distance) || (left.chunk_id! < right.chunk_id! ? -1 : 1));
     const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunk_id as string, index + 1]));
-    const lexicalTop = lexicalHits[0]?.score ?? 0;
-    const fusion = this.#legs.fusion;
-    const useLexical = mode !== 'vector';
-    const useVector = mode !== 'lexical';
-    // A candidate of one leg only still has a score in the other (the whole lexical ranking and every
-    // candidate's distance are known); with RRF it is ranked where the other leg put it, if that is near the top.
-    const scored = [...byChunk.values()].map((row) => {
-      const id = row.chunk_id as string;
-      const lexical = lexicalRank.get(id);
-      const similarity = row.distance === null ? 0 : 1 - Number(row.distance);
-      const rankInVector = vectorRank.get(id);
-      const lexicalRatio = lexical && lexicalTop > 0 ? lexical.hit.score / lexicalTop : 0;
-      let fused: number;
-      if (fusion.method === 'rrf') {
-        fused =
-          (useLexical && lexical && lexical.rank <= candidates ? fusion.lexicalWeight / (fusion.k + lexical.rank) : 0) +
-          (useVector && rankInVector !== undefined ? fusion.vectorWeight / (fusion.k + rankInVector) : 0);
-      } else {
-        fused = (useLexical ? fusion.lexicalWeight * lexicalRatio : 0) + (useVector ? fusion.vectorWeight * similarity : 0);
-      }
-      if (mode === 'lexical') fused = lexical ? lexical.hit.score : 0;
-      if (mode === 'vector') fused = similarity;
-      return { row, id, lexical, similarity, rankInVector, lexicalRatio, fused };
-    });
-    const kept = scored
-      .filter((entry) => (mode === 'lexical' ? entry.lexical !== undefined : mode === 'vector' ? entry.rankInVector !== undefined : true))
-      .sort((left, right) => right.fused - left.fused || (left.id < right.id ? -1 : 1))
-      .slice(0, topK);
-    const best = kept[0]?.fused ?? 0;
-    const results = kept.map((entry, index): SearchResult => {
-      const next = kept[index + 1]?.fused ?? 0;
-      const confidence = confidenceOf(this.#legs.confidence, {
-        lexicalRatio: entry.lexicalRatio,
-        coverage: entry.lexical?.hit.coverage ?? 0,
-        vectorSimilarity: entry.similarity,
-        reciprocalRank: 1 / (index + 1),
-        fusedMargin: best > 0 ? (entry.fused - next) / best : 0,
-      });
-      const row = entry.row;
+    const fused = fuseLegs(
+      [...byChunk.values()].map((row) => {
+        const id = row.chunk_id as string;
+        const lexical = lexicalRank.get(id);
+        const rankInVector = vectorRank.get(id);
+        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance) };
+      }),
+      { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexicalHits[0]?.score ?? 0, depth: candidates, topK },
+    );
+    const best = fused[0]?.fused ?? 0;
+    const results = fused.map((entry): SearchResult => {
+      const row = byChunk.get(entry.id)!;
       const headingPath = row.heading_path ?? [];
       return {
         chunkId: entry.id,
@@ -277,8 +254,8 @@ export class HybridSearch {
         kind: row.kind,
         text: row.text,
         // Relative to the best result of this search: 1 for the first, comparable within one response only.
-        score: best > 0 ? Math.round((entry.fused / best) * 10_000) / 10_000 : 0,
-        confidence: Math.round(confidence * 10_000) / 10_000,
+        score: best > 0 ? round(entry.fused / best) : 0,
+        confidence: round(entry.confidence),
         ...(headingPath.length > 0 ? { heading: headingPath.join(' > ') } : {}),
         headingPath,
         ...(row.product ? { product: row.product } : {}),
@@ -289,7 +266,7 @@ export class HybridSearch {
                 lexical: entry.lexical
                   ? { rank: entry.lexical.rank, score: round(entry.lexical.hit.score), matchedTokens: this.#index.index.matchedTerms(entry.id, terms) }
                   : null,
-                vector: entry.rankInVector !== undefined ? { rank: entry.rankInVector, similarity: round(entry.similarity) } : null,
+                vector: entry.vectorRank !== undefined ? { rank: entry.vectorRank, similarity: round(entry.similarity) } : null,
                 fusedScore: round(entry.fused),
               },
             }
