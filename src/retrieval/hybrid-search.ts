@@ -202,7 +202,10 @@ export class HybridSearch {
       ...(query.product !== undefined ? { product: query.product } : {}),
       ...(query.language !== undefined ? { language: query.language } : {}),
     };
-    const terms = mode === 'vector' ? [] : [...new Set(searchTokens(query.query))];
+    const analysed = [...new Set(searchTokens(query.query))];
+    // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
+    if (analysed.length === 0) return { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) };
+    const terms = mode === 'vector' ? [] : analysed;
     const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
     await this.#index.ready();
 
