@@ -4,3 +4,5 @@ mkdirSync('dist/db/migrations', { recursive: true });
 cpSync('src/db/migrations', 'dist/db/migrations', { recursive: true, filter: (path) => !path.endsWith('.ts') });
 mkdirSync('dist/privacy', { recursive: true });
 cpSync('src/privacy/personal-data.yaml', 'dist/privacy/personal-data.yaml');
+mkdirSync('dist/retrieval', { recursive: true });
+cpSync('src/retrieval/retrieval-model.json', 'dist/retrieval/retrieval-model.json');

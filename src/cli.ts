@@ -124,20 +124,29 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .addOption(new Option('--kind <kind>', 'only this kind').choices(kinds))
     .option('--as-of <date>', 'search what was effective at this ISO date')
     .option('--json', "print the API's response body")
-    .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean }) => {
+    .option('--explain', "hit testing: each result's lexical and vector rank and score and the query tokens it matched")
+    .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean; explain?: boolean }) => {
       if (options.topK > 50) throw new CliExit(2, '--top-k must be between 1 and 50\n');
       const asOf = options.asOf ? new Date(options.asOf) : undefined;
       if (asOf && Number.isNaN(asOf.getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
       await withRuntime(async (runtime) => {
-        const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}) });
+        const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}), ...(options.explain ? { explain: true } : {}) });
         if (options.json) {
-          output.out(`${JSON.stringify({ results: response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest), tookMs: response.tookMs }, null, 2)}\n`);
+          const results = response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest);
+          output.out(`${JSON.stringify({ results, tookMs: response.tookMs, ...(response.queryTokens ? { queryTokens: response.queryTokens } : {}) }, null, 2)}\n`);
           return;
         }
+        if (response.queryTokens) output.out(`query tokens: ${response.queryTokens.join(' ') || '(none)'}\n`);
         if (response.results.length === 0) output.out('no results\n');
         response.results.forEach((result, index) => {
-          output.out(`${index + 1}. ${result.title}${result.heading ? ` > ${result.heading}` : ''}  [${result.kind}, ${result.externalId} v${result.version}, score ${result.score}]\n`);
+          output.out(`${index + 1}. ${result.title}${result.heading ? ` > ${result.heading}` : ''}  [${result.kind}, ${result.externalId} v${result.version}, score ${result.score}, confidence ${result.confidence}]\n`);
           output.out(`   ${result.text.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+          const explain = result.explain;
+          if (explain) {
+            const lexical = explain.lexical ? `#${explain.lexical.rank} BM25 ${explain.lexical.score} matched ${explain.lexical.matchedTokens.join(' ')}` : 'no query token';
+            const vector = explain.vector ? `#${explain.vector.rank} cosine ${explain.vector.similarity}` : 'not among the nearest';
+            output.out(`   lexical: ${lexical}\n   vector: ${vector}\n   fused: ${explain.fusedScore}\n`);
+          }
         });
         output.out(`(${response.tookMs} ms)\n`);
       }, { quietLogs: true });

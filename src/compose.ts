@@ -110,7 +110,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const apiKeys = new ApiKeyService(database, { ...(config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {}), onError: log });
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
     // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
-    const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000 });
+    const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000, onError: log });
+    // Loads this replica's BM25 index from the stored tokens (no segmenting at start-up).
     await search.refreshStatistics();
 
     // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
@@ -216,11 +217,14 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       startBackground() {
         summaries.start();
         void events.start().catch(log);
+        // Other replicas' knowledge writes reach this one's BM25 index by NOTIFY (and, failing that, at the next search).
+        void search.start().catch(log);
       },
       async close() {
         await summaries.stop();
         apiKeys.stopWatching();
         await events.stop();
+        await search.stop();
         await evals.close();
         await database.close();
       },

@@ -49,11 +49,22 @@ export const searchResultSchema = z
     kind: z.enum(['product', 'compliance', 'script', 'faq']),
     text: z.string(),
     score: z.number(),
+    confidence: z.number().min(0).max(1).describe('fitted probability that this result answers the query'),
     heading: z.string().optional(),
+    explain: z
+      .object({
+        lexical: z.object({ rank: z.number().int(), score: z.number(), matchedTokens: z.array(z.string()) }).nullable(),
+        vector: z.object({ rank: z.number().int(), similarity: z.number() }).nullable(),
+        fusedScore: z.number(),
+      })
+      .optional()
+      .describe('with `explain: true`: each leg\'s rank and score and the query tokens this result holds'),
   })
   .loose();
 
-export const searchResponseSchema = z.object({ results: z.array(searchResultSchema), tookMs: z.number() }).loose();
+export const searchResponseSchema = z
+  .object({ results: z.array(searchResultSchema), tookMs: z.number(), queryTokens: z.array(z.string()).optional().describe('with `explain: true`: the analysed query') })
+  .loose();
 
 export const ingestResultSchema = z
   .object({ documentId: uuid, externalId: z.string(), version: z.number().int(), chunkCount: z.number().int(), contentHash: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })

@@ -51,7 +51,8 @@ const exampleSearchResult = {
   title: '信用卡年费',
   kind: 'product',
   text: '金卡年费每年200元，当年刷卡满6次免次年年费。',
-  score: 0.0325,
+  score: 1,
+  confidence: 0.91,
   heading: '年费标准',
 };
 

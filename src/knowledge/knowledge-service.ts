@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
-import { toTsvectorLiteral } from '../text/lexical-vector.js';
+import { tokensToTsvectorLiteral } from '../text/lexical-vector.js';
+import { analyzeSearchFields } from '../text/search-fields.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { chunkDocument, chunkFaqRow } from './chunk-document.js';
 import type {
@@ -483,13 +484,15 @@ export class KnowledgeService {
         const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
         await transaction.query(
           `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-             effective_until, retired, lexical, embedding)
+             effective_until, retired, lexical, embedding, heading_terms, body_terms)
            select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
                   data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
-                  data.lexical::tsvector, data.embedding::vector
+                  data.lexical::tsvector, data.embedding::vector,
+                  array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
              from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
-                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[])
-               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding)`,
+                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[])
+               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding,
+                       heading_terms, body_terms)`,
           [
             slice.map(() => randomUUID()),
             slice.map(({ item }) => item.documentId),
@@ -503,8 +506,7 @@ export class KnowledgeService {
             slice.map(({ item }) => item.document.status),
             slice.map(({ item }) => item.document.effectiveFrom),
             slice.map(({ item }) => item.document.effectiveUntil),
-            slice.map(({ item, chunk }) => toTsvectorLiteral(`${item.document.title}\n${chunk.text}`)),
-            slice.map(({ vector }) => vector),
+            ...withSearchColumns(slice.map(({ item, chunk }) => ({ document: item.document, chunk })), slice.map(({ vector }) => vector)),
           ],
         );
       }
@@ -850,16 +852,34 @@ function documentView(row: VersionRow & { id: string; external_id: string; sourc
   };
 }
 
+/**
+ * The lexical tsvector, the embedding, then the BM25 fields (JSON arrays of analysed tokens) of each chunk, as the
+ * last four insert parameters. Each chunk is analysed once; the tsvector is built from the same tokens.
+ */
+function withSearchColumns(items: readonly { document: PreparedDocument; chunk: Chunk }[], vectors: readonly string[]): [string[], string[], string[], string[]] {
+  const analysed = items.map(({ document, chunk }) => {
+    const fields = chunk.fields ?? { heading: chunk.headingPath.join('\n'), body: chunk.text };
+    return analyzeSearchFields({ title: document.title, kind: document.kind, heading: fields.heading, body: fields.body });
+  });
+  return [
+    analysed.map((fields) => tokensToTsvectorLiteral([...fields.headingTerms, ...fields.bodyTerms])),
+    [...vectors],
+    analysed.map((fields) => JSON.stringify(fields.headingTerms)),
+    analysed.map((fields) => JSON.stringify(fields.bodyTerms)),
+  ];
+}
+
 async function insertChunks(transaction: Queryable, documentId: string, version: number, prepared: PreparedDocument, vectors: string[]): Promise<void> {
   for (let start = 0; start < prepared.chunks.length; start += chunkInsertBatch) {
     const batch = prepared.chunks.slice(start, start + chunkInsertBatch);
     await transaction.query(
       `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-         effective_until, retired, lexical, embedding)
+         effective_until, retired, lexical, embedding, heading_terms, body_terms)
        select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
-              data.lexical::tsvector, data.embedding::vector
-         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[])
-           as data(id, ordinal, text, heading_path, lexical, embedding)`,
+              data.lexical::tsvector, data.embedding::vector,
+              array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[])
+           as data(id, ordinal, text, heading_path, lexical, embedding, heading_terms, body_terms)`,
       [
         documentId,
         version,
@@ -873,8 +893,7 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
         batch.map((chunk) => chunk.ordinal),
         batch.map((chunk) => chunk.text),
         batch.map((chunk) => JSON.stringify(chunk.headingPath)),
-        batch.map((chunk) => toTsvectorLiteral(`${prepared.title}\n${chunk.text}`)),
-        batch.map((_, index) => vectors[start + index] ?? ''),
+        ...withSearchColumns(batch.map((chunk) => ({ document: prepared, chunk })), batch.map((_, index) => vectors[start + index] ?? '')),
       ],
     );
   }

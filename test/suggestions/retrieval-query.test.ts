@@ -3,7 +3,7 @@ import type { SearchResult } from '../../src/retrieval/hybrid-search.js';
 import { buildRetrievalQuery, preferApprovedWording, retrievalQueryMaxCharacters } from '../../src/suggestions/retrieval-query.js';
 
 function result(overrides: Partial<SearchResult> & Pick<SearchResult, 'chunkId' | 'text'>): SearchResult {
-  return { documentId: `d-${overrides.chunkId}`, externalId: `e-${overrides.chunkId}`, version: 1, title: 'T', kind: 'product', score: 0.1, headingPath: [], language: 'zh', ...overrides };
+  return { documentId: `d-${overrides.chunkId}`, externalId: `e-${overrides.chunkId}`, version: 1, title: 'T', kind: 'product', score: 0.1, confidence: 0.5, headingPath: [], language: 'zh', ...overrides };
 }
 
 describe('buildRetrievalQuery', () => {

@@ -68,6 +68,7 @@ export const searchBody = z
     product: z.string().trim().min(1).max(200).optional(),
     language: z.enum(['zh', 'en']).optional(),
     asOf: dateString.optional(),
+    explain: z.boolean().optional(),
   })
   .strict();
 
@@ -196,11 +197,13 @@ export async function knowledgeRoutes(app: FastifyInstance, services: AppService
       ...(body.product ? { product: body.product } : {}),
       ...(body.language ? { language: body.language } : {}),
       ...(body.asOf ? { asOf: new Date(body.asOf) } : {}),
+      ...(body.explain ? { explain: true } : {}),
     });
     services.metrics.searchDuration.observe(response.tookMs / 1000);
     return {
       results: response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...result }) => result),
       tookMs: response.tookMs,
+      ...(response.queryTokens ? { queryTokens: response.queryTokens } : {}),
     };
   });
 }
