@@ -115,7 +115,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const apiKeys = new ApiKeyService(database, { ...(config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {}), onError: log });
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
     // A write on another replica clears this one's caches (search results, products) at once, not when they expire.
-    const unwatchKnowledge = await knowledge.watchOtherReplicas();
+    const unwatchKnowledge = await knowledge.watchOtherReplicas({ pollMilliseconds: config.KNOWLEDGE_POLL_MS, onError: overrides.onError ?? (() => undefined) });
     // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
     const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000 });
     await search.refreshStatistics();

@@ -118,6 +118,8 @@ export class DocumentNotFoundError extends Error {
 
 /** NOTIFY channel of knowledge writes; the payload is the writing replica's id. */
 export const knowledgeChannel = 'knowledge_changed';
+/** Settings row counting knowledge writes, polled by replicas as a fallback to the notification. */
+const generationKey = 'knowledge_generation';
 
 const chunkInsertBatch = 200;
 /** Documents per statement when a FAQ set is written. */
@@ -236,6 +238,8 @@ export class KnowledgeService {
   readonly #utcOffset: string;
   /** Tells this replica's own notices apart from the others'. */
   readonly #replicaId = randomUUID();
+  /** The knowledge generation this replica's caches reflect (see #changed). */
+  #generation = '0';
 
   /** `utcOffset` (e.g. '+08:00') places date-only effective dates in the bank's business day. */
   constructor(database: Database, embedder: Embedder, options: { utcOffset?: string } = {}) {
@@ -256,7 +260,19 @@ export class KnowledgeService {
    */
   async #changed(): Promise<void> {
     this.#changedHere();
-    await this.#database.query('select pg_notify($1, $2)', [knowledgeChannel, this.#replicaId]).catch(() => undefined);
+    // The generation counter is what a replica that missed the notification (a dropped LISTEN connection, a
+    // proxy that does not forward notifications) finds when it polls.
+    const bumped = await this.#database
+      .query<{ value: string }>(
+        `with bumped as (
+           insert into settings (key, value) values ($1, '1')
+           on conflict (key) do update set value = (settings.value::bigint + 1)::text, updated_at = now() returning value)
+         select value, pg_notify($2, $3) from bumped`,
+        [generationKey, knowledgeChannel, this.#replicaId],
+      )
+      .catch(() => undefined);
+    const value = bumped?.rows[0]?.value;
+    if (value !== undefined) this.#generation = value;
   }
 
   #changedHere(): void {
@@ -268,10 +284,36 @@ export class KnowledgeService {
    * Replicas cache what they read (search results, the product catalogue): a write on another replica clears
    * them here within the NOTIFY delay, instead of when the cache expires. Returns the function that stops it.
    */
-  async watchOtherReplicas(): Promise<() => Promise<void>> {
-    return this.#database.listen(knowledgeChannel, (payload) => {
+  async watchOtherReplicas(options: { pollMilliseconds?: number; onError?: (error: unknown) => void } = {}): Promise<() => Promise<void>> {
+    this.#generation = await this.#readGeneration();
+    const unlisten = await this.#database.listen(knowledgeChannel, (payload) => {
       if (payload !== this.#replicaId) this.#changedHere();
     });
+    let polling = false;
+    const poller = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      this.#readGeneration()
+        .then((generation) => {
+          if (generation !== this.#generation) {
+            this.#generation = generation;
+            this.#changedHere();
+          }
+        }, options.onError ?? (() => undefined))
+        .finally(() => {
+          polling = false;
+        });
+    }, options.pollMilliseconds ?? 250);
+    poller.unref();
+    return async () => {
+      clearInterval(poller);
+      await unlisten();
+    };
+  }
+
+  async #readGeneration(): Promise<string> {
+    const result = await this.#database.query<{ value: string }>('select value from settings where key = $1', [generationKey]);
+    return result.rows[0]?.value ?? '0';
   }
 
   /** True when a csv/jsonl body is a FAQ set (rows with id, question(s) and answer) rather than one document. */
