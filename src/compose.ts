@@ -5,6 +5,7 @@ import { createComplianceEngine, type ComplianceEngine } from './compliance/comp
 import type { ProductEntry as ComplianceProduct } from './compliance/compliance-types.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
 import { createModelComplianceJudge } from './compliance/model-compliance-judge.js';
+import { CardFeedbackService } from './conversations/card-feedback.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { EventHub } from './conversations/event-hub.js';
 import type { Config } from './config.js';
@@ -23,6 +24,8 @@ import type { AppServices } from './http/app-services.js';
 import type { ProtectionOptions } from './http/protect-service.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
+import { QuestionProposals, type ProposeInput } from './knowledge/question-proposals.js';
+import { maximumQuestionCharacters } from './knowledge/similar-questions.js';
 import { repairSearchIndexes } from './knowledge/search-indexes.js';
 import type { ChatModel } from './llm/chat-model.js';
 import type { Embedder } from './llm/embedder.js';
@@ -65,6 +68,8 @@ export function createEmbedder(config: Config): Embedder {
       ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
       ...(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {}),
       timeoutMs: config.LLM_TIMEOUT_MS,
+      batchSize: config.EMBEDDING_BATCH_SIZE,
+      concurrency: config.EMBEDDING_CONCURRENCY,
     }));
   }
   return createOfflineEmbedder(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {});
@@ -109,6 +114,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
     const apiKeys = new ApiKeyService(database, { ...(config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {}), onError: log });
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
+    // A write on another replica clears this one's caches (search results, products) at once, not when they expire.
+    const unwatchKnowledge = await knowledge.watchOtherReplicas({ pollMilliseconds: config.KNOWLEDGE_POLL_MS, onError: overrides.onError ?? (() => undefined) });
     // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
     const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000, onError: log });
     // Loads this replica's BM25 index from the stored tokens (no segmenting at start-up).
@@ -155,7 +162,25 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
     });
-    const suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
+    const proposals = new QuestionProposals(database, knowledge);
+    // An agent's "this answered the customer" proposes the customer's question as a similar question of the FAQ
+    // rows used (never added until a knowledge owner approves). A failure here must not lose the feedback itself.
+    const propose = (input: ProposeInput) => proposals.propose(input).then(() => undefined, log);
+    const suggestions = new SuggestionService({
+      database,
+      conversations,
+      pipeline,
+      rulesVersion: compliance.rulesVersion,
+      questionCharacters: maximumQuestionCharacters,
+      onAccepted: (accepted) =>
+        propose({ documentIds: accepted.documentIds, question: accepted.question, origin: 'suggestion_accepted', conversationId: accepted.conversationId, suggestionId: accepted.suggestionId, proposedBy: accepted.givenBy }),
+    });
+    const cardFeedback = new CardFeedbackService({
+      database,
+      conversations,
+      questionCharacters: maximumQuestionCharacters,
+      onHelpful: (card) => propose({ documentIds: [card.documentId], question: card.question, origin: 'card_helpful', conversationId: card.conversationId, proposedBy: card.givenBy }),
+    });
     // Conversations created with suggestions.push get suggestions pushed as events after each customer turn.
     conversations.onCustomerTurn((conversation) => {
       if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
@@ -181,6 +206,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       database,
       apiKeys,
       knowledge,
+      proposals,
+      cardFeedback,
       search,
       compliance,
       conversations,
@@ -223,6 +250,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       async close() {
         await summaries.stop();
         apiKeys.stopWatching();
+        await unwatchKnowledge().catch(() => undefined);
         await events.stop();
         await search.stop();
         await evals.close();

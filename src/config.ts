@@ -64,6 +64,11 @@ const environmentSchema = z.object({
   MODEL_PROVIDER_LABEL: optionalString,
   EMBEDDING_MODEL: optionalString,
   EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(16000).optional(),
+  // Texts per embeddings request (OpenAI takes up to 2048, DashScope 10) and requests in flight at once.
+  // How often a replica checks for knowledge written by another one when a NOTIFY was missed (ms).
+  KNOWLEDGE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  EMBEDDING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   LLM_TIMEOUT_MS: positiveInteger(10_000),
   SUGGESTION_BUDGET_MS: positiveInteger(1_500),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

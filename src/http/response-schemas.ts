@@ -79,6 +79,33 @@ export const faqSetResultSchema = z
   })
   .loose();
 
+export const questionsResultSchema = ingestResultSchema
+  .extend({ questions: z.array(z.string()).meta({ description: 'Every phrasing of the FAQ row in the new version, the standard question first.' }) })
+  .loose();
+
+export const proposalSchema = z
+  .object({
+    id: uuid,
+    documentId: uuid,
+    externalId: z.string(),
+    title: z.string(),
+    question: z.string().meta({ description: "The customer's question, masked." }),
+    status: z.enum(['proposed', 'approved', 'rejected']),
+    origin: z.enum(['suggestion_accepted', 'card_helpful']),
+    conversationId: uuid.nullable(),
+    suggestionId: uuid.nullable(),
+    proposedBy: z.string().nullable(),
+    timesProposed: z.number().int(),
+    decidedBy: z.string().nullable(),
+    decidedAt: timestamp.nullable(),
+    comment: z.string().nullable(),
+    approvedVersion: z.number().int().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .loose();
+export const proposalListSchema = z.object({ items: z.array(proposalSchema), nextCursor: z.string().optional() }).loose();
+
 export const syncResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), retired: z.number().int() }).loose();
 
 const documentVersionFields = {
@@ -100,6 +127,7 @@ const documentVersionFields = {
   chunkCount: z.number().int(),
   createdAt: timestamp,
   createdBy: z.string().nullable(),
+  questions: z.array(z.string()).meta({ description: 'Phrasings the version answers (相似问): a FAQ row\'s questions, or a Markdown front-matter `questions:` list.' }),
 };
 
 export const documentVersionSchema = z.object(documentVersionFields).loose();

@@ -19,6 +19,8 @@ export interface DocumentMetadata {
   externalId?: string;
   owner?: string;
   source?: string;
+  /** Phrasings of the questions the document answers (相似问), searched like a FAQ row's questions. */
+  questions?: string[];
 }
 
 export interface Block {

@@ -1,3 +1,4 @@
+import { CardNotShownError } from '../../conversations/card-feedback.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deskScope } from '../../access/desk-scope.js';
@@ -59,6 +60,15 @@ const feedbackBody = z
   })
   .strict()
   .refine((body) => body.action !== 'edited' || (body.finalText ?? '').trim().length > 0, { message: 'is required when action is edited', path: ['finalText'] });
+export const cardFeedbackBody = z
+  .object({
+    documentId: z.uuid({ error: 'must be the documentId of a card shown in this conversation' }),
+    turnId: z.uuid({ error: 'must be the turnId of a knowledge event' }).optional(),
+    chunkId: z.uuid().optional(),
+    action: z.enum(['helpful', 'not_helpful']),
+    reason: z.string().max(2_000).optional(),
+  })
+  .strict();
 const idParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
 export const auditQuery = z.object({
   conversationId: z.uuid().optional(),
@@ -69,6 +79,7 @@ export const auditQuery = z.object({
 });
 
 function mapErrors(error: unknown): never {
+  if (error instanceof CardNotShownError) throw HttpProblem.badRequest(error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
   if (error instanceof ConversationEndedError) throw new HttpProblem(409, error.code, 'Conversation ended', error.message);
   if (error instanceof DuplicateConversationError) throw new HttpProblem(409, error.code, 'Conflict', error.message);
@@ -204,6 +215,14 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(feedbackBody, request.body, 'body');
     await services.suggestions.feedback(id, body, request.principal?.keyId ?? 'unknown', deskScope(request.principal)).catch(mapErrors);
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/conversations/:id/cards/feedback', { preHandler: agent, schema: { tags: ['conversations'], body: openapiSchema(cardFeedbackBody) } }, async (request, reply) => {
+    const { id } = validate(idParams, request.params, 'params');
+    const body = validate(cardFeedbackBody, request.body, 'body');
+    const input = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as typeof body;
+    await services.cardFeedback.record(id, input, request.principal?.keyId ?? 'unknown', deskScope(request.principal)).catch(mapErrors);
     return reply.status(204).send();
   });
 
