@@ -6,7 +6,7 @@
  *
  * Run: npx tsx bench/load-bench.ts
  * Runs twice: with shedding, limits and lockout off (the service before protection), then as configured.
- * Knobs (environment): LOAD_CLIENTS (200), LOAD_SECONDS (20), LOAD_SKIP_UNPROTECTED=true; SHED_*, RATE_LIMIT_* and
+ * Knobs (environment): LOAD_CLIENTS (200), LOAD_SECONDS (20), LOAD_SKIP_UNPROTECTED=true; LOAD_PORT (39892; the unprotected run uses the port below it), SHED_*, RATE_LIMIT_* and
  * AUTH_* variables reach the protected server, so thresholds can be fitted without editing code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -293,7 +293,9 @@ export async function main(): Promise<void> {
   const clients = Number(process.env.LOAD_CLIENTS ?? 200);
   const seconds = Number(process.env.LOAD_SECONDS ?? 20);
   const settings = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(SHED_|RATE_LIMIT_|AUTH_)/.test(name))) as Record<string, string>;
-  if (process.env.LOAD_SKIP_UNPROTECTED !== 'true') await scenario('unprotected (shedding, limits and lockout off)', unprotected, clients, seconds, 39_891);
+  // Two ports, so several people can run the bench on one machine: LOAD_PORT (protected) and LOAD_PORT - 1 (unprotected).
+  const port = Number(process.env.LOAD_PORT ?? 39_892);
+  if (process.env.LOAD_SKIP_UNPROTECTED !== 'true') await scenario('unprotected (shedding, limits and lockout off)', unprotected, clients, seconds, port - 1);
   await scenario(`protected (defaults${Object.keys(settings).length > 0 ? ` with ${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''})`, {}, clients, seconds, 39_892);
 }
 

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite-database.js';
+import { createPgliteWorkerDatabase } from './db/pglite-worker-database.js';
 import { createPostgresDatabase } from './db/postgres-database.js';
 import { buildApp } from './http/app.js';
 import { complianceRoutes } from './http/routes/compliance-routes.js';
@@ -46,11 +47,22 @@ import { SummaryService } from './summaries/summary-service.js';
  */
 const searchSessionSql = `set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;`;
 
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, options: { inMemory?: boolean } = {}): Promise<Database> {
-  const database = config.DATABASE_URL
-    ? await createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql })
-    : await createPgliteDatabase(options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) });
-  if (database.kind === 'pglite') await database.exec(searchSessionSql).catch(() => undefined);
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_IN_WORKER'>>,
+  options: { inMemory?: boolean; onNotice?: (message: string, details: Record<string, unknown>) => void } = {},
+): Promise<Database> {
+  if (config.DATABASE_URL) return createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql });
+  const location = options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) };
+  if (config.PGLITE_IN_WORKER ?? true) {
+    const onNotice = options.onNotice;
+    return createPgliteWorkerDatabase({
+      ...location,
+      sessionSql: searchSessionSql,
+      ...(onNotice ? { onWorkerState: (state, error) => onNotice(`embedded database worker ${state}`, { state, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) }) } : {}),
+    });
+  }
+  const database = await createPgliteDatabase(location);
+  await database.exec(searchSessionSql).catch(() => undefined);
   return database;
 }
 
@@ -93,7 +105,7 @@ export interface Runtime {
 
 /** Opens the database, migrates, checks the embedder against the stored vectors and wires every service. */
 export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void; onNotice?: (message: string, details: Record<string, unknown>) => void } = {}): Promise<Runtime> {
-  const database = overrides.database ?? (await openDatabase(config));
+  const database = overrides.database ?? (await openDatabase(config, overrides.onNotice ? { onNotice: overrides.onNotice } : {}));
   try {
     await migrate(database);
     const embedder = overrides.embedder ?? createEmbedder(config);

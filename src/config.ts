@@ -58,6 +58,11 @@ const environmentSchema = z.object({
       .optional(),
   ),
   DATA_DIR: z.string().min(1).default('./.data'),
+  // The embedded database runs in a worker thread so its statements never hold the HTTP event loop; false runs it in process.
+  PGLITE_IN_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
   CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
