@@ -243,7 +243,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
   }
 }
 
-function protectionOptions(config: Config): ProtectionOptions {
+function protectionOptions(config: Config, database: Database): ProtectionOptions {
   return {
     perMinuteByRole: {
       agent: config.RATE_LIMIT_AGENT_PER_MINUTE,
@@ -261,11 +261,13 @@ function protectionOptions(config: Config): ProtectionOptions {
     shedding: {
       maximumLagMs: config.SHED_MAX_LAG_MS,
       maximumInFlight: config.SHED_MAX_IN_FLIGHT,
+      maximumDatabaseWaitMs: config.SHED_MAX_DATABASE_WAIT_MS,
       maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
       maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,
       retryAfterSeconds: config.SHED_RETRY_AFTER_SECONDS,
     },
     corsOrigins: config.CORS_ORIGINS,
+    ...(database.queueWaitMilliseconds ? { databaseWaitMilliseconds: () => database.queueWaitMilliseconds?.() ?? 0 } : {}),
   };
 }
 
@@ -276,6 +278,6 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     ...(options.logStream ? { logStream: options.logStream } : {}),
     routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
     trustProxy: runtime.config.TRUST_PROXY,
-    protection: protectionOptions(runtime.config),
+    protection: protectionOptions(runtime.config, runtime.services.database),
   });
 }

@@ -105,6 +105,8 @@ const environmentSchema = z.object({
   // Load shedding (503 + retry-after); 0 switches a check off.
   SHED_MAX_LAG_MS: limitOrOff(50),
   SHED_MAX_IN_FLIGHT: limitOrOff(256),
+  // Age of the oldest waiting call to the embedded database (worker thread) past which requests are shed.
+  SHED_MAX_DATABASE_WAIT_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   SHED_RETRY_AFTER_SECONDS: positiveInteger(2),

@@ -21,6 +21,7 @@ export interface PgliteWorkerOptions {
 
 /** The embedded database in a worker thread, with a way to stop the thread as a crash would (operations, tests). */
 export interface PgliteWorkerDatabase extends Database {
+  queueWaitMilliseconds(): number;
   terminateWorker(): Promise<void>;
 }
 
@@ -64,7 +65,8 @@ export async function createPgliteWorkerDatabase(options: PgliteWorkerOptions = 
   const entry = workerEntry();
   const start: WorkerStart = { ...(dataDirectory ? { dataDirectory } : {}), ...(options.sessionSql ? { sessionSql: options.sessionSql } : {}) };
 
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  // In posting order, so the first entry is the call that has waited longest.
+  const pending = new Map<number, { since: number; resolve(value: unknown): void; reject(error: unknown): void }>();
   const handlers = new Map<string, Set<NotificationHandler>>();
   let nextId = 1;
   let worker: Worker | undefined;
@@ -158,7 +160,7 @@ export async function createPgliteWorkerDatabase(options: PgliteWorkerOptions = 
     const reply = new Promise((resolve, reject) => {
       // Held only while a reply is awaited: an idle database must not keep a finished CLI command running.
       if (pending.size === 0) thread.ref();
-      pending.set(id, { resolve, reject });
+      pending.set(id, { since: performance.now(), resolve, reject });
       thread.postMessage({ ...request, id });
     });
     return { id, reply };
@@ -240,6 +242,10 @@ export async function createPgliteWorkerDatabase(options: PgliteWorkerOptions = 
       } finally {
         releaseLock();
       }
+    },
+    queueWaitMilliseconds() {
+      const oldest = pending.values().next().value;
+      return oldest ? performance.now() - oldest.since : 0;
     },
     async terminateWorker() {
       await worker?.terminate();

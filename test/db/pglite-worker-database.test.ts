@@ -166,6 +166,32 @@ describe('embedded database worker on a data directory', () => {
     expect(rows[0]?.name).toBe('session_settings_applied');
   });
 
+  it('reports how long the oldest unanswered call has waited, for load shedding', async () => {
+    expect(database.queueWaitMilliseconds()).toBe(0);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inside: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const transaction = database.transaction(async (work) => {
+      await work.query('select 1');
+      inside();
+      await held;
+    });
+    await started;
+    const waiting = database.query('select 2');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The statement queued behind the transaction has waited at least as long as we slept.
+    expect(database.queueWaitMilliseconds()).toBeGreaterThanOrEqual(50);
+    release();
+    await transaction;
+    await waiting;
+    expect(database.queueWaitMilliseconds()).toBe(0);
+  });
+
   it('fails every pending call and the open transaction with DatabaseUnavailableError when the worker dies, then restarts it', async () => {
     const notifications: string[] = [];
     await database.listen('marker_events', (payload) => notifications.push(payload));
