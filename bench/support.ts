@@ -8,6 +8,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { wrapPglite } from '../src/db/pglite-database.js';
+import { createPgliteWorkerDatabase } from '../src/db/pglite-worker-database.js';
 import { createPostgresDatabase } from '../src/db/postgres-database.js';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -42,6 +43,8 @@ export interface BenchDatabase {
   embedded: Database;
   /** The same PGlite served over the wire protocol and reached through the `pg` adapter. */
   wire(): Promise<Database>;
+  /** The same data directory reopened in a worker thread (the server's default adapter); `embedded` and `wire` end. */
+  inWorker(): Promise<Database>;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await embedded.exec(sessionSql);
   let server: PGLiteSocketServer | undefined;
   let wired: Database | undefined;
+  let worker: Database | undefined;
+  let pgliteOpen = true;
   return {
     embedded,
     async wire() {
@@ -63,10 +68,20 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       wired = await createPostgresDatabase({ connectionString: `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`, maxConnections: 1, sessionSql });
       return wired;
     },
-    async close() {
+    async inWorker() {
+      if (worker) return worker;
       await wired?.close();
       await server?.stop();
       await pglite.close();
+      pgliteOpen = false;
+      worker = await createPgliteWorkerDatabase({ dataDirectory: directory, sessionSql });
+      return worker;
+    },
+    async close() {
+      await wired?.close();
+      await server?.stop();
+      if (pgliteOpen) await pglite.close();
+      await worker?.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite-database.js';
+import { createPgliteWorkerDatabase } from './db/pglite-worker-database.js';
 import { createPostgresDatabase } from './db/postgres-database.js';
 import { buildApp } from './http/app.js';
 import { complianceRoutes } from './http/routes/compliance-routes.js';
@@ -49,11 +50,22 @@ import { SummaryService } from './summaries/summary-service.js';
  */
 const searchSessionSql = `set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;`;
 
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, options: { inMemory?: boolean } = {}): Promise<Database> {
-  const database = config.DATABASE_URL
-    ? await createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql })
-    : await createPgliteDatabase(options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) });
-  if (database.kind === 'pglite') await database.exec(searchSessionSql).catch(() => undefined);
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_IN_WORKER'>>,
+  options: { inMemory?: boolean; onNotice?: (message: string, details: Record<string, unknown>) => void } = {},
+): Promise<Database> {
+  if (config.DATABASE_URL) return createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql });
+  const location = options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) };
+  if (config.PGLITE_IN_WORKER ?? true) {
+    const onNotice = options.onNotice;
+    return createPgliteWorkerDatabase({
+      ...location,
+      sessionSql: searchSessionSql,
+      ...(onNotice ? { onWorkerState: (state, error) => onNotice(`embedded database worker ${state}`, { state, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) }) } : {}),
+    });
+  }
+  const database = await createPgliteDatabase(location);
+  await database.exec(searchSessionSql).catch(() => undefined);
   return database;
 }
 
@@ -98,7 +110,7 @@ export interface Runtime {
 
 /** Opens the database, migrates, checks the embedder against the stored vectors and wires every service. */
 export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void; onNotice?: (message: string, details: Record<string, unknown>) => void } = {}): Promise<Runtime> {
-  const database = overrides.database ?? (await openDatabase(config));
+  const database = overrides.database ?? (await openDatabase(config, overrides.onNotice ? { onNotice: overrides.onNotice } : {}));
   try {
     await migrate(database);
     const embedder = overrides.embedder ?? createEmbedder(config);
@@ -263,7 +275,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
   }
 }
 
-function protectionOptions(config: Config): ProtectionOptions {
+function protectionOptions(config: Config, database: Database): ProtectionOptions {
   return {
     perMinuteByRole: {
       agent: config.RATE_LIMIT_AGENT_PER_MINUTE,
@@ -282,11 +294,13 @@ function protectionOptions(config: Config): ProtectionOptions {
       maximumLagMs: config.SHED_MAX_LAG_MS,
       minimumInFlightForLag: config.SHED_LAG_MIN_IN_FLIGHT,
       maximumInFlight: config.SHED_MAX_IN_FLIGHT,
+      maximumDatabaseWaitMs: config.SHED_MAX_DATABASE_WAIT_MS,
       maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
       maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,
       retryAfterSeconds: config.SHED_RETRY_AFTER_SECONDS,
     },
     corsOrigins: config.CORS_ORIGINS,
+    ...(database.queueWaitMilliseconds ? { databaseWaitMilliseconds: () => database.queueWaitMilliseconds?.() ?? 0 } : {}),
   };
 }
 
@@ -297,6 +311,6 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     ...(options.logStream ? { logStream: options.logStream } : {}),
     routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
     trustProxy: runtime.config.TRUST_PROXY,
-    protection: protectionOptions(runtime.config),
+    protection: protectionOptions(runtime.config, runtime.services.database),
   });
 }

@@ -58,6 +58,11 @@ const environmentSchema = z.object({
       .optional(),
   ),
   DATA_DIR: z.string().min(1).default('./.data'),
+  // The embedded database runs in a worker thread so its statements never hold the HTTP event loop; false runs it in process.
+  PGLITE_IN_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
   CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -106,6 +111,8 @@ const environmentSchema = z.object({
   SHED_MAX_LAG_MS: limitOrOff(50),
   SHED_MAX_IN_FLIGHT: limitOrOff(256),
   SHED_LAG_MIN_IN_FLIGHT: z.coerce.number().int().min(0).default(16),
+  // Age of the oldest waiting call to the embedded database (worker thread) past which requests are shed.
+  SHED_MAX_DATABASE_WAIT_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   SHED_RETRY_AFTER_SECONDS: positiveInteger(2),
