@@ -136,10 +136,13 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const window = (input.context ?? []).slice(-contextWindowTurns);
     const customerTurns: string[] = [];
     const agentTurns: string[] = [];
+    let customerSinceAgent: string[] = [];
     for (const turn of window) {
       if (!turn || typeof turn.text !== 'string') continue;
       const text = normalizeText(turn.text.slice(0, contextTurnMaxCharacters)).text.replace(/\n/g, ' ');
       (turn.speaker === 'customer' ? customerTurns : agentTurns).push(text);
+      if (turn.speaker === 'customer') customerSinceAgent.push(text);
+      else customerSinceAgent = [];
     }
     const language = input.language ?? (original.trim() ? detectLanguage(original.slice(0, 2_000)) : detectLanguage(window.map((turn) => turn.text).join(' ').slice(0, 2_000)));
     const context: EvaluationContext = {
@@ -148,6 +151,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       speaker: input.speaker ?? 'agent',
       customerWindow: customerTurns.join('\n'),
       lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
+      customerSinceAgent: customerSinceAgent.join('\n'),
       agentWindow: agentTurns.join('\n'),
       customer: input.customer,
       products: productIndex ?? products.current(),

@@ -12,6 +12,8 @@ export interface EvaluationContext {
   customerWindow: string;
   /** The latest customer turn of the window: what a short agent answer replies to. */
   lastCustomerTurn: string;
+  /** The customer's turns since the last agent turn: what this reply answers (a disclosure is due here, once). */
+  customerSinceAgent: string;
   agentWindow: string;
   customer: CustomerProfile | undefined;
   products: ProductIndex;
@@ -273,7 +275,9 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
     const hit = firstAsserted(context, rule.triggerText, { with: rule.triggerTextWith });
     if (hit) return { span: hit, reason: `topic raised: "${hit.matched}"` };
   }
-  if (rule.triggerCustomer?.test(context.customerWindow)) {
+  // Due in the reply to the turns that raised the topic: once an agent turn has answered them, every later turn
+  // would repeat the same finding (and the earlier reply was already judged on it).
+  if (rule.triggerCustomer?.test(context.customerSinceAgent)) {
     // The whole reply lacks the disclosure; point at its opening rather than echo a long text back.
     return { span: { start: 0, end: Math.min(context.text.length, missingDisclosureEvidenceLength) }, reason: 'topic raised by the customer' };
   }
