@@ -232,12 +232,13 @@ function isVulnerable(context: EvaluationContext): boolean {
  * only when they hold.
  */
 function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | undefined {
+  // Most texts carry no word of the claim: one alternation test ends the frame before any other work.
+  if (!frame.claim.any.test(context.text)) return undefined;
   if (frame.vulnerable !== undefined && isVulnerable(context) !== frame.vulnerable) return undefined;
   if (frame.customerSaid && !frame.customerSaid.test(context.customerWindow)) return undefined;
   if (frame.agentSaid && !frame.agentSaid.test(context.agentWindow)) return undefined;
   if (frame.agentNotSaid?.test(context.agentWindow)) return undefined;
   if (frame.unless && (frame.unless.test(context.text) || frame.unless.test(context.agentWindow))) return undefined;
-  if (!frame.claim.any.test(context.text)) return undefined;
   const matches: FindingExplanation['matches'] = [];
   if (frame.asked) {
     const asked = firstFamilyMatch(frame.asked, context.lastCustomerTurn);
