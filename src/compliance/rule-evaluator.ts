@@ -169,7 +169,16 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
   }
   const situationMet = situationHolds(rule, context);
   const gatesAll = detector.situation?.gates !== 'identifiers';
-  if (gatesAll && !situationMet) return undefined;
+  if (gatesAll && !situationMet) {
+    // A frame that names its own conversation state (what the customer said) is gated by that, not by the
+    // rule's older situation list: the frame's word family is the fuller description of the same situation.
+    for (const frame of rule.frames ?? []) {
+      if (!frame.customerSaid) continue;
+      const hit = frameHit(frame, context);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
   const options: MatchOptions = { with: rule.with, safe: rule.safe };
   if (detector.includeQuestions) options.includeQuestions = true;
   if (rule.cues) {

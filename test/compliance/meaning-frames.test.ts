@@ -104,6 +104,18 @@ describe('meaning frames', () => {
     expect(ruleIds(asked, '您的余额是300元', { context: [{ speaker: 'agent', text: '身份已核验通过' }] })).toEqual([]);
   });
 
+  it('lets a frame with its own customer state fire where the rule\'s older situation list does not hold', () => {
+    const yaml = pack(`        - id: balance-to-loss-asker
+          state:
+            customerSaid: [asks-about-loss]
+          claim: [tells-balance]
+      situation:
+        customer: ['我是(他|她)的']`);
+    const situated = engineFor(yaml.replace('violating: [这款理财就当是定期, 这款基金跟存款一样, 理财相当于存款]', "violating: [{ text: '余额是300', context: [{ speaker: customer, text: '会不会亏' }] }, { text: '余额有5', context: [{ speaker: customer, text: '亏吗' }] }, { text: '余额是9', context: [{ speaker: customer, text: '会不会亏' }] }]"));
+    expect(ruleIds(situated, '余额是300', { context: [{ speaker: 'customer', text: '这个会不会亏' }] })).toEqual(['CN-FRAME-001']);
+    expect(ruleIds(situated, '余额是300', { context: [{ speaker: 'customer', text: '怎么买' }] })).toEqual([]);
+  });
+
   it('explains which frame fired on which words when asked, and only then', () => {
     const explained = engine.check({ text: '这款理财您就当是定期', language: 'zh', explain: true }).findings[0];
     expect(explained?.explain).toEqual({
