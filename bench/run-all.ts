@@ -3,6 +3,8 @@ const benches = [
   './knowledge-bench.ts',
   './retrieval-bench.ts',
   './compliance-bench.ts',
+  './compliance-devset-bench.ts',
+  './compliance-false-alarm-bench.ts',
   './guard-bench.ts',
   './cross-language-bench.ts',
   './suggestion-bench.ts',

@@ -19,7 +19,7 @@ import {
   type RuleKind,
 } from './compliance-types.js';
 import { describeJudgeFailure, JudgeBudgetExceededError } from './judge-failure.js';
-import { ProductIndexCache } from './product-index.js';
+import { ProductIndexCache, type ProductIndex } from './product-index.js';
 import type { RuleDefinition, RulePack } from './rule-pack-schema.js';
 import { disclosureDue, evaluateRule, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
 import { assertUniqueIds } from './load-rule-packs.js';
@@ -39,6 +39,12 @@ export interface RuleSummary {
   severity: RuleDefinition['severity'];
   kind: RuleDefinition['kind'];
   source: string;
+  /**
+   * `active`: the rule's detector catches every one of its own violating examples. `advisory`: it does not, so
+   * its silence proves nothing; it is listed, never silently inert (`advisoryReason` says what it misses).
+   */
+  detection: 'active' | 'advisory';
+  advisoryReason?: string;
 }
 
 export interface ComplianceDescription {
@@ -118,20 +124,25 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       byId.set(rule.id, rule);
     }
   }
+  const detection = new Map<string, { detection: 'active' | 'advisory'; advisoryReason?: string }>();
   const prohibitions = new Map<Language, CompiledRule[]>([...compiled].map(([language, rules]) => [language, rules.filter((rule) => prohibitionKinds.has(rule.definition.kind))]));
   const judgeBudgetMs = options.judgeBudgetMs && options.judgeBudgetMs > 0 ? options.judgeBudgetMs : defaultJudgeBudgetMs;
   const products = new ProductIndexCache(options.products);
 
-  function prepare(input: CheckInput): Prepared {
+  /** `productIndex` replaces the live product list (the start-up self-check runs before the knowledge base is read). */
+  function prepare(input: CheckInput, productIndex?: ProductIndex): Prepared {
     const original = typeof input.text === 'string' ? input.text : '';
     const normalized = normalizeText(original);
     const window = (input.context ?? []).slice(-contextWindowTurns);
     const customerTurns: string[] = [];
     const agentTurns: string[] = [];
+    let customerSinceAgent: string[] = [];
     for (const turn of window) {
       if (!turn || typeof turn.text !== 'string') continue;
       const text = normalizeText(turn.text.slice(0, contextTurnMaxCharacters)).text.replace(/\n/g, ' ');
       (turn.speaker === 'customer' ? customerTurns : agentTurns).push(text);
+      if (turn.speaker === 'customer') customerSinceAgent.push(text);
+      else customerSinceAgent = [];
     }
     const language = input.language ?? (original.trim() ? detectLanguage(original.slice(0, 2_000)) : detectLanguage(window.map((turn) => turn.text).join(' ').slice(0, 2_000)));
     const context: EvaluationContext = {
@@ -140,9 +151,10 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       speaker: input.speaker ?? 'agent',
       customerWindow: customerTurns.join('\n'),
       lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
+      customerSinceAgent: customerSinceAgent.join('\n'),
       agentWindow: agentTurns.join('\n'),
       customer: input.customer,
-      products: products.current(),
+      products: productIndex ?? products.current(),
     };
     const sentences = sentenceLanguages(normalized.text);
     const present = new Set(sentences.flatMap((sentence) => sentence.languages));
@@ -164,7 +176,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     return list;
   }
 
-  function toFinding(rule: RuleDefinition, hit: RuleHit, original: string, normalized: NormalizedText, detectedBy: 'rule' | 'judge'): Finding {
+  function toFinding(rule: RuleDefinition, hit: RuleHit, original: string, normalized: NormalizedText, detectedBy: 'rule' | 'judge', explain: boolean): Finding {
     const { start, end } = normalized.toOriginalSpan(hit.span.start, hit.span.end);
     const finding: Finding = {
       ruleId: rule.id,
@@ -178,6 +190,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       detectedBy,
       rulesVersion,
     };
+    if (explain && hit.explain) finding.explain = hit.explain;
     return finding;
   }
 
@@ -187,7 +200,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const findings: Finding[] = [];
     for (const { rule, context } of candidates(prepared)) {
       const hit = evaluateRule(rule, context);
-      if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule'));
+      if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule', input.explain === true));
     }
     return findings;
   }
@@ -202,6 +215,22 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       tookMs: Number((performance.now() - startedAt).toFixed(3)),
       languages: [prepared.language, ...prepared.others.map((other) => other.language)],
     };
+  }
+
+  const noProducts = new ProductIndexCache(undefined).current();
+  // Each rule against its own violating examples, alone: a rule whose detector misses them is advisory.
+  for (const [language, rules] of compiled) {
+    for (const rule of rules) {
+      const { violating } = rule.definition.examples;
+      const missed = violating.filter((example) => {
+        const input: CheckInput = typeof example === 'string' ? { text: example, language } : { ...example, language };
+        return evaluateRule(rule, prepare(input, noProducts).context) === undefined;
+      }).length;
+      detection.set(
+        rule.definition.id,
+        missed === 0 ? { detection: 'active' } : { detection: 'advisory', advisoryReason: `its detector misses ${missed} of its ${violating.length} violating examples` },
+      );
+    }
   }
 
   return {
@@ -279,7 +308,14 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
           id: pack.id,
           jurisdiction: pack.jurisdiction,
           language: pack.language,
-          rules: pack.rules.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, kind: rule.kind, source: rule.source })),
+          rules: pack.rules.map((rule) => ({
+            id: rule.id,
+            title: rule.title,
+            severity: rule.severity,
+            kind: rule.kind,
+            source: rule.source,
+            ...(detection.get(rule.id) ?? { detection: 'advisory' as const, advisoryReason: 'not compiled' }),
+          })),
         })),
       };
     },

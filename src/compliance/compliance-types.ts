@@ -23,6 +23,15 @@ export interface Evidence {
   text: string;
 }
 
+/** Which detector fired on which words: returned with `explain: true`. */
+export interface FindingExplanation {
+  detector: 'frame' | 'cue' | 'strong_cue' | 'reply' | 'situation_cue' | 'identifier' | 'suitability' | 'missing_disclosure';
+  /** The frame's id when a meaning frame fired. */
+  frame?: string;
+  /** The words each slot matched: `claim` in the text, `about` in the text or the context, `asked` in the customer's turn. */
+  matches: { slot: string; family?: string; text: string; in: 'text' | 'context' }[];
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -36,6 +45,8 @@ export interface Finding {
   detectedBy?: 'rule' | 'judge';
   /** Content hash of the rule packs that produced the finding (also on the CheckResult). */
   rulesVersion?: string;
+  /** Present when the check asked for `explain`. */
+  explain?: FindingExplanation;
 }
 
 export interface ConversationTurn {
@@ -68,6 +79,8 @@ export interface CheckInput {
    */
   language?: Language;
   customer?: CustomerProfile;
+  /** Attach to each finding which detector (frame) fired on which words. */
+  explain?: boolean;
 }
 
 export type Verdict = 'pass' | 'warn' | 'fail';

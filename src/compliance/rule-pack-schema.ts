@@ -27,6 +27,60 @@ export const ruleExampleSchema = z.union([
     .strict(),
 ]);
 
+/** A word family named in a frame slot: lower-case words joined by hyphens. */
+const familyName = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'word family names look like deposit-likeness');
+const familyList = z.array(familyName).min(1);
+
+/**
+ * A meaning frame: the rule fires when what is claimed (`claim`, asserted by the speaker: not negated, quoted,
+ * reported or asked) is said about the frame's subject (`about`) in the conversation state the frame names.
+ * Every slot lists word families (evals/rules/word-families/*.yaml or the pack's `families:`), not words, so
+ * one frame catches the many ways people say the same thing.
+ */
+export const frameSchema = z
+  .object({
+    id: familyName,
+    description: z.string().optional(),
+    /** What it is about: one of these families in the text or the conversation window (`aboutIn` narrows it). */
+    about: familyList.optional(),
+    aboutIn: z.enum(['sentence', 'text', 'conversation']).optional(),
+    /** What is claimed: one of these families asserted in the text. */
+    claim: familyList,
+    /** Claims that count even negated or asked ("怎么可能亏", "how could you lose"): only quotation is honoured. */
+    rhetorical: z.boolean().optional(),
+    /** Requests phrased as questions are still requests. */
+    includeQuestions: z.boolean().optional(),
+    /** One of these must occur in the claim's sentence. */
+    with: familyList.optional(),
+    /** The frame stands aside when one of these occurs in the claim's sentence (a caveat, an explanation). */
+    unlessSentence: familyList.optional(),
+    /** The frame stands aside when one of these occurs anywhere in the text or an earlier agent turn (a disclosure given). */
+    unless: familyList.optional(),
+    /** The customer's latest turn must show one of these (what the claim answers). */
+    asked: familyList.optional(),
+    /** Conversation state: what the customer's turns show, what earlier agent turns did or did not do, the profile. */
+    state: z
+      .object({
+        customerSaid: familyList.optional(),
+        agentSaid: familyList.optional(),
+        agentNotSaid: familyList.optional(),
+        vulnerable: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A word family: the patterns (regular expressions over normalised text) and examples each must be caught by. */
+export const wordFamilySchema = z
+  .object({
+    description: z.string().min(1),
+    patterns,
+    /** Phrases the family must match (checked at load): the family's own test cases. */
+    examples: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
 /**
  * How a rule is detected. Patterns are regular expressions over the normalised, lower-cased text; a named group
  * `core` marks the part of a cue that negation must scope over (negators elsewhere in the match still count).
@@ -81,6 +135,8 @@ export const detectorSchema = z
       .optional(),
     /** Disclosure rules: wording that counts as the disclosure (in the text or an earlier agent turn of the window). */
     satisfiedBy: patterns.optional(),
+    /** Meaning frames (see frameSchema). */
+    frames: z.array(frameSchema).min(1).optional(),
     /** Identifier detectors with checksums. */
     identifiers: z.array(z.enum(['china_id', 'card_number', 'phone_number', 'us_ssn'])).min(1).optional(),
     /** Suitability: customer level vs the risk level of a product the agent recommends. */
@@ -125,11 +181,30 @@ export const rulePackSchema = z
     jurisdiction: z.string().min(1),
     language: z.enum(['zh', 'en']),
     description: z.string().optional(),
+    /** Word families only this pack's frames use; shared ones live in word-families/*.yaml. */
+    families: z.record(familyName, wordFamilySchema).optional(),
     rules: z.array(ruleSchema).min(1),
   })
   .strict();
 
+/** A shared word-family file: evals/rules/word-families/<name>.yaml. */
+export const wordFamilyFileSchema = z
+  .object({
+    language: z.enum(['zh', 'en']),
+    description: z.string().optional(),
+    families: z.record(familyName, wordFamilySchema),
+  })
+  .strict();
+
 export type RuleExample = z.infer<typeof ruleExampleSchema>;
+export type FrameSpec = z.infer<typeof frameSchema>;
+export type WordFamily = z.infer<typeof wordFamilySchema>;
 export type DetectorSpec = z.infer<typeof detectorSchema>;
-export type RuleDefinition = z.infer<typeof ruleSchema> & { jurisdiction: string; language: 'zh' | 'en'; packId: string };
+export type RuleDefinition = z.infer<typeof ruleSchema> & {
+  jurisdiction: string;
+  language: 'zh' | 'en';
+  packId: string;
+  /** The patterns of every word family the rule's frames name, resolved at load. */
+  wordFamilies?: Record<string, string[]>;
+};
 export type RulePack = Omit<z.infer<typeof rulePackSchema>, 'rules'> & { rules: RuleDefinition[]; file?: string };

@@ -36,6 +36,15 @@ export const findingSchema = z
     fix: z.string().optional(),
     detectedBy: z.enum(['rule', 'judge']).optional(),
     rulesVersion: z.string().optional(),
+    explain: z
+      .object({
+        detector: z.string(),
+        frame: z.string().optional(),
+        matches: z.array(z.object({ slot: z.string(), family: z.string().optional(), text: z.string(), in: z.enum(['text', 'context']) }).loose()),
+      })
+      .loose()
+      .optional()
+      .meta({ description: 'With `explain: true`: the detector (and meaning frame) that fired and the words each slot matched.' }),
   })
   .loose();
 
@@ -260,7 +269,19 @@ export const rulesSchema = z
           id: z.string(),
           jurisdiction: z.string(),
           language: z.string(),
-          rules: z.array(z.object({ id: z.string(), title: z.string(), severity, kind: z.string(), source: z.string() }).loose()),
+          rules: z.array(
+            z
+              .object({
+                id: z.string(),
+                title: z.string(),
+                severity,
+                kind: z.string(),
+                source: z.string(),
+                detection: z.enum(['active', 'advisory']).optional().meta({ description: 'advisory: the detector misses some of the rule\'s own violating examples, so its silence proves nothing.' }),
+                advisoryReason: z.string().optional(),
+              })
+              .loose(),
+          ),
         })
         .loose(),
     ),

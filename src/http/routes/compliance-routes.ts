@@ -21,6 +21,7 @@ const checkBody = z
       .optional()
       .describe("The primary language (the conversation's): its rule pack runs in full. Every other language a sentence is written in adds its pack's prohibitions. Absent: detected from the text."),
     customer: customerSchema.optional(),
+    explain: z.boolean().default(false).describe('true: each finding carries `explain`, the detector (and meaning frame) that fired and the words each of its slots matched.'),
     requireJudge: z
       .boolean()
       .default(false)
@@ -39,6 +40,7 @@ export async function complianceRoutes(app: FastifyInstance, services: AppServic
       ...(body.context ? { context: body.context } : {}),
       ...(body.language ? { language: body.language } : {}),
       ...(body.customer ? { customer: body.customer } : {}),
+      ...(body.explain ? { explain: true } : {}),
     };
     let result: JudgedCheckResult;
     if (!services.settings.judgeEnabled) {
