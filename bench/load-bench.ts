@@ -49,7 +49,11 @@ async function startServer(port: number, dataDirectory: string, settings: Record
   });
   const started = performance.now();
   for (;;) {
-    if (performance.now() - started > 180_000) throw new Error('server not ready within 180 s');
+    if (performance.now() - started > 180_000) {
+      // Not left running on its port (and its deleted data folder) when the bench gives up.
+      child.kill('SIGKILL');
+      throw new Error('server not ready within 180 s');
+    }
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false);
     if (ready) return child;
