@@ -269,7 +269,7 @@ async function serviceTimes(base: string, identity: Identity): Promise<string> {
 }
 
 /** No shedding, no limits, no lockout: the service as it was before protection, for comparison in the same run. */
-const unprotected = { SHED_MAX_LAG_MS: '0', SHED_MAX_IN_FLIGHT: '0', SHED_MAX_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_EVENT_LOOP_UTILIZATION: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT: '0' };
+const unprotected = { SHED_MAX_LAG_MS: '0', SHED_MAX_IN_FLIGHT: '0', SHED_MAX_DATABASE_WAIT_MS: '0', SHED_MAX_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_EVENT_LOOP_UTILIZATION: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT: '0' };
 
 export interface ScenarioFigures {
   autocannon: LoadFigures;
