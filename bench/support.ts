@@ -72,6 +72,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       if (worker) return worker;
       await wired?.close();
       await server?.stop();
+      wired = undefined;
+      server = undefined;
       await pglite.close();
       pgliteOpen = false;
       worker = await createPgliteWorkerDatabase({ dataDirectory: directory, sessionSql });
