@@ -1,0 +1,175 @@
+import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
+import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
+import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
+import { composeExtractiveReplies, type ExtractiveReply } from './extractive-replies.js';
+import { relevanceOf } from './answer-relevance.js';
+import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
+
+/** One search of a request: for a question the customer asked, or for a situation's approved script. */
+export interface PlannedSearch {
+  purpose: 'question' | 'situation';
+  /** What the search sends. */
+  query: string;
+  /** What replies are judged against: the question first, its context on the next lines (weighed less). */
+  composeQuery: string;
+  question?: AskedQuestion;
+  situation?: Situation;
+  kinds?: SearchQuery['kinds'];
+}
+
+/** A search query is short: the question, with its borrowed topic; story words would dilute both legs. */
+const searchQueryCharacters = 160;
+
+/**
+ * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
+ * for the approved script of the situation that needs handling. A turn with no question searches what it says.
+ */
+export function planSearches(understanding: TurnUnderstanding): PlannedSearch[] {
+  const searches: PlannedSearch[] = understanding.questions.map((question) => ({
+    purpose: 'question',
+    query: question.query.slice(0, searchQueryCharacters),
+    composeQuery: [question.query, question.context].filter(Boolean).join('\n'),
+    question,
+  }));
+  const situation = understanding.situations.find((candidate) => candidate.knowledgeQuery.trim());
+  if (situation) {
+    searches.push({
+      purpose: 'situation',
+      query: situation.knowledgeQuery,
+      composeQuery: [situation.knowledgeQuery, understanding.questions[0]?.text ?? ''].filter(Boolean).join('\n'),
+      situation,
+      kinds: ['script', 'compliance', 'product'],
+    });
+  }
+  return searches;
+}
+
+/** The cards for the turn: each search's results in turn (the first question's best first), each chunk once. */
+export function mergeKnowledge(responses: readonly SearchResponse[], limit: number): SearchResult[] {
+  const merged: SearchResult[] = [];
+  const seen = new Set<string>();
+  const longest = Math.max(0, ...responses.map((response) => response.results.length));
+  for (let rank = 0; rank < longest && merged.length < limit; rank += 1) {
+    for (const response of responses) {
+      const result = response.results[rank];
+      if (!result || seen.has(result.chunkId)) continue;
+      seen.add(result.chunkId);
+      merged.push(result);
+      if (merged.length >= limit) break;
+    }
+  }
+  return merged;
+}
+
+export interface TurnRepliesInput {
+  understanding: TurnUnderstanding;
+  searches: readonly PlannedSearch[];
+  responses: readonly SearchResponse[];
+  language: 'zh' | 'en';
+  plain: boolean;
+  /** Replies wanted; a few more are composed as replacements for any the guard blocks. */
+  count: number;
+}
+
+/** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
+function opened(lead: string, reply: ExtractiveReply, language: 'zh' | 'en'): ExtractiveReply {
+  const sentences = [...splitReplySentences(closeSentence(lead, language)), ...reply.sentences];
+  return { ...reply, text: joinSentences(language, sentences), sentences };
+}
+
+function leadOf(situations: readonly Situation[], language: 'zh' | 'en'): string | undefined {
+  const leads = situations.filter((situation) => situation.declines && situation.wording.trim()).slice(0, 2).map((situation) => closeSentence(situation.wording, language));
+  return leads.length > 0 ? joinSentences(language, leads) : undefined;
+}
+
+/**
+ * The offline replies for a turn, best first: an answer to each question in turn (the first question's best answer,
+ * then the second's, ...), opened by the approved wording of a situation that needs declining or warning; when
+ * nothing retrieved answers, the situation's own script, or the hand-over that says what it will check and cites
+ * the closest card. The list ends with replacements for replies the guard may block.
+ */
+export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
+  const { understanding, searches, responses, language } = input;
+  const perSearch: ExtractiveReply[][] = searches.map((search, index) => {
+    const response = responses[index];
+    if (!response) return [];
+    const composed = composeExtractiveReplies({
+      query: search.composeQuery,
+      passages: response.results,
+      language,
+      plain: input.plain,
+      ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}),
+    });
+    // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
+    return composed.filter((reply) => reply.passage !== undefined);
+  });
+  const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
+  const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
+
+  // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
+  const answers: ExtractiveReply[] = [];
+  const seenText = new Set<string>();
+  const depth = Math.max(0, ...questionReplies.map((replies) => replies.length));
+  for (let rank = 0; rank < depth; rank += 1) {
+    for (const replies of questionReplies) {
+      const reply = replies[rank];
+      if (!reply || seenText.has(reply.text)) continue;
+      seenText.add(reply.text);
+      answers.push(reply);
+    }
+  }
+
+  const lead = leadOf(understanding.situations, language);
+  const replies: ExtractiveReply[] = [];
+  if (lead) {
+    // Required handling first, in every reply: the answer (if any) follows the approved wording.
+    for (const reply of [...answers, ...situationReplies]) replies.push(opened(lead, reply, language));
+    const closest = closestCard(searches, responses);
+    replies.push({ text: lead, sentences: splitReplySentences(lead), ...(situationReplies[0]?.passage ?? closest ? { passage: (situationReplies[0]?.passage ?? closest) as SearchResult } : {}) });
+  } else {
+    replies.push(...answers);
+    // A situation without declining wording (a lost card, hardship) still brings its procedure in as a further answer.
+    for (const reply of situationReplies) if (!seenText.has(reply.text)) replies.push(reply);
+  }
+  replies.push(handover(understanding, searches, responses, language));
+  return dedupe(replies);
+}
+
+function dedupe(replies: readonly ExtractiveReply[]): ExtractiveReply[] {
+  const seen = new Set<string>();
+  return replies.filter((reply) => {
+    if (seen.has(reply.text)) return false;
+    seen.add(reply.text);
+    return true;
+  });
+}
+
+/** The retrieved chunk most relevant to the questions asked, if any is relevant at all. */
+function closestCard(searches: readonly PlannedSearch[], responses: readonly SearchResponse[]): SearchResult | undefined {
+  let best: { result: SearchResult; relevance: number } | undefined;
+  searches.forEach((search, index) => {
+    if (search.purpose !== 'question' || !search.question) return;
+    for (const result of responses[index]?.results ?? []) {
+      const relevance = relevanceOf(result, search.question.terms);
+      if (!best || relevance > best.relevance) best = { result, relevance };
+    }
+  });
+  return best && best.relevance > 0 ? best.result : undefined;
+}
+
+/**
+ * The hand-over: says what will be checked (the question's words the closest card also holds, so nothing the
+ * customer slipped in is echoed as a fact) and cites that card; a polite clarifying question when nothing was asked.
+ */
+function handover(understanding: TurnUnderstanding, searches: readonly PlannedSearch[], responses: readonly SearchResponse[], language: 'zh' | 'en'): ExtractiveReply {
+  const question = understanding.questions[0];
+  if (!question) {
+    const text = clarifyingReply(language);
+    return { text, sentences: splitReplySentences(text) };
+  }
+  const closest = closestCard(searches, responses);
+  const cardText = closest ? `${closest.title}\n${closest.headingPath.join(' ')}\n${closest.text}`.toLowerCase() : '';
+  const named = question.terms.filter((term) => cardText.includes(term.toLowerCase())).slice(0, 3);
+  const text = namedHandoverReply(language, named);
+  return { text, sentences: splitReplySentences(text), ...(closest ? { passage: closest } : {}) };
+}
