@@ -1,7 +1,7 @@
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
-import { composeExtractiveReplies, type ExtractiveReply } from './extractive-replies.js';
+import { composeExtractiveReplies, handoverCandidate, type ExtractiveReply } from './extractive-replies.js';
 import { relevanceOf } from './answer-relevance.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
 
@@ -119,6 +119,8 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     }
   }
 
+  // Policies written for agents answer last: a reply is what the agent says to the customer.
+  answers.sort((left, right) => Number(left.passage?.kind === 'compliance') - Number(right.passage?.kind === 'compliance'));
   const lead = leadOf(understanding.situations, language);
   const replies: ExtractiveReply[] = [];
   if (lead) {
@@ -132,6 +134,8 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     for (const reply of situationReplies) if (!seenText.has(reply.text)) replies.push(reply);
   }
   replies.push(handover(understanding, searches, responses, language));
+  // Should a rule object to the named hand-over in this context, the plain one is always sayable.
+  replies.push(handoverCandidate(language));
   return dedupe(replies);
 }
 
@@ -169,7 +173,8 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
   }
   const closest = closestCard(searches, responses);
   const cardText = closest ? `${closest.title}\n${closest.headingPath.join(' ')}\n${closest.text}`.toLowerCase() : '';
-  const named = question.terms.filter((term) => cardText.includes(term.toLowerCase())).slice(0, 3);
+  // Words only, no figures: a figure next to "额度" reads as confirming the customer's account details.
+  const named = question.terms.filter((term) => !/\d/u.test(term) && cardText.includes(term.toLowerCase())).slice(0, 3);
   const text = namedHandoverReply(language, named);
   return { text, sentences: splitReplySentences(text), ...(closest ? { passage: closest } : {}) };
 }
