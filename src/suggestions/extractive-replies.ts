@@ -209,7 +209,9 @@ function compose(candidate: Candidate, terms: readonly QueryTerm[], options: Ext
   const sectionCoverage = coverageOf(latestTerms(terms), new TermIndex(section)).ratio;
   const score =
     candidate.coverage.ratio + said / 2 + sectionCoverage * 0.3 + (candidate.faqMatch ? 0.3 : 0) + (passage.kind === 'script' ? 0.1 : 0) - (hasTable ? 0.3 : 0);
-  const tier = prose.length === 0 ? 2 : isAgentFacing(passage) ? 1 : 0;
+  // A flattened table row ("期限 | 年利率 | 0.90%") is not something an agent can say: such a reply is not offered.
+  if (prose.length === 0) return undefined;
+  const tier = isAgentFacing(passage) ? 1 : 0;
   return { text: joinSentences(options.language, reply), sentences: reply, passage, score, tier };
 }
 
