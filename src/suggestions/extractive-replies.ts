@@ -10,6 +10,8 @@ export interface ExtractiveReply {
   text: string;
   sentences: string[];
   passage?: SearchResult;
+  /** A hand-over: offered only when no answer is shown. */
+  fallback?: boolean;
 }
 
 export interface ExtractiveOptions {

@@ -19,6 +19,7 @@ export interface PlannedSearch {
 
 /** A search query is short: the question, with its borrowed topic; story words would dilute both legs. */
 const searchQueryCharacters = 160;
+const cjk = /[\u3400-\u9fff]/u;
 
 /**
  * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
@@ -133,9 +134,10 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // A situation without declining wording (a lost card, hardship) still brings its procedure in as a further answer.
     for (const reply of situationReplies) if (!seenText.has(reply.text)) replies.push(reply);
   }
-  replies.push(handover(understanding, searches, responses, language));
+  // The hand-over is for when nothing relevant was found: offered only if no reply above is shown (see ReplacementPool).
+  if (!lead) replies.push({ ...handover(understanding, searches, responses, language), fallback: true });
   // Should a rule object to the named hand-over in this context, the plain one is always sayable.
-  replies.push(handoverCandidate(language));
+  replies.push({ ...handoverCandidate(language), fallback: true });
   return dedupe(replies);
 }
 
@@ -172,9 +174,10 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
     return { text, sentences: splitReplySentences(text) };
   }
   const closest = closestCard(searches, responses);
-  const cardText = closest ? `${closest.title}\n${closest.headingPath.join(' ')}\n${closest.text}`.toLowerCase() : '';
-  // Words only, no figures: a figure next to "额度" reads as confirming the customer's account details.
-  const named = question.terms.filter((term) => !/\d/u.test(term) && cardText.includes(term.toLowerCase())).slice(0, 3);
+  // What the card is about (its title, headings, FAQ questions), so the words named are a topic, not a stray word of
+  // the customer's. Words only, no figures: a figure next to "额度" reads as confirming account details.
+  const about = closest ? [closest.title, ...closest.headingPath, ...closest.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n').toLowerCase() : '';
+  const named = question.terms.filter((term) => !/\d/u.test(term) && (cjk.test(term) || term.length >= 4) && about.includes(term.toLowerCase())).slice(0, 3);
   const text = namedHandoverReply(language, named);
   return { text, sentences: splitReplySentences(text), ...(closest ? { passage: closest } : {}) };
 }

@@ -225,7 +225,11 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   const lastAgent = before.filter((turn) => turn.speaker === 'agent').at(-1);
   const earlierText = [lastEarlier?.text ?? '', lastAgent?.text ?? ''].filter(Boolean).join(' ').slice(0, contextCharacters);
 
-  let questions = questionsOf(sentences, normalizeSpokenNumbers(earlierText), language, false);
+  let questions = questionsOf(sentences, normalizeSpokenNumbers(lastEarlier?.text ?? '').slice(0, contextCharacters), language, false).map((question) => ({
+    ...question,
+    // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
+    context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2),
+  }));
   const said = sentences.filter((sentence) => sentence.act !== 'filler' && sentence.act !== 'instruction');
   if (questions.length === 0 && lastEarlier) {
     // The latest turn answers the agent ("对，就是那张。") or only fills a pause: the earlier question still stands,
