@@ -1,8 +1,9 @@
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
-import { composeExtractiveReplies, handoverCandidate, type ExtractiveReply } from './extractive-replies.js';
-import { relevanceOf } from './answer-relevance.js';
+import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
+import { answersQuestion, relevanceOf } from './answer-relevance.js';
+import { TermIndex } from './query-terms.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
 
 /** One search of a request: for a question the customer asked, or for a situation's approved script. */
@@ -102,7 +103,14 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}),
     });
     // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
-    return composed.filter((reply) => reply.passage !== undefined);
+    const answered = composed.filter((reply) => reply.passage !== undefined);
+    if (answered.length > 0 || search.purpose !== 'question' || !search.question) return answered;
+    // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
+    // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
+    return response.results
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, search.question?.terms ?? []))
+      .slice(0, 2)
+      .flatMap((result) => sentenceAnswer(result, search.question?.terms ?? [], language, input.plain) ?? []);
   });
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
@@ -180,4 +188,30 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
   const named = question.terms.filter((term) => !/\d/u.test(term) && (cjk.test(term) || term.length >= 4) && about.includes(term.toLowerCase())).slice(0, 3);
   const text = namedHandoverReply(language, named);
   return { text, sentences: splitReplySentences(text), ...(closest ? { passage: closest } : {}) };
+}
+
+// A sentence about the document itself or written for agents is never said to a customer.
+const aboutTheDocument = /本(?:说明|文件|规范|话术|表|页)|适用于|坐席|客服人员|this (?:document|guide|policy|sheet|page)|applies to|agents? (?:must|should)/iu;
+
+/** The passage's sayable sentences holding most of the question's words, in the passage's order. */
+function sentenceAnswer(result: SearchResult, terms: readonly string[], language: 'zh' | 'en', plain: boolean): ExtractiveReply | undefined {
+  const maxSentences = plain ? 1 : 2;
+  const maxCharacters = language === 'zh' ? (plain ? 70 : 130) : plain ? 180 : 340;
+  const scored = passageSentences(result)
+    .map((text, position) => {
+      const index = new TermIndex(text);
+      return { text, position, score: terms.filter((term) => index.has(term)).length };
+    })
+    .filter((sentence) => sentence.score > 0 && !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
+    .sort((left, right) => right.score - left.score || left.position - right.position);
+  const chosen: typeof scored = [];
+  let length = 0;
+  for (const sentence of scored) {
+    if (chosen.length >= maxSentences || length + sentence.text.length > maxCharacters) continue;
+    chosen.push(sentence);
+    length += sentence.text.length;
+  }
+  if (chosen.length === 0) return undefined;
+  const sentences = chosen.sort((left, right) => left.position - right.position).map((sentence) => sentence.text);
+  return { text: joinSentences(language, sentences), sentences, passage: result };
 }
