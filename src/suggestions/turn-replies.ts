@@ -115,6 +115,14 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
 
+  // A fact about another product than the one the customer named is never an answer (the 90-day product's rate for a
+  // question about the one-year one). Products are known from the retrieved passages' product field.
+  const spoken = foldForMatch(understanding.customerText);
+  const products = [...new Set(responses.flatMap((response) => response.results.flatMap((result) => (result.product ? [result.product] : []))))];
+  const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core))));
+  const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
+  for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
+
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];
   const seenText = new Set<string>();
@@ -214,4 +222,17 @@ function sentenceAnswer(result: SearchResult, terms: readonly string[], language
   if (chosen.length === 0) return undefined;
   const sentences = chosen.sort((left, right) => left.position - right.position).map((sentence) => sentence.text);
   return { text: joinSentences(language, sentences), sentences, passage: result };
+}
+
+function foldForMatch(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+}
+
+/** What customers call a product: its name without the bank's name, and its first distinctive part ("稳盈" of 蓝海稳盈90天). */
+function productCores(product: string): string[] {
+  const bare = foldForMatch(product).replace(/^(?:蓝海|lanhai)/u, '').replace(/[（(].*$/u, '');
+  const leading = /^[\u3400-\u9fff]{2}/u.exec(bare)?.[0];
+  // English names: their first two words ("Steady Income"), as said.
+  const latin = product.normalize('NFKC').toLowerCase().replace(/^lanhai\s+/u, '').split(/\s+/u).slice(0, 2).join('');
+  return [...new Set([bare, ...(leading ? [leading] : []), ...(/^[a-z]/u.test(latin) ? [latin] : [])])].filter((core) => core.length >= 2);
 }

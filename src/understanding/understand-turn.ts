@@ -45,6 +45,8 @@ export interface TurnUnderstanding {
   situations: Situation[];
   /** The latest turn said nothing to answer and there was nothing earlier to carry over. */
   fillerOnly: boolean;
+  /** The customer's recent words (for matching the products they named). */
+  customerText: string;
 }
 
 /** One search per question: more would not fit the suggestion time budget. */
@@ -256,5 +258,6 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     questions: questions.slice(0, maximumQuestions),
     situations,
     fillerOnly: questions.length === 0,
+    customerText: recent,
   };
 }
