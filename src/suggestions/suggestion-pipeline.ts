@@ -22,7 +22,7 @@ import type {
   SuggestionBatch,
 } from './suggestion-types.js';
 
-export { buildRetrievalQuery } from './retrieval-query.js';
+export { buildCardQuery, buildRetrievalQuery } from './retrieval-query.js';
 export type {
   DegradedCause,
   GeneratedSuggestion,
