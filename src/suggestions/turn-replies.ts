@@ -33,7 +33,9 @@ export function planSearches(understanding: TurnUnderstanding): PlannedSearch[] 
     composeQuery: [question.query, question.context].filter(Boolean).join('\n'),
     question,
   }));
-  const situation = understanding.situations.find((candidate) => candidate.knowledgeQuery.trim());
+  // Only a situation that needs declining wording costs a search of its own: the others (a lost card, hardship) are
+  // what the customer's questions already ask about, and each search takes from the time budget.
+  const situation = understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim());
   if (situation) {
     searches.push({
       purpose: 'situation',
