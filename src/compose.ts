@@ -39,7 +39,7 @@ import { maskText } from './privacy/mask-personal-data.js';
 import { withMaskedChatModel } from './privacy/masking-chat-model.js';
 import { withMaskedEmbedder } from './privacy/masking-embedder.js';
 import { HybridSearch } from './retrieval/hybrid-search.js';
-import { buildRetrievalQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
+import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
@@ -157,7 +157,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       compliance,
       search: (query) => search.search(query),
       // The query travels in the pushed `knowledge` event and to the embedder: masked like everything sent out.
-      buildQuery: (turns) => maskText(buildRetrievalQuery(turns)),
+      // The cards follow what the latest turn asks (a change of topic within one turn included).
+      buildQuery: (turns) => maskText(buildCardQuery(turns)),
       hub: events,
       retrievalDepth: retrievalTopK,
     });
