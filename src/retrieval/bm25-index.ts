@@ -42,8 +42,18 @@ export interface IndexFilter {
 
 interface Entry {
   chunk: IndexedChunk;
+  slot: number;
   heading: Map<string, number>;
   body: Map<string, number>;
+  postings: Posting[];
+}
+
+/** One term in one chunk; `position` is its place in the term's posting array, for O(1) removal. */
+interface Posting {
+  entry: Entry;
+  heading: number;
+  body: number;
+  position: number;
 }
 
 export interface LexicalHit {
@@ -72,7 +82,15 @@ export class Bm25Index {
   readonly #entries = new Map<string, Entry>();
   readonly #byDocument = new Map<string, Set<string>>();
   readonly #versions = new Map<string, IndexedVersion[]>();
-  readonly #postings = new Map<string, Set<Entry>>();
+  readonly #postings = new Map<string, Posting[]>();
+  /** Entries by slot, and per-slot scratch space for a search (typed arrays: a search visits tens of thousands of postings). */
+  #slots: (Entry | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
+  #scores = new Float64Array(0);
+  #idfSums = new Float64Array(0);
+  #allowedStamp = new Int32Array(0);
+  #allowed = new Uint8Array(0);
+  #stamp = 0;
   readonly #documentFrequency = new Map<string, number>();
   #liveChunks = 0;
   #headingLengthTotal = 0;
@@ -94,16 +112,29 @@ export class Bm25Index {
   }
 
   clear(): void {
-    for (const documentId of [...this.#byDocument.keys()]) this.replaceDocument(documentId, [], []);
+    this.#entries.clear();
+    this.#byDocument.clear();
+    this.#versions.clear();
+    this.#postings.clear();
+    this.#documentFrequency.clear();
+    this.#slots = [];
+    this.#freeSlots.length = 0;
+    this.#liveChunks = 0;
+    this.#headingLengthTotal = 0;
+    this.#bodyLengthTotal = 0;
   }
 
   #add(chunk: IndexedChunk): void {
-    const entry: Entry = { chunk, heading: termFrequencies(chunk.headingTerms), body: termFrequencies(chunk.bodyTerms) };
+    const slot = this.#freeSlots.pop() ?? this.#slots.length;
+    const entry: Entry = { chunk, slot, heading: termFrequencies(chunk.headingTerms), body: termFrequencies(chunk.bodyTerms), postings: [] };
+    this.#slots[slot] = entry;
     this.#entries.set(chunk.id, entry);
     for (const term of new Set([...entry.heading.keys(), ...entry.body.keys()])) {
-      let posting = this.#postings.get(term);
-      if (!posting) this.#postings.set(term, (posting = new Set()));
-      posting.add(entry);
+      let list = this.#postings.get(term);
+      if (!list) this.#postings.set(term, (list = []));
+      const posting: Posting = { entry, heading: entry.heading.get(term) ?? 0, body: entry.body.get(term) ?? 0, position: list.length };
+      list.push(posting);
+      entry.postings.push(posting);
       if (!chunk.retired) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
     }
     if (!chunk.retired) {
@@ -117,16 +148,27 @@ export class Bm25Index {
     const entry = this.#entries.get(chunkId);
     if (!entry) return;
     this.#entries.delete(chunkId);
-    for (const term of new Set([...entry.heading.keys(), ...entry.body.keys()])) {
-      const posting = this.#postings.get(term);
-      posting?.delete(entry);
-      if (posting?.size === 0) this.#postings.delete(term);
+    this.#slots[entry.slot] = undefined;
+    this.#freeSlots.push(entry.slot);
+    // entry.postings were made in this same term order (#add).
+    [...new Set([...entry.heading.keys(), ...entry.body.keys()])].forEach((term, index) => {
+      const list = this.#postings.get(term);
+      const posting = entry.postings[index];
+      if (list && posting) {
+        // Swap-remove: the last posting takes this one's place.
+        const last = list.pop()!;
+        if (last !== posting) {
+          last.position = posting.position;
+          list[posting.position] = last;
+        }
+        if (list.length === 0) this.#postings.delete(term);
+      }
       if (!entry.chunk.retired) {
         const left = (this.#documentFrequency.get(term) ?? 1) - 1;
         if (left > 0) this.#documentFrequency.set(term, left);
         else this.#documentFrequency.delete(term);
       }
-    }
+    });
     if (!entry.chunk.retired) {
       this.#liveChunks -= 1;
       this.#headingLengthTotal -= entry.chunk.headingTerms.length;
@@ -170,33 +212,56 @@ export class Bm25Index {
     if (terms.length === 0 || this.#liveChunks === 0) return [];
     const averageHeading = Math.max(this.#headingLengthTotal / this.#liveChunks, 1e-9);
     const averageBody = Math.max(this.#bodyLengthTotal / this.#liveChunks, 1e-9);
-    const allowed = new Map<Entry, boolean>();
-    const scores = new Map<Entry, { score: number; idf: number }>();
+    this.#prepareScratch();
+    const stamp = ++this.#stamp;
+    const scores = this.#scores;
+    const idfSums = this.#idfSums;
+    const allowedStamp = this.#allowedStamp;
+    const allowed = this.#allowed;
+    const touched: number[] = [];
     const queryIdf = terms.reduce((total, term) => total + this.idf(term), 0);
     const { k1, headingWeight, bodyWeight, headingB, bodyB } = parameters;
     for (const term of terms) {
       const idf = this.idf(term);
-      for (const entry of this.#postings.get(term) ?? []) {
-        let ok = allowed.get(entry);
-        if (ok === undefined) {
-          ok = this.retrievable(entry.chunk, filter);
-          allowed.set(entry, ok);
+      for (const posting of this.#postings.get(term) ?? []) {
+        const entry = posting.entry;
+        const slot = entry.slot;
+        if (allowedStamp[slot] !== stamp) {
+          allowedStamp[slot] = stamp;
+          allowed[slot] = this.retrievable(entry.chunk, filter) ? 1 : 0;
+          scores[slot] = 0;
+          idfSums[slot] = 0;
+          if (allowed[slot] === 1) touched.push(slot);
         }
-        if (!ok) continue;
-        const headingNorm = 1 - headingB + (headingB * entry.chunk.headingTerms.length) / averageHeading;
-        const bodyNorm = 1 - bodyB + (bodyB * entry.chunk.bodyTerms.length) / averageBody;
-        const frequency = (headingWeight * (entry.heading.get(term) ?? 0)) / headingNorm + (bodyWeight * (entry.body.get(term) ?? 0)) / bodyNorm;
+        if (allowed[slot] === 0) continue;
+        const frequency =
+          (headingWeight * posting.heading) / (1 - headingB + (headingB * entry.chunk.headingTerms.length) / averageHeading) +
+          (bodyWeight * posting.body) / (1 - bodyB + (bodyB * entry.chunk.bodyTerms.length) / averageBody);
         if (frequency <= 0) continue;
-        const gain = (idf * frequency * (k1 + 1)) / (frequency + k1);
-        const current = scores.get(entry);
-        if (current) {
-          current.score += gain;
-          current.idf += idf;
-        } else scores.set(entry, { score: gain, idf });
+        scores[slot] = scores[slot]! + (idf * frequency * (k1 + 1)) / (frequency + k1);
+        idfSums[slot] = idfSums[slot]! + idf;
       }
     }
-    return [...scores]
-      .map(([entry, value]) => ({ chunkId: entry.chunk.id, score: value.score, coverage: queryIdf > 0 ? value.idf / queryIdf : 0 }))
-      .sort((left, right) => right.score - left.score || (left.chunkId < right.chunkId ? -1 : 1));
+    const hits: LexicalHit[] = [];
+    for (const slot of touched) {
+      if (scores[slot]! <= 0) continue;
+      hits.push({ chunkId: this.#slots[slot]!.chunk.id, score: scores[slot]!, coverage: queryIdf > 0 ? idfSums[slot]! / queryIdf : 0 });
+    }
+    return hits.sort((left, right) => right.score - left.score || (left.chunkId < right.chunkId ? -1 : 1));
+  }
+
+  /** Grows the per-slot scratch arrays to the number of slots. */
+  #prepareScratch(): void {
+    const size = this.#slots.length;
+    if (this.#scores.length >= size) return;
+    const capacity = Math.max(size, this.#scores.length * 2, 64);
+    this.#scores = new Float64Array(capacity);
+    this.#idfSums = new Float64Array(capacity);
+    const stamps = new Int32Array(capacity);
+    stamps.set(this.#allowedStamp);
+    this.#allowedStamp = stamps;
+    const allowed = new Uint8Array(capacity);
+    allowed.set(this.#allowed);
+    this.#allowed = allowed;
   }
 }

@@ -62,7 +62,8 @@ export function lexicalTokens(text: string, options: { bigrams?: boolean } = {})
 
 /**
  * The BM25 index's analyser, for documents and queries alike: jieba search-mode words, CJK character bigrams and
- * lightly stemmed Latin words, with no stop list: inverse document frequency weighs common words down by itself.
+ * single characters, and lightly stemmed Latin words, with no stop list: inverse document frequency weighs common
+ * words down by itself.
  */
 export function searchTokens(text: string): string[] {
   return memoised(lexicalMemo, `s${text}`, () => computeLexicalTokens(text, true, false));
@@ -82,6 +83,9 @@ function computeLexicalTokens(text: string, bigrams: boolean, dropStopwords: boo
     }
     if (!bigrams) continue;
     for (let index = 0; index + 1 < run.length; index += 1) tokens.push(run.slice(index, index + 2));
+    // BM25 also gets single characters: a paraphrase often keeps only one character of a word (存 for 存款), and
+    // IDF keeps the common ones from counting. Measured on the jining dev base by bench/fit-retrieval.ts.
+    if (!dropStopwords) tokens.push(...run);
   }
   const latin = folded.replace(cjkRun, ' ');
   for (const match of latin.matchAll(latinOrNumberToken)) {
