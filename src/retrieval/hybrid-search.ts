@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
-import type { Embedder } from '../llm/embedder.js';
+import { embedQueries, type Embedder } from '../llm/embedder.js';
 import { tokensToTsquery } from '../text/lexical-vector.js';
 import { lexicalTokens } from '../text/segment-text.js';
 
@@ -212,7 +212,7 @@ export class HybridSearch {
     const mode = query.mode ?? 'hybrid';
     // Each leg looks deeper than topK so fusion has something to reorder.
     const candidates = Math.max(topK * 4, 40);
-    const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
+    const vector = mode === 'lexical' ? null : toVectorLiteral((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
     if (this.#stale) this.#refreshInBackground();
     const { tsquery, commonTokens } = mode === 'vector' ? { tsquery: null, commonTokens: [] } : this.#lexicalQuery(query.query);
     const result = await this.#database.query<Row>(hybridSql, [
