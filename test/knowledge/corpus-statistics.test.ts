@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorpusStatisticsKeeper } from '../../src/knowledge/corpus-statistics.js';
-import { ensureEmbeddingIndex } from '../../src/knowledge/embedding-index.js';
+import { EmbedderMismatchError, ensureEmbeddingIndex } from '../../src/knowledge/embedding-index.js';
 import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
 import { createOfflineEmbedder } from '../../src/llm/offline-embedder.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -93,5 +93,16 @@ describe('CorpusStatisticsKeeper', () => {
     await keeper.start();
     expect(await keeper.refit()).toBeUndefined();
     expect(keeper.fit).toBeUndefined();
+  });
+});
+
+describe('EmbedderMismatchError after the offline embedder changed', () => {
+  it('asks for a reindex without suggesting a setting that cannot bring the old embedder back', () => {
+    const upgrade = new EmbedderMismatchError('offline-hash-v1:384', createOfflineEmbedder().id);
+    expect(upgrade.message).toContain('agent-assist reindex');
+    expect(upgrade.message).toContain('new offline embedder');
+    expect(upgrade.message).not.toContain('restore the previous');
+    const dimensions = new EmbedderMismatchError(createOfflineEmbedder({ dimensions: 384 }).id, createOfflineEmbedder().id);
+    expect(dimensions.message).toContain('restore the previous');
   });
 });
