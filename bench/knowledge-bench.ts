@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CorpusStatisticsKeeper } from '../src/knowledge/corpus-statistics.js';
 import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
 import { ingestFiles, listIngestibleFiles } from '../src/knowledge/ingest-files.js';
 import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
@@ -122,6 +123,8 @@ async function recallOnBq(): Promise<void> {
     await knowledge.bulk(async () => {
       for (const item of corpus) await knowledge.ingest({ format: 'text', body: item.text, externalId: `bq-${item.doc_id}`, title: ' ', kind: 'faq', language: 'zh' }, actor);
     });
+    // As a server does after a large write: the offline embedder's query weighting fitted on the base.
+    await new CorpusStatisticsKeeper(bench.embedded, embedder, { refitShare: 0 }).refit();
     const search = new HybridSearch(bench.embedded, embedder);
     await search.refreshStatistics();
     for (const mode of ['hybrid', 'lexical', 'vector'] as const) {

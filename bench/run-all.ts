@@ -2,6 +2,7 @@
 const benches = [
   './knowledge-bench.ts',
   './retrieval-bench.ts',
+  './embedder-bench.ts',
   './compliance-bench.ts',
   './compliance-devset-bench.ts',
   './compliance-false-alarm-bench.ts',

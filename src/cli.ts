@@ -311,6 +311,10 @@ export function buildCli(output: CliOutput = processOutput): Command {
           onProgress: (done, total) => output.err(`\rre-embedded ${done}/${total} chunks`),
         });
         output.out(`\nreindexed ${result.chunks} chunks with ${embedder.id}\n`);
+        // An embedder fitted on the base (the offline one) refits its query weighting on what was just embedded.
+        const { CorpusStatisticsKeeper } = await import('./knowledge/corpus-statistics.js');
+        const statistics = await new CorpusStatisticsKeeper(database, embedder, { refitShare: 0 }).refit();
+        if (statistics) output.out(`query weighting fitted on ${statistics.documents} passages\n`);
       } finally {
         await database.close();
       }

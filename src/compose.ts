@@ -23,6 +23,7 @@ import { EvalService } from './evals/eval-service.js';
 import { createEvalTargets } from './evals/create-eval-targets.js';
 import type { AppServices } from './http/app-services.js';
 import type { ProtectionOptions } from './http/protect-service.js';
+import { CorpusStatisticsKeeper } from './knowledge/corpus-statistics.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
 import { QuestionProposals, type ProposeInput } from './knowledge/question-proposals.js';
@@ -30,7 +31,7 @@ import { maximumQuestionCharacters } from './knowledge/similar-questions.js';
 import { repairSearchIndexes } from './knowledge/search-indexes.js';
 import type { ChatModel } from './llm/chat-model.js';
 import type { Embedder } from './llm/embedder.js';
-import { createOfflineEmbedder } from './llm/offline-embedder.js';
+import { createOfflineEmbedder, offlineEmbedderRefitShare } from './llm/offline-embedder.js';
 import { createOpenAIChatModel } from './llm/openai-chat-model.js';
 import { createOpenAIEmbedder } from './llm/openai-embedder.js';
 import { PromptLibrary } from './llm/prompt-library.js';
@@ -132,6 +133,14 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000, onError: log });
     // Loads this replica's BM25 index from the stored tokens (no segmenting at start-up).
     await search.refreshStatistics();
+    // The offline embedder weighs queries by document frequencies fitted on the base (stored, shared by replicas).
+    const corpusStatistics = new CorpusStatisticsKeeper(database, embedder, {
+      refitShare: offlineEmbedderRefitShare,
+      onFitted: () => search.invalidateStatistics(),
+      onError: log,
+    });
+    await corpusStatistics.start();
+    knowledge.onChange(() => void corpusStatistics.changed());
 
     // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
     let products: readonly ComplianceProduct[] = await knowledge.products();
@@ -256,12 +265,15 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       /** Background work (summary jobs, event fan-out) runs only in the server, not in one-shot CLI commands. */
       startBackground() {
         summaries.start();
+        corpusStatistics.watch();
         void events.start().catch(log);
         // Other replicas' knowledge writes reach this one's BM25 index by NOTIFY (and, failing that, at the next search).
         void search.start().catch(log);
       },
       async close() {
         await summaries.stop();
+        corpusStatistics.stop();
+        await corpusStatistics.settled();
         apiKeys.stopWatching();
         await unwatchKnowledge().catch(() => undefined);
         await events.stop();

@@ -50,6 +50,19 @@ describe('agent-assist CLI', () => {
     expect(typeof body.tookMs).toBe('number');
   });
 
+  it('reindexes every chunk and refits the offline embedder\'s query weighting on them', async () => {
+    const result = await cli('reindex');
+    expect(result.code).toBe(0);
+    const reindexed = Number(/reindexed (\d+) chunks/u.exec(result.out)?.[1]);
+    expect(reindexed).toBeGreaterThan(0);
+    // Fitted on the current passages: the one ingested above is among them, older versions are not.
+    const fitted = Number(/query weighting fitted on (\d+) passages/u.exec(result.out)?.[1]);
+    expect(fitted).toBeGreaterThan(0);
+    expect(fitted).toBeLessThanOrEqual(reindexed);
+    const search = await cli('search', '转账手续费多少', '--json');
+    expect(JSON.parse(search.out).results[0]).toMatchObject({ externalId: 'cli-fees' });
+  }, 120_000);
+
   it('creates a key that is printed once', async () => {
     const result = await cli('keys', 'create', '--role', 'agent', '--name', 'desk-1');
     expect(result.code).toBe(0);

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
-import type { Embedder } from '../llm/embedder.js';
+import { embedQueries, type Embedder } from '../llm/embedder.js';
 import { searchTokens } from '../text/segment-text.js';
 import type { Bm25Parameters, LexicalHit } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
@@ -206,7 +206,7 @@ export class HybridSearch {
     // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
     if (analysed.length === 0) return { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) };
     const terms = mode === 'vector' ? [] : analysed;
-    const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
+    const vector = mode === 'lexical' ? null : toVectorLiteral((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
     await this.#index.ready();
 
     let lexicalHits: LexicalHit[] = [];
