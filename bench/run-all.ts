@@ -1,6 +1,8 @@
 /** `npm run bench`: every bench script in turn. Figures go to stdout; see each file for what it measures. */
 const benches = [
   './knowledge-bench.ts',
+  './embedding-batch-bench.ts',
+  './replica-freshness-bench.ts',
   './compliance-bench.ts',
   './guard-bench.ts',
   './cross-language-bench.ts',

@@ -42,6 +42,8 @@ export interface BenchDatabase {
   embedded: Database;
   /** The same PGlite served over the wire protocol and reached through the `pg` adapter. */
   wire(): Promise<Database>;
+  /** The wire's connection string (after wire()), for more connections as other replicas would open. */
+  connectionString(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -54,13 +56,16 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await embedded.exec(sessionSql);
   let server: PGLiteSocketServer | undefined;
   let wired: Database | undefined;
+  let connectionString: string | undefined;
   return {
     embedded,
+    connectionString: () => connectionString,
     async wire() {
       if (wired) return wired;
-      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 20 });
       await server.start();
-      wired = await createPostgresDatabase({ connectionString: `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`, maxConnections: 1, sessionSql });
+      connectionString = `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+      wired = await createPostgresDatabase({ connectionString, maxConnections: 1, sessionSql });
       return wired;
     },
     async close() {

@@ -150,6 +150,8 @@ export class HybridSearch {
     const result = await this.#database.query<{ word: string; ndoc: number }>(`select word, ndoc from ts_stat('select lexical from chunks where not retired')`);
     this.#documentFrequency = new Map(result.rows.map((row) => [row.word, Number(row.ndoc)]));
     this.#commonAbove = Math.max(commonMinimumDocuments, Number(total.rows[0]?.n ?? 0) * commonShare);
+    // Results cached meanwhile were ranked without the new words (unknown tokens are dropped): not for 5 s more.
+    this.#cache.clear();
   }
 
   /**
