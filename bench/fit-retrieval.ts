@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chunkFaqRow } from '../src/knowledge/chunk-document.js';
 import { embeddingText } from '../src/knowledge/embedding-index.js';
-import type { Embedder } from '../src/llm/embedder.js';
+import { embedQueries, type Embedder } from '../src/llm/embedder.js';
 import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { Bm25Index, type Bm25Parameters, type IndexFilter } from '../src/retrieval/bm25-index.js';
 import { confidenceFeaturesOf, fuseLegs, type LegCandidate } from '../src/retrieval/fuse-legs.js';
@@ -50,13 +50,16 @@ export async function buildFitCorpus(embedder: Embedder): Promise<{ corpus: FitC
     texts.push(embeddingText(title, chunk.text));
     ids.push(item.faq_id);
   }
+  // An embedder fitted on the base (the offline one) weighs queries by the base's statistics, as the service does
+  // once it has fitted them at start-up.
+  if (embedder.corpus) embedder.corpus.use(embedder.corpus.fit(texts));
   const vectors: Float64Array[] = [];
   for (let start = 0; start < texts.length; start += 256) vectors.push(...(await embedder.embed(texts.slice(start, start + 256))).map(normalised));
   const queryTerms = new Map(data.queries.map((query) => [query.qid, [...new Set(searchTokens(query.query))]]));
   const queryVectors = new Map<string, Float64Array>();
   for (let start = 0; start < data.queries.length; start += 256) {
     const batch = data.queries.slice(start, start + 256);
-    (await embedder.embed(batch.map((query) => query.query))).forEach((vector, offset) => queryVectors.set(batch[offset]!.qid, normalised(vector)));
+    (await embedQueries(embedder, batch.map((query) => query.query))).forEach((vector, offset) => queryVectors.set(batch[offset]!.qid, normalised(vector)));
   }
   return { corpus: { index, ids, vectors, queryTerms, queryVectors }, queries: data.queries };
 }

@@ -3,6 +3,8 @@ const benches = [
   './knowledge-bench.ts',
   './retrieval-bench.ts',
   './embedder-bench.ts',
+  './embedding-batch-bench.ts',
+  './replica-freshness-bench.ts',
   './compliance-bench.ts',
   './compliance-devset-bench.ts',
   './compliance-false-alarm-bench.ts',

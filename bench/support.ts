@@ -45,6 +45,8 @@ export interface BenchDatabase {
   wire(): Promise<Database>;
   /** The same data directory reopened in a worker thread (the server's default adapter); `embedded` and `wire` end. */
   inWorker(): Promise<Database>;
+  /** The wire's connection string (after wire()), for more connections as other replicas would open. */
+  connectionString(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -59,13 +61,16 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   let wired: Database | undefined;
   let worker: Database | undefined;
   let pgliteOpen = true;
+  let connectionString: string | undefined;
   return {
     embedded,
+    connectionString: () => connectionString,
     async wire() {
       if (wired) return wired;
-      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 20 });
       await server.start();
-      wired = await createPostgresDatabase({ connectionString: `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`, maxConnections: 1, sessionSql });
+      connectionString = `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+      wired = await createPostgresDatabase({ connectionString, maxConnections: 1, sessionSql });
       return wired;
     },
     async inWorker() {

@@ -9,6 +9,7 @@ import { PromptLibrary } from './llm/prompt-library.js';
 import { summarizeWithModel } from './summaries/model-summarizer.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { reindexEmbeddings } from './knowledge/embedding-index.js';
+import { ProposalDecidedError, ProposalNotFoundError } from './knowledge/question-proposals.js';
 import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
 import { readFile } from 'node:fs/promises';
 import { createComplianceEngine } from './compliance/compliance-engine.js';
@@ -151,6 +152,47 @@ export function buildCli(output: CliOutput = processOutput): Command {
         output.out(`(${response.tookMs} ms)\n`);
       }, { quietLogs: true });
     });
+
+  const proposals = program.command('proposals').description("customers' questions proposed as similar questions (相似问) of FAQ rows");
+  proposals
+    .command('list')
+    .description('list proposals, oldest first')
+    .addOption(new Option('--status <status>', 'only this status').choices(['proposed', 'approved', 'rejected']).default('proposed'))
+    .option('--limit <n>', 'at most this many (1-200)', positiveInteger, 50)
+    .option('--json', "print the API's response body")
+    .action(async (options: { status: 'proposed' | 'approved' | 'rejected'; limit: number; json?: boolean }) => {
+      if (options.limit > 200) throw new CliExit(2, '--limit must be between 1 and 200\n');
+      await withRuntime(async (runtime) => {
+        const page = await runtime.services.proposals.list({ status: options.status, limit: options.limit });
+        if (options.json) {
+          output.out(`${JSON.stringify(page, null, 2)}\n`);
+          return;
+        }
+        if (page.items.length === 0) output.out(`no ${options.status} proposals\n`);
+        for (const item of page.items) output.out(`${item.id}  ${item.externalId}  x${item.timesProposed}  ${item.question}\n`);
+      }, { quietLogs: true });
+    });
+  const decide = (action: 'approve' | 'reject') => async (id: string, options: { comment?: string }) => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new CliExit(2, `'${id}' is not a proposal id (UUID)\n`);
+    if (action === 'reject' && !options.comment?.trim()) throw new CliExit(2, 'reject needs --comment saying why\n');
+    const exitCode = await withRuntime(async (runtime) => {
+      try {
+        const actor = { id: 'cli' };
+        const decided = action === 'approve' ? await runtime.services.proposals.approve(id, actor, options.comment) : await runtime.services.proposals.reject(id, actor, options.comment!);
+        output.out(`${decided.status}: ${decided.externalId}${decided.approvedVersion ? ` v${decided.approvedVersion}` : ''}  ${decided.question}\n`);
+        return 0;
+      } catch (error) {
+        if (error instanceof ProposalNotFoundError || error instanceof ProposalDecidedError) {
+          output.err(`${error.message}\n`);
+          return 1;
+        }
+        throw error;
+      }
+    }, { quietLogs: true });
+    if (exitCode !== 0) throw new CliExit(exitCode);
+  };
+  proposals.command('approve').description('add the question to its FAQ row (a new version)').argument('<id>', 'proposal id').option('--comment <text>', 'why').action(decide('approve'));
+  proposals.command('reject').description('reject the proposal, saying why').argument('<id>', 'proposal id').requiredOption('--comment <text>', 'why').action(decide('reject'));
 
   program
     .command('check')

@@ -106,6 +106,17 @@ describe('agent-assist CLI', () => {
     expect(failed.err).toContain('line 2');
   });
 
+  it('lists question proposals, and answers a decision on an unknown one with exit 1 and bad usage with exit 2', async () => {
+    const listed = await cli('proposals', 'list', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual({ items: [] });
+    const unknown = await cli('proposals', 'approve', '00000000-0000-4000-8000-000000000000');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no question proposal');
+    expect((await cli('proposals', 'reject', '00000000-0000-4000-8000-000000000000')).code).toBe(2);
+    expect((await cli('proposals', 'approve', 'not-an-id')).code).toBe(2);
+  });
+
   it('exits 2 on usage errors and on a bad environment variable, naming it', async () => {
     expect((await cli('search')).code).toBe(2);
     expect((await cli('search', 'x', '--top-k', '99')).code).toBe(2);

@@ -712,6 +712,25 @@ export class KnowledgeService {
       const current = existing.get(document.externalId);
       return !current || current.hash !== document.contentHash || current.retired;
     });
+    // Rows stored before phrasings were recorded (migration 007) have the same content but no question list:
+    // recording it is not a new version, and lets their phrasings be edited without waiting for a content change.
+    const unrecorded = prepared.filter((document) => {
+      const current = existing.get(document.externalId);
+      return current && current.hash === document.contentHash && !current.retired && !current.recorded;
+    });
+    if (unrecorded.length > 0) {
+      await this.#database.query(
+        `update document_versions v set questions = array(select jsonb_array_elements_text(data.questions)), answer = data.answer
+           from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::text[]) as data(document_id, version, questions, answer)
+          where v.document_id = data.document_id and v.version = data.version and v.answer is null`,
+        [
+          unrecorded.map((document) => existing.get(document.externalId)!.documentId),
+          unrecorded.map((document) => existing.get(document.externalId)!.version),
+          unrecorded.map((document) => JSON.stringify(document.questions)),
+          unrecorded.map((document) => document.answer),
+        ],
+      );
+    }
     const vectors = await this.#embedMany(changed, existing);
     const written = new Map<string, IngestResult>();
     if (changed.length > 0) {
@@ -825,14 +844,14 @@ export class KnowledgeService {
     }
   }
 
-  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean }>> {
-    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown }>(
-      `select d.id, d.external_id, d.current_version as version, v.content_hash, d.retired_at
+  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean; recorded: boolean }>> {
+    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown; recorded: boolean }>(
+      `select d.id, d.external_id, d.current_version as version, v.content_hash, d.retired_at, v.answer is not null as recorded
          from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
         where d.external_id = any($1::text[])`,
       [[...externalIds]],
     );
-    return new Map(result.rows.map((row) => [row.external_id, { documentId: row.id, version: Number(row.version), hash: row.content_hash, retired: row.retired_at !== null }]));
+    return new Map(result.rows.map((row) => [row.external_id, { documentId: row.id, version: Number(row.version), hash: row.content_hash, retired: row.retired_at !== null, recorded: row.recorded }]));
   }
 
   /** #embed for many documents: one read of the vectors already stored, then the embedder in batches. */

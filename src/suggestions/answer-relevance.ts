@@ -9,7 +9,7 @@ import { TermIndex } from './query-terms.js';
  * per-result `confidence`, this returns it instead.
  */
 export function relevanceOf(result: SearchResult, questionTerms: readonly string[]): number {
-  const calibrated = (result as SearchResult & { confidence?: number }).confidence;
+  const calibrated = result.confidence;
   if (typeof calibrated === 'number') return calibrated;
   if (questionTerms.length === 0) return 0;
   const index = new TermIndex(`${result.title}\n${result.headingPath.join('\n')}\n${result.text}`);

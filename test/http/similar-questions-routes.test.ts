@@ -114,6 +114,21 @@ describe('similar questions (相似问) and proposals', () => {
     expect((await inject('POST', '/v1/knowledge/documents/00000000-0000-4000-8000-000000000000/questions', owner, { questions: ['提前还款手续'] })).statusCode).toBe(404);
   });
 
+  it('records the phrasings of FAQ rows stored before they were kept when their unchanged file comes again', async () => {
+    const legacySet = JSON.stringify({ id: 'sq-legacy-row', question: '外币汇款要多久到账', answer: '境外汇款一般2至5个工作日到账。' });
+    const created = (await inject('POST', '/v1/knowledge/documents', owner, { kind: 'faq', format: 'jsonl', body: legacySet })).json();
+    const documentId = created.documents[0].documentId as string;
+    // As a row written before migration 007 looks.
+    await testApp.runtime.services.database.query(`update document_versions set questions = '{}', answer = null where document_id = $1`, [documentId]);
+    const url = `/v1/knowledge/documents/${documentId}/questions`;
+    expect((await inject('POST', url, owner, { questions: ['汇到国外几天能到'] })).statusCode).toBe(409);
+    const again = await inject('POST', '/v1/knowledge/documents', owner, { kind: 'faq', format: 'jsonl', body: legacySet });
+    expect(again.json().unchanged).toBe(1);
+    const added = await inject('POST', url, owner, { questions: ['汇到国外几天能到'] });
+    expect(added.statusCode).toBe(200);
+    expect(added.json()).toMatchObject({ version: 2, questions: ['外币汇款要多久到账', '汇到国外几天能到'] });
+  });
+
   it('proposes the customer question behind a helpful card, masked and deduplicated, until an owner decides', async () => {
     const documentId = ids.get('sq-mortgage-prepay')!;
     const conversation = (await inject('POST', '/v1/conversations', agent, { channel: 'voice', language: 'zh' })).json().id as string;

@@ -4,9 +4,9 @@ import { composeTurnReplies, mergeKnowledge, planSearches } from '../../src/sugg
 import { understandTurn } from '../../src/understanding/understand-turn.js';
 
 let counter = 0;
-function passage(title: string, text: string, kind: SearchResult['kind'] = 'product', headingPath: string[] = [title]): SearchResult {
+function passage(title: string, text: string, kind: SearchResult['kind'] = 'product', headingPath: string[] = [title], confidence = 0.9): SearchResult {
   counter += 1;
-  return { chunkId: `chunk-${counter}`, documentId: `document-${counter}`, externalId: `external-${counter}`, version: 1, title, kind, text, score: 1, headingPath, language: 'zh' };
+  return { chunkId: `chunk-${counter}`, documentId: `document-${counter}`, externalId: `external-${counter}`, version: 1, title, kind, text, score: 1, confidence, headingPath, language: 'zh' };
 }
 
 const transferFees = passage('境内转账说明', '手机银行跨行转账免手续费。柜台跨行转账按金额的0.02%收取，最低2元。', 'product', ['境内转账说明', '手续费']);
