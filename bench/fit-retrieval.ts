@@ -220,6 +220,21 @@ export function calibration(pairs: readonly { confidence: number; label: number 
   };
 }
 
+/** The cut-off on confidence with the best balanced accuracy (answers kept vs non-answers dropped), to 0.01. */
+export function fitCutOff(pairs: readonly { confidence: number; label: number }[]): { threshold: number; balancedAccuracy: number; truePositiveRate: number; trueNegativeRate: number } {
+  const positives = pairs.filter((pair) => pair.label === 1);
+  const negatives = pairs.filter((pair) => pair.label !== 1);
+  let best = { threshold: 0.5, balancedAccuracy: 0, truePositiveRate: 0, trueNegativeRate: 0 };
+  for (let step = 1; step < 100; step += 1) {
+    const threshold = step / 100;
+    const truePositiveRate = positives.filter((pair) => pair.confidence >= threshold).length / Math.max(positives.length, 1);
+    const trueNegativeRate = negatives.filter((pair) => pair.confidence < threshold).length / Math.max(negatives.length, 1);
+    const balancedAccuracy = (truePositiveRate + trueNegativeRate) / 2;
+    if (balancedAccuracy > best.balancedAccuracy) best = { threshold, balancedAccuracy, truePositiveRate, trueNegativeRate };
+  }
+  return best;
+}
+
 function round4(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
@@ -271,6 +286,12 @@ export async function main(): Promise<void> {
   console.log(`  held out calibration over ${heldOutPairs.length} results: Brier ${figures.brier.toFixed(4)}  ECE ${figures.expectedCalibrationError.toFixed(4)}`);
   for (const bin of figures.bins) console.log(`    confidence ${bin.from.toFixed(1)}-${(bin.from + 0.1).toFixed(1)}: ${String(bin.count).padStart(4)} results, mean confidence ${bin.meanConfidence.toFixed(3)}, answered ${bin.accuracy.toFixed(3)}`);
 
+  // The suggestion path answers from a passage only when its confidence reaches a cut-off, else it hands over. The
+  // cut-off is fitted here, on the held-out half's results, because it depends on the confidence model just fitted:
+  // the value that best separates passages that answer the question from those that do not (balanced accuracy).
+  const cutOff = fitCutOff(heldOutPairs);
+  console.log(`answer cut-off (held out, balanced accuracy): ${cutOff.threshold} -> ${cutOff.balancedAccuracy.toFixed(3)} (answers kept ${cutOff.truePositiveRate.toFixed(3)}, non-answers dropped ${cutOff.trueNegativeRate.toFixed(3)})`);
+
   const key = embedder.id.replace(/:\d+$/u, '');
   const fitNote = { on: 'jining_bank_faq_dev (fit half by FNV-1a of qid)', queries: fit.length, embedder: embedder.id, by: 'bench/fit-retrieval.ts', heldOutBrier: round4(figures.brier), heldOutEce: round4(figures.expectedCalibrationError) };
   const entry = { fusion: fusion.fusion, confidence: confidence, fit: fitNote };
@@ -284,6 +305,14 @@ export async function main(): Promise<void> {
   else {
     writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
     console.log(`written: ${file}`);
+    const relevanceFile = fileURLToPath(new URL('../src/suggestions/answer-relevance.json', import.meta.url));
+    const relevance = {
+      threshold: cutOff.threshold,
+      fittedOn: `jining_bank_faq_dev held-out half (${heldOutPairs.length} top-${topK} results of ${heldOut.length} queries), embedder ${embedder.id}`,
+      measure: `retrieval confidence; balanced accuracy ${cutOff.balancedAccuracy.toFixed(3)} (by bench/fit-retrieval.ts)`,
+    };
+    writeFileSync(relevanceFile, `${JSON.stringify(relevance, null, 2)}\n`);
+    console.log(`written: ${relevanceFile}`);
   }
 }
 

@@ -11,3 +11,4 @@ mkdirSync('dist/understanding', { recursive: true });
 cpSync('src/understanding/turn-cues.yaml', 'dist/understanding/turn-cues.yaml');
 cpSync('src/understanding/situations.yaml', 'dist/understanding/situations.yaml');
 cpSync('src/suggestions/answer-relevance.json', 'dist/suggestions/answer-relevance.json');
+cpSync('src/suggestions/passage-coverage.json', 'dist/suggestions/passage-coverage.json');

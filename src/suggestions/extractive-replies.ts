@@ -1,6 +1,6 @@
 import type { SearchResult } from '../retrieval/hybrid-search.js';
 import { lexicalTokens } from '../text/segment-text.js';
-import { relevanceThreshold } from './answer-relevance.js';
+import { passageCoverageThreshold } from './answer-relevance.js';
 import { handoverReply } from './approved-wording.js';
 import { coverageOf, queryTerms, TermIndex, type Coverage, type QueryTerm } from './query-terms.js';
 import { joinSentences, splitReplySentences } from './reply-sentences.js';
@@ -124,11 +124,11 @@ function allowedMisses(contentWords: number): number {
 
 /**
  * Below this weighted share of the question's terms a passage is not about the question: the cut-off fitted on
- * labelled bank FAQ data (bench/fit-relevance-threshold.ts, stored in answer-relevance.json).
+ * labelled bank FAQ data (bench/fit-passage-coverage.ts, stored in passage-coverage.json).
  */
-const minimumCoverage = (): number => relevanceThreshold();
+const minimumCoverage = (): number => passageCoverageThreshold();
 /** Once one passage answers the question, others may lack one more content word: they add a second angle. */
-const minimumCompanionCoverage = (): number => relevanceThreshold() * 0.8;
+const minimumCompanionCoverage = (): number => passageCoverageThreshold() * 0.8;
 
 function assess(passage: SearchResult, terms: readonly QueryTerm[]): Candidate | undefined {
   const content = terms.filter((term) => term.latest && term.weight >= 1);

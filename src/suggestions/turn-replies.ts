@@ -110,7 +110,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
     return response.results
-      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, search.question?.terms ?? []))
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result))
       .slice(0, 2)
       .flatMap((result) => sentenceAnswer(result, search.question?.terms ?? [], language, input.plain) ?? []);
   });
@@ -174,7 +174,7 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
   searches.forEach((search, index) => {
     if (search.purpose !== 'question' || !search.question) return;
     for (const result of responses[index]?.results ?? []) {
-      const relevance = relevanceOf(result, search.question.terms);
+      const relevance = relevanceOf(result);
       if (!best || relevance > best.relevance) best = { result, relevance };
     }
   });

@@ -1,10 +1,11 @@
 /**
- * Fits the relevance cut-off of the suggestion path (src/suggestions/answer-relevance.json) on labelled real data
+ * Fits the passage-coverage cut-off of the extractive replies (src/suggestions/passage-coverage.json: the share of a
+ * question's content words a passage must hold before its sentences are offered) on labelled real data
  * nobody on the team wrote: a real Chinese bank's FAQ with customers' paraphrased questions
  * (../shared/benchmarks/jining_bank_faq_dev) and an English bank FAQ whose questions are asked against the answers
  * (../shared/benchmarks/english_bank_faq). For each question, the gold entry is a positive and the non-gold entry
  * with the highest relevance a (hard) negative; the cut-off maximising balanced accuracy is printed and, with
- * --write, stored. Run: npx tsx bench/fit-relevance-threshold.ts [--write]
+ * --write, stored. Run: npx tsx bench/fit-passage-coverage.ts [--write]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { queryTerms, TermIndex } from '../src/suggestions/query-terms.js';
@@ -74,8 +75,8 @@ export async function main(): Promise<void> {
   );
   if (process.argv.includes('--write')) {
     const fit = { threshold: best.threshold, fittedOn: `jining_bank_faq_dev (${zh.length / 3} questions) + english_bank_faq (${en.length / 3} questions), gold vs hardest and a drawn non-gold`, measure: 'share of the question content words the passage holds; balanced accuracy' };
-    writeFileSync(new URL('../src/suggestions/answer-relevance.json', import.meta.url), `${JSON.stringify(fit, null, 2)}\n`);
-    console.log('written to src/suggestions/answer-relevance.json');
+    writeFileSync(new URL('../src/suggestions/passage-coverage.json', import.meta.url), `${JSON.stringify(fit, null, 2)}\n`);
+    console.log('written to src/suggestions/passage-coverage.json');
   }
   void all;
 }
