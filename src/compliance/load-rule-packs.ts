@@ -66,6 +66,14 @@ function validateRule(file: string, rule: RuleDefinition): void {
   }
 }
 
+/** A pack's `jurisdiction` ("US, UK") as a list. */
+export function jurisdictionsOf(field: string): string[] {
+  return field
+    .split(/[,;/]/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
 /** Parses and validates one pack's YAML text; `file` only names the pack in errors. */
 export function parseRulePack(file: string, yamlText: string): RulePack {
   let document: unknown;
@@ -87,8 +95,19 @@ export function parseRulePack(file: string, yamlText: string): RulePack {
     throw new RulePackError(file, ruleId, `schema error at ${path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
   }
   const pack = parsed.data;
-  const rules: RuleDefinition[] = pack.rules.map((rule) => ({ ...rule, jurisdiction: pack.jurisdiction, language: pack.language, packId: pack.id }));
-  for (const rule of rules) validateRule(file, rule);
+  const packJurisdictions = jurisdictionsOf(pack.jurisdiction);
+  const rules: RuleDefinition[] = pack.rules.map((rule) => ({
+    ...rule,
+    jurisdiction: pack.jurisdiction,
+    language: pack.language,
+    packId: pack.id,
+    appliesIn: rule.jurisdictions ?? packJurisdictions,
+  }));
+  for (const rule of rules) {
+    validateRule(file, rule);
+    const outside = rule.appliesIn.filter((jurisdiction) => !packJurisdictions.includes(jurisdiction));
+    if (outside.length > 0) throw new RulePackError(file, rule.id, `jurisdictions ${outside.join(', ')} are not among the pack's (${packJurisdictions.join(', ')})`);
+  }
   return { ...pack, rules, file };
 }
 

@@ -138,7 +138,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const response = await options.search({ query, language, topK: retrievalTopK });
       input.signal?.throwIfAborted();
       const knowledge = preferApprovedWording(response.results, query);
-      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language });
+      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language, ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}) });
       const pool = new ReplacementPool(composeExtractiveReplies({ query, passages: knowledge, language, plain: guard.plain, ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}) }), guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;
