@@ -384,7 +384,8 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       const flagged = new Set(turnOptions.alreadyFlagged ?? []);
       const eligible = candidates(prepared).filter(({ rule, context }) => !flagged.has(rule.definition.id) && speakerFits(rule, context));
       // Rules marked `judge` first (they asked for it), then the rules of each risky context, up to the per-turn bound.
-      const marked = eligible.filter(({ rule, context }) => rule.definition.judge && topicFits(rule, context));
+      // A marked rule with no topic gate would send every turn to the model: it waits for a risky context.
+      const marked = eligible.filter(({ rule, context }) => rule.definition.judge && (rule.topics ? topicFits(rule, context) : contexts.length > 0));
       const inContext = eligible.filter(({ rule }) => contexts.some((context) => context.rules.some((reference) => ruleMatches(reference, rule.definition))));
       const judged = [...new Set([...marked, ...inContext])].slice(0, maximumJudgedRules);
       if (judged.length === 0) return undefined;
