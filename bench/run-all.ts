@@ -2,6 +2,7 @@
 const benches = [
   './knowledge-bench.ts',
   './compliance-bench.ts',
+  './profile-judge-bench.ts',
   './guard-bench.ts',
   './cross-language-bench.ts',
   './suggestion-bench.ts',
