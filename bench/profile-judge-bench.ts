@@ -92,7 +92,6 @@ class DelayedJudgeModel implements ChatModel {
     request.signal?.throwIfAborted();
     return { text: '', parsed: { verdict: 'violation', reason: 'bench', evidence: '稳' } as T };
   }
-  // eslint-disable-next-line require-yield -- the judge never streams
   async *stream(): AsyncIterable<ChatStreamPart> {
     throw new Error('the judge never streams');
   }
