@@ -42,6 +42,8 @@ export interface RuleSummary {
   severity: RuleDefinition['severity'];
   kind: RuleDefinition['kind'];
   source: string;
+  /** `unconfirmed`: the cited article was not located; check it before quoting it (as the catalogue marks it). */
+  sourceStatus?: 'confirmed' | 'secondary' | 'unconfirmed';
 }
 
 export interface ComplianceDescription {
@@ -410,7 +412,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
             id: pack.id,
             jurisdiction: pack.jurisdiction,
             language: pack.language,
-            rules: pack.rules.filter(inForce).map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, kind: rule.kind, source: rule.source })),
+            rules: pack.rules.filter(inForce).map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, kind: rule.kind, source: rule.source, ...(rule.sourceStatus ? { sourceStatus: rule.sourceStatus } : {}) })),
           })),
       };
       if (deploymentProfile && settings) {

@@ -97,6 +97,8 @@ describe('rules follow the profile', () => {
     expect(listed).toContain('EN-SALES-001');
     expect(listed.some((id) => id.startsWith('US-') || id.startsWith('CN-'))).toBe(false);
     expect(description.profiles?.map((profile) => profile.id)).toEqual(['CN', 'US', 'UK', 'EU']);
+    const recent = engineUnder('CN').describe().packs.find((pack) => pack.id === 'cn-rules-2025-2026');
+    expect(recent?.rules.map((rule) => [rule.id, rule.sourceStatus])).toEqual([['CN-SUIT-004', 'unconfirmed'], ['CN-ELDER-001', 'unconfirmed'], ['CN-AI-001', 'unconfirmed']]);
   });
 });
 
