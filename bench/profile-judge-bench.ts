@@ -7,6 +7,7 @@ import type { ComplianceJudge } from '../src/compliance/compliance-judge.js';
 import { loadRulePacks } from '../src/compliance/load-rule-packs.js';
 import { loadConfig } from '../src/config.js';
 import type { ChatModel, ChatRequest, ChatResult, ChatStreamPart } from '../src/llm/chat-model.js';
+import { measureFlagRate } from './compliance-bench.js';
 import { formatMs, percentile, readJsonl, repositoryRoot } from './support.js';
 import { protectionOff } from '../test/support/protection-off.js';
 
@@ -145,9 +146,33 @@ function selectionCost(): void {
   console.log(`  judge selection on the turn path (sync part of judgeTurn, risky text): p50 ${formatMs(percentile(times, 0.5))} p99 ${formatMs(percentile(times, 0.99))}`);
 }
 
+/** Flag rate on real agent text per profile: a profile must not add false alarms, and the rules of 2025-2026 are named. */
+function flagRateSection(): void {
+  const packs = loadRulePacks(rulesDirectory);
+  const profiles = loadComplianceProfiles(profilesFile, packs);
+  const recent = new Set(['CN-SUIT-004', 'CN-ELDER-001', 'CN-AI-001', 'EU-AI-001']);
+  for (const profile of ['CN', 'US', 'UK', 'CN,US,UK,EU']) {
+    const engine = createComplianceEngine({ packs, profiles, profile });
+    console.log(`\nprofile ${profile}`);
+    for (const output of measureFlagRate(engine)) console.log(output);
+    const counting: ComplianceEngine = {
+      ...engine,
+      check: (input) => {
+        const result = engine.check(input);
+        for (const finding of result.findings) if (recent.has(finding.ruleId)) newRuleFlags.set(finding.ruleId, (newRuleFlags.get(finding.ruleId) ?? 0) + 1);
+        return result;
+      },
+    };
+    const newRuleFlags = new Map<string, number>();
+    measureFlagRate(counting);
+    console.log(`  2025-2026 rules on that text: ${[...recent].map((id) => `${id}=${newRuleFlags.get(id) ?? 0}`).join(' ')}`);
+  }
+}
+
 export async function main(): Promise<void> {
   console.log('\n== profile-judge-bench ==');
   profileSection();
+  flagRateSection();
   console.log('\njudge tier on the turn path (PGlite in memory, 40 agent turns, half in a risky context)');
   await turnPath('no model (rules only)', undefined, 40);
   await turnPath('mock judge answering after 400 ms', new DelayedJudgeModel(400), 40);

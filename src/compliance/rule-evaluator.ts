@@ -201,7 +201,8 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
     const hit = firstAsserted(context, rule.triggerText, { with: rule.triggerTextWith });
     if (hit) return { span: hit, reason: `topic raised: "${hit.matched}"` };
   }
-  if (rule.triggerCustomer?.test(context.customerWindow)) {
+  const customerText = rule.definition.detector.trigger?.customerTurn === 'latest' ? context.lastCustomerTurn : context.customerWindow;
+  if (rule.triggerCustomer?.test(customerText)) {
     // The whole reply lacks the disclosure; point at its opening rather than echo a long text back.
     return { span: { start: 0, end: Math.min(context.text.length, missingDisclosureEvidenceLength) }, reason: 'topic raised by the customer' };
   }

@@ -76,6 +76,11 @@ export const detectorSchema = z
         text: patterns.optional(),
         textWith: patterns.optional(),
         customer: patterns.optional(),
+        /**
+         * Where `customer` is looked for: any customer turn of the window (default), or only the latest one, for a
+         * duty that is a reply to a question ("are you a bot?") rather than owed for the rest of the call.
+         */
+        customerTurn: z.enum(['window', 'latest']).optional(),
       })
       .strict()
       .optional(),

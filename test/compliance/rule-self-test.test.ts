@@ -45,7 +45,7 @@ describe('rule self-test', () => {
     expect(table).toContain('cn-rules-2025-2026 (cn-rules-2025-2026.yaml)');
     expect(table).toMatch(/CN-SUIT-004\s+4\/4\s+3\/3\s+2\/3\s+FAIL/);
     expect(table).toContain('missed paraphrase: 这款您买了绝对划算。');
-    expect(table).toMatch(/CN-AI-001\s+3\/3\s+3\/3\s+1\/1\s+ok/);
+    expect(table).toMatch(/CN-AI-001\s+3\/3\s+4\/4\s+1\/1\s+ok/);
     expect(table).toContain('3 rules');
     expect(table).toContain('1 rule failing');
   });
