@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createComplianceEngine } from './compliance-engine.js';
 import type { CheckInput } from './compliance-types.js';
 import { RulePackError } from './rule-pack-error.js';
@@ -66,10 +67,18 @@ export function testRulePacks(packs: readonly RulePack[]): RuleTestReport[] {
   return reports;
 }
 
+/** Contents already found passing in this process: a second runtime over the same packs (tests, CLI) skips the run. */
+const passingContents = new Set<string>();
+
 /** Start-up gate: a rule whose examples or paraphrases fail stops the service, naming the file, the rule and the case. */
 export function assertRulePacksPass(packs: readonly RulePack[]): void {
+  const contents = createHash('sha256').update(JSON.stringify(packs.map(({ file: _file, ...pack }) => pack))).digest('hex');
+  if (passingContents.has(contents)) return;
   const failing = testRulePacks(packs).find((report) => report.failures.length > 0);
-  if (!failing) return;
+  if (!failing) {
+    passingContents.add(contents);
+    return;
+  }
   const failure = failing.failures[0]!;
   const more = failing.failures.length > 1 ? ` (and ${failing.failures.length - 1} more; run \`agent-assist rules test\`)` : '';
   const what = failure.problem === 'missed' ? `${failure.kind} case not flagged` : 'compliant example flagged';
