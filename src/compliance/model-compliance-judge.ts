@@ -46,7 +46,8 @@ function describeRule(rule: RuleDefinition, language: 'zh' | 'en'): string {
     `id: ${rule.id}`,
     `${labels.title}: ${rule.title}`,
     `${labels.explanation}: ${rule.explanation}`,
-    `${labels.violating}:\n${examples(rule.examples.violating)}`,
+    // Paraphrases are the violations staff saw missed: the judge sees two of them beside the examples.
+    `${labels.violating}:\n${examples(rule.examples.violating)}${rule.paraphrases?.length ? `\n${examples(rule.paraphrases.slice(0, 2))}` : ''}`,
     `${labels.compliant}:\n${examples(rule.examples.compliant)}`,
   ].join('\n');
 }

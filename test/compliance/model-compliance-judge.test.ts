@@ -55,6 +55,15 @@ describe('model compliance judge', () => {
     expect(user).toContain('customer: 会亏吗？');
   });
 
+  it('shows the judge the phrasings staff added as paraphrases', async () => {
+    const suitability = packs.flatMap((pack) => pack.rules).find((entry) => entry.id === 'CN-SUIT-004');
+    if (!suitability?.paraphrases?.[0]) throw new Error('CN-SUIT-004 paraphrases missing');
+    const model = new ScriptedChatModel(() => ({ text: '{"verdict":"compliant","reason":"ok"}' }));
+    await createModelComplianceJudge({ model, prompts }).judge({ rule: suitability, text: '您按真实情况做测评。', context: [] });
+    const paraphrase = suitability.paraphrases[0];
+    expect(model.requests[0]?.messages[1]?.content).toContain(typeof paraphrase === 'string' ? paraphrase : paraphrase.text);
+  });
+
   it('keeps an utterance from closing its data block early', async () => {
     const model = new ScriptedChatModel(() => ({ text: '{"verdict":"compliant","reason":"ok"}' }));
     const judge = createModelComplianceJudge({ model, prompts });
