@@ -8,6 +8,7 @@ const benches = [
   './compliance-bench.ts',
   './compliance-devset-bench.ts',
   './compliance-false-alarm-bench.ts',
+  './profile-judge-bench.ts',
   './guard-bench.ts',
   './cross-language-bench.ts',
   './suggestion-bench.ts',

@@ -13,7 +13,9 @@ import { ProposalDecidedError, ProposalNotFoundError } from './knowledge/questio
 import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
 import { readFile } from 'node:fs/promises';
 import { createComplianceEngine } from './compliance/compliance-engine.js';
+import { loadComplianceProfiles } from './compliance/compliance-profiles.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
+import { formatRuleTestTable, testRulePacks } from './compliance/rule-self-test.js';
 import { readProductCatalogue } from './knowledge/read-product-catalogue.js';
 import { seedSampleKnowledge } from './bootstrap.js';
 import { approveEvalCommand, runEvalCommand } from './evals/eval-cli.js';
@@ -201,13 +203,22 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .addOption(new Option('--lang <language>', 'primary language, zh or en (detected when absent); other languages in the text are checked too').choices(['zh', 'en']))
     .addOption(new Option('--speaker <speaker>', 'who said it').choices(['agent', 'customer']).default('agent'))
     .addOption(new Option('--risk-level <level>', "the customer's risk level, for suitability").choices(['C1', 'C2', 'C3', 'C4', 'C5']))
+    .option('--profile <profile>', 'compliance profile (CN, US, UK, EU or several joined by commas); default COMPLIANCE_PROFILE')
     .option('--json', "print the API's response body")
-    .action(async (text: string, options: { lang?: 'zh' | 'en'; speaker: 'agent' | 'customer'; riskLevel?: 'C1' | 'C2' | 'C3' | 'C4' | 'C5'; json?: boolean }) => {
+    .action(async (text: string, options: { lang?: 'zh' | 'en'; speaker: 'agent' | 'customer'; riskLevel?: 'C1' | 'C2' | 'C3' | 'C4' | 'C5'; profile?: string; json?: boolean }) => {
       if (!text.trim()) throw new CliExit(2, 'the text to check is empty\n');
       const settings = config();
       const products = await readProductCatalogue(resolve(settings.KNOWLEDGE_DIR));
-      const engine = createComplianceEngine({ packs: loadRulePacks(resolve(settings.RULES_DIR)), products: () => products });
-      const result = engine.check({ text, speaker: options.speaker, ...(options.lang ? { language: options.lang } : {}), ...(options.riskLevel ? { customer: { riskLevel: options.riskLevel } } : {}) });
+      const packs = loadRulePacks(resolve(settings.RULES_DIR));
+      const profiles = loadComplianceProfiles(resolve(settings.COMPLIANCE_PROFILES_FILE), packs);
+      const engine = createComplianceEngine({ packs, profiles, profile: settings.COMPLIANCE_PROFILE, ...(settings.COMPLIANCE_CURRENCY ? { currency: settings.COMPLIANCE_CURRENCY } : {}), products: () => products });
+      let profile: string | undefined;
+      try {
+        profile = options.profile ? engine.profileOf(options.profile)?.id : undefined;
+      } catch (error) {
+        throw new CliExit(2, `--profile: ${(error as Error).message}\n`);
+      }
+      const result = engine.check({ text, speaker: options.speaker, ...(options.lang ? { language: options.lang } : {}), ...(options.riskLevel ? { customer: { riskLevel: options.riskLevel } } : {}), ...(profile ? { profile } : {}) });
       if (options.json) output.out(`${JSON.stringify(result, null, 2)}\n`);
       else {
         output.out(`${result.verdict.toUpperCase()}  (${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}, rules ${result.rulesVersion})\n`);
@@ -269,6 +280,23 @@ export function buildCli(output: CliOutput = processOutput): Command {
       line(zh ? '合规问题' : 'Compliance findings', summary.compliance.findings.map((finding) => `${finding.ruleId} (${finding.severity})`).join(', ') || '-');
       line(zh ? '缺失披露' : 'Missing disclosures', summary.compliance.missingDisclosures.join(', ') || '-');
       line(zh ? '小结代码' : 'Disposition', summary.dispositionCode);
+    });
+
+  const rules = program.command('rules').description('the compliance rule packs');
+  rules
+    .command('test')
+    .description("run every rule's examples and paraphrases; print a table per rule (exit 1 when any case fails)")
+    .option('--rule <id>', 'only rules whose id starts with this (CN-SALES, CN-SALES-001)')
+    .option('--failures', 'only rules with a failing case')
+    .option('--json', 'print the reports as JSON')
+    .action((options: { rule?: string; failures?: boolean; json?: boolean }) => {
+      const settings = config();
+      const reports = testRulePacks(loadRulePacks(resolve(settings.RULES_DIR))).filter(
+        (report) => (!options.rule || report.ruleId.startsWith(options.rule.toUpperCase())) && (!options.failures || report.failures.length > 0),
+      );
+      if (options.rule && reports.length === 0 && !options.failures) throw new CliExit(2, `no rule id starts with ${options.rule}\n`);
+      output.out(options.json ? `${JSON.stringify(reports, null, 2)}\n` : formatRuleTestTable(reports));
+      if (reports.some((report) => report.failures.length > 0)) throw new CliExit(1);
     });
 
   const evaluation = program.command('eval').description('eval suites for compliance staff');

@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { ApiKeyService } from './access/api-key-service.js';
 import { createComplianceEngine, type ComplianceEngine } from './compliance/compliance-engine.js';
 import type { ProductEntry as ComplianceProduct } from './compliance/compliance-types.js';
+import { loadComplianceProfiles, UnknownProfileError } from './compliance/compliance-profiles.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
+import { assertRulePacksPass } from './compliance/rule-self-test.js';
 import { createModelComplianceJudge } from './compliance/model-compliance-judge.js';
 import { CardFeedbackService } from './conversations/card-feedback.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { EventHub } from './conversations/event-hub.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite-database.js';
@@ -50,6 +52,16 @@ import { SummaryService } from './summaries/summary-service.js';
  * filters applied after the index (dates, kind, retired) cannot starve a query of results.
  */
 const searchSessionSql = `set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;`;
+
+/** An unknown COMPLIANCE_PROFILE is a configuration error: named like every other bad variable. */
+function createProfiledEngine(create: () => ComplianceEngine): ComplianceEngine {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof UnknownProfileError) throw new ConfigError([`COMPLIANCE_PROFILE: ${error.message}`]);
+    throw error;
+  }
+}
 
 export async function openDatabase(
   config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_IN_WORKER'>>,
@@ -152,13 +164,21 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     });
     // A bad rule pack stops the start-up with the file and rule named: checks are never silently disabled.
     const packs = loadRulePacks(resolve(config.RULES_DIR));
-    const compliance: ComplianceEngine = createComplianceEngine({
-      packs,
-      products: () => products,
-      ...(chatModel ? { judge: createModelComplianceJudge({ model: chatModel, prompts }) } : {}),
-      // A verdict is due as fast as a suggestion: past the budget the rules' verdict stands alone.
-      judgeBudgetMs: config.SUGGESTION_BUDGET_MS,
-    });
+    // Every example and paraphrase staff wrote must hold: a rule that no longer catches its own cases stops the start-up.
+    assertRulePacksPass(packs);
+    const profiles = loadComplianceProfiles(resolve(config.COMPLIANCE_PROFILES_FILE), packs);
+    const compliance: ComplianceEngine = createProfiledEngine(() =>
+      createComplianceEngine({
+        packs,
+        profiles,
+        profile: config.COMPLIANCE_PROFILE,
+        ...(config.COMPLIANCE_CURRENCY ? { currency: config.COMPLIANCE_CURRENCY } : {}),
+        products: () => products,
+        ...(chatModel ? { judge: createModelComplianceJudge({ model: chatModel, prompts }) } : {}),
+        // A verdict is due as fast as a suggestion: past the budget the rules' verdict stands alone.
+        judgeBudgetMs: config.SUGGESTION_BUDGET_MS,
+      }),
+    );
 
     const events = new EventHub(database, { onError: log });
     const conversations = new ConversationService({
@@ -170,6 +190,9 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       buildQuery: (turns) => maskText(buildCardQuery(turns)),
       hub: events,
       retrievalDepth: retrievalTopK,
+      // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.
+      judgeBudgetMs: config.LLM_TIMEOUT_MS,
+      onError: log,
     });
     const pipeline = createSuggestionPipeline({
       // Masked as the knowledge-card query is, so a suggestion right after a customer turn reuses that search.
@@ -271,6 +294,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
         void search.start().catch(log);
       },
       async close() {
+        await conversations.judgementsSettled();
         await summaries.stop();
         corpusStatistics.stop();
         await corpusStatistics.settled();

@@ -91,6 +91,16 @@ const environmentSchema = z.object({
     .default('+08:00'),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   RULES_DIR: z.string().min(1).default('./evals/rules'),
+  // Which rule packs apply: a profile of COMPLIANCE_PROFILES_FILE, or several joined by commas (CN; US; UK; US,UK).
+  // An unknown name stops the start-up. The default keeps every jurisdiction; a deployment names its own.
+  COMPLIANCE_PROFILE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*(\s*[,+]\s*[A-Za-z][A-Za-z0-9_]*)*$/, 'must be a profile id such as CN, or several joined by commas such as US,UK')
+    .default('CN,US,UK'),
+  COMPLIANCE_PROFILES_FILE: z.string().min(1).default('./evals/compliance-profiles.yaml'),
+  // The currency the deployment quotes, when it is not the (first) profile's own.
+  COMPLIANCE_CURRENCY: optionalString.pipe(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').optional()),
   PROMPTS_DIR: z.string().min(1).default('./prompts'),
   EVALS_DIR: z.string().min(1).default('./evals/suites'),
   SSE_HEARTBEAT_MS: positiveInteger(15_000),

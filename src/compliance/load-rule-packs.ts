@@ -157,6 +157,14 @@ function validateRule(file: string, rule: RuleDefinition): void {
   }
 }
 
+/** A pack's `jurisdiction` ("US, UK") as a list. */
+export function jurisdictionsOf(field: string): string[] {
+  return field
+    .split(/[,;/]/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
 /** Parses and validates one pack's YAML text; `file` only names the pack in errors; `families` are the shared ones. */
 export function parseRulePack(file: string, yamlText: string, families: WordFamilies = noWordFamilies()): RulePack {
   let document: unknown;
@@ -180,11 +188,20 @@ export function parseRulePack(file: string, yamlText: string, families: WordFami
   const pack = parsed.data;
   const local = new Map(Object.entries(pack.families ?? {}));
   for (const [name, family] of local) validateFamily(file, name, family);
-  const rules: RuleDefinition[] = pack.rules.map((rule) => ({ ...rule, jurisdiction: pack.jurisdiction, language: pack.language, packId: pack.id }));
+  const packJurisdictions = jurisdictionsOf(pack.jurisdiction);
+  const rules: RuleDefinition[] = pack.rules.map((rule) => ({
+    ...rule,
+    jurisdiction: pack.jurisdiction,
+    language: pack.language,
+    packId: pack.id,
+    appliesIn: rule.jurisdictions ?? packJurisdictions,
+  }));
   for (const rule of rules) {
     const resolved = resolveFrames(file, rule, local, families[pack.language]);
     if (resolved) rule.wordFamilies = resolved;
     validateRule(file, rule);
+    const outside = rule.appliesIn.filter((jurisdiction) => !packJurisdictions.includes(jurisdiction));
+    if (outside.length > 0) throw new RulePackError(file, rule.id, `jurisdictions ${outside.join(', ')} are not among the pack's (${packJurisdictions.join(', ')})`);
   }
   return { ...pack, rules, file };
 }

@@ -286,8 +286,9 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
     if (hit) return { span: hit, reason: `topic raised: "${hit.matched}"` };
   }
   // Due in the reply to the turns that raised the topic: once an agent turn has answered them, every later turn
-  // would repeat the same finding (and the earlier reply was already judged on it).
-  if (rule.triggerCustomer?.test(context.customerSinceAgent)) {
+  // would repeat the same finding (and the earlier reply was already judged on it). `latest` narrows it to the last turn.
+  const customerText = rule.definition.detector.trigger?.customerTurn === 'latest' ? context.lastCustomerTurn : context.customerSinceAgent;
+  if (rule.triggerCustomer?.test(customerText)) {
     // The whole reply lacks the disclosure; point at its opening rather than echo a long text back.
     return { span: { start: 0, end: Math.min(context.text.length, missingDisclosureEvidenceLength) }, reason: 'topic raised by the customer' };
   }

@@ -130,6 +130,11 @@ export const detectorSchema = z
         text: patterns.optional(),
         textWith: patterns.optional(),
         customer: patterns.optional(),
+        /**
+         * Where `customer` is looked for: any customer turn of the window (default), or only the latest one, for a
+         * duty that is a reply to a question ("are you a bot?") rather than owed for the rest of the call.
+         */
+        customerTurn: z.enum(['window', 'latest']).optional(),
       })
       .strict()
       .optional(),
@@ -157,10 +162,17 @@ export const ruleSchema = z
     id: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]+)+$/, 'ids look like CN-SALES-001'),
     title: z.string().min(1),
     source: z.string().min(1),
+    /** As the catalogue marks it: `unconfirmed` means the article was not located and must be checked before it is quoted. */
+    sourceStatus: z.enum(['confirmed', 'secondary', 'unconfirmed']).optional(),
     severity: z.enum(['critical', 'major', 'minor']),
     kind: z.enum(['forbidden_statement', 'forbidden_request', 'required_disclosure', 'required_procedure', 'suitability', 'personal_data', 'conduct']),
-    /** Marked rules are also sent to the model judge by checkWithJudge. */
+    /** Marked rules are also sent to the model judge by checkWithJudge and by the judge pass on agent turns. */
     judge: z.boolean().optional(),
+    /**
+     * The jurisdictions the rule belongs to, when its pack spans several (a pack for US and UK holds US-only
+     * rules): a subset of the pack's. Absent: every jurisdiction of the pack.
+     */
+    jurisdictions: z.array(z.string().min(1)).min(1).optional(),
     explanation: z.string().min(1),
     fix: z.string().min(1),
     /** Approved wording the suggestion guard appends (required for required_disclosure rules). */
@@ -172,6 +184,11 @@ export const ruleSchema = z
         compliant: z.array(ruleExampleSchema),
       })
       .strict(),
+    /**
+     * Violating phrasings compliance staff add when a violation was missed: each must be flagged by this rule,
+     * checked at start-up like the examples (`agent-assist rules test` prints them per rule).
+     */
+    paraphrases: z.array(ruleExampleSchema).optional(),
   })
   .strict();
 
@@ -206,5 +223,7 @@ export type RuleDefinition = z.infer<typeof ruleSchema> & {
   packId: string;
   /** The patterns of every word family the rule's frames name, resolved at load. */
   wordFamilies?: Record<string, string[]>;
+  /** The rule's own `jurisdictions`, or every jurisdiction its pack names ("US, UK" -> US and UK). */
+  appliesIn: string[];
 };
 export type RulePack = Omit<z.infer<typeof rulePackSchema>, 'rules'> & { rules: RuleDefinition[]; file?: string };

@@ -174,6 +174,7 @@ export const conversationSchema = z
     customer: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
     suggestionsEnabled: z.boolean(),
+    complianceProfile: z.string().nullable().optional().meta({ description: "The conversation's compliance profile override; null: the deployment's." }),
     status: z.enum(['active', 'ended']),
     turnCount: z.number().int(),
     createdAt: timestamp,
@@ -257,6 +258,8 @@ export const checkResultSchema = z
     languages: z.array(z.enum(['zh', 'en'])).optional().meta({ description: 'The languages whose packs ran, primary first.' }),
     judge: z.enum(['ok', 'unavailable', 'disabled']).optional(),
     judgeError: z.object({ code: z.string(), message: z.string(), status: z.number().optional() }).loose().optional(),
+    profile: z.string().optional().meta({ description: 'The compliance profile the check ran under.' }),
+    rubricVersion: z.string().optional().meta({ description: "The judge's rubric (prompt name and content hash) when it answered." }),
   })
   .loose();
 
@@ -285,6 +288,15 @@ export const rulesSchema = z
         })
         .loose(),
     ),
+    profile: z
+      .object({ id: z.string(), jurisdictions: z.array(z.string()), currency: z.string(), packs: z.array(z.string()) })
+      .loose()
+      .optional()
+      .meta({ description: "The deployment's compliance profile (COMPLIANCE_PROFILE): the packs listed above are its packs, with its jurisdictions' rules." }),
+    profiles: z
+      .array(z.object({ id: z.string(), description: z.string().optional(), jurisdictions: z.array(z.string()), currency: z.string(), packs: z.array(z.string()) }).loose())
+      .optional()
+      .meta({ description: 'Every profile a conversation may choose with `complianceProfile`.' }),
   })
   .loose();
 

@@ -292,7 +292,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
         {
           knowledge: '`{turnId, clientTurnId, query, results}`: knowledge cards for the latest customer turn',
           suggestion: '`{turnId, suggestions, provider, model, degraded}`: pushed suggestions',
-          compliance: '`{turnId, clientTurnId, sequence, verdict, findings, rulesVersion}`: the check of an agent turn',
+          compliance: '`{turnId, clientTurnId, sequence, verdict, findings, rulesVersion}`: the check of an agent turn. With a model configured, a risky agent turn (non-deposit sales, collections, disputes, a vulnerable customer, or a rule marked `judge`) gets a second, later `compliance` event from the model judge: `{turnId, clientTurnId, sequence, detectedBy: "judge", judge: "ok" | "unavailable", judgeError?, rubricVersion?, verdict, findings, contexts, rulesJudged, profile?}` (sent when the judge found something or failed; a failure is never a pass)',
           summary: '`{summary}`: the post-call summary, once written',
           end: '`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`: the last event of an ended conversation; the stream closes',
           error: 'a problem (`{type, title, status, detail}`): the key was revoked or the stream could not continue; the stream closes',
@@ -356,6 +356,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
   'GET /v1/compliance/rules': {
     summary: 'The rule packs in force',
     access: everyone,
+    description: "The packs of the deployment's compliance profile (COMPLIANCE_PROFILE), each with the rules of the profile's jurisdictions only, the profile itself (jurisdictions, currency) and every profile a conversation may choose with `complianceProfile`.",
     success: { 200: jsonResponse('Packs and rules, with the version hash findings carry.', responses.rulesSchema) },
   },
 

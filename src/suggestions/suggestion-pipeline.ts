@@ -146,7 +146,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       input.signal?.throwIfAborted();
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = preferApprovedWording(mergeKnowledge(responses, retrievalTopK), query);
-      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language });
+      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language, ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}) });
       const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count });
       const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;

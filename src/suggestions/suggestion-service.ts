@@ -109,7 +109,7 @@ export class SuggestionService {
     const conversation = await this.#conversations.get(conversationId);
     const turns = await this.#conversations.turns(conversationId, { last: 30 });
     const batch = await this.#pipeline.suggest({
-      conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer },
+      conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}) },
       turns: turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text })),
       n: options.n,
       ...(options.stream ? { stream: maskedObserver(options.stream) } : {}),

@@ -36,6 +36,11 @@ for (const pack of packs) {
             expect(finding?.rulesVersion).toBe(engine.rulesVersion);
           });
         }
+        for (const example of rule.paraphrases ?? []) {
+          it(`flags the paraphrase: ${label(example)}`, () => {
+            expect(engine.check(toInput(example, pack.language)).findings.map((finding) => finding.ruleId)).toContain(rule.id);
+          });
+        }
         for (const example of rule.examples.compliant) {
           it(`passes: ${label(example)}`, () => {
             const result = engine.check(toInput(example, pack.language));

@@ -1,4 +1,5 @@
 import { CardNotShownError } from '../../conversations/card-feedback.js';
+import { UnknownProfileError } from '../../compliance/compliance-profiles.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deskScope } from '../../access/desk-scope.js';
@@ -39,6 +40,13 @@ const createBody = z
     customer: customerSchema.optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     suggestions: z.object({ push: z.boolean() }).strict().optional(),
+    complianceProfile: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The compliance profile this conversation runs under instead of the deployment\'s COMPLIANCE_PROFILE: a profile id (CN, US, UK, EU) or several joined by commas ("US,UK"). Its rules check the turns, its disclosures are appended by the suggestion guard and its rules write the summary\'s compliance section. `GET /v1/compliance/rules` lists the profiles.'),
   })
   .strict();
 
@@ -83,6 +91,7 @@ function mapErrors(error: unknown): never {
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
   if (error instanceof ConversationEndedError) throw new HttpProblem(409, error.code, 'Conversation ended', error.message);
   if (error instanceof DuplicateConversationError) throw new HttpProblem(409, error.code, 'Conflict', error.message);
+  if (error instanceof UnknownProfileError) throw HttpProblem.badRequest(error.message, [{ field: 'complianceProfile', message: `unknown profile ${error.unknown.join(', ')}; known: ${error.known.join(', ')}` }]);
   throw error;
 }
 
@@ -100,6 +109,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
         ...(body.customer ? { customer: body.customer } : {}),
         ...(body.metadata ? { metadata: body.metadata } : {}),
         suggestionsEnabled: body.suggestions?.push ?? false,
+        ...(body.complianceProfile ? { complianceProfile: body.complianceProfile } : {}),
         // The conversation belongs to the creating key's desk, if it has one.
         ...deskScope(request.principal),
       })
