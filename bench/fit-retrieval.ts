@@ -160,13 +160,34 @@ interface Example {
   label: number;
 }
 
+/**
+ * The same query as if its answer were not in the base: the gold FAQ left out and the others re-ranked. Every
+ * dev query has an answer, so without these the confidence would learn that a first place is an answer, and a
+ * question the base cannot answer (which a live call asks often) would get a confident, unrelated top result.
+ */
+function withoutAnswer(entry: { candidates: LegCandidate[]; lexicalTop: number }, gold: string): { candidates: LegCandidate[]; lexicalTop: number } {
+  const rest = entry.candidates.filter((candidate) => candidate.id !== gold);
+  const lexicalOrder = rest.filter((candidate) => candidate.lexical).sort((left, right) => left.lexical!.rank - right.lexical!.rank);
+  const vectorOrder = rest.filter((candidate) => candidate.vectorRank !== undefined).sort((left, right) => left.vectorRank! - right.vectorRank!);
+  const lexicalRank = new Map(lexicalOrder.map((candidate, index) => [candidate.id, index + 1]));
+  const vectorRank = new Map(vectorOrder.map((candidate, index) => [candidate.id, index + 1]));
+  const candidates = rest.map((candidate): LegCandidate => ({
+    ...candidate,
+    ...(candidate.lexical ? { lexical: { ...candidate.lexical, rank: lexicalRank.get(candidate.id)! } } : {}),
+    ...(candidate.vectorRank !== undefined ? { vectorRank: vectorRank.get(candidate.id)! } : {}),
+  }));
+  return { candidates, lexicalTop: lexicalOrder[0]?.lexical?.hit.score ?? 0 };
+}
+
 function examplesOf(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel): Example[] {
   return queries.flatMap((query) => {
-    const { candidates, lexicalTop } = prepared.get(query.qid)!;
-    const ranked = fuseLegs(candidates, { mode: 'hybrid', fusion, confidence: neutralConfidence, lexicalTop, depth, topK });
-    return ranked.map((entry, index) => {
-      const features = confidenceFeaturesOf(ranked, index);
-      return { features: confidenceFeatureNames.map((name) => features[name]), label: entry.id === query.gold_faq_id ? 1 : 0 };
+    const entry = prepared.get(query.qid)!;
+    return [entry, withoutAnswer(entry, query.gold_faq_id)].flatMap(({ candidates, lexicalTop }) => {
+      const ranked = fuseLegs(candidates, { mode: 'hybrid', fusion, confidence: neutralConfidence, lexicalTop, depth, topK });
+      return ranked.map((ranking, index) => {
+        const features = confidenceFeaturesOf(ranked, index);
+        return { features: confidenceFeatureNames.map((name) => features[name]), label: ranking.id === query.gold_faq_id ? 1 : 0 };
+      });
     });
   });
 }

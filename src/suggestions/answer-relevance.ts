@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
+import { TermIndex } from './query-terms.js';
 
 /**
  * How likely a retrieved passage answers a question (0..1): the retrieval's calibrated confidence, fitted on real
@@ -20,9 +21,20 @@ export function relevanceThreshold(): number {
   return fitted.threshold;
 }
 
-/** Whether a passage is relevant enough to answer from rather than hand over. */
-export function answersQuestion(result: SearchResult): boolean {
-  return relevanceOf(result) >= relevanceThreshold();
+/** The share of the question's content words the passage (title, headings, text) holds. */
+export function questionCoverage(result: SearchResult, questionTerms: readonly string[]): number {
+  if (questionTerms.length === 0) return 0;
+  const index = new TermIndex(`${result.title}\n${result.headingPath.join('\n')}\n${result.text}`);
+  return questionTerms.filter((term) => index.has(term)).length / questionTerms.length;
+}
+
+/**
+ * Whether a passage is relevant enough to answer from rather than hand over: retrieval's confidence reaches its
+ * fitted cut-off, and the passage holds the fitted share of the question's words. Confidence is relative to the
+ * other results, so in a small base an unrelated first result can look confident; the words keep it honest.
+ */
+export function answersQuestion(result: SearchResult, questionTerms: readonly string[]): boolean {
+  return relevanceOf(result) >= relevanceThreshold() && questionCoverage(result, questionTerms) >= passageCoverageThreshold();
 }
 
 let coverage: z.infer<typeof fitSchema> | undefined;

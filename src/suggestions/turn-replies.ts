@@ -110,7 +110,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
     return response.results
-      .filter((result) => result.kind !== 'compliance' && answersQuestion(result))
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, search.question?.terms ?? []))
       .slice(0, 2)
       .flatMap((result) => sentenceAnswer(result, search.question?.terms ?? [], language, input.plain) ?? []);
   });
@@ -141,11 +141,15 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // Policies written for agents answer last: a reply is what the agent says to the customer.
   answers.sort((left, right) => Number(left.passage?.kind === 'compliance') - Number(right.passage?.kind === 'compliance'));
   const lead = leadOf(understanding.situations, language);
+  // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
+  // gets its wording alone: a passage that happens to share a word would read as an answer to it.
+  const outOfScope = understanding.situations.some((situation) => situation.declines && !situation.knowledgeQuery.trim());
+  if (outOfScope) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {
     // Required handling first, in every reply: the answer (if any) follows the approved wording.
     for (const reply of [...answers, ...situationReplies]) replies.push(opened(lead, reply, language));
-    const closest = closestCard(searches, responses);
+    const closest = outOfScope ? undefined : closestCard(searches, responses);
     replies.push({ text: lead, sentences: splitReplySentences(lead), ...(situationReplies[0]?.passage ?? closest ? { passage: (situationReplies[0]?.passage ?? closest) as SearchResult } : {}) });
   } else {
     replies.push(...answers);
@@ -174,11 +178,13 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
   searches.forEach((search, index) => {
     if (search.purpose !== 'question' || !search.question) return;
     for (const result of responses[index]?.results ?? []) {
+      if (!answersQuestion(result, search.question.terms)) continue;
       const relevance = relevanceOf(result);
       if (!best || relevance > best.relevance) best = { result, relevance };
     }
   });
-  return best && best.relevance > 0 ? best.result : undefined;
+  // Only a card we would answer from: an unrelated "closest" card misleads the agent more than no citation.
+  return best?.result;
 }
 
 /**

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { createComplianceEngine } from '../../src/compliance/compliance-engine.js';
 import { loadComplianceProfiles, parseComplianceProfiles, resolveProfile, UnknownProfileError } from '../../src/compliance/compliance-profiles.js';
 import type { ComplianceJudge } from '../../src/compliance/compliance-judge.js';
-import { loadRulePacks, parseRulePack, RulePackError } from '../../src/compliance/load-rule-packs.js';
+import { loadRulePacks, loadWordFamilies, parseRulePack, RulePackError, wordFamilyDirectory } from '../../src/compliance/load-rule-packs.js';
 
 const rulesDirectory = join(import.meta.dirname, '../../evals/rules');
 const profilesFile = join(import.meta.dirname, '../../evals/compliance-profiles.yaml');
 const packs = loadRulePacks(rulesDirectory);
+const wordFamilies = loadWordFamilies(join(rulesDirectory, wordFamilyDirectory));
 const profiles = loadComplianceProfiles(profilesFile, packs);
 const profilesText = readFileSync(profilesFile, 'utf8');
 
@@ -46,7 +47,7 @@ describe('profile file', () => {
 
   it('rejects a rule whose jurisdictions are outside its pack', () => {
     const pack = readFileSync(join(rulesDirectory, 'en-sales-disclosure.yaml'), 'utf8').replace('jurisdictions: [US]', 'jurisdictions: [CN]');
-    expect(() => parseRulePack('en-sales-disclosure.yaml', pack)).toThrow(/US-SALES-002.*jurisdictions CN are not among the pack's \(US, UK\)/);
+    expect(() => parseRulePack('en-sales-disclosure.yaml', pack, wordFamilies)).toThrow(/US-SALES-002.*jurisdictions CN are not among the pack's \(US, UK\)/);
   });
 
   it('an unknown profile name throws UnknownProfileError listing the known ones', () => {
