@@ -21,7 +21,8 @@ export interface RuleTestReport {
   failures: RuleCaseFailure[];
 }
 
-function toInput(example: RuleExample, language: 'zh' | 'en'): CheckInput {
+/** A rule-pack example as the check it stands for (its speaker, context and customer kept). */
+export function exampleInput(example: RuleExample, language: 'zh' | 'en'): CheckInput {
   if (typeof example === 'string') return { text: example, language };
   const input: CheckInput = { text: example.text, language };
   if (example.speaker) input.speaker = example.speaker;
@@ -30,7 +31,7 @@ function toInput(example: RuleExample, language: 'zh' | 'en'): CheckInput {
   return input;
 }
 
-const textOf = (example: RuleExample): string => (typeof example === 'string' ? example : example.text);
+export const exampleText = (example: RuleExample): string => (typeof example === 'string' ? example : example.text);
 
 /**
  * Runs every rule's examples and paraphrases through an engine holding every pack (profiles aside: a rule's cases
@@ -55,11 +56,11 @@ export function testRulePacks(packs: readonly RulePack[]): RuleTestReport[] {
         ...(rule.paraphrases ?? []).map((example): [RuleCaseKind, RuleExample] => ['paraphrase', example]),
       ];
       for (const [kind, example] of cases) {
-        const flagged = engine.check(toInput(example, pack.language)).findings.some((finding) => finding.ruleId === rule.id);
+        const flagged = engine.check(exampleInput(example, pack.language)).findings.some((finding) => finding.ruleId === rule.id);
         const shouldFlag = kind !== 'compliant';
         report.counts[kind].total += 1;
         if (flagged === shouldFlag) report.counts[kind].passed += 1;
-        else report.failures.push({ kind, text: textOf(example), problem: shouldFlag ? 'missed' : 'false_alarm' });
+        else report.failures.push({ kind, text: exampleText(example), problem: shouldFlag ? 'missed' : 'false_alarm' });
       }
       reports.push(report);
     }
