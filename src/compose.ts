@@ -335,6 +335,7 @@ function protectionOptions(config: Config, database: Database): ProtectionOption
       maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
       maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,
       retryAfterSeconds: config.SHED_RETRY_AFTER_SECONDS,
+      refusalHoldMs: config.SHED_REFUSAL_HOLD_MS,
     },
     corsOrigins: config.CORS_ORIGINS,
     ...(database.queueWaitMilliseconds ? { databaseWaitMilliseconds: () => database.queueWaitMilliseconds?.() ?? 0 } : {}),

@@ -126,6 +126,8 @@ const environmentSchema = z.object({
   SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   SHED_RETRY_AFTER_SECONDS: positiveInteger(2),
+  // How long a shed request's 503 is held before it is sent, so clients retrying at once cannot keep the process busy refusing.
+  SHED_REFUSAL_HOLD_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   CORS_ORIGINS: corsOrigins,
 });
 

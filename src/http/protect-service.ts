@@ -14,7 +14,17 @@ export interface ProtectionOptions {
   /** Requests per minute per client address on routes that take no key; 0 = unlimited. */
   anonymousPerMinute: number;
   lockout: { failureLimit: number; windowSeconds: number; lockoutSeconds: number; maximumLockoutSeconds: number };
-  shedding: { maximumLagMs: number; minimumInFlightForLag: number; maximumInFlight: number; maximumDatabaseWaitMs: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
+  shedding: {
+    maximumLagMs: number;
+    minimumInFlightForLag: number;
+    maximumInFlight: number;
+    maximumDatabaseWaitMs: number;
+    maximumEventLoopDelayMs: number;
+    maximumEventLoopUtilization: number;
+    retryAfterSeconds: number;
+    /** How long a shed request's 503 is held before it is sent (0 = at once); see `RefusalDesk`. */
+    refusalHoldMs: number;
+  };
   corsOrigins: string[];
   /** How long the oldest database call has waited (Database.queueWaitMilliseconds), when the adapter knows it. */
   databaseWaitMilliseconds?: () => number;
@@ -49,6 +59,70 @@ function overloaded(reply: FastifyReply, retryAfterSeconds: number, detail: stri
   return new HttpProblem(503, 'overloaded', 'Service overloaded', detail);
 }
 
+/** Held refusals past this many are sent at once: a flood of new connections must not hold unbounded sockets. */
+const maximumHeldRefusals = 10_000;
+
+/**
+ * Sends shed requests their 503 as cheaply as the server can: written straight to the socket (no error object,
+ * no serializer, no error handler), with the problem+json body every route answers with, and held for
+ * `holdMilliseconds` first. Under overload a refusal is the commonest response, and a client that retries at once
+ * (ignoring `retry-after`) would otherwise keep the process busy refusing it, starving admitted requests and
+ * `/healthz`. Holding the answer costs a timer and an idle socket, no CPU; a client honouring `retry-after` waits
+ * longer than the hold anyway, so it loses nothing.
+ */
+class RefusalDesk {
+  readonly #holdMilliseconds: number;
+  readonly #retryAfterSeconds: number;
+  readonly #held = new Map<NodeJS.Timeout, () => void>();
+
+  constructor(holdMilliseconds: number, retryAfterSeconds: number) {
+    this.#holdMilliseconds = holdMilliseconds;
+    this.#retryAfterSeconds = retryAfterSeconds;
+  }
+
+  refuse(request: FastifyRequest, reply: FastifyReply, detail: string): void {
+    const body = JSON.stringify({
+      type: 'https://agent-assist.dev/problems/overloaded',
+      title: 'Service overloaded',
+      status: 503,
+      detail: `${detail}; retry after ${this.#retryAfterSeconds} s.`,
+      instance: request.url,
+      requestId: request.id,
+    });
+    // Headers set so far by earlier hooks (x-request-id, CORS) are kept: the refusal must be readable by a desktop.
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
+    headers['content-type'] = 'application/problem+json; charset=utf-8';
+    headers['content-length'] = String(Buffer.byteLength(body));
+    headers['retry-after'] = String(this.#retryAfterSeconds);
+    reply.hijack();
+    const send = () => {
+      if (reply.raw.destroyed || reply.raw.writableEnded) return;
+      reply.raw.writeHead(503, headers);
+      reply.raw.end(body);
+    };
+    if (this.#holdMilliseconds === 0 || this.#held.size >= maximumHeldRefusals) {
+      send();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#held.delete(timer);
+      send();
+    }, this.#holdMilliseconds);
+    this.#held.set(timer, send);
+  }
+
+  /** On shutdown held refusals are sent at once: a closing server must not wait for them. */
+  releaseAll(): void {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const [timer, send] of held) {
+      clearTimeout(timer);
+      send();
+    }
+  }
+}
+
 /**
  * Everything that keeps the service up for honest callers, as one plugin registered before the routes, in this
  * order: CORS (so even a refusal is readable by an allowed desktop), load shedding and the bad-key lockout (cheap
@@ -75,17 +149,28 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
   });
 
   const { shedding } = options;
+  const refusals = new RefusalDesk(shedding.refusalHoldMs, shedding.retryAfterSeconds);
+  app.addHook('onClose', async () => refusals.releaseAll());
   // Requests in progress (event streams not counted: they are long-lived by design). Counted for every request so
   // that lag shedding can tell a queue from one request's own work.
   let inFlight = 0;
+  const counted = new WeakSet<FastifyRequest>();
+  const finish = (request: FastifyRequest) => {
+    if (counted.delete(request)) inFlight -= 1;
+  };
   app.addHook('onRequest', async (request, reply) => {
     if (isOperationsRoute(request) || streamingRoutes.has(request.routeOptions.url ?? '')) return;
     inFlight += 1;
+    counted.add(request);
     // 'close' fires once the response is finished or the client went away, whichever comes first, and only once.
-    reply.raw.once('close', () => {
-      inFlight -= 1;
-    });
+    reply.raw.once('close', () => finish(request));
   });
+  // A refused request is no work in progress: while its 503 is held it only waits, and must not crowd out admissions.
+  const shed = (request: FastifyRequest, reply: FastifyReply, detail: string) => {
+    finish(request);
+    refusals.refuse(request, reply, detail);
+    return reply;
+  };
 
   // A cap on requests in progress, for requests that wait on I/O (a model, a Postgres server): past it, queueing
   // only adds latency and memory for everyone, so the surplus is refused at once and retried.
@@ -94,7 +179,7 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
       if (isOperationsRoute(request)) return;
       // This request was already counted by the hook above.
       if (inFlight > shedding.maximumInFlight) {
-        throw overloaded(reply, shedding.retryAfterSeconds, `The service is at capacity (${shedding.maximumInFlight} requests in progress); retry after ${shedding.retryAfterSeconds} s.`);
+        return shed(request, reply, `The service is at capacity (${shedding.maximumInFlight} requests in progress)`);
       }
     });
   }
@@ -123,7 +208,7 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
       if (inFlight < shedding.minimumInFlightForLag) return;
       const lag = performance.now() - lastTick - lagTickMilliseconds;
       if (lag > shedding.maximumLagMs) {
-        throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (event loop ${Math.round(lag)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);
+        return shed(request, reply, `The service is overloaded (event loop ${Math.round(lag)} ms behind)`);
       }
     });
   }
@@ -137,7 +222,7 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
       if (isOperationsRoute(request)) return;
       const wait = databaseWait();
       if (wait > shedding.maximumDatabaseWaitMs) {
-        throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (database queue ${Math.round(wait)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);
+        return shed(request, reply, `The service is overloaded (database queue ${Math.round(wait)} ms behind)`);
       }
     });
   }

@@ -153,6 +153,36 @@ describe('load shedding', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) })).statusCode).toBe(200);
   });
 
+  it('holds a refusal for SHED_REFUSAL_HOLD_MS even after capacity is back, with its CORS and request-id headers, and sends held refusals at shutdown', async () => {
+    const desk = 'https://desk.bank.example';
+    const { app } = await appWith({ SHED_MAX_IN_FLIGHT: '1', SHED_REFUSAL_HOLD_MS: '10000', SHED_RETRY_AFTER_SECONDS: '4', CORS_ORIGINS: desk });
+    const slowBody = new PassThrough();
+    const pending = app.inject({ method: 'POST', url: '/v1/compliance/check', headers: { ...bearer(adminKey), 'content-type': 'application/json' }, payload: slowBody });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    let settled = false;
+    const shed = app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: { ...bearer(adminKey), origin: desk, 'x-request-id': 'held-refusal-1' } }).then((response) => {
+      settled = true;
+      return response;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    // Capacity comes back; the refused client still waits out the hold instead of retrying into the server at once.
+    slowBody.end(JSON.stringify({ text: '理财产品有风险，投资需谨慎' }));
+    expect((await pending).statusCode).toBe(200);
+    // A held refusal is not work in progress: the next request is admitted although the cap is one.
+    expect((await app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: bearer(adminKey) })).statusCode).toBe(200);
+    expect(settled).toBe(false);
+
+    await app.close();
+    const response = await shed;
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('4');
+    expect(response.headers['access-control-allow-origin']).toBe(desk);
+    expect(response.headers['x-request-id']).toBe('held-refusal-1');
+    expect(response.json()).toMatchObject({ status: 503, title: 'Service overloaded', requestId: 'held-refusal-1', instance: '/v1/compliance/rules' });
+  });
+
   it('refuses requests met while the event loop is already far behind, but not /healthz', async () => {
     const { app } = await appWith({ SHED_MAX_LAG_MS: '50', SHED_MAX_IN_FLIGHT: '0', SHED_LAG_MIN_IN_FLIGHT: '0' });
     // Before listening the lag clock does not run: in-process callers are never shed on lag.
