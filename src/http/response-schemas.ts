@@ -76,7 +76,15 @@ export const searchResponseSchema = z
   .loose();
 
 export const ingestResultSchema = z
-  .object({ documentId: uuid, externalId: z.string(), version: z.number().int(), chunkCount: z.number().int(), contentHash: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })
+  .object({
+    documentId: uuid,
+    externalId: z.string(),
+    version: z.number().int(),
+    chunkCount: z.number().int(),
+    contentHash: z.string(),
+    outcome: z.enum(['created', 'updated', 'unchanged']),
+    status: z.enum(['draft', 'approved', 'retired']).optional().meta({ description: 'The new version\'s status: `draft` where REVIEW_REQUIRED_KINDS holds its kind (submit it for review). Absent when unchanged.' }),
+  })
   .loose();
 
 export const faqSetResultSchema = z

@@ -34,7 +34,7 @@ export interface IngestResult {
 }
 
 export interface FaqSetResult {
-  documents: { documentId: string; externalId: string; version: number; outcome: IngestOutcome }[];
+  documents: { documentId: string; externalId: string; version: number; outcome: IngestOutcome; status?: DocumentStatus }[];
   created: number;
   updated: number;
   unchanged: number;

@@ -679,6 +679,7 @@ export class KnowledgeService {
           chunkCount: item.document.chunks.length,
           contentHash: item.document.contentHash,
           outcome: item.version === 1 ? 'created' : 'updated',
+          status: item.document.status,
         });
       }
     }
@@ -800,7 +801,7 @@ export class KnowledgeService {
       const current = existing.get(document.externalId);
       const stored = written.get(document.externalId);
       const entry = stored
-        ? { documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome }
+        ? { documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome, ...(stored.status ? { status: stored.status } : {}) }
         : { documentId: current!.documentId, externalId: document.externalId, version: current!.version, outcome: 'unchanged' as IngestOutcome };
       result.documents.push(entry);
       result[entry.outcome] += 1;
