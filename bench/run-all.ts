@@ -14,6 +14,7 @@ const benches = [
   './suggestion-bench.ts',
   './summary-bench.ts',
   './eval-bench.ts',
+  './publish-gate-bench.ts',
   './event-replay-bench.ts',
   './startup-bench.ts',
   './pii-sink-bench.ts',

@@ -21,13 +21,17 @@ import { complianceRoutes } from './http/routes/compliance-routes.js';
 import { conversationRoutes } from './http/routes/conversation-routes.js';
 import { evalRoutes } from './http/routes/eval-routes.js';
 import { summaryRoutes } from './http/routes/summary-routes.js';
+import { reviewRoutes } from './http/routes/review-routes.js';
 import { EvalService } from './evals/eval-service.js';
 import { createEvalTargets } from './evals/create-eval-targets.js';
+import { PublishGate } from './evals/publish-gate.js';
 import type { AppServices } from './http/app-services.js';
 import type { ProtectionOptions } from './http/protect-service.js';
 import { CorpusStatisticsKeeper } from './knowledge/corpus-statistics.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
+import { DocumentReview } from './knowledge/document-review.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
+import { ReviewQueueService } from './knowledge/review-queue.js';
 import { QuestionProposals, type ProposeInput } from './knowledge/question-proposals.js';
 import { maximumQuestionCharacters } from './knowledge/similar-questions.js';
 import { repairSearchIndexes } from './knowledge/search-indexes.js';
@@ -41,7 +45,7 @@ import { Metrics } from './observability/metrics.js';
 import { maskText } from './privacy/mask-personal-data.js';
 import { withMaskedChatModel } from './privacy/masking-chat-model.js';
 import { withMaskedEmbedder } from './privacy/masking-embedder.js';
-import { HybridSearch } from './retrieval/hybrid-search.js';
+import { HybridSearch, type SearchOverlay } from './retrieval/hybrid-search.js';
 import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
@@ -138,7 +142,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const log = overrides.onError ?? (() => undefined);
     const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
     const apiKeys = new ApiKeyService(database, { ...(config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {}), onError: log });
-    const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
+    const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET, reviewRequiredKinds: config.REVIEW_REQUIRED_KINDS });
     // A write on another replica clears this one's caches (search results, products) at once, not when they expire.
     const unwatchKnowledge = await knowledge.watchOtherReplicas({ pollMilliseconds: config.KNOWLEDGE_POLL_MS, onError: overrides.onError ?? (() => undefined) });
     // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
@@ -194,9 +198,10 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       judgeBudgetMs: config.LLM_TIMEOUT_MS,
       onError: log,
     });
-    const pipeline = createSuggestionPipeline({
+    // `overlay`: the publish gate's shadow view, in which a submitted version stands in for its document's current one.
+    const createPipeline = (overlay?: SearchOverlay) => createSuggestionPipeline({
       // Masked as the knowledge-card query is, so a suggestion right after a customer turn reuses that search.
-      search: (query) => search.search({ ...query, query: maskText(query.query) }),
+      search: (query) => search.search({ ...query, query: maskText(query.query), ...(overlay ? { overlay } : {}) }),
       compliance,
       ...(chatModel ? { chatModel } : {}),
       prompts,
@@ -207,6 +212,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
     });
+    const pipeline = createPipeline();
     const proposals = new QuestionProposals(database, knowledge);
     // An agent's "this answered the customer" proposes the customer's question as a similar question of the FAQ
     // rows used (never added until a knowledge owner approves). A failure here must not lose the feedback itself.
@@ -241,11 +247,35 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       onError: log,
     });
     conversations.onEnded(() => summaries.wake());
+    const liveTargets = createEvalTargets({ knowledge, search, compliance, pipeline, summaries, embedder, chatModel, prompts });
     const evals = new EvalService({
       database,
-      targets: createEvalTargets({ knowledge, search, compliance, pipeline, summaries, embedder, chatModel, prompts }),
+      targets: liveTargets,
       suitesDirectory: resolve(config.EVALS_DIR),
     });
+    const gate = new PublishGate({
+      database,
+      evals,
+      liveTargets,
+      shadowTargets: (overlay) => {
+        const shadow = createEvalTargets({
+          knowledge,
+          search: { search: (query) => search.search({ ...query, overlay }) },
+          compliance,
+          pipeline: createPipeline(overlay),
+          summaries,
+          embedder,
+          chatModel,
+          prompts,
+        });
+        // The eval cache must not answer a shadow run with the live base's results (or another draft's).
+        return { ...shadow, knowledgeState: async () => `${(await shadow.knowledgeState?.()) ?? ''}:shadow:${overlay.documentId}:${overlay.version}` };
+      },
+      onError: log,
+    });
+    const review = new DocumentReview({ database, knowledge, gate });
+    // Gaps and suggestion dismissals come from the usage capability once it is wired (reviewQueue.useSources).
+    const reviewQueue = new ReviewQueueService({ database, gate });
 
     const services: AppServices = {
       database,
@@ -253,6 +283,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       knowledge,
       proposals,
       cardFeedback,
+      review,
+      reviewQueue,
       search,
       compliance,
       conversations,
@@ -347,7 +379,7 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
+    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, reviewRoutes],
     trustProxy: runtime.config.TRUST_PROXY,
     protection: protectionOptions(runtime.config, runtime.services.database),
   });

@@ -50,6 +50,20 @@ const corsOrigins = z
     return origins;
   });
 
+const knowledgeKinds = ['product', 'compliance', 'script', 'faq'] as const;
+
+/** Kinds whose every new version waits for review (draft -> submitted -> approved by another key); none by default. */
+const reviewRequiredKinds = z
+  .string()
+  .trim()
+  .default('')
+  .transform((value, context) => {
+    const kinds = [...new Set(value.split(',').map((entry) => entry.trim()).filter(Boolean))];
+    const unknown = kinds.filter((kind) => !(knowledgeKinds as readonly string[]).includes(kind));
+    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `must be a comma list of ${knowledgeKinds.join(', ')}; not ${unknown.join(', ')}` });
+    return kinds as (typeof knowledgeKinds)[number][];
+  });
+
 const environmentSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z
@@ -90,6 +104,8 @@ const environmentSchema = z.object({
     .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'must be a UTC offset such as +08:00 or -05:00')
     .default('+08:00'),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  // Production: product,compliance (docker-compose.yml). Versions of these kinds are drafts until reviewed.
+  REVIEW_REQUIRED_KINDS: reviewRequiredKinds,
   RULES_DIR: z.string().min(1).default('./evals/rules'),
   // Which rule packs apply: a profile of COMPLIANCE_PROFILES_FILE, or several joined by commas (CN; US; UK; US,UK).
   // An unknown name stops the start-up. The default keeps every jurisdiction; a deployment names its own.

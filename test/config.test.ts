@@ -74,3 +74,11 @@ describe('config: compliance profile', () => {
     }
   });
 });
+
+describe('config: review before publish', () => {
+  it('requires no review by default, reads a comma list of kinds, and names an unknown kind', () => {
+    expect(loadConfig({}).REVIEW_REQUIRED_KINDS).toEqual([]);
+    expect(loadConfig({ REVIEW_REQUIRED_KINDS: 'product, compliance,product' }).REVIEW_REQUIRED_KINDS).toEqual(['product', 'compliance']);
+    expect(() => loadConfig({ REVIEW_REQUIRED_KINDS: 'product,rates' })).toThrow(/REVIEW_REQUIRED_KINDS: must be a comma list of product, compliance, script, faq; not rates/);
+  });
+});

@@ -22,7 +22,8 @@ export interface SummarizePort {
 
 export interface EvalTargetServices {
   knowledge: KnowledgeService;
-  search: HybridSearch;
+  /** The live search, or the publish gate's shadow view of it. */
+  search: Pick<HybridSearch, 'search'>;
   compliance: ComplianceEngine;
   embedder: Pick<Embedder, 'id'>;
   /** The suggestion pipeline. Absent: suggestion cases end as `error`, the other kinds still run. */

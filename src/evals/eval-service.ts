@@ -156,16 +156,22 @@ export class EvalService {
     return report ? { report, source: spec } : undefined;
   }
 
-  async #execute(runId: string, suite: LoadedSuite, settings: Required<Omit<RunSettings, 'baseline'>>, baseline: { report: BaselineReport; source: string } | undefined): Promise<void> {
+  async #execute(
+    runId: string,
+    suite: LoadedSuite,
+    settings: Required<Omit<RunSettings, 'baseline'>>,
+    baseline: { report: BaselineReport; source: string } | undefined,
+    targets: EvalTargets = this.#targets,
+  ): Promise<void> {
     if (this.#closed) {
       await this.#store.finishRun(runId, { status: 'error', error: 'the service stopped before the run started' });
       return;
     }
     try {
-      await this.#store.markRunning(runId, this.#targets.describeRun(), await currentGitCommit(this.#repositoryDirectory));
+      await this.#store.markRunning(runId, targets.describeRun(), await currentGitCommit(this.#repositoryDirectory));
       let ordinal = 0;
       const ordinals = new Map(suite.definition.cases.map((item) => [item.id, ordinal++]));
-      const result = await runSuite(suite, this.#targets, {
+      const result = await runSuite(suite, targets, {
         concurrency: settings.concurrency,
         repeat: settings.repeat,
         cache: settings.cache ? new DatabaseEvalCache(this.#database) : undefined,
@@ -209,6 +215,39 @@ export class EvalService {
     const job = this.#queue(() => this.#execute(runId, suite, resolved, baseline)).finally(() => this.#active.delete(runId));
     this.#active.set(runId, job);
     return { runId };
+  }
+
+  /** Every suite file of the suites directory, each validated (the first invalid one throws a SuiteError naming it). */
+  async allSuites(): Promise<LoadedSuite[]> {
+    const suites: LoadedSuite[] = [];
+    for (const file of await findSuiteFiles(this.#suitesDirectory)) suites.push(await loadSuiteFile(file));
+    return suites;
+  }
+
+  /** Checks a suite's documents and rules exist (a SuiteError naming the suite otherwise). */
+  async validateReferences(suite: LoadedSuite, targets: EvalTargets = this.#targets): Promise<void> {
+    await validateSuiteReferences(suite, targets);
+  }
+
+  /** The suite's approved baseline, if it has one. */
+  async approvedBaseline(suite: LoadedSuite): Promise<{ report: BaselineReport; source: string } | undefined> {
+    return this.#resolveBaseline('approved', suite, false);
+  }
+
+  /**
+   * Runs a validated suite against other targets than the service's own (the publish gate's shadow view), queued
+   * with the other runs and stored like them; compared with `baseline` when given.
+   */
+  async runWithTargets(suite: LoadedSuite, targets: EvalTargets, options: { baseline?: { report: BaselineReport; source: string }; settings?: RunSettings } = {}): Promise<EvalReport> {
+    if (this.#closed) throw new Error('the eval service is closed');
+    await this.#recover();
+    const resolved = this.#settings(options.settings ?? {});
+    const runId = randomUUID();
+    await this.#store.createRun(runId, suite, resolved);
+    const job = this.#queue(() => this.#execute(runId, suite, resolved, options.baseline, targets)).finally(() => this.#active.delete(runId));
+    this.#active.set(runId, job);
+    await job;
+    return this.#store.getReport(runId);
   }
 
   /** Resolves when the run has finished (or at once if it is not running in this process). */

@@ -139,6 +139,17 @@ export const suiteSchema = z
     description: z.string().max(5_000).optional(),
     language: language.optional(),
     tags: z.array(identifier).max(30).optional(),
+    /**
+     * The publish gate: submitting a knowledge version whose kind (and product, when listed) matches runs this
+     * suite against the base with that version in place (src/evals/publish-gate.ts). No `gate:`, never a gate.
+     */
+    gate: z
+      .object({
+        kinds: z.array(z.enum(['product', 'compliance', 'script', 'faq'])).min(1).optional(),
+        products: z.array(identifier).min(1).optional(),
+      })
+      .strict()
+      .optional(),
     defaults: z
       .object({
         /** Rules checked on every suggestion case: none of them may fire on a reply. */

@@ -6,7 +6,9 @@ import type { EventHub } from '../conversations/event-hub.js';
 import type { Database } from '../db/database.js';
 import type { EvalService } from '../evals/eval-service.js';
 import type { KnowledgeService } from '../knowledge/knowledge-service.js';
+import type { DocumentReview } from '../knowledge/document-review.js';
 import type { QuestionProposals } from '../knowledge/question-proposals.js';
+import type { ReviewQueueService } from '../knowledge/review-queue.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { HybridSearch } from '../retrieval/hybrid-search.js';
 import type { SuggestionService } from '../suggestions/suggestion-service.js';
@@ -20,6 +22,9 @@ export interface AppServices {
   /** Customers' questions proposed as similar questions of FAQ rows, for knowledge owners to approve. */
   proposals: QuestionProposals;
   cardFeedback: CardFeedbackService;
+  /** Review before publish: submit (the eval gate runs), approve by another key, reject. */
+  review: DocumentReview;
+  reviewQueue: ReviewQueueService;
   search: HybridSearch;
   compliance: ComplianceEngine;
   conversations: ConversationService;

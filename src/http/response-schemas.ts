@@ -76,7 +76,15 @@ export const searchResponseSchema = z
   .loose();
 
 export const ingestResultSchema = z
-  .object({ documentId: uuid, externalId: z.string(), version: z.number().int(), chunkCount: z.number().int(), contentHash: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })
+  .object({
+    documentId: uuid,
+    externalId: z.string(),
+    version: z.number().int(),
+    chunkCount: z.number().int(),
+    contentHash: z.string(),
+    outcome: z.enum(['created', 'updated', 'unchanged']),
+    status: z.enum(['draft', 'approved', 'retired']).optional().meta({ description: 'The new version\'s status: `draft` where REVIEW_REQUIRED_KINDS holds its kind (submit it for review). Absent when unchanged.' }),
+  })
   .loose();
 
 export const faqSetResultSchema = z
@@ -127,7 +135,7 @@ const documentVersionFields = {
   productAliases: z.array(z.string()),
   riskLevel: z.enum(['R1', 'R2', 'R3', 'R4', 'R5']).nullable(),
   tags: z.array(z.string()),
-  status: z.enum(['draft', 'approved', 'retired']),
+  status: z.enum(['draft', 'submitted', 'approved', 'rejected', 'retired']).meta({ description: '`submitted` and `rejected` come from the review workflow; only `approved` is ever retrieved.' }),
   effectiveFrom: timestamp.nullable(),
   effectiveUntil: timestamp.nullable(),
   owner: z.string().nullable(),
@@ -137,6 +145,11 @@ const documentVersionFields = {
   createdAt: timestamp,
   createdBy: z.string().nullable(),
   questions: z.array(z.string()).meta({ description: 'Phrasings the version answers (相似问): a FAQ row\'s questions, or a Markdown front-matter `questions:` list.' }),
+  submittedBy: z.string().nullable().optional(),
+  submittedAt: timestamp.nullable().optional(),
+  reviewedBy: z.string().nullable().optional().meta({ description: 'The key that approved or rejected the version.' }),
+  reviewedAt: timestamp.nullable().optional(),
+  reviewComment: z.string().nullable().optional(),
 };
 
 export const documentVersionSchema = z.object(documentVersionFields).loose();
@@ -329,3 +342,97 @@ export const keyListSchema = z
 
 export const healthSchema = z.object({ status: z.literal('ok') }).loose();
 export const readinessSchema = z.object({ status: z.enum(['ready', 'not_ready']), ready: z.boolean(), checks: z.record(z.string(), z.string()) }).loose();
+
+const gateCheckSchema = z
+  .object({
+    checkId: uuid,
+    documentId: uuid,
+    version: z.number().int(),
+    status: z.enum(['running', 'passed', 'blocked', 'error']).meta({ description: '`blocked`: regressions against the baseline; `error`: the gate could not run (the version stays submitted).' }),
+    regressions: z.number().int(),
+    suites: z.array(
+      z
+        .object({
+          suite: z.string(),
+          suiteVersion: z.string(),
+          runId: uuid.meta({ description: 'The stored eval run (GET /v1/evals/runs/{runId}).' }),
+          status: z.string(),
+          passed: z.number().int(),
+          cases: z.number().int(),
+          baseline: z.string().meta({ description: '`approved` (the suite\'s approved baseline) or `live run <id>` (the live base, when no baseline is approved).' }),
+          regressions: z.array(z.object({ id: z.string(), before: z.string(), after: z.string(), reasons: z.array(z.string()) }).loose()),
+        })
+        .loose(),
+    ),
+    error: z.string().nullable(),
+    requestedBy: z.string().nullable(),
+    createdAt: timestamp,
+    finishedAt: timestamp.nullable(),
+  })
+  .loose();
+
+const reviewStateFields = {
+  documentId: uuid,
+  version: z.number().int(),
+  status: z.enum(['draft', 'submitted', 'approved', 'rejected', 'retired']),
+  createdBy: z.string().nullable(),
+  submittedBy: z.string().nullable(),
+  submittedAt: timestamp.nullable(),
+  reviewedBy: z.string().nullable(),
+  reviewedAt: timestamp.nullable(),
+  reviewComment: z.string().nullable(),
+};
+
+export const reviewStateSchema = z.object(reviewStateFields).loose();
+export const submitResultSchema = z.object({ ...reviewStateFields, check: gateCheckSchema }).loose();
+export const reviewChecksSchema = z
+  .object({
+    ...reviewStateFields,
+    checks: z.array(gateCheckSchema).meta({ description: 'Newest first; the first decides whether the version may be approved.' }),
+    events: z
+      .array(z.object({ action: z.enum(['submit', 'approve', 'reject', 'override']), actor: z.string(), comment: z.string().nullable(), details: z.record(z.string(), z.unknown()), createdAt: timestamp }).loose())
+      .meta({ description: 'The review trail, oldest first: every transition and override with who, when and why.' }),
+  })
+  .loose();
+
+const queueVersionSchema = z
+  .object({
+    documentId: uuid,
+    externalId: z.string(),
+    version: z.number().int(),
+    title: z.string(),
+    kind: z.enum(['product', 'compliance', 'script', 'faq']),
+    product: z.string().nullable(),
+    owner: z.string().nullable(),
+    status: z.enum(['draft', 'submitted']),
+    createdBy: z.string().nullable(),
+    createdAt: timestamp,
+    submittedBy: z.string().nullable(),
+    submittedAt: timestamp.nullable(),
+    check: gateCheckSchema.nullable(),
+  })
+  .loose();
+
+export const reviewQueueSchema = z
+  .object({
+    owner: z.string().nullable(),
+    submitted: z.array(queueVersionSchema),
+    drafts: z.array(queueVersionSchema),
+    proposals: z.array(z.object({ proposalId: uuid, documentId: uuid, externalId: z.string(), title: z.string(), owner: z.string().nullable(), question: z.string(), timesProposed: z.number().int(), createdAt: timestamp }).loose()),
+    expiring: z.array(z.object({ documentId: uuid, externalId: z.string(), version: z.number().int(), title: z.string(), owner: z.string().nullable(), effectiveUntil: timestamp }).loose()),
+    oftenDismissed: z.array(
+      z
+        .object({
+          documentId: uuid,
+          externalId: z.string(),
+          title: z.string(),
+          owner: z.string().nullable(),
+          dismissed: z.number().int(),
+          helpful: z.number().int(),
+          reasons: z.array(z.object({ reason: z.string(), count: z.number().int() }).loose()),
+        })
+        .loose(),
+    ),
+    gaps: z.array(z.object({ gapId: z.string(), label: z.string(), count: z.number().int(), examples: z.array(z.string()) }).loose()).nullable().meta({ description: 'Null when this deployment has no gaps source.' }),
+  })
+  .loose();

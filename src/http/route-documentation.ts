@@ -7,6 +7,7 @@ import * as responses from './response-schemas.js';
 import { auditQuery } from './routes/conversation-routes.js';
 import { runListQuery, runReportQuery, startRunBody } from './routes/eval-routes.js';
 import { documentListQuery, metadataFields, proposalListQuery, questionsQuery } from './routes/knowledge-routes.js';
+import { reviewQueueQuery } from './routes/review-routes.js';
 
 /**
  * What the OpenAPI document says about each route beyond its request schemas: summary, who may call it, every
@@ -180,6 +181,46 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     summary: 'One version of a document, with its body and chunks',
     access: everyone,
     success: { 200: jsonResponse('The version.', responses.documentVersionWithChunksSchema) },
+  },
+  'POST /v1/knowledge/documents/:id/versions/:version/submit': {
+    summary: 'Submit a draft for review: its eval gate runs against a shadow view of the base',
+    description:
+      'The suites whose `gate:` names the version\'s kind (and product) run in the background against the base with this version in place of the document\'s current one (same search code, nothing copied); poll GET .../checks. An invalid gate suite is a 422 `invalid_gate_suite` naming the suite, and the draft stays a draft. Submitting a submitted version runs its gate again. With REVIEW_REQUIRED_KINDS set, every new version of those kinds starts as a draft.',
+    access: ['knowledge_owner'],
+    success: { 202: jsonResponse('The version, now submitted, and its gate check (status `running`).', responses.submitResultSchema) },
+    problems: [409, 422],
+    bodyExample: { comment: '2026 H2 rate sheet' },
+  },
+  'POST /v1/knowledge/documents/:id/versions/:version/approve': {
+    summary: 'Approve a submitted version (another key than its author): it becomes retrievable',
+    description:
+      'Four eyes: the key that wrote or submitted the version gets 403 `four_eyes_required`. A rejected version cannot be approved (409 `version_rejected`); a draft must be submitted first (409 `version_not_submitted`). A gate still running is 409 `gate_running`; a gate that found regressions or failed to run is 409 `gate_blocked` unless `override` says why, which is recorded as its own `override` event.',
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('The approved version.', responses.reviewStateSchema) },
+    problems: [409],
+    bodyExample: { comment: 'checked against the rate notice', override: 'the failing case quotes last year\'s rate; suite fix follows' },
+  },
+  'POST /v1/knowledge/documents/:id/versions/:version/reject': {
+    summary: 'Reject a draft or submitted version, saying why',
+    description: 'A rejected version stays in the history, is never retrievable and can never be approved; upload the corrected document as a new version.',
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('The rejected version.', responses.reviewStateSchema) },
+    problems: [409],
+    bodyExample: { comment: 'the annual rate is missing' },
+  },
+  'GET /v1/knowledge/documents/:id/versions/:version/checks': {
+    summary: "A version's review state, its eval gate checks and its review trail",
+    description: 'Each check lists the suites run (with their stored run ids), pass counts and the regressions against the baseline (the approved run of the suite, or a run on the live base when none is approved).',
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('State, checks (newest first) and events (oldest first).', responses.reviewChecksSchema) },
+  },
+  'GET /v1/knowledge/review-queue': {
+    summary: 'What awaits a knowledge owner or an approver',
+    description:
+      'Submitted versions with their gate results, drafts not yet submitted, proposed similar questions, documents whose effectiveUntil falls within 30 days (and no later version replaces them), documents agents dismissed more often than they found helpful over the last 30 days, and gaps (null until a gaps source is wired). `owner` filters by the version\'s owner.',
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('The queue.', responses.reviewQueueSchema) },
+    querystring: reviewQueueQuery,
   },
   'DELETE /v1/knowledge/documents/:id': {
     summary: 'Retire a document',

@@ -1,4 +1,4 @@
-import type { DocumentFormat, DocumentMetadata } from './knowledge-types.js';
+import type { DocumentFormat, DocumentMetadata, DocumentStatus } from './knowledge-types.js';
 
 export type { DocumentKind, DocumentStatus, RiskLevel } from './knowledge-types.js';
 
@@ -16,6 +16,8 @@ export interface DocumentInput extends Omit<DocumentMetadata, 'effectiveFrom' | 
 export interface Actor {
   /** API key id or 'cli' / 'seed'. */
   id: string;
+  /** Publishes as written even where review is required: only the sample knowledge loaded on a first start. */
+  reviewExempt?: boolean;
 }
 
 export type IngestOutcome = 'created' | 'updated' | 'unchanged';
@@ -27,10 +29,12 @@ export interface IngestResult {
   chunkCount: number;
   contentHash: string;
   outcome: IngestOutcome;
+  /** The stored version's status (a draft where review is required); absent when unchanged. */
+  status?: DocumentStatus;
 }
 
 export interface FaqSetResult {
-  documents: { documentId: string; externalId: string; version: number; outcome: IngestOutcome }[];
+  documents: { documentId: string; externalId: string; version: number; outcome: IngestOutcome; status?: DocumentStatus }[];
   created: number;
   updated: number;
   unchanged: number;

@@ -72,6 +72,12 @@ export interface DocumentVersionView {
   createdBy: string | null;
   /** Phrasings the version answers (相似问); empty for documents without any. */
   questions: string[];
+  /** The review workflow (DocumentReview): who submitted and who decided, when, and why. */
+  submittedBy: string | null;
+  submittedAt: string | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewComment: string | null;
 }
 
 export interface DocumentView extends DocumentVersionView {
@@ -195,6 +201,11 @@ interface VersionRow {
   created_at: unknown;
   created_by: string | null;
   questions: string[] | null;
+  submitted_by: string | null;
+  submitted_at: unknown;
+  reviewed_by: string | null;
+  reviewed_at: unknown;
+  review_comment: string | null;
 }
 
 function versionView(row: VersionRow): DocumentVersionView {
@@ -218,11 +229,17 @@ function versionView(row: VersionRow): DocumentVersionView {
     createdAt: toIso(row.created_at) ?? '',
     createdBy: row.created_by,
     questions: row.questions ?? [],
+    submittedBy: row.submitted_by ?? null,
+    submittedAt: toIso(row.submitted_at),
+    reviewedBy: row.reviewed_by ?? null,
+    reviewedAt: toIso(row.reviewed_at),
+    reviewComment: row.review_comment ?? null,
   };
 }
 
 const versionColumns = `v.version, v.title, v.kind, v.format, v.language, v.product, v.product_aliases, v.risk_level, v.tags,
-  v.status, v.effective_from, v.effective_until, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by, v.questions`;
+  v.status, v.effective_from, v.effective_until, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by, v.questions,
+  v.submitted_by, v.submitted_at, v.reviewed_by, v.reviewed_at, v.review_comment`;
 
 /**
  * Ingest, version, retire and read knowledge documents. Parsing, chunking and embedding happen before the
@@ -237,16 +254,18 @@ export class KnowledgeService {
   #bulk: { indexDropped: boolean } | undefined;
 
   readonly #utcOffset: string;
+  readonly #reviewRequiredKinds: ReadonlySet<DocumentKind>;
   /** Tells this replica's own notices apart from the others'. */
   readonly #replicaId = randomUUID();
   /** The knowledge generation this replica's caches reflect (see #changed). */
   #generation = '0';
 
   /** `utcOffset` (e.g. '+08:00') places date-only effective dates in the bank's business day. */
-  constructor(database: Database, embedder: Embedder, options: { utcOffset?: string } = {}) {
+  constructor(database: Database, embedder: Embedder, options: { utcOffset?: string; reviewRequiredKinds?: readonly DocumentKind[] } = {}) {
     this.#database = database;
     this.#embedder = embedder;
     this.#utcOffset = options.utcOffset ?? '+00:00';
+    this.#reviewRequiredKinds = new Set(options.reviewRequiredKinds ?? []);
   }
 
   /** Called after every write that can change what is retrievable (product catalogue caches listen). */
@@ -326,7 +345,7 @@ export class KnowledgeService {
     return /\bid\b/.test(firstLine) && /\banswer\b/.test(firstLine) && /\bquestions?\b/.test(firstLine);
   }
 
-  async #prepare(input: DocumentInput, fallbackExternalId?: string): Promise<PreparedDocument> {
+  async #prepare(input: DocumentInput, actor: Actor, fallbackExternalId?: string): Promise<PreparedDocument> {
     const parsed = await parseDocument({ format: input.format, body: input.body });
     const metadata = parsed.metadata;
     const chunks = chunkDocument(parsed);
@@ -338,7 +357,7 @@ export class KnowledgeService {
       const product = input.product ?? metadata.product;
       chunks.push({ ...chunkFaqRow({ id: '', questions, answer: chunks[0]!.text, line: 0, ...(product ? { product } : {}) }), ordinal: chunks.length });
     }
-    return this.#finish(input, metadata, parsed.text, chunks, fallbackExternalId, { questions, answer: null });
+    return this.#finish(input, metadata, parsed.text, chunks, actor, fallbackExternalId, { questions, answer: null });
   }
 
   #finish(
@@ -346,6 +365,7 @@ export class KnowledgeService {
     metadata: Partial<DocumentInput>,
     text: string,
     chunks: Chunk[],
+    actor: Actor,
     fallbackExternalId?: string,
     phrasings: { questions: string[]; answer: string | null } = { questions: [], answer: null },
   ): PreparedDocument {
@@ -371,7 +391,7 @@ export class KnowledgeService {
       productAliases: pick('productAliases') ?? [],
       riskLevel: pick('riskLevel') ?? null,
       tags: [...new Set(pick('tags') ?? [])].sort(),
-      status: pick('status') ?? 'approved',
+      status: this.#statusOf(pick('status') ?? 'approved', pick('kind') ?? 'product', actor),
       effectiveFrom,
       effectiveUntil,
       owner: pick('owner') ?? null,
@@ -400,7 +420,28 @@ export class KnowledgeService {
     return { ...prepared, contentHash, ...phrasings };
   }
 
-  #prepareFaqRow(row: FaqRow, input: DocumentInput): PreparedDocument {
+  /**
+   * With review required for a kind (REVIEW_REQUIRED_KINDS), nothing of that kind goes live on upload: an
+   * `approved` write becomes a draft for the review workflow (DocumentReview). The sample knowledge of a first
+   * start is published as shipped (its actor is review-exempt).
+   */
+  #statusOf(asked: DocumentStatus, kind: DocumentKind, actor: Actor): DocumentStatus {
+    if (asked === 'submitted' || asked === 'rejected') return 'draft';
+    if (asked === 'approved' && this.#reviewRequiredKinds.has(kind) && !actor.reviewExempt) return 'draft';
+    return asked;
+  }
+
+  /** True when versions of this kind go through review before they are retrievable. */
+  requiresReview(kind: DocumentKind): boolean {
+    return this.#reviewRequiredKinds.has(kind);
+  }
+
+  /** Clears this replica's caches and tells the others after a write made outside this service (a review decision). */
+  async notifyChanged(): Promise<void> {
+    await this.#changed();
+  }
+
+  #prepareFaqRow(row: FaqRow, input: DocumentInput, actor: Actor): PreparedDocument {
     const chunk = chunkFaqRow(row);
     const text = `${row.questions.join('\n')}\n${row.answer}`;
     const rowInput: DocumentInput = {
@@ -412,12 +453,13 @@ export class KnowledgeService {
       tags: [...(input.tags ?? []), ...(row.tags ?? [])],
       format: input.format,
     };
-    return this.#finish(rowInput, {}, text, [chunk], undefined, { questions: row.questions, answer: row.answer });
+    return this.#finish(rowInput, {}, text, [chunk], actor, undefined, { questions: row.questions, answer: row.answer });
   }
 
   async #currentHash(externalId: string): Promise<{ documentId: string; version: number; hash: string; chunkCount: number; retired: boolean } | undefined> {
     const result = await this.#database.query<{ id: string; version: number; content_hash: string; chunk_count: number; retired_at: unknown }>(
-      `select d.id, d.current_version as version, v.content_hash, v.chunk_count, d.retired_at
+      // A rejected version's hash matches nothing: uploading the same content again is a new draft to review.
+      `select d.id, d.current_version as version, case when v.status = 'rejected' then '' else v.content_hash end as content_hash, v.chunk_count, d.retired_at
          from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
         where d.external_id = $1`,
       [externalId],
@@ -502,7 +544,8 @@ export class KnowledgeService {
     // A concurrent writer may have stored a version (perhaps this very content) while we were embedding.
     if (Number(row.current_version) !== expectedVersion) {
       const current = await transaction.query<{ content_hash: string }>('select content_hash from document_versions where document_id = $1 and version = $2', [documentId, row.current_version]);
-      if (current.rows[0]?.content_hash === prepared.contentHash && row.retired_at === null) {
+      const stored = await transaction.query<{ status: string }>('select status from document_versions where document_id = $1 and version = $2', [documentId, row.current_version]);
+      if (current.rows[0]?.content_hash === prepared.contentHash && row.retired_at === null && stored.rows[0]?.status !== 'rejected') {
         return { documentId, externalId: row.external_id, version: Number(row.current_version), chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: 'unchanged' as IngestOutcome };
       }
     }
@@ -522,7 +565,7 @@ export class KnowledgeService {
       `update documents set current_version = $2, retired_at = null, updated_at = now(), source = coalesce($3, source) where id = $1`,
       [documentId, version, prepared.source],
     );
-    return { documentId, externalId: row.external_id, version, chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: (version === 1 ? 'created' : 'updated') as IngestOutcome };
+    return { documentId, externalId: row.external_id, version, chunkCount: prepared.chunks.length, contentHash: prepared.contentHash, outcome: (version === 1 ? 'created' : 'updated') as IngestOutcome, status: prepared.status };
   }
 
   /**
@@ -636,6 +679,7 @@ export class KnowledgeService {
           chunkCount: item.document.chunks.length,
           contentHash: item.document.contentHash,
           outcome: item.version === 1 ? 'created' : 'updated',
+          status: item.document.status,
         });
       }
     }
@@ -688,7 +732,7 @@ export class KnowledgeService {
 
   /** Creates a document, or a new version when its externalId exists; unchanged content keeps the version. */
   async ingest(input: DocumentInput, actor: Actor): Promise<IngestResult> {
-    return this.#store(await this.#prepare(input), actor);
+    return this.#store(await this.#prepare(input, actor), actor);
   }
 
   /**
@@ -705,7 +749,7 @@ export class KnowledgeService {
     const edits = await this.#questionEdits(rows.map((row) => row.id));
     const prepared = rows.map((row) => {
       const rowEdits = edits.get(row.id);
-      return this.#prepareFaqRow(rowEdits ? { ...row, questions: applyQuestionEdits(row.questions, rowEdits) } : row, input);
+      return this.#prepareFaqRow(rowEdits ? { ...row, questions: applyQuestionEdits(row.questions, rowEdits) } : row, input, actor);
     });
     const existing = await this.#currentHashes(prepared.map((document) => document.externalId));
     const changed = prepared.filter((document) => {
@@ -757,7 +801,7 @@ export class KnowledgeService {
       const current = existing.get(document.externalId);
       const stored = written.get(document.externalId);
       const entry = stored
-        ? { documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome }
+        ? { documentId: stored.documentId, externalId: stored.externalId, version: stored.version, outcome: stored.outcome, ...(stored.status ? { status: stored.status } : {}) }
         : { documentId: current!.documentId, externalId: document.externalId, version: current!.version, outcome: 'unchanged' as IngestOutcome };
       result.documents.push(entry);
       result[entry.outcome] += 1;
@@ -821,7 +865,7 @@ export class KnowledgeService {
         ...(row.source ? { source: row.source } : {}),
         ...(row.source_uri ? { sourceUri: row.source_uri } : {}),
       };
-      const prepared = this.#prepareFaqRow(faqRow, input);
+      const prepared = this.#prepareFaqRow(faqRow, input, actor);
       const vectors = await this.#embed(prepared, documentId);
       const expectedVersion = Number(row.version);
       const result = await this.#database.transaction(async (transaction) => {
@@ -846,7 +890,8 @@ export class KnowledgeService {
 
   async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean; recorded: boolean }>> {
     const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown; recorded: boolean }>(
-      `select d.id, d.external_id, d.current_version as version, v.content_hash, d.retired_at, v.answer is not null as recorded
+      `select d.id, d.external_id, d.current_version as version, case when v.status = 'rejected' then '' else v.content_hash end as content_hash,
+              d.retired_at, v.answer is not null as recorded
          from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
         where d.external_id = any($1::text[])`,
       [[...externalIds]],
@@ -906,7 +951,7 @@ export class KnowledgeService {
     const outcomes: Array<IngestResult | IngestError | PreparedDocument> = [];
     for (const input of inputs) {
       try {
-        outcomes.push(await this.#prepare(input));
+        outcomes.push(await this.#prepare(input, actor));
       } catch (error) {
         if (!(error instanceof IngestError)) throw error;
         outcomes.push(error);
@@ -926,7 +971,7 @@ export class KnowledgeService {
     const current = await this.#database.query<{ external_id: string }>('select external_id from documents where id = $1', [documentId]);
     const externalId = current.rows[0]?.external_id;
     if (!externalId) throw new DocumentNotFoundError(documentId);
-    const prepared = await this.#prepare({ ...input, externalId }, externalId);
+    const prepared = await this.#prepare({ ...input, externalId }, actor, externalId);
     return this.#store(prepared, actor, documentId);
   }
 
@@ -941,7 +986,7 @@ export class KnowledgeService {
     const prepared: PreparedDocument[] = [];
     for (const [index, document] of documents.entries()) {
       try {
-        prepared.push(await this.#prepare({ ...document, source }));
+        prepared.push(await this.#prepare({ ...document, source }, actor));
       } catch (error) {
         if (error instanceof IngestError) {
           throw new IngestError(error.code, `documents[${index}]${document.externalId ? ` (${document.externalId})` : ''}: ${error.message}`, {
@@ -1078,9 +1123,11 @@ export class KnowledgeService {
   async products(): Promise<readonly ProductEntry[]> {
     if (this.#productCache) return this.#productCache;
     const result = await this.#database.query<{ product: string; product_aliases: string[]; risk_level: RiskLevel | null; kind: DocumentKind }>(
+      // The latest approved version: a draft under review (the current version) must not hide the live product.
       `select distinct on (v.product) v.product, v.product_aliases, v.risk_level, v.kind
-         from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
-        where d.retired_at is null and v.status = 'approved' and v.product is not null
+         from documents d
+         join lateral (select * from document_versions a where a.document_id = d.id and a.status = 'approved' order by a.version desc limit 1) v on true
+        where d.retired_at is null and v.product is not null
         order by v.product, (v.risk_level is null), v.kind`,
     );
     const products = result.rows.map((row) => ({

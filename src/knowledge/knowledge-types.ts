@@ -2,7 +2,8 @@ export type DocumentFormat = 'markdown' | 'text' | 'html' | 'csv' | 'jsonl' | 'p
 
 export type DocumentKind = 'product' | 'compliance' | 'script' | 'faq';
 export type RiskLevel = 'R1' | 'R2' | 'R3' | 'R4' | 'R5';
-export type DocumentStatus = 'draft' | 'approved' | 'retired';
+/** `submitted` and `rejected` are set by the review workflow only; an upload asks for draft, approved or retired. */
+export type DocumentStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'retired';
 
 export interface DocumentMetadata {
   title?: string;

@@ -38,6 +38,8 @@ export interface IndexFilter {
   kinds?: readonly DocumentKind[];
   product?: string;
   language?: string;
+  /** The publish gate's shadow view: this version alone represents its document (see SearchQuery.overlay). */
+  overlay?: { documentId: string; version: number };
 }
 
 interface Entry {
@@ -188,12 +190,19 @@ export class Bm25Index {
 
   /** The SQL `retrievable` condition (src/retrieval/hybrid-search.ts), evaluated in process. */
   retrievable(chunk: IndexedChunk, filter: IndexFilter): boolean {
+    if (filter.overlay && chunk.documentId === filter.overlay.documentId) {
+      return chunk.version === filter.overlay.version && !chunk.retired && this.#matchesFields(chunk, filter);
+    }
     if (chunk.status !== 'approved' || chunk.retired || !effectiveAt(chunk, filter.asOf)) return false;
-    if (filter.kinds && filter.kinds.length > 0 && !filter.kinds.includes(chunk.kind)) return false;
-    if (filter.product !== undefined && chunk.product !== filter.product) return false;
-    if (filter.language !== undefined && chunk.language !== filter.language) return false;
+    if (!this.#matchesFields(chunk, filter)) return false;
     const versions = this.#versions.get(chunk.documentId) ?? [];
     return !versions.some((later) => later.version > chunk.version && later.status === 'approved' && effectiveAt(later, filter.asOf));
+  }
+
+  #matchesFields(chunk: IndexedChunk, filter: IndexFilter): boolean {
+    if (filter.kinds && filter.kinds.length > 0 && !filter.kinds.includes(chunk.kind)) return false;
+    if (filter.product !== undefined && chunk.product !== filter.product) return false;
+    return filter.language === undefined || chunk.language === filter.language;
   }
 
   /** Which of the query's terms a chunk holds, in query order (for explain). */

@@ -19,6 +19,16 @@ export interface SearchQuery {
   mode?: 'hybrid' | 'lexical' | 'vector';
   /** Adds each leg's rank and score and the matched query tokens to every result (hit testing). */
   explain?: boolean;
+  /**
+   * A shadow view for the publish gate: this version of this document stands in for whatever of the document
+   * would be retrievable (whatever its status or effective dates), every other document as usual. Nothing is copied.
+   */
+  overlay?: SearchOverlay;
+}
+
+export interface SearchOverlay {
+  documentId: string;
+  version: number;
 }
 
 export interface SearchExplanation {
@@ -74,15 +84,26 @@ const retrievable = (alias: string) => `
        and (later.effective_until is null or later.effective_until > $2))`;
 
 /**
+ * The shadow view of the publish gate: the overlaid document ($8) is its version $9 alone, whatever its status
+ * and dates; every other document as `retrievable`. A separate statement, so the live path's plan is untouched.
+ */
+const retrievableWithOverlay = (alias: string) => `
+  ((${alias}.document_id <> $8::uuid and ${retrievable(alias)})
+   or (${alias}.document_id = $8::uuid and ${alias}.version = $9::int and not ${alias}.retired
+       and ($3::text[] is null or ${alias}.kind = any($3::text[]))
+       and ($4::text is null or ${alias}.product = $4)
+       and ($5::text is null or ${alias}.language = $5)))`;
+
+/**
  * One round trip: the vector leg (pgvector over the HNSW index, filtered inside), the rows of its candidates and
  * of the lexical leg's (ranked in process, already filtered), each with its cosine distance so both legs' scores
  * are known for every candidate, and the latest search-index change id, so a replica whose index is behind a
  * committed write notices and catches up before answering.
  */
-const searchSql = `
+const searchStatement = (condition: (alias: string) => string) => `
 with vector_leg as (
   select c.id from chunks c
-   where $1::vector is not null and ${retrievable('c')}
+   where $1::vector is not null and ${condition('c')}
    order by c.embedding <=> $1::vector
    limit $6
 ), candidates as (
@@ -99,6 +120,9 @@ select latest.change_id, c.id as chunk_id, c.document_id, d.external_id, c.versi
   left join chunks c on c.id = k.id
   left join documents d on d.id = c.document_id
   left join document_versions ver on ver.document_id = c.document_id and ver.version = c.version`;
+
+const searchSql = searchStatement(retrievable);
+const overlaySearchSql = searchStatement(retrievableWithOverlay);
 
 interface Row {
   change_id: number | string;
@@ -177,7 +201,7 @@ export class HybridSearch {
    * effective date passing can be seen late, by at most the cache's lifetime.
    */
   async search(query: SearchQuery): Promise<SearchResponse> {
-    if (query.asOf || query.explain || this.#cacheMilliseconds <= 0) return this.#search(query);
+    if (query.asOf || query.explain || query.overlay || this.#cacheMilliseconds <= 0) return this.#search(query);
     const key = JSON.stringify([query.query, query.topK ?? 5, query.kinds ?? null, query.product ?? null, query.language ?? null, query.mode ?? 'hybrid']);
     const cached = this.#cache.get(key);
     if (cached && cached.until > Date.now()) {
@@ -201,6 +225,7 @@ export class HybridSearch {
       ...(query.kinds && query.kinds.length > 0 ? { kinds: query.kinds } : {}),
       ...(query.product !== undefined ? { product: query.product } : {}),
       ...(query.language !== undefined ? { language: query.language } : {}),
+      ...(query.overlay ? { overlay: query.overlay } : {}),
     };
     const analysed = [...new Set(searchTokens(query.query))];
     // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
@@ -214,7 +239,7 @@ export class HybridSearch {
     // A second pass only when another writer committed after the index last caught up.
     for (let attempt = 0; attempt < 2; attempt += 1) {
       lexicalHits = terms.length > 0 ? this.#index.index.search(terms, filter, this.#bm25) : [];
-      const result = await this.#database.query<Row>(searchSql, [
+      const result = await this.#database.query<Row>(query.overlay ? overlaySearchSql : searchSql, [
         vector,
         asOf.toISOString(),
         filter.kinds ? [...filter.kinds] : null,
@@ -222,6 +247,7 @@ export class HybridSearch {
         query.language ?? null,
         candidates,
         lexicalHits.slice(0, candidates).map((hit) => hit.chunkId),
+        ...(query.overlay ? [query.overlay.documentId, query.overlay.version] : []),
       ]);
       rows = result.rows;
       const changeId = Number(rows[0]?.change_id ?? 0);

@@ -56,7 +56,8 @@ const syncBody = z
 
 export const documentListQuery = z.object({
   kind: z.enum(kinds).optional(),
-  status: z.enum(statuses).optional(),
+  // The review workflow's states are listed too (an upload cannot ask for them).
+  status: z.enum([...statuses, 'submitted', 'rejected']).optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
