@@ -18,6 +18,7 @@ import { createPgliteWorkerDatabase } from './db/pglite-worker-database.js';
 import { createPostgresDatabase } from './db/postgres-database.js';
 import { buildApp } from './http/app.js';
 import { complianceRoutes } from './http/routes/compliance-routes.js';
+import { consoleRoutes } from './http/console-routes.js';
 import { conversationRoutes } from './http/routes/conversation-routes.js';
 import { evalRoutes } from './http/routes/eval-routes.js';
 import { summaryRoutes } from './http/routes/summary-routes.js';
@@ -346,7 +347,7 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
+    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, consoleRoutes(resolve(runtime.config.CONSOLE_DIR))],
     trustProxy: runtime.config.TRUST_PROXY,
     protection: protectionOptions(runtime.config, runtime.services.database),
   });
