@@ -45,7 +45,8 @@ async function say(page: Page, speaker: 'customer' | 'agent', text: string): Pro
   await page.check(`.speaker-switch input[value=${speaker}]`);
   await page.fill('#turn-text', text);
   await page.keyboard.press('Enter');
-  await page.waitForFunction((expected) => [...document.querySelectorAll('.turn-text')].some((node) => node.textContent === expected), text);
+  // Page functions are strings: this file is typechecked for Node, without the DOM's types.
+  await page.waitForFunction(`[...document.querySelectorAll('.turn-text')].some((node) => node.textContent === ${JSON.stringify(text)})`);
 }
 
 describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
@@ -73,7 +74,7 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     await signIn(page, agent.key);
     // The key is in the session, not the URL.
     expect(page.url()).not.toContain(agent.key);
-    expect(await page.evaluate(() => sessionStorage.getItem('agent-assist.api-key'))).toBe(agent.key);
+    expect(await page.evaluate("sessionStorage.getItem('agent-assist.api-key')")).toBe(agent.key);
     for (const workspace of ['knowledge', 'compliance', 'agent']) {
       await page.click(`nav a[data-workspace=${workspace}]`);
       expect(page.url()).toBe(`${service.baseUrl}/console/${workspace}`);
@@ -167,10 +168,10 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     await page.waitForSelector('[data-card-set]');
     // Cut every open connection on the server side, the event stream included.
     service.app.server.closeAllConnections();
-    await page.waitForFunction(() => document.querySelector('[data-stream-state]')?.getAttribute('data-stream-state') !== 'open').catch(() => undefined);
+    await page.waitForFunction(`document.querySelector('[data-stream-state]')?.getAttribute('data-stream-state') !== 'open'`).catch(() => undefined);
     await page.waitForSelector('[data-stream-state=open]');
     await say(page, 'customer', '那白金卡的年费呢？');
-    await page.waitForFunction(() => document.querySelectorAll('[data-card-set]').length >= 2);
+    await page.waitForFunction(`document.querySelectorAll('[data-card-set]').length >= 2`);
     const sets = await page.$$eval('[data-card-set]', (nodes) => nodes.map((node) => node.getAttribute('data-card-set')));
     expect(new Set(sets).size).toBe(sets.length);
     expect(sets).toHaveLength(2);
@@ -208,7 +209,7 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     // The stream gets an `error` event (401) within seconds; the console ends the session by itself.
     await page.waitForSelector('.sign-in', { timeout: 15_000 });
     expect(await page.textContent('.sign-in .notice')).toContain('请重新登录');
-    expect(await page.evaluate(() => sessionStorage.getItem('agent-assist.api-key'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('agent-assist.api-key')")).toBeNull();
     await page.context().close();
   });
 });
