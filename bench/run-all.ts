@@ -16,6 +16,7 @@ const benches = [
   './eval-bench.ts',
   './event-replay-bench.ts',
   './startup-bench.ts',
+  './console-bench.ts',
   './pii-sink-bench.ts',
   './protection-bench.ts',
   './load-bench.ts',

@@ -45,8 +45,8 @@ async function say(page: Page, speaker: 'customer' | 'agent', text: string): Pro
   await page.check(`.speaker-switch input[value=${speaker}]`);
   await page.fill('#turn-text', text);
   await page.keyboard.press('Enter');
-  // Page functions are strings: this file is typechecked for Node, without the DOM's types.
-  await page.waitForFunction(`[...document.querySelectorAll('.turn-text')].some((node) => node.textContent === ${JSON.stringify(text)})`);
+  // Locators, not page functions: waitForFunction evaluates strings, which the console's CSP (no unsafe-eval) refuses.
+  await page.locator('.turn-text', { hasText: text }).first().waitFor();
 }
 
 describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
@@ -168,10 +168,10 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     await page.waitForSelector('[data-card-set]');
     // Cut every open connection on the server side, the event stream included.
     service.app.server.closeAllConnections();
-    await page.waitForFunction(`document.querySelector('[data-stream-state]')?.getAttribute('data-stream-state') !== 'open'`).catch(() => undefined);
+    await page.locator('[data-stream-state]:not([data-stream-state=open])').waitFor({ timeout: 5_000 }).catch(() => undefined);
     await page.waitForSelector('[data-stream-state=open]');
     await say(page, 'customer', '那白金卡的年费呢？');
-    await page.waitForFunction(`document.querySelectorAll('[data-card-set]').length >= 2`);
+    await page.locator('[data-card-set]').nth(1).waitFor();
     const sets = await page.$$eval('[data-card-set]', (nodes) => nodes.map((node) => node.getAttribute('data-card-set')));
     expect(new Set(sets).size).toBe(sets.length);
     expect(sets).toHaveLength(2);
