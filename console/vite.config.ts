@@ -9,6 +9,8 @@ export default defineConfig({
   root: consoleRoot,
   base: '/console/',
   plugins: [react()],
+  // `npx vite --config console/vite.config.ts`: the console with hot reload, its API calls passed to `npm run dev`.
+  server: { proxy: { '/v1': 'http://127.0.0.1:3000' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

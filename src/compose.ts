@@ -47,6 +47,7 @@ import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './sugge
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
+import { understandTurn } from './understanding/understand-turn.js';
 
 /**
  * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
@@ -189,6 +190,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       // The query travels in the pushed `knowledge` event and to the embedder: masked like everything sent out.
       // The cards follow what the latest turn asks (a change of topic within one turn included).
       buildQuery: (turns) => maskText(buildCardQuery(turns)),
+      // Shown with the cards so the agent sees the situation the service detected (ids of situations.yaml).
+      situationsOf: (turns, language) => understandTurn(turns, language).situations.map((situation) => situation.id),
       hub: events,
       retrievalDepth: retrievalTopK,
       // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.

@@ -37,6 +37,9 @@ describe('callReducer', () => {
     expect(state.cardSets).toHaveLength(1);
     expect(state.cardSets[0]?.receivedAt).toBe(5);
     expect(state.cardSets[0]?.results[0]?.version).toBe(2);
+    expect(state.cardSets[0]?.situations).toEqual([]);
+    const withSituation = apply([{ type: 'event', event: 'knowledge', data: { ...event, situations: [{ id: 'lost_stolen_card' }] }, receivedAt: 1 }]);
+    expect(withSituation.cardSets[0]?.situations).toEqual(['lost_stolen_card']);
   });
 
   it('orders turns by sequence whatever order the responses arrive in, and ignores a repeated response', () => {
