@@ -48,7 +48,7 @@ function parseProblem(data: string): Problem | undefined {
  * A conversation's event stream over fetch (EventSource cannot send an Authorization header). When the connection
  * drops it reconnects with Last-Event-ID, so the server replays what was missed; an event whose id is not after the
  * last one delivered (a replay overlapping what was already seen) is dropped, so no card is shown twice.
- * It stops on `end`, on an `error` event, on a refused key, and on any 4xx other than 429.
+ * It stops on `end`, on a refused key, and on any 4xx other than 429 (as a response or an `error` event).
  */
 export function openEventStream(options: EventStreamOptions): EventStream {
   const controller = new AbortController();
@@ -88,7 +88,9 @@ export function openEventStream(options: EventStreamOptions): EventStream {
           if (event.event === 'error') {
             options.onEvent(event);
             const problem = parseProblem(event.data);
-            // A revoked key ends the session; any other error event also ends this stream (the server closed it).
+            // The server closes the stream after an error event. A refused key ends the session; a stream that could
+            // not start (5xx, 429) is retried like a drop; anything else ends this stream.
+            if (problem && (problem.status >= 500 || problem.status === 429)) break;
             if (problem?.status === 401) options.client.reportUnauthenticated(problem);
             stopped = true;
             setState('closed', problem);

@@ -61,6 +61,24 @@ describe('openEventStream', () => {
     }
   });
 
+  it('retries after an error event saying the stream could not start (503), resuming where it was', async () => {
+    const answers = [
+      streamed('id: 4\nevent: knowledge\ndata: {}\n\nevent: error\ndata: {"type":"x/unavailable","title":"Service unavailable","status":503,"detail":"reconnect shortly"}\n\n'),
+      streamed('id: 5\nevent: knowledge\ndata: {}\n\nevent: end\ndata: {}\n\n'),
+    ];
+    const sent: string[] = [];
+    const fetcher = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      sent.push((init?.headers as Record<string, string>)['last-event-id'] ?? '');
+      return answers.shift() as Response;
+    });
+    const client = new ApiClient({ getKey: () => 'k', fetch: fetcher as typeof fetch });
+    const events: string[] = [];
+    const stream = openEventStream({ client, path: '/v1/conversations/c1/events', lastEventId: '3', onEvent: (event) => events.push(`${event.event}:${event.id ?? ''}`), sleep: noWait });
+    await stream.finished;
+    expect(events).toEqual(['knowledge:4', 'error:', 'knowledge:5', 'end:']);
+    expect(sent).toEqual(['3', '4']);
+  });
+
   it('gives up on a 404 (no such conversation) instead of retrying forever', async () => {
     const fetcher = vi.fn(async () => problem(404, 'not_found'));
     const client = new ApiClient({ getKey: () => 'k', fetch: fetcher as typeof fetch });
