@@ -55,7 +55,8 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     await ensureConsoleBuilt();
     service = await startConsoleService({ knowledgeFiles });
     browser = await launchChromium();
-  });
+    // Under a full parallel test run on two cores, starting the service and loading knowledge can take a while.
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -88,7 +89,7 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     await page.context().close();
   });
 
-  it('runs a call: a card, a streamed suggestion with its source, feedback, an alert, then the summary confirmed', async () => {
+  it('runs a call: a card, a streamed suggestion with its source, feedback, an alert, then the summary confirmed', { timeout: 180_000 }, async () => {
     const agent = await service.createKey('agent');
     const { page, problems } = await newPage();
     const suggestionContentTypes: string[] = [];
