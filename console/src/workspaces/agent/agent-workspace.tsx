@@ -258,6 +258,8 @@ function AgentWorkspace({ client }: WorkspaceProps) {
             {!state.ended && <ReplayControls language={conversation.language} disabled={state.ended} onTurn={replayTurn} />}
           </div>
           <div className="column-stack">
+            {/* Alerts first: what the agent just said wrong matters before the next reply (and the panel is one line when empty). */}
+            <AlertsPanel alerts={state.alerts} turns={state.turns} />
             {state.ended ? (
               <SummaryPanel state={state.summaryState} summary={state.summary} turns={state.turns} onShowTurn={showTurn} />
             ) : (
@@ -272,7 +274,6 @@ function AgentWorkspace({ client }: WorkspaceProps) {
                 onOpenCitation={setPassage}
               />
             )}
-            <AlertsPanel alerts={state.alerts} turns={state.turns} />
           </div>
           <div className="column-stack">
             <KnowledgeCards cardSets={state.cardSets} conversationId={conversation.id} client={client} onOpen={setPassage} />
