@@ -39,7 +39,16 @@ export async function ensureConsoleBuilt(): Promise<void> {
   const index = join(consoleBuild, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestModification(consoleSources)) return;
   const { build } = await import('vite');
-  await build({ configFile: join(consoleSources, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite keeps an existing NODE_ENV, and vitest sets it to "test": React would be built in development mode
+  // (twice the size, and not what `npm start` serves). Build exactly what `npm run build` builds.
+  const environment = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(consoleSources, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (environment === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = environment;
+  }
 }
 
 export interface ConsoleService {
