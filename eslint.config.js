@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // The web console is a browser app and the reference integration of the public API: it reaches the service only
+    // over HTTP, never by importing its code (which would also pull Node modules into the bundle).
+    files: ['console/src/**/*.{ts,tsx}', 'test/console/**/*.tsx'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^((\\.\\./)+src/|node:)', message: 'The console calls the public HTTP API (console/src/api); it does not import the service or Node modules.' }] },
+      ],
+    },
+  },
+  {
     // Only config.ts reads the environment: everything else gets a validated Config.
     files: ['src/**/*.ts'],
     ignores: ['src/config.ts'],

@@ -17,6 +17,7 @@ const benches = [
   './publish-gate-bench.ts',
   './event-replay-bench.ts',
   './startup-bench.ts',
+  './console-bench.ts',
   './pii-sink-bench.ts',
   './protection-bench.ts',
   './load-bench.ts',

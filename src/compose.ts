@@ -18,6 +18,7 @@ import { createPgliteWorkerDatabase } from './db/pglite-worker-database.js';
 import { createPostgresDatabase } from './db/postgres-database.js';
 import { buildApp } from './http/app.js';
 import { complianceRoutes } from './http/routes/compliance-routes.js';
+import { consoleRoutes } from './http/console-routes.js';
 import { conversationRoutes } from './http/routes/conversation-routes.js';
 import { evalRoutes } from './http/routes/eval-routes.js';
 import { summaryRoutes } from './http/routes/summary-routes.js';
@@ -50,6 +51,7 @@ import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './sugge
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
+import { understandTurn } from './understanding/understand-turn.js';
 
 /**
  * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
@@ -192,6 +194,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       // The query travels in the pushed `knowledge` event and to the embedder: masked like everything sent out.
       // The cards follow what the latest turn asks (a change of topic within one turn included).
       buildQuery: (turns) => maskText(buildCardQuery(turns)),
+      // Shown with the cards so the agent sees the situation the service detected (ids of situations.yaml).
+      situationsOf: (turns, language) => understandTurn(turns, language).situations.map((situation) => situation.id),
       hub: events,
       retrievalDepth: retrievalTopK,
       // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.
@@ -379,7 +383,7 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, reviewRoutes],
+    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, reviewRoutes, consoleRoutes(resolve(runtime.config.CONSOLE_DIR))],
     trustProxy: runtime.config.TRUST_PROXY,
     protection: protectionOptions(runtime.config, runtime.services.database),
   });

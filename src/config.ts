@@ -119,6 +119,8 @@ const environmentSchema = z.object({
   COMPLIANCE_CURRENCY: optionalString.pipe(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').optional()),
   PROMPTS_DIR: z.string().min(1).default('./prompts'),
   EVALS_DIR: z.string().min(1).default('./evals/suites'),
+  // The web console's build (`npm run build` writes it); served at /console/.
+  CONSOLE_DIR: z.string().min(1).default('./dist/console'),
   SSE_HEARTBEAT_MS: positiveInteger(15_000),
   // Requests per minute per API key, by the key's role (0 = unlimited). Counted per replica.
   RATE_LIMIT_AGENT_PER_MINUTE: limitOrOff(600),

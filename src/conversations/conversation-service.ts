@@ -172,6 +172,7 @@ export class ConversationService {
   readonly #compliance: ComplianceEngine;
   readonly #search: (query: SearchQuery) => Promise<SearchResponse>;
   readonly #buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
+  readonly #situationsOf: ((turns: readonly { speaker: Speaker; text: string }[], language: 'zh' | 'en') => string[]) | undefined;
   readonly #hub: EventHub;
   readonly #retrievalDepth: number;
   #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
@@ -185,6 +186,8 @@ export class ConversationService {
     compliance: ComplianceEngine;
     search: (query: SearchQuery) => Promise<SearchResponse>;
     buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
+    /** The situations the latest customer turn is in (scam, lost card, complaint...), shown with its cards. */
+    situationsOf?: (turns: readonly { speaker: Speaker; text: string }[], language: 'zh' | 'en') => string[];
     hub: EventHub;
     /** How deep the suggestion pipeline retrieves (its topK). */
     retrievalDepth?: number;
@@ -197,6 +200,7 @@ export class ConversationService {
     this.#compliance = options.compliance;
     this.#search = options.search;
     this.#buildQuery = options.buildQuery;
+    this.#situationsOf = options.situationsOf;
     this.#hub = options.hub;
     this.#retrievalDepth = options.retrievalDepth ?? knowledgeCards;
     this.#judgeBudgetMs = options.judgeBudgetMs;
@@ -373,7 +377,8 @@ export class ConversationService {
     const response = await this.#search({ query, topK: this.#retrievalDepth, language: conversation.language });
     const cards = response.results.slice(0, knowledgeCards);
     if (cards.length === 0) return [];
-    await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: cards }));
+    const situations = (this.#situationsOf?.(turns, conversation.language) ?? []).map((id) => ({ id }));
+    await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: cards, situations }));
     this.#hub.signal(conversation.id);
     return cards;
   }

@@ -32,6 +32,8 @@ export interface ProtectionOptions {
 
 /** Probes and scrapes: answered whatever the load or the caller, so orchestrators never kill a busy replica. */
 const operationsRoutes = new Set(['/healthz', '/readyz', '/metrics']);
+/** The web console's files: public, cached, and fetched by every agent's browser behind one contact-centre address. */
+const consoleFilesPrefix = '/console';
 /** Long-lived streams: one open per desktop is normal, so they are admitted under the cap but not counted in it. */
 const streamingRoutes = new Set(['/v1/conversations/:id/events']);
 /** How often event-loop delay and utilisation are sampled: short enough to react within a burst. */
@@ -283,7 +285,8 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
     timeWindow: 60_000,
     keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `address:${clientAddress(request)}`),
     max: (request) => perMinute(request),
-    allowList: (request) => request.method === 'OPTIONS' || isOperationsRoute(request) || perMinute(request) === 0,
+    allowList: (request) =>
+      request.method === 'OPTIONS' || isOperationsRoute(request) || perMinute(request) === 0 || (request.routeOptions.url ?? '').startsWith(consoleFilesPrefix),
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(429, 'rate_limited', 'Too many requests', `Rate limit of ${context.max} requests per minute reached; retry in ${context.after}.`),
   });

@@ -331,7 +331,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
       200: eventStreamResponse(
         'The event stream; it stays open until the conversation ends (then `end`) or the key is revoked (then `error`).',
         {
-          knowledge: '`{turnId, clientTurnId, query, results}`: knowledge cards for the latest customer turn',
+          knowledge: '`{turnId, clientTurnId, query, results, situations}`: knowledge cards for the latest customer turn, with the situations detected in it (`[{id}]`, ids of src/understanding/situations.yaml: lost_stolen_card, fraud_scam, complaint_escalation...)',
           suggestion: '`{turnId, suggestions, provider, model, degraded}`: pushed suggestions',
           compliance: '`{turnId, clientTurnId, sequence, verdict, findings, rulesVersion}`: the check of an agent turn. With a model configured, a risky agent turn (non-deposit sales, collections, disputes, a vulnerable customer, or a rule marked `judge`) gets a second, later `compliance` event from the model judge: `{turnId, clientTurnId, sequence, detectedBy: "judge", judge: "ok" | "unavailable", judgeError?, rubricVersion?, verdict, findings, contexts, rulesJudged, profile?}` (sent when the judge found something or failed; a failure is never a pass)',
           summary: '`{summary}`: the post-call summary, once written',
