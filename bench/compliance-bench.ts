@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createComplianceEngine, type ComplianceEngine } from '../src/compliance/compliance-engine.js';
 import type { CheckInput, ConversationTurn, CustomerProfile } from '../src/compliance/compliance-types.js';
@@ -7,7 +6,7 @@ import { loadRulePacks } from '../src/compliance/load-rule-packs.js';
 
 /**
  * Accuracy of the deterministic rules on our labelled set (evals/compliance/*.jsonl), utterance-level and
- * rule-level, per language and per rule; then the hot-path latency of one utterance against all rules.
+ * rule-level, per language and per rule, and the flag rate on real agent text (latency: compliance-latency-bench.ts).
  */
 interface LabelledUtterance {
   id: string;
@@ -110,70 +109,6 @@ export function measureAccuracy(engine: ComplianceEngine, rows: readonly Labelle
   return output;
 }
 
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
-}
-
-export function measureLatency(engine: ComplianceEngine, rows: readonly LabelledUtterance[]): string[] {
-  // One utterance against all rules of its language, no context: the live agent-turn check.
-  const inputs = rows.map((row) => ({ text: row.text, language: row.language }) satisfies CheckInput);
-  for (let round = 0; round < 50; round += 1) for (const input of inputs) engine.check(input);
-  const samples: number[] = [];
-  for (let round = 0; round < 40; round += 1) {
-    for (const input of inputs) {
-      const started = process.hrtime.bigint();
-      engine.check(input);
-      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
-  }
-  samples.sort((left, right) => left - right);
-  const lines20k: string[] = [];
-  let checked = 0;
-  const started = performance.now();
-  while (performance.now() - started < 2_000) {
-    for (const input of inputs) engine.check(input);
-    checked += inputs.length;
-  }
-  const perSecond = checked / ((performance.now() - started) / 1_000);
-  // On a shared, busy machine wall time overstates the cost: CPU time of this process is the one-core figure.
-  const cpuStarted = process.cpuUsage();
-  let cpuChecked = 0;
-  const cpuWall = performance.now();
-  while (performance.now() - cpuWall < 2_000) {
-    for (const input of inputs) engine.check(input);
-    cpuChecked += inputs.length;
-  }
-  const cpuUsed = process.cpuUsage(cpuStarted);
-  const perCpuSecond = cpuChecked / ((cpuUsed.user + cpuUsed.system) / 1e6);
-  // The longest text the API takes, full of near-misses every frame must scope (negated, quoted, asked), in both languages.
-  const nearMisses = {
-    zh: '这款理财不能当成存款，也没人能说“稳赚”，您问会不会亏吗？不保本的。',
-    en: "I can't promise it's like a CD; nobody can say it \"can't lose\". Is it guaranteed? No. ",
-  };
-  for (const language of ['zh', 'en'] as const) {
-    const timings: string[] = [];
-    for (const length of [5_000, 10_000, 20_000]) {
-      const text = nearMisses[language].repeat(Math.ceil(length / nearMisses[language].length)).slice(0, length);
-      const cpu = process.cpuUsage();
-      const flagged = engine.check({ text, language, context: [{ speaker: 'customer', text: '这个理财会不会亏? is it safe?' }] }).findings.length;
-      const used = process.cpuUsage(cpu);
-      timings.push(`${length.toLocaleString('en-US')} chars ${((used.user + used.system) / 1_000).toFixed(1)} ms CPU (${flagged} findings)`);
-    }
-    lines20k.push(`  ${language} near-miss text, growth with length: ${timings.join(', ')}`);
-  }
-  const long = { text: '这款理财保本保息，'.repeat(11_000).slice(0, 100_000), language: 'zh' as const };
-  const longStarted = performance.now();
-  engine.check(long);
-  const longMs = performance.now() - longStarted;
-  return [
-    `Latency, one utterance vs all rules (${samples.length} samples, one core):`,
-    `  p50=${percentile(samples, 0.5).toFixed(4)} ms  p99=${percentile(samples, 0.99).toFixed(4)} ms  max=${(samples[samples.length - 1] ?? 0).toFixed(4)} ms`,
-    `  throughput=${Math.round(perSecond).toLocaleString('en-US')} utterances/s wall, ${Math.round(perCpuSecond).toLocaleString('en-US')} utterances per CPU-second`,
-    `  100 kB utterance: ${longMs.toFixed(1)} ms`,
-    ...lines20k,
-  ];
-}
-
 interface DialogueTurn {
   speaker: string;
   text: string;
@@ -232,8 +167,10 @@ export async function main(): Promise<void> {
   // blind-utterances: written from the obligations before the rules were read, labelled by category and then
   // mapped to rule ids; its first-run figures are the honest estimate, later runs are tuned on it.
   // fresh-utterances: a small check written after the blind-set fixes and never tuned on.
+  // wave3-fresh-utterances: 24 new phrasings written after the dev-set work (issue 12, wave 3); first run recall
+  // 6/12 violating, 0/12 compliant flagged; its misses then fixed by mechanism, so later runs are tuned on it.
   const rows: LabelledUtterance[] = [];
-  for (const name of ['labelled-utterances', 'holdout-utterances', 'blind-utterances', 'fresh-utterances']) {
+  for (const name of ['labelled-utterances', 'holdout-utterances', 'blind-utterances', 'fresh-utterances', 'wave3-fresh-utterances']) {
     const file = `${root}evals/compliance/${name}.jsonl`;
     if (!existsSync(file)) continue;
     const set = readLabelledSet(file);
@@ -244,8 +181,7 @@ export async function main(): Promise<void> {
   }
   console.log('');
   for (const output of measureFlagRate(engine)) console.log(output);
-  console.log(`load average ${loadavg().map((value) => value.toFixed(2)).join(' ')} on ${availableParallelism()} cores (latency is measured on one core and suffers when the machine is busy)`);
-  for (const output of measureLatency(engine, rows)) console.log(output);
+  // Latency is measured by compliance-latency-bench.ts (live turns with context, every rule in force, one pinned core).
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

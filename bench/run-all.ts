@@ -6,6 +6,7 @@ const benches = [
   './embedding-batch-bench.ts',
   './replica-freshness-bench.ts',
   './compliance-bench.ts',
+  './compliance-latency-bench.ts',
   './compliance-devset-bench.ts',
   './compliance-false-alarm-bench.ts',
   './profile-judge-bench.ts',

@@ -35,6 +35,11 @@ import { UtteranceScope } from './utterance-scope.js';
 export const contextWindowTurns = 30;
 /** Each context turn is cut to this many characters before matching, for the same reason. */
 export const contextTurnMaxCharacters = 2_000;
+/**
+ * Normalised context turns kept for reuse. On a live call every check carries the same earlier turns again (each
+ * was normalised when it was checked itself), and normalising them was a fifth of a check's cost.
+ */
+export const normalizedTurnCacheSize = 2_048;
 
 export interface RuleSummary {
   id: string;
@@ -195,6 +200,17 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   const maximumJudgedRules = settings?.judge.maximumRulesPerTurn ?? 8;
   const judgeBudgetMs = options.judgeBudgetMs && options.judgeBudgetMs > 0 ? options.judgeBudgetMs : defaultJudgeBudgetMs;
   const products = new ProductIndexCache(options.products);
+  const normalizedTurns = new Map<string, string>();
+  function normalizedTurn(text: string): string {
+    const cut = text.length > contextTurnMaxCharacters ? text.slice(0, contextTurnMaxCharacters) : text;
+    const cached = normalizedTurns.get(cut);
+    if (cached !== undefined) return cached;
+    const normalized = normalizeText(cut).text.replace(/\n/g, ' ');
+    // Oldest first out: a call's recent turns stay, finished calls' turns leave.
+    if (normalizedTurns.size >= normalizedTurnCacheSize) normalizedTurns.delete(normalizedTurns.keys().next().value ?? '');
+    normalizedTurns.set(cut, normalized);
+    return normalized;
+  }
 
   /** `productIndex` replaces the live product list (the start-up self-check runs before the knowledge base is read). */
   function prepare(input: CheckInput, productIndex?: ProductIndex): Prepared {
@@ -206,7 +222,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const agentTurns: string[] = [];
     for (const turn of window) {
       if (!turn || typeof turn.text !== 'string') continue;
-      const text = normalizeText(turn.text.slice(0, contextTurnMaxCharacters)).text.replace(/\n/g, ' ');
+      const text = normalizedTurn(turn.text);
       (turn.speaker === 'customer' ? customerTurns : agentTurns).push(text);
       if (turn.speaker === 'customer') customerSinceAgent.push(text);
       else customerSinceAgent = [];
@@ -220,6 +236,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
       customerSinceAgent: customerSinceAgent.join('\n'),
       agentWindow: agentTurns.join('\n'),
+      windowAnswers: { customer: new Map(), agent: new Map() },
       customer: input.customer,
       products: productIndex ?? products.current(),
     };

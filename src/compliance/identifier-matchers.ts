@@ -44,17 +44,57 @@ function collect(text: string, pattern: RegExp, accept: (value: string) => boole
   return spans;
 }
 
+// Agents read numbers digit by digit in words ("六二一七，九九九九…", "four one one one, …"): a run of digit words,
+// separated at most by a space, comma or dash, is read back as the digits it says.
+const spokenDigitValues: Record<string, string> = {
+  零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9',
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+};
+const spokenDigitRun =
+  /(?:[零〇洞一幺二两三四五六七八九]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)(?:[ ,，、-]{0,3}(?:[零〇洞一幺二两三四五六七八九]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)){12,20}/g;
+const spokenDigit = /[零〇洞一幺二两三四五六七八九]|zero|one|two|three|four|five|six|seven|eight|nine/g;
+
+/** Runs of 13-21 digits said in words, with the digits and how they were grouped (group lengths). */
+function spokenDigitRuns(text: string): (Span & { digits: string; groups: number[] })[] {
+  const runs: (Span & { digits: string; groups: number[] })[] = [];
+  if (!/[零〇洞一幺二两三四五六七八九]{2}|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/.test(text)) return runs;
+  spokenDigitRun.lastIndex = 0;
+  for (let match = spokenDigitRun.exec(text); match; match = spokenDigitRun.exec(text)) {
+    const groups = match[0]
+      .split(/[,，、-]|\s{2,}|(?<=[零〇洞一幺二两三四五六七八九])\s(?=[零〇洞一幺二两三四五六七八九])/)
+      .map((group) => group.match(spokenDigit)?.length ?? 0)
+      .filter((length) => length > 0);
+    const digits = (match[0].match(spokenDigit) ?? []).map((word) => spokenDigitValues[word] ?? '').join('');
+    runs.push({ start: match.index, end: match.index + match[0].length, digits, groups });
+  }
+  return runs;
+}
+
+/** A card number read in groups of four (the way cards are printed), even if a digit was misheard. */
+function readAsCard(digits: string, groups: readonly number[]): boolean {
+  if (digits.length < 13 || digits.length > 19) return false;
+  if (isLuhnValid(digits)) return true;
+  return groups.length >= 4 && groups.slice(0, 4).every((length) => length === 4);
+}
+
 /** Full identifiers spoken in the text (checksums must hold, so order numbers and amounts do not count). */
 export function findIdentifiers(text: string, kind: IdentifierKind): Span[] {
   switch (kind) {
     case 'china_id':
-      return collect(text, chinaId, isValidChinaId);
+      return [
+        ...collect(text, chinaId, isValidChinaId),
+        ...spokenDigitRuns(text)
+          .filter((run) => run.digits.length === 18 && isValidChinaId(run.digits))
+          .map(({ start, end }) => ({ start, end })),
+      ];
     case 'card_number': {
       const ids = collect(text, chinaId, isValidChinaId);
-      return collect(text, cardNumber, (value) => {
+      const written = collect(text, cardNumber, (value) => {
         const digits = value.replace(/[ -]/g, '');
         return digits.length >= 13 && digits.length <= 19 && isLuhnValid(digits);
       }).filter((span) => !ids.some((id) => span.start < id.end && id.start < span.end));
+      const spoken = spokenDigitRuns(text).filter((run) => !isValidChinaId(run.digits) && readAsCard(run.digits, run.groups));
+      return [...written, ...spoken.map(({ start, end }) => ({ start, end }))];
     }
     case 'phone_number':
       return [...collect(text, chinaMobile, () => true), ...collect(text, usPhone, () => true)];

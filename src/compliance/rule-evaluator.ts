@@ -17,6 +17,25 @@ export interface EvaluationContext {
   agentWindow: string;
   customer: CustomerProfile | undefined;
   products: ProductIndex;
+  /**
+   * What each pattern answered on the conversation windows during this check. The windows are up to 30 turns long
+   * and many rules ask the same question of them (one word family serves several frames): each is asked once.
+   */
+  windowAnswers?: { customer: Map<RegExp, boolean>; agent: Map<RegExp, boolean> };
+}
+
+/** `pattern.test` on the customer's or the agent's window, remembered for the rest of the check. */
+export function testWindow(context: EvaluationContext, pattern: RegExp, window: 'customer' | 'agent'): boolean {
+  const text = window === 'customer' ? context.customerWindow : context.agentWindow;
+  if (!text) return false;
+  const answers = context.windowAnswers?.[window];
+  if (!answers) return pattern.test(text);
+  let answer = answers.get(pattern);
+  if (answer === undefined) {
+    answer = pattern.test(text);
+    answers.set(pattern, answer);
+  }
+  return answer;
 }
 
 export interface RuleHit {
@@ -72,7 +91,7 @@ function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchO
 function situationHolds(rule: CompiledRule, context: EvaluationContext): boolean {
   const situation = rule.definition.detector.situation;
   if (!situation) return true;
-  if (rule.situationCustomer?.test(context.customerWindow)) return true;
+  if (rule.situationCustomer && testWindow(context, rule.situationCustomer, 'customer')) return true;
   if (rule.situationText?.test(context.text)) return true;
   if (situation.vulnerableProfile && (context.customer?.vulnerable === true || (context.customer?.age ?? 0) >= 65)) return true;
   return false;
@@ -163,8 +182,8 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
   const { detector } = definition;
   const appliesTo = detector.appliesTo ?? 'agent';
   if (appliesTo !== 'any' && appliesTo !== context.speaker) return undefined;
-  if (rule.exceptCustomer?.test(context.customerWindow)) return undefined;
-  if (rule.topics && !rule.topics.test(context.text) && !rule.topics.test(context.customerWindow) && !rule.topics.test(context.agentWindow)) {
+  if (rule.exceptCustomer && testWindow(context, rule.exceptCustomer, 'customer')) return undefined;
+  if (rule.topics && !rule.topics.test(context.text) && !testWindow(context, rule.topics, 'customer') && !testWindow(context, rule.topics, 'agent')) {
     return undefined;
   }
   const situationMet = situationHolds(rule, context);
@@ -244,10 +263,10 @@ function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | u
   // Most texts carry no word of the claim: one alternation test ends the frame before any other work.
   if (!frame.claim.any.test(context.text)) return undefined;
   if (frame.vulnerable !== undefined && isVulnerable(context) !== frame.vulnerable) return undefined;
-  if (frame.customerSaid && !frame.customerSaid.test(context.customerWindow)) return undefined;
-  if (frame.agentSaid && !frame.agentSaid.test(context.agentWindow)) return undefined;
-  if (frame.agentNotSaid?.test(context.agentWindow)) return undefined;
-  if (frame.unless && (frame.unless.test(context.text) || frame.unless.test(context.agentWindow))) return undefined;
+  if (frame.customerSaid && !testWindow(context, frame.customerSaid, 'customer')) return undefined;
+  if (frame.agentSaid && !testWindow(context, frame.agentSaid, 'agent')) return undefined;
+  if (frame.agentNotSaid && testWindow(context, frame.agentNotSaid, 'agent')) return undefined;
+  if (frame.unless && (frame.unless.test(context.text) || testWindow(context, frame.unless, 'agent'))) return undefined;
   const matches: FindingExplanation['matches'] = [];
   if (frame.asked) {
     const asked = firstFamilyMatch(frame.asked, context.lastCustomerTurn);
@@ -258,7 +277,10 @@ function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | u
     let about = firstFamilyMatch(frame.about, context.text);
     let where: 'text' | 'context' = 'text';
     if (!about && frame.aboutIn === 'conversation') {
-      about = firstFamilyMatch(frame.about, context.customerWindow) ?? firstFamilyMatch(frame.about, context.agentWindow);
+      const set = frame.about;
+      about =
+        (testWindow(context, set.any, 'customer') ? firstFamilyMatch(set, context.customerWindow) : undefined) ??
+        (testWindow(context, set.any, 'agent') ? firstFamilyMatch(set, context.agentWindow) : undefined);
       where = 'context';
     }
     if (!about) return undefined;
@@ -297,5 +319,5 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
 
 export function disclosureGiven(rule: CompiledRule, context: EvaluationContext): boolean {
   if (!rule.satisfiedBy) return true;
-  return rule.satisfiedBy.test(context.text) || rule.satisfiedBy.test(context.agentWindow);
+  return rule.satisfiedBy.test(context.text) || testWindow(context, rule.satisfiedBy, 'agent');
 }

@@ -63,8 +63,18 @@ function readQuantifier(source: string, index: number): { max: number; length: n
   return { max, length: match[0].length };
 }
 
+// One word family serves several frames and rules: the same non-global alternation is compiled once and shared
+// (a non-global RegExp keeps no state between tests), so a check can remember what it answered on a window.
+const sharedAlternations = new Map<string, RegExp>();
+
 /** Compiles one alternation of rule patterns; `global` for scanning, case-insensitive as a safety net. */
 export function compileAlternation(sources: readonly string[], global = true): RegExp {
   const body = sources.map((source) => `(?:${source.replace(/\(\?<core>/g, '(?:')})`).join('|');
-  return new RegExp(body, global ? 'gi' : 'i');
+  if (global) return new RegExp(body, 'gi');
+  let shared = sharedAlternations.get(body);
+  if (!shared) {
+    shared = new RegExp(body, 'i');
+    sharedAlternations.set(body, shared);
+  }
+  return shared;
 }

@@ -48,6 +48,7 @@ const zhPostNegation = /^.{0,12}?(是)?((现在|目前|市面上|根本)?(是)?�
 const enPostNegation =
   /^(?:\s+(?:is|are|was|were|isn't|aren't|wasn't|weren't))?\s+(?:not|never|simply not)\b|^\s*(?:isn't|aren't|wasn't|weren't)\b|^[^,.;]{0,30}\b(?:don't|doesn't|do not|does not) (?:exist|apply)|^[^,.;]{0,30}\bno such thing|^[^,.;]{0,12}\bis a myth/;
 
+const parallelNegation = /[也又](?=不|没|别|无|未)(?!.*[也又](?:不|没|别|无|未))/u;
 const quotePairs: Record<string, string> = { '“': '”', '「': '」', '『': '』', '‘': '’', '"': '"', '《': '》' };
 
 export class UtteranceScope {
@@ -188,7 +189,11 @@ export class UtteranceScope {
       if (parallel < 0) break;
       scopeEnd = clause.start + parallel;
     }
-    const before = this.text.slice(Math.max(clause.start, scopeEnd - width), scopeEnd);
+    let before = this.text.slice(Math.max(clause.start, scopeEnd - width), scopeEnd);
+    // "不建议也不能推荐": a negation joined by 也/又 repeats the one before it rather than cancelling it; only the
+    // last conjunct's negators count.
+    const parallel = parallelNegation.exec(before);
+    if (parallel) before = before.slice(parallel.index + 1);
     const insideAfter = this.text.slice(core.end, Math.min(match.end, clause.end));
     const scoped = `${before} ${insideAfter}`;
     if (countNegators(scoped) % 2 === 1) return false;

@@ -336,3 +336,28 @@ describe('every language a text is written in', () => {
     expect(finding!.evidence.text).toContain('ＧＵＡＲＡＮＴＥＥＤ');
   });
 });
+
+describe('what a check reuses between checks (normalised context turns, shared word-family patterns)', () => {
+  const reused = createComplianceEngine({ packs });
+  const ids = (text: string, context: ConversationTurn[]) =>
+    reused.check({ text, language: 'en', speaker: 'agent', context }).findings.map((finding) => finding.ruleId);
+
+  it('answers from the turns of each check, however often the same turns or texts come back', () => {
+    const hardship: ConversationTurn[] = [{ speaker: 'customer', text: "I lost my job and can't pay this month." }];
+    const question: ConversationTurn[] = [{ speaker: 'customer', text: 'When is my payment due?' }];
+    const text = 'The full amount is still due on the 5th.';
+    for (let round = 0; round < 3; round += 1) {
+      expect(ids(text, hardship)).toContain('UK-COLL-001');
+      expect(ids(text, question)).not.toContain('UK-COLL-001');
+    }
+    // The same turn, seen (and normalised) before as the customer's, said by the agent is not the customer's difficulty.
+    expect(ids(text, [{ speaker: 'agent', text: "I lost my job and can't pay this month." }])).not.toContain('UK-COLL-001');
+  });
+
+  it('keeps a long context turn cut at the same place whether or not it was seen before', () => {
+    const long = `${'The weather is fine today. '.repeat(120)} I'm her husband.`;
+    const text = 'Her card is maxed out, that is why it was declined.';
+    const first = ids(text, [{ speaker: 'customer', text: long }]);
+    expect(ids(text, [{ speaker: 'customer', text: long }])).toEqual(first);
+  });
+});

@@ -47,4 +47,11 @@ describe('UtteranceScope', () => {
     expect(asserted('保本保息是不可能的', '保本保息')).toBe(false);
     expect(asserted('guaranteed returns are not something we offer', 'guaranteed returns')).toBe(false);
   });
+
+  it('reads a negation joined by 也 or 又 as repeating the one before, not cancelling it', () => {
+    expect(asserted('我不建议也不能给您推荐', '推荐')).toBe(false);
+    expect(asserted('这款不保本又不保收益', '保收益')).toBe(false);
+    // A real double negation in the last conjunct still asserts.
+    expect(asserted('风险我说了也不是不保本', '保本')).toBe(true);
+  });
 });
