@@ -206,6 +206,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
         log(error ?? new Error(`suggestion degraded: ${cause}`));
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
+      products: () => products,
     });
     const proposals = new QuestionProposals(database, knowledge);
     // An agent's "this answered the customer" proposes the customer's question as a similar question of the FAQ

@@ -5,6 +5,8 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
 import { understandTurn } from '../understanding/understand-turn.js';
+import { discussedProduct, type KnownProduct } from '../understanding/discussed-product.js';
+import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
@@ -55,6 +57,8 @@ export interface SuggestionPipelineOptions {
   budgetMs: number;
   onDegraded?: (cause: string, error?: unknown) => void;
   onGuard?: (outcome: GuardOutcome) => void;
+  /** The products the knowledge base holds (names, aliases, risk levels): what a follow-up question is about. */
+  products?: () => readonly KnownProduct[];
 }
 
 export interface SuggestInput {
@@ -137,7 +141,9 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     try {
       // What the turn asks, one search per question plus the situation's script (run together: one round trip each, in parallel).
       const understanding = understandTurn(input.turns, language);
-      const searches = planSearches(understanding);
+      const products = options.products?.() ?? [];
+      const discussed = discussedProduct(input.turns, products, language);
+      const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
       const fallbackQuery = buildRetrievalQuery(input.turns);
       const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
       const responses = await Promise.all(
@@ -146,8 +152,16 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       input.signal?.throwIfAborted();
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = preferApprovedWording(mergeKnowledge(responses, retrievalTopK), query);
-      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language, ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}) });
-      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count });
+      const latestWords = understanding.sentences.map((sentence) => sentence.text).join('\n');
+      const dueForTopic = topicDisclosures(options.compliance, { language, customerText: latestWords, ...(discussed ? { discussed } : {}) });
+      const guard = new SuggestionGuard(options.compliance, {
+        turns: input.turns,
+        customer,
+        language,
+        ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}),
+        ...(dueForTopic.length > 0 ? { topicDisclosures: dueForTopic } : {}),
+      });
+      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}) });
       const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;

@@ -1,5 +1,6 @@
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
+import { productNamedIn, type KnownProduct } from '../understanding/discussed-product.js';
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
@@ -18,6 +19,12 @@ export interface PlannedSearch {
   kinds?: SearchQuery['kinds'];
 }
 
+/** The product the conversation is about (understanding/discussed-product) and the catalogue it was found in. */
+export interface DiscussedTopic {
+  product: KnownProduct;
+  products: readonly KnownProduct[];
+}
+
 /** A search query is short: the question, with its borrowed topic; story words would dilute both legs. */
 const searchQueryCharacters = 160;
 const cjk = /[\u3400-\u9fff]/u;
@@ -26,13 +33,15 @@ const cjk = /[\u3400-\u9fff]/u;
  * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
  * for the approved script of the situation that needs handling. A turn with no question searches what it says.
  */
-export function planSearches(understanding: TurnUnderstanding): PlannedSearch[] {
-  const searches: PlannedSearch[] = understanding.questions.map((question) => ({
-    purpose: 'question',
-    query: question.query.slice(0, searchQueryCharacters),
-    composeQuery: [question.query, question.context].filter(Boolean).join('\n'),
-    question,
-  }));
+export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic): PlannedSearch[] {
+  const searches: PlannedSearch[] = understanding.questions.map((question) => {
+    // A follow-up that names no product ("现在卖要扣多少手续费？", "what's the one-year rate?") asks about the product
+    // under discussion: without its name the search finds every product's fees.
+    const anchor = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
+    const query = anchor ? `${question.query.slice(0, Math.max(0, searchQueryCharacters - anchor.length - 1))} ${anchor}` : question.query.slice(0, searchQueryCharacters);
+    const asked = anchor ? `${question.query} ${anchor}` : question.query;
+    return { purpose: 'question', query, composeQuery: [asked, question.context].filter(Boolean).join('\n'), question };
+  });
   // Only a situation that needs declining wording costs a search of its own: the others (a lost card, hardship) are
   // what the customer's questions already ask about, and each search takes from the time budget.
   const situation = understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim());
@@ -73,6 +82,8 @@ export interface TurnRepliesInput {
   plain: boolean;
   /** Replies wanted; a few more are composed as replacements for any the guard blocks. */
   count: number;
+  /** The product under discussion: a fact about another product is not an answer. */
+  discussed?: KnownProduct;
 }
 
 /** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
@@ -121,7 +132,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // question about the one-year one). Products are known from the retrieved passages' product field.
   const spoken = foldForMatch(understanding.customerText);
   const products = [...new Set(responses.flatMap((response) => response.results.flatMap((result) => (result.product ? [result.product] : []))))];
-  const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core))));
+  const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core)) || product === input.discussed?.name));
   const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
   for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
 

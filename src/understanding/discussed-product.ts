@@ -1,0 +1,82 @@
+import { foldText } from '../text/segment-text.js';
+import type { Language } from './detect-situations.js';
+import type { UnderstandingTurn } from './understand-turn.js';
+
+/** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
+export interface KnownProduct {
+  name: string;
+  aliases?: readonly string[];
+  riskLevel?: string;
+}
+
+/**
+ * Turns read back for the product under discussion: the customer's latest turn(s), the agent's turn before them and
+ * the customer's turn before that. A product named further back is a topic the customer has left.
+ */
+const discussionTurns = 3;
+const cjk = /[\u3400-\u9fff]/u;
+
+function fold(text: string): string {
+  return foldText(text).replace(/\s+/gu, ' ');
+}
+
+/** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
+function lastMention(text: string, product: KnownProduct): number {
+  let last = -1;
+  for (const name of [product.name, ...(product.aliases ?? [])]) {
+    const folded = fold(name).trim();
+    if (folded.length < 2) continue;
+    if (cjk.test(folded)) {
+      last = Math.max(last, text.lastIndexOf(folded));
+      continue;
+    }
+    const escaped = folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+    for (const match of text.matchAll(new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`, 'gu'))) last = Math.max(last, match.index);
+  }
+  return last;
+}
+
+/** The product's entry in the conversation's language: an English sheet lists the Chinese name as an alias. */
+function inLanguage(product: KnownProduct, products: readonly KnownProduct[], language: Language): KnownProduct {
+  const matches = (candidate: KnownProduct): boolean => (language === 'zh') === cjk.test(candidate.name);
+  if (matches(product)) return product;
+  const names = new Set([product.name, ...(product.aliases ?? [])].map(fold));
+  const twin = products.find((candidate) => matches(candidate) && [candidate.name, ...(candidate.aliases ?? [])].some((name) => names.has(fold(name))));
+  return twin ?? product;
+}
+
+/** The product a text names (the one named last), if any. */
+export function productNamedIn(text: string, products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+  const folded = fold(text);
+  let best: { product: KnownProduct; at: number; length: number } | undefined;
+  for (const product of products) {
+    const at = lastMention(folded, product);
+    if (at < 0) continue;
+    // The later mention wins; at the same place the longer (more specific) name does.
+    const length = product.name.length;
+    if (!best || at > best.at || (at === best.at && length > best.length)) best = { product, at, length };
+  }
+  return best ? inLanguage(best.product, products, language) : undefined;
+}
+
+/**
+ * The product the conversation is about right now: the one named last in the latest exchange, by the customer or
+ * by the agent confirming it ("您是想赎回蓝海进取成长混合基金对吧"). A follow-up question that names no product
+ * ("现在卖要扣多少手续费？") is about it; a product named in the customer's latest turn replaces it.
+ */
+export function discussedProduct(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+  if (products.length === 0) return undefined;
+  // Customer posts in a row count as one turn: a question is often split over two posts.
+  const grouped: string[] = [];
+  let previousSpeaker: string | undefined;
+  for (const turn of turns) {
+    if (turn.speaker === previousSpeaker && grouped.length > 0) grouped[grouped.length - 1] += `\n${turn.text}`;
+    else grouped.push(turn.text);
+    previousSpeaker = turn.speaker;
+  }
+  for (const text of grouped.slice(-discussionTurns).reverse()) {
+    const named = productNamedIn(text, products, language);
+    if (named) return named;
+  }
+  return undefined;
+}
