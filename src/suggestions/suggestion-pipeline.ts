@@ -5,7 +5,7 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
 import { understandTurn } from '../understanding/understand-turn.js';
-import { discussedProduct, type KnownProduct } from '../understanding/discussed-product.js';
+import { discussedProduct, latestExchange, type KnownProduct } from '../understanding/discussed-product.js';
 import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
@@ -152,8 +152,8 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       input.signal?.throwIfAborted();
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = preferApprovedWording(mergeKnowledge(responses, retrievalTopK), query);
-      const latestWords = understanding.sentences.map((sentence) => sentence.text).join('\n');
-      const dueForTopic = topicDisclosures(options.compliance, { language, customerText: latestWords, ...(discussed ? { discussed } : {}) });
+      // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(discussed ? { discussed } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,

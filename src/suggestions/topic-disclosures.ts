@@ -48,8 +48,8 @@ function mentions(text: string, family: readonly string[]): boolean {
 
 export interface TopicDisclosureInput {
   language: 'zh' | 'en';
-  /** What the customer said in their latest turn(s). */
-  customerText: string;
+  /** The latest exchange: the customer's latest turn(s) and what was said just before (understanding/latestExchange). */
+  text: string;
   /** The product under discussion, if known. */
   discussed?: KnownProduct;
   topics?: readonly DisclosureTopic[];
@@ -58,7 +58,7 @@ export interface TopicDisclosureInput {
 /** The topics the conversation is on now, by the customer's words and the products' metadata. */
 export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
   const language = input.language;
-  const spoken = `${input.customerText}\n${input.discussed?.name ?? ''}`.normalize('NFKC').toLowerCase();
+  const spoken = `${input.text}\n${input.discussed?.name ?? ''}`.normalize('NFKC').toLowerCase();
   return (input.topics ?? disclosureTopics()).filter((topic) => {
     if (topic.product?.riskLevel && !input.discussed?.riskLevel) return false;
     const names = topic.product?.names?.[language];

@@ -19,6 +19,19 @@ export interface PlannedSearch {
   kinds?: SearchQuery['kinds'];
 }
 
+/** A question with two content words or more stands on its own words. */
+const ownWordsEnough = 2;
+
+function ownWords(question: AskedQuestion): boolean {
+  return question.ownTerms.length >= ownWordsEnough;
+}
+
+/** The words a passage must hold to answer the question: its own when it has enough, else with those it borrowed. */
+export function judgedTerms(question: AskedQuestion | undefined): string[] {
+  if (!question) return [];
+  return ownWords(question) ? question.ownTerms : question.terms;
+}
+
 /** The product the conversation is about (understanding/discussed-product) and the catalogue it was found in. */
 export interface DiscussedTopic {
   product: KnownProduct;
@@ -39,8 +52,12 @@ export function planSearches(understanding: TurnUnderstanding, discussed?: Discu
     // under discussion: without its name the search finds every product's fees.
     const anchor = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
     const query = anchor ? `${question.query.slice(0, Math.max(0, searchQueryCharacters - anchor.length - 1))} ${anchor}` : question.query.slice(0, searchQueryCharacters);
-    const asked = anchor ? `${question.query} ${anchor}` : question.query;
-    return { purpose: 'question', query, composeQuery: [asked, question.context].filter(Boolean).join('\n'), question };
+    // A question with words of its own is judged on them: the story words borrowed for the search ("thinking",
+    // "putting") would otherwise dilute every passage's share of the question. They stay as context, weighed less.
+    const own = ownWords(question);
+    const borrowed = own ? question.terms.filter((term) => !question.ownTerms.includes(term)).join(' ') : '';
+    const asked = [own ? question.text : question.query, anchor].filter(Boolean).join(' ');
+    return { purpose: 'question', query, composeQuery: [asked, borrowed, question.context].filter(Boolean).join('\n'), question };
   });
   // Only a situation that needs declining wording costs a search of its own: the others (a lost card, hardship) are
   // what the customer's questions already ask about, and each search takes from the time budget.
@@ -121,9 +138,9 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
     return response.results
-      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, search.question?.terms ?? []))
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question)))
       .slice(0, 2)
-      .flatMap((result) => sentenceAnswer(result, search.question?.terms ?? [], language, input.plain) ?? []);
+      .flatMap((result) => sentenceAnswer(result, judgedTerms(search.question), language, input.plain) ?? []);
   });
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
@@ -189,7 +206,7 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
   searches.forEach((search, index) => {
     if (search.purpose !== 'question' || !search.question) return;
     for (const result of responses[index]?.results ?? []) {
-      if (!answersQuestion(result, search.question.terms)) continue;
+      if (!answersQuestion(result, judgedTerms(search.question))) continue;
       const relevance = relevanceOf(result);
       if (!best || relevance > best.relevance) best = { result, relevance };
     }

@@ -20,10 +20,44 @@ function fold(text: string): string {
   return foldText(text).replace(/\s+/gu, ' ');
 }
 
+/** The leading word of a product name: the first Latin word, or the first two Chinese characters. */
+function leadingWord(name: string): string {
+  const folded = fold(name).trim();
+  return cjk.test(folded.slice(0, 1)) ? folded.slice(0, 2) : (folded.split(' ')[0] ?? '');
+}
+
+/**
+ * The bank's brand: a leading word that many product names share ("蓝海", "lanhai"). Customers drop it ("the Salary
+ * Easy Loan", "进取成长混合基金"), so a name is also matched without it. Learnt from the catalogue, not listed.
+ */
+function brandsOf(products: readonly KnownProduct[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const product of products) {
+    const word = leadingWord(product.name);
+    if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, count]) => count >= brandShare * products.length && count >= 3).map(([word]) => word));
+}
+
+/** A leading word on at least this share of the product names is the brand, not part of what a product is called. */
+const brandShare = 0.25;
+
+function namesOf(product: KnownProduct, brands: ReadonlySet<string>): string[] {
+  const names = [product.name, ...(product.aliases ?? [])].map((name) => fold(name).trim());
+  const bare = names.flatMap((name) => {
+    const word = leadingWord(name);
+    if (!brands.has(word)) return [];
+    const rest = name.slice(word.length).trim();
+    // What is left must still name something: two Chinese characters, or a Latin word of four letters or more.
+    return (cjk.test(rest) ? rest.length >= 2 : rest.length >= 4) ? [rest] : [];
+  });
+  return [...new Set([...names, ...bare])];
+}
+
 /** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
-function lastMention(text: string, product: KnownProduct): number {
+function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
   let last = -1;
-  for (const name of [product.name, ...(product.aliases ?? [])]) {
+  for (const name of namesOf(product, brands)) {
     const folded = fold(name).trim();
     if (folded.length < 2) continue;
     if (cjk.test(folded)) {
@@ -48,9 +82,10 @@ function inLanguage(product: KnownProduct, products: readonly KnownProduct[], la
 /** The product a text names (the one named last), if any. */
 export function productNamedIn(text: string, products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
   const folded = fold(text);
+  const brands = brandsOf(products);
   let best: { product: KnownProduct; at: number; length: number } | undefined;
   for (const product of products) {
-    const at = lastMention(folded, product);
+    const at = lastMention(folded, product, brands);
     if (at < 0) continue;
     // The later mention wins; at the same place the longer (more specific) name does.
     const length = product.name.length;
@@ -60,13 +95,10 @@ export function productNamedIn(text: string, products: readonly KnownProduct[], 
 }
 
 /**
- * The product the conversation is about right now: the one named last in the latest exchange, by the customer or
- * by the agent confirming it ("您是想赎回蓝海进取成长混合基金对吧"). A follow-up question that names no product
- * ("现在卖要扣多少手续费？") is about it; a product named in the customer's latest turn replaces it.
+ * The texts of the latest exchange, oldest first: the customer's latest turn(s), the agent's turn before them and the
+ * customer's turn before that. Customer posts in a row count as one turn: a question is often split over two posts.
  */
-export function discussedProduct(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
-  if (products.length === 0) return undefined;
-  // Customer posts in a row count as one turn: a question is often split over two posts.
+export function latestExchange(turns: readonly UnderstandingTurn[]): string[] {
   const grouped: string[] = [];
   let previousSpeaker: string | undefined;
   for (const turn of turns) {
@@ -74,7 +106,17 @@ export function discussedProduct(turns: readonly UnderstandingTurn[], products: 
     else grouped.push(turn.text);
     previousSpeaker = turn.speaker;
   }
-  for (const text of grouped.slice(-discussionTurns).reverse()) {
+  return grouped.slice(-discussionTurns);
+}
+
+/**
+ * The product the conversation is about right now: the one named last in the latest exchange, by the customer or
+ * by the agent confirming it ("您是想赎回蓝海进取成长混合基金对吧"). A follow-up question that names no product
+ * ("现在卖要扣多少手续费？") is about it; a product named in the customer's latest turn replaces it.
+ */
+export function discussedProduct(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+  if (products.length === 0) return undefined;
+  for (const text of latestExchange(turns).reverse()) {
     const named = productNamedIn(text, products, language);
     if (named) return named;
   }
