@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse, SearchResult } from '../../src/retrieval/hybrid-search.js';
-import { composeTurnReplies, mergeKnowledge, planSearches } from '../../src/suggestions/turn-replies.js';
+import { composeTurnReplies, judgedTerms, mergeKnowledge, planSearches } from '../../src/suggestions/turn-replies.js';
 import { understandTurn } from '../../src/understanding/understand-turn.js';
 
 let counter = 0;
@@ -62,5 +62,45 @@ describe('mergeKnowledge', () => {
   it('takes each search best first and each chunk once', () => {
     const merged = mergeKnowledge([response([transferFees, transferTime]), response([transferTime, fraudScript])], 8);
     expect(merged.map((result) => result.chunkId)).toEqual([transferFees.chunkId, transferTime.chunkId, fraudScript.chunkId]);
+  });
+});
+
+describe('planSearches with the product under discussion', () => {
+  const catalogue = [{ name: '青松稳健180天', aliases: ['稳健180'], riskLevel: 'R2' }, { name: '青松安居贷', aliases: ['安居贷'] }];
+  const discussed = { product: catalogue[0]!, products: catalogue };
+
+  it('adds the product to a follow-up that names none, and judges it on its own words (zh)', () => {
+    const understanding = understandTurn(
+      [
+        { speaker: 'customer', text: '我前几个月买了一笔理财，最近家里要用钱。' },
+        { speaker: 'agent', text: '您说的是青松稳健180天吗？' },
+        { speaker: 'customer', text: '对，现在赎回要扣多少手续费？' },
+      ],
+      'zh',
+    );
+    const [search] = planSearches(understanding, discussed);
+    expect(search?.query).toContain('青松稳健180天');
+    expect(search?.composeQuery.split('\n')[0]).toContain('青松稳健180天');
+  });
+
+  it('leaves a question that names another product alone', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: '那安居贷的利息怎么算？' }], 'zh');
+    const [search] = planSearches(understanding, discussed);
+    expect(search?.query).not.toContain('青松稳健180天');
+  });
+
+  it('keeps words borrowed from the story out of what a question with words of its own is judged on (en)', () => {
+    const understanding = understandTurn(
+      [
+        { speaker: 'customer', text: 'I was chatting with my neighbour yesterday about putting money aside for my grandson.' },
+        { speaker: 'agent', text: 'Of course, what would you like to know?' },
+        { speaker: 'customer', text: "So what's the two-year savings rate at the moment?" },
+      ],
+      'en',
+    );
+    const question = understanding.questions[0]!;
+    expect(question.ownTerms.length).toBeGreaterThanOrEqual(2);
+    expect(judgedTerms(question)).toEqual(question.ownTerms);
+    expect(judgedTerms(question)).not.toContain('neighbour');
   });
 });
