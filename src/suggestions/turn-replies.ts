@@ -168,10 +168,16 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
 
   // Policies written for agents answer last: a reply is what the agent says to the customer.
   answers.sort((left, right) => Number(left.passage?.kind === 'compliance') - Number(right.passage?.kind === 'compliance'));
-  const lead = leadOf(understanding.situations, language);
   // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
-  // gets its wording alone: a passage that happens to share a word would read as an answer to it.
-  const outOfScope = understanding.situations.some((situation) => situation.declines && !situation.knowledgeQuery.trim());
+  // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
+  // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
+  const answerable = searches.some(
+    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question))),
+  );
+  const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
+  const situations = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
+  const lead = leadOf(situations, language);
+  const outOfScope = situations.some(unserved);
   if (outOfScope) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {
