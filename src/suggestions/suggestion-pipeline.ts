@@ -5,7 +5,7 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
 import { understandTurn } from '../understanding/understand-turn.js';
-import { discussedProduct, latestExchange, type KnownProduct } from '../understanding/discussed-product.js';
+import { discussedProduct, latestExchange, productNotOffered, type KnownProduct } from '../understanding/discussed-product.js';
 import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
@@ -144,6 +144,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const products = options.products?.() ?? [];
       const discussed = discussedProduct(input.turns, products, language);
       const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
+      const notOffered = productNotOffered(input.turns, products, language);
       const fallbackQuery = buildRetrievalQuery(input.turns);
       const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
       const responses = await Promise.all(
@@ -161,7 +162,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
         ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}),
         ...(dueForTopic.length > 0 ? { topicDisclosures: dueForTopic } : {}),
       });
-      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}) });
+      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}), ...(notOffered ? { notOffered } : {}) });
       const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;
@@ -219,7 +220,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
 
       const system = options.prompts.get('suggestions');
       const format = session ? options.prompts.get('suggestions-stream') : undefined;
-      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge, understanding });
+      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge, understanding: notOffered ? { ...understanding, situations: [notOffered, ...understanding.situations] } : understanding });
       if (remaining() <= 0) return degrade(new SuggestionBudgetExceededError(budgetMs));
 
       const timed = async <T>(call: () => Promise<T>): Promise<T> => {

@@ -101,6 +101,8 @@ export interface TurnRepliesInput {
   count: number;
   /** The product under discussion: a fact about another product is not an answer. */
   discussed?: KnownProduct;
+  /** A kind of product the customer asks about that the base holds none of (understanding/productNotOffered). */
+  notOffered?: Situation;
 }
 
 /** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
@@ -175,9 +177,12 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question))),
   );
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
-  const situations = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
+  const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
+  // A product the bank does not offer: its wording leads, and no product's own facts answer for it.
+  const situations = input.notOffered ? [input.notOffered, ...asked] : asked;
+  if (input.notOffered) answers.splice(0, answers.length, ...answers.filter((reply) => !reply.passage?.product));
   const lead = leadOf(situations, language);
-  const outOfScope = situations.some(unserved);
+  const outOfScope = asked.some(unserved);
   if (outOfScope) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {

@@ -1,6 +1,7 @@
 import { foldText } from '../text/segment-text.js';
-import type { Language } from './detect-situations.js';
-import type { UnderstandingTurn } from './understand-turn.js';
+import type { Language, Situation } from './detect-situations.js';
+import { productCategories } from './understanding-data.js';
+import { askingSentences, type UnderstandingTurn } from './understand-turn.js';
 
 /** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
 export interface KnownProduct {
@@ -119,6 +120,47 @@ export function discussedProduct(turns: readonly UnderstandingTurn[], products: 
   for (const text of latestExchange(turns).reverse()) {
     const named = productNamedIn(text, products, language);
     if (named) return named;
+  }
+  return undefined;
+}
+
+function holdsWord(text: string, word: string): boolean {
+  const folded = fold(word);
+  if (cjk.test(folded)) return text.includes(folded);
+  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![a-z0-9])`, 'u').test(text);
+}
+
+/**
+ * A kind of product the latest exchange is about (a customer's question names it, or the agent took it up) that no product of the knowledge base is (a mortgage where the
+ * bank's base holds only a consumer loan), as a situation whose approved wording says so and hands over. Undefined
+ * when the exchange names a product the base holds (the customer asks about that one) or every kind named is offered.
+ */
+export function productNotOffered(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): Situation | undefined {
+  if (products.length === 0 || discussedProduct(turns, products, language)) return undefined;
+  const { wording, categories } = productCategories();
+  // What the customer asks about, or what the agent took up: "I'm applying for a mortgage next month" told in passing
+  // is story, while "房贷利率的调整和合同约定有关" from the agent says the mortgage is the topic.
+  const recent = turns.slice(-discussionTurns);
+  const lastAgent = recent.filter((turn) => turn.speaker === 'agent').at(-1)?.text ?? '';
+  const asked = recent.filter((turn) => turn.speaker === 'customer').flatMap((turn) => askingSentences(turn.text, language));
+  const exchange = fold([...asked, lastAgent].join('\n'));
+  const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
+  for (const category of categories) {
+    const all = [...category.words.zh, ...category.words.en];
+    const said = all.find((word) => holdsWord(exchange, word));
+    if (!said) continue;
+    if (names.some((name) => all.some((word) => holdsWord(name, word)))) continue;
+    return {
+      id: 'product_not_offered',
+      declines: true,
+      handling:
+        language === 'zh'
+          ? `客户询问的${said}不在知识库的产品范围内：如实说明没有相关规则，不用其他产品的规定作答，转接专员或登记回电核实。`
+          : `The customer asks about ${said}, which the knowledge base holds no product for: say so, never answer from another product's terms, and hand over to a specialist or arrange a call-back.`,
+      wording: wording[language].replace('{topic}', said),
+      knowledgeQuery: '',
+      cue: said,
+    };
   }
   return undefined;
 }

@@ -175,6 +175,11 @@ function readSentences(text: string, language: Language): TurnSentence[] {
 }
 
 const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusal']);
+
+/** The sentences of a customer's text that ask or request something (not its story or filler), normalised. */
+export function askingSentences(text: string, language: Language): string[] {
+  return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
+}
 const contextCharacters = 160;
 
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean): AskedQuestion[] {

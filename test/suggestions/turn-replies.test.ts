@@ -104,3 +104,28 @@ describe('planSearches with the product under discussion', () => {
     expect(judgedTerms(question)).not.toContain('neighbour');
   });
 });
+
+describe('composeTurnReplies: requests the bank does not serve', () => {
+  const cardCharge = passage('信用卡交易争议办理说明', '同一笔消费被重复扣款的，可以申请交易争议处理，争议金额处理期间可暂不还款。', 'product', ['信用卡交易争议办理说明', '适用情形'], 0.8);
+
+  it('keeps the off-topic wording when nothing in the base answers', () => {
+    const { replies: composed } = replies('你能帮我订一张明天的高铁票吗？', [[]]);
+    expect(composed[0]?.text).toContain('不在我们银行电话服务的范围内');
+  });
+
+  it('answers from the base when a word of the story only sounds off-topic (a hotel charged the card twice)', () => {
+    const { replies: composed } = replies('我住酒店被信用卡重复扣款了，重复扣款可以申请交易争议吗？', [[cardCharge]]);
+    expect(composed[0]?.passage?.chunkId).toBe(cardCharge.chunkId);
+    expect(composed[0]?.text).not.toContain('服务的范围');
+  });
+
+  it("never answers a product the bank does not offer with another product's facts", () => {
+    const loanFaq = { ...passage('青松安居贷常见问题', '首期还款后可随时提前还款，不收违约金。', 'faq', []), product: '青松安居贷' };
+    const understanding = understandTurn([{ speaker: 'customer', text: '车贷提前还款收不收违约金？' }], 'zh');
+    const searches = planSearches(understanding);
+    const notOffered = { id: 'product_not_offered', declines: true, handling: '', wording: '抱歉，我们的知识库里没有车贷相关的产品规则，稍后为您转接专员核实。', knowledgeQuery: '', cue: '车贷' };
+    const composed = composeTurnReplies({ understanding, searches, responses: [response([loanFaq])], language: 'zh', plain: false, count: 3, notOffered });
+    expect(composed.every((reply) => !reply.text.includes('不收违约金'))).toBe(true);
+    expect(composed[0]?.text).toContain('转接专员');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discussedProduct, latestExchange, productNamedIn, type KnownProduct } from '../../src/understanding/discussed-product.js';
+import { discussedProduct, latestExchange, productNamedIn, productNotOffered, type KnownProduct } from '../../src/understanding/discussed-product.js';
 
 // A made-up catalogue: three products share the bank's brand, one English sheet names its Chinese twin as an alias.
 const catalogue: KnownProduct[] = [
@@ -56,5 +56,35 @@ describe('discussedProduct', () => {
     expect(productNamedIn('my homeloans are elsewhere', catalogue, 'en')).toBeUndefined();
     expect(discussedProduct([{ speaker: 'customer', text: '嗯嗯好的' }], catalogue, 'zh')).toBeUndefined();
     expect(discussedProduct([{ speaker: 'customer', text: 'anything' }], [], 'en')).toBeUndefined();
+  });
+});
+
+describe('productNotOffered (product-categories.yaml)', () => {
+  it('says a kind of product the base holds none of is not offered, when the agent took it up (zh)', () => {
+    const turns = [
+      { speaker: 'customer' as const, text: '我想了解一下，你们的车贷是怎么个流程？' },
+      { speaker: 'agent' as const, text: '您好，您想了解车贷的办理流程对吗？' },
+      { speaker: 'customer' as const, text: '对，要是提前还清要不要违约金？' },
+    ];
+    const situation = productNotOffered(turns, catalogue, 'zh');
+    expect(situation?.declines).toBe(true);
+    expect(situation?.wording).toContain('车贷');
+    expect(situation?.wording).toContain('专员');
+  });
+
+  it('says so when a question names it (en), and not when it is only told in passing', () => {
+    const asked = productNotOffered([{ speaker: 'customer', text: 'Do you do a car loan, and what would it cost?' }], catalogue, 'en');
+    expect(asked?.wording).toContain('car loan');
+    const passing = productNotOffered(
+      [{ speaker: 'customer', text: 'I am buying a car loan-free next year. Anyway, how do I change my address?' }, { speaker: 'agent', text: 'Happy to help.' }, { speaker: 'customer', text: 'Thanks, how long does it take?' }],
+      catalogue,
+      'en',
+    );
+    expect(passing).toBeUndefined();
+  });
+
+  it('stays quiet for a kind the base offers, or when a product of the base is being discussed', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: 'How much is a home loan with you?' }], catalogue, 'en')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: '安居贷和车贷比哪个利息低？' }], catalogue, 'zh')).toBeUndefined();
   });
 });
