@@ -10,5 +10,7 @@ cpSync('src/retrieval/retrieval-model.json', 'dist/retrieval/retrieval-model.jso
 mkdirSync('dist/understanding', { recursive: true });
 cpSync('src/understanding/turn-cues.yaml', 'dist/understanding/turn-cues.yaml');
 cpSync('src/understanding/situations.yaml', 'dist/understanding/situations.yaml');
+cpSync('src/understanding/product-categories.yaml', 'dist/understanding/product-categories.yaml');
 cpSync('src/suggestions/answer-relevance.json', 'dist/suggestions/answer-relevance.json');
 cpSync('src/suggestions/passage-coverage.json', 'dist/suggestions/passage-coverage.json');
+cpSync('src/suggestions/topic-disclosures.yaml', 'dist/suggestions/topic-disclosures.yaml');

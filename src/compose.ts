@@ -215,6 +215,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
         log(error ?? new Error(`suggestion degraded: ${cause}`));
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
+      products: () => products,
     });
     const pipeline = createPipeline();
     const proposals = new QuestionProposals(database, knowledge);

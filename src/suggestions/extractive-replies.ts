@@ -4,6 +4,7 @@ import { passageCoverageThreshold } from './answer-relevance.js';
 import { handoverReply } from './approved-wording.js';
 import { coverageOf, queryTerms, TermIndex, type Coverage, type QueryTerm } from './query-terms.js';
 import { joinSentences, splitReplySentences } from './reply-sentences.js';
+import { renderTables } from './table-sentences.js';
 
 /** One reply built from approved wording, with the passage it came from (none for the hand-over). */
 export interface ExtractiveReply {
@@ -62,7 +63,8 @@ export function passageSentences(passage: SearchResult): string[] {
   const breadcrumb = passage.headingPath.join(' > ');
   if (lines.length > 1 && breadcrumb && lines[0]?.trim() === breadcrumb) lines.shift();
   const kept: string[] = [];
-  for (const raw of lines) {
+  // A table row is said with its column names ("申购费：A类0.60%，C类0。"), never as a flattened row.
+  for (const raw of renderTables(lines, passage.language === 'en' ? 'en' : 'zh')) {
     let line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith('|') || /^[-=*_]{3,}$/u.test(line) || /^(Q|问)\s*[:：]/u.test(line) || counterExample.test(line)) continue;
     line = line

@@ -3,6 +3,7 @@ import type { CheckInput, ConversationTurn, CustomerProfile, Finding } from '../
 import { mostlyInAnotherLanguage } from '../text/sentence-languages.js';
 import { antiFraudReminder } from './approved-wording.js';
 import { appendSentence } from './reply-sentences.js';
+import type { TopicDisclosure } from './topic-disclosures.js';
 import type { GeneratedSuggestion, SuggestionCitation, SuggestionOrigin } from './suggestion-types.js';
 
 export interface GuardContext {
@@ -11,6 +12,8 @@ export interface GuardContext {
   language: 'zh' | 'en';
   /** The conversation's compliance profile: the disclosures appended and the rules checked are that profile's. */
   profile?: string;
+  /** Due in every reply because of what the customer asks about (topic-disclosures.yaml), whatever the reply says. */
+  topicDisclosures?: readonly TopicDisclosure[];
 }
 
 export interface SuggestionDraft {
@@ -93,6 +96,12 @@ export class SuggestionGuard {
     if (mostlyInAnotherLanguage(text, language)) return { ok: false, reason: 'language', findings: [] };
     const additions: string[] = [];
     const disclosures: string[] = [];
+    for (const item of this.#context.topicDisclosures ?? []) {
+      if (item.satisfiedBy?.test(text) || text.includes(item.text)) continue;
+      text = appendSentence(text, item.text, language);
+      additions.push(item.text);
+      disclosures.push(item.ruleId);
+    }
     for (let round = 0; round < disclosureRounds; round += 1) {
       const due = this.#compliance.requiredDisclosures(this.#input(text)).filter((item) => !disclosures.includes(item.ruleId));
       if (due.length === 0) break;

@@ -5,6 +5,8 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
 import { understandTurn } from '../understanding/understand-turn.js';
+import { discussedProduct, latestExchange, productNotOffered, type KnownProduct } from '../understanding/discussed-product.js';
+import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
@@ -55,6 +57,8 @@ export interface SuggestionPipelineOptions {
   budgetMs: number;
   onDegraded?: (cause: string, error?: unknown) => void;
   onGuard?: (outcome: GuardOutcome) => void;
+  /** The products the knowledge base holds (names, aliases, risk levels): what a follow-up question is about. */
+  products?: () => readonly KnownProduct[];
 }
 
 export interface SuggestInput {
@@ -137,7 +141,10 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     try {
       // What the turn asks, one search per question plus the situation's script (run together: one round trip each, in parallel).
       const understanding = understandTurn(input.turns, language);
-      const searches = planSearches(understanding);
+      const products = options.products?.() ?? [];
+      const discussed = discussedProduct(input.turns, products, language);
+      const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
+      const notOffered = productNotOffered(input.turns, products, language);
       const fallbackQuery = buildRetrievalQuery(input.turns);
       const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
       const responses = await Promise.all(
@@ -146,8 +153,16 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       input.signal?.throwIfAborted();
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = preferApprovedWording(mergeKnowledge(responses, retrievalTopK), query);
-      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language, ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}) });
-      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count });
+      // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(discussed ? { discussed } : {}) });
+      const guard = new SuggestionGuard(options.compliance, {
+        turns: input.turns,
+        customer,
+        language,
+        ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}),
+        ...(dueForTopic.length > 0 ? { topicDisclosures: dueForTopic } : {}),
+      });
+      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}), ...(notOffered ? { notOffered } : {}) });
       const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;
@@ -205,7 +220,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
 
       const system = options.prompts.get('suggestions');
       const format = session ? options.prompts.get('suggestions-stream') : undefined;
-      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge, understanding });
+      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge, understanding: notOffered ? { ...understanding, situations: [notOffered, ...understanding.situations] } : understanding });
       if (remaining() <= 0) return degrade(new SuggestionBudgetExceededError(budgetMs));
 
       const timed = async <T>(call: () => Promise<T>): Promise<T> => {

@@ -1,5 +1,6 @@
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
+import { productNamedIn, type KnownProduct } from '../understanding/discussed-product.js';
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
@@ -18,6 +19,25 @@ export interface PlannedSearch {
   kinds?: SearchQuery['kinds'];
 }
 
+/** A question with two content words or more stands on its own words. */
+const ownWordsEnough = 2;
+
+function ownWords(question: AskedQuestion): boolean {
+  return question.ownTerms.length >= ownWordsEnough;
+}
+
+/** The words a passage must hold to answer the question: its own when it has enough, else with those it borrowed. */
+export function judgedTerms(question: AskedQuestion | undefined): string[] {
+  if (!question) return [];
+  return ownWords(question) ? question.ownTerms : question.terms;
+}
+
+/** The product the conversation is about (understanding/discussed-product) and the catalogue it was found in. */
+export interface DiscussedTopic {
+  product: KnownProduct;
+  products: readonly KnownProduct[];
+}
+
 /** A search query is short: the question, with its borrowed topic; story words would dilute both legs. */
 const searchQueryCharacters = 160;
 const cjk = /[\u3400-\u9fff]/u;
@@ -26,13 +46,19 @@ const cjk = /[\u3400-\u9fff]/u;
  * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
  * for the approved script of the situation that needs handling. A turn with no question searches what it says.
  */
-export function planSearches(understanding: TurnUnderstanding): PlannedSearch[] {
-  const searches: PlannedSearch[] = understanding.questions.map((question) => ({
-    purpose: 'question',
-    query: question.query.slice(0, searchQueryCharacters),
-    composeQuery: [question.query, question.context].filter(Boolean).join('\n'),
-    question,
-  }));
+export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic): PlannedSearch[] {
+  const searches: PlannedSearch[] = understanding.questions.map((question) => {
+    // A follow-up that names no product ("现在卖要扣多少手续费？", "what's the one-year rate?") asks about the product
+    // under discussion: without its name the search finds every product's fees.
+    const anchor = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
+    const query = anchor ? `${question.query.slice(0, Math.max(0, searchQueryCharacters - anchor.length - 1))} ${anchor}` : question.query.slice(0, searchQueryCharacters);
+    // A question with words of its own is judged on them: the story words borrowed for the search ("thinking",
+    // "putting") would otherwise dilute every passage's share of the question. They stay as context, weighed less.
+    const own = ownWords(question);
+    const borrowed = own ? question.terms.filter((term) => !question.ownTerms.includes(term)).join(' ') : '';
+    const asked = [own ? question.text : question.query, anchor].filter(Boolean).join(' ');
+    return { purpose: 'question', query, composeQuery: [asked, borrowed, question.context].filter(Boolean).join('\n'), question };
+  });
   // Only a situation that needs declining wording costs a search of its own: the others (a lost card, hardship) are
   // what the customer's questions already ask about, and each search takes from the time budget.
   const situation = understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim());
@@ -73,6 +99,10 @@ export interface TurnRepliesInput {
   plain: boolean;
   /** Replies wanted; a few more are composed as replacements for any the guard blocks. */
   count: number;
+  /** The product under discussion: a fact about another product is not an answer. */
+  discussed?: KnownProduct;
+  /** A kind of product the customer asks about that the base holds none of (understanding/productNotOffered). */
+  notOffered?: Situation;
 }
 
 /** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
@@ -110,9 +140,9 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
     return response.results
-      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, search.question?.terms ?? []))
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question)))
       .slice(0, 2)
-      .flatMap((result) => sentenceAnswer(result, search.question?.terms ?? [], language, input.plain) ?? []);
+      .flatMap((result) => sentenceAnswer(result, judgedTerms(search.question), language, input.plain) ?? []);
   });
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
@@ -121,7 +151,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // question about the one-year one). Products are known from the retrieved passages' product field.
   const spoken = foldForMatch(understanding.customerText);
   const products = [...new Set(responses.flatMap((response) => response.results.flatMap((result) => (result.product ? [result.product] : []))))];
-  const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core))));
+  const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core)) || product === input.discussed?.name));
   const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
   for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
 
@@ -140,10 +170,19 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
 
   // Policies written for agents answer last: a reply is what the agent says to the customer.
   answers.sort((left, right) => Number(left.passage?.kind === 'compliance') - Number(right.passage?.kind === 'compliance'));
-  const lead = leadOf(understanding.situations, language);
   // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
-  // gets its wording alone: a passage that happens to share a word would read as an answer to it.
-  const outOfScope = understanding.situations.some((situation) => situation.declines && !situation.knowledgeQuery.trim());
+  // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
+  // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
+  const answerable = searches.some(
+    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question))),
+  );
+  const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
+  const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
+  // A product the bank does not offer: its wording leads, and no product's own facts answer for it.
+  const situations = input.notOffered ? [input.notOffered, ...asked] : asked;
+  if (input.notOffered) answers.splice(0, answers.length, ...answers.filter((reply) => !reply.passage?.product));
+  const lead = leadOf(situations, language);
+  const outOfScope = asked.some(unserved);
   if (outOfScope) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {
@@ -178,7 +217,7 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
   searches.forEach((search, index) => {
     if (search.purpose !== 'question' || !search.question) return;
     for (const result of responses[index]?.results ?? []) {
-      if (!answersQuestion(result, search.question.terms)) continue;
+      if (!answersQuestion(result, judgedTerms(search.question))) continue;
       const relevance = relevanceOf(result);
       if (!best || relevance > best.relevance) best = { result, relevance };
     }

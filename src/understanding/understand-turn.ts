@@ -30,6 +30,8 @@ export interface AskedQuestion {
   text: string;
   act: SentenceAct;
   terms: string[];
+  /** The sentence's own content words, without those borrowed from what came before (a subset of `terms`). */
+  ownTerms: string[];
   /** What was said around it: the story of the turn and, when it only referred back, what was discussed before. */
   context: string;
   /** From an earlier customer turn the customer's latest turn did not replace (an answer to the agent's question, filler). */
@@ -73,7 +75,8 @@ function lexiconFor(language: Language): Lexicon {
       const pattern = (list: readonly string[]): RegExp => {
         const chinese = list.filter((word) => cjk.test(word)).map(escape);
         const latin = list.filter((word) => !cjk.test(word)).map(escape);
-        const parts = [...(chinese.length ? [`(?:${chinese.join('|')})`] : []), ...(latin.length ? [`(?<![a-z'])(?:${latin.join('|')})(?![a-z'])`] : [])];
+        // A hyphen joins a word ("one-year" is not "the one"), so it bounds Latin cues like a letter does.
+        const parts = [...(chinese.length ? [`(?:${chinese.join('|')})`] : []), ...(latin.length ? [`(?<![a-z'-])(?:${latin.join('|')})(?![a-z'-])`] : [])];
         return new RegExp(parts.join('|') || '(?!)', 'u');
       };
       // Both languages' cue words apply: customers mix them.
@@ -172,6 +175,11 @@ function readSentences(text: string, language: Language): TurnSentence[] {
 }
 
 const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusal']);
+
+/** The sentences of a customer's text that ask or request something (not its story or filler), normalised. */
+export function askingSentences(text: string, language: Language): string[] {
+  return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
+}
 const contextCharacters = 160;
 
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean): AskedQuestion[] {
@@ -197,6 +205,7 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       text: sentence.normalized,
       act: sentence.act,
       terms: [...sentence.terms, ...borrowed.filter((term) => !sentence.terms.includes(term))],
+      ownTerms: sentence.terms,
       context,
       carried,
     });
@@ -248,7 +257,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     // No question anywhere: what the customer talks about is still the topic (a story, a statement of need).
     const told = said.filter((sentence) => sentence.terms.length > 0);
     const statement = told.map((sentence) => sentence.normalized).join(' ');
-    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), context: '', carried: false }];
+    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), ownTerms: contentTerms(statement, language), context: '', carried: false }];
   }
   const recent = turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
   const situations = detectSituations(normalizeSpokenNumbers(recent), language);

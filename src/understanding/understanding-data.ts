@@ -28,6 +28,12 @@ const situationSchema = z.object({
 
 const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) });
 
+const productCategoriesSchema = z.object({
+  wording: perLanguage(z.string().min(1)),
+  categories: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/u), words: perLanguage(words) })).min(1),
+});
+
+export type ProductCategories = z.infer<typeof productCategoriesSchema>;
 export type TurnCues = z.infer<typeof turnCuesSchema>;
 export type SituationDefinition = z.infer<typeof situationSchema>;
 
@@ -39,6 +45,13 @@ function readYaml<T>(name: string, schema: z.ZodType<T>): T {
 }
 
 let cached: { cues: TurnCues; situations: SituationDefinition[] } | undefined;
+let categories: ProductCategories | undefined;
+
+/** The kinds of product customers ask about (product-categories.yaml next to this file); read once, at first use. */
+export function productCategories(): ProductCategories {
+  categories ??= readYaml('product-categories.yaml', productCategoriesSchema);
+  return categories;
+}
 
 /** The word families staff maintain (turn-cues.yaml, situations.yaml next to this file); read once, at first use. */
 export function understandingData(): { cues: TurnCues; situations: SituationDefinition[] } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse, SearchResult } from '../../src/retrieval/hybrid-search.js';
-import { composeTurnReplies, mergeKnowledge, planSearches } from '../../src/suggestions/turn-replies.js';
+import { composeTurnReplies, judgedTerms, mergeKnowledge, planSearches } from '../../src/suggestions/turn-replies.js';
 import { understandTurn } from '../../src/understanding/understand-turn.js';
 
 let counter = 0;
@@ -62,5 +62,70 @@ describe('mergeKnowledge', () => {
   it('takes each search best first and each chunk once', () => {
     const merged = mergeKnowledge([response([transferFees, transferTime]), response([transferTime, fraudScript])], 8);
     expect(merged.map((result) => result.chunkId)).toEqual([transferFees.chunkId, transferTime.chunkId, fraudScript.chunkId]);
+  });
+});
+
+describe('planSearches with the product under discussion', () => {
+  const catalogue = [{ name: '青松稳健180天', aliases: ['稳健180'], riskLevel: 'R2' }, { name: '青松安居贷', aliases: ['安居贷'] }];
+  const discussed = { product: catalogue[0]!, products: catalogue };
+
+  it('adds the product to a follow-up that names none, and judges it on its own words (zh)', () => {
+    const understanding = understandTurn(
+      [
+        { speaker: 'customer', text: '我前几个月买了一笔理财，最近家里要用钱。' },
+        { speaker: 'agent', text: '您说的是青松稳健180天吗？' },
+        { speaker: 'customer', text: '对，现在赎回要扣多少手续费？' },
+      ],
+      'zh',
+    );
+    const [search] = planSearches(understanding, discussed);
+    expect(search?.query).toContain('青松稳健180天');
+    expect(search?.composeQuery.split('\n')[0]).toContain('青松稳健180天');
+  });
+
+  it('leaves a question that names another product alone', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: '那安居贷的利息怎么算？' }], 'zh');
+    const [search] = planSearches(understanding, discussed);
+    expect(search?.query).not.toContain('青松稳健180天');
+  });
+
+  it('keeps words borrowed from the story out of what a question with words of its own is judged on (en)', () => {
+    const understanding = understandTurn(
+      [
+        { speaker: 'customer', text: 'I was chatting with my neighbour yesterday about putting money aside for my grandson.' },
+        { speaker: 'agent', text: 'Of course, what would you like to know?' },
+        { speaker: 'customer', text: "So what's the two-year savings rate at the moment?" },
+      ],
+      'en',
+    );
+    const question = understanding.questions[0]!;
+    expect(question.ownTerms.length).toBeGreaterThanOrEqual(2);
+    expect(judgedTerms(question)).toEqual(question.ownTerms);
+    expect(judgedTerms(question)).not.toContain('neighbour');
+  });
+});
+
+describe('composeTurnReplies: requests the bank does not serve', () => {
+  const cardCharge = passage('信用卡交易争议办理说明', '同一笔消费被重复扣款的，可以申请交易争议处理，争议金额处理期间可暂不还款。', 'product', ['信用卡交易争议办理说明', '适用情形'], 0.8);
+
+  it('keeps the off-topic wording when nothing in the base answers', () => {
+    const { replies: composed } = replies('你能帮我订一张明天的高铁票吗？', [[]]);
+    expect(composed[0]?.text).toContain('不在我们银行电话服务的范围内');
+  });
+
+  it('answers from the base when a word of the story only sounds off-topic (a hotel charged the card twice)', () => {
+    const { replies: composed } = replies('我住酒店被信用卡重复扣款了，重复扣款可以申请交易争议吗？', [[cardCharge]]);
+    expect(composed[0]?.passage?.chunkId).toBe(cardCharge.chunkId);
+    expect(composed[0]?.text).not.toContain('服务的范围');
+  });
+
+  it("never answers a product the bank does not offer with another product's facts", () => {
+    const loanFaq = { ...passage('青松安居贷常见问题', '首期还款后可随时提前还款，不收违约金。', 'faq', []), product: '青松安居贷' };
+    const understanding = understandTurn([{ speaker: 'customer', text: '车贷提前还款收不收违约金？' }], 'zh');
+    const searches = planSearches(understanding);
+    const notOffered = { id: 'product_not_offered', declines: true, handling: '', wording: '抱歉，我们的知识库里没有车贷相关的产品规则，稍后为您转接专员核实。', knowledgeQuery: '', cue: '车贷' };
+    const composed = composeTurnReplies({ understanding, searches, responses: [response([loanFaq])], language: 'zh', plain: false, count: 3, notOffered });
+    expect(composed.every((reply) => !reply.text.includes('不收违约金'))).toBe(true);
+    expect(composed[0]?.text).toContain('转接专员');
   });
 });

@@ -92,4 +92,11 @@ describe('understandTurn', () => {
     expect(understanding.questions.length).toBeLessThanOrEqual(3);
     expect(understanding.questions.at(-1)?.text).toContain('提前取');
   });
+
+  it('does not read a hyphenated word as a reference back ("the one-year" is not "the one")', () => {
+    const understanding = understandTurn([customer('I want to save for my nephew.'), { speaker: 'agent', text: 'Sure.' }, customer("What's the one-year savings rate?")], 'en');
+    const question = understanding.questions[0];
+    expect(question?.ownTerms).toEqual(question?.terms);
+    expect(question?.query).not.toContain('nephew');
+  });
 });

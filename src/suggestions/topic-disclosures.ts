@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import type { KnownProduct } from '../understanding/discussed-product.js';
+
+const perLanguage = <T extends z.ZodTypeAny>(schema: T) => z.object({ zh: schema, en: schema });
+const words = z.array(z.string().min(1));
+
+const topicSchema = z.object({
+  id: z.string().min(1),
+  product: z.object({ riskLevel: z.boolean().optional(), names: perLanguage(words).optional() }).optional(),
+  asked: z.array(perLanguage(words)).optional(),
+  rules: perLanguage(z.array(z.string().min(1))),
+});
+const fileSchema = z.object({ topics: z.array(topicSchema).min(1) });
+
+export type DisclosureTopic = z.infer<typeof topicSchema>;
+
+/** A disclosure a reply must carry, with the rule's own test of whether a text already gives it. */
+export interface TopicDisclosure {
+  ruleId: string;
+  text: string;
+  satisfiedBy?: RegExp;
+}
+
+let cached: DisclosureTopic[] | undefined;
+
+/** The topics of topic-disclosures.yaml (next to this file), read once. */
+export function disclosureTopics(): DisclosureTopic[] {
+  if (!cached) {
+    const checked = fileSchema.safeParse(parse(readFileSync(new URL('./topic-disclosures.yaml', import.meta.url), 'utf8')));
+    if (!checked.success) throw new Error(`topic-disclosures.yaml: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    cached = checked.data.topics;
+  }
+  return cached;
+}
+
+const cjk = /[\u3400-\u9fff]/u;
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+function mentions(text: string, family: readonly string[]): boolean {
+  return family.some((word) => {
+    const folded = word.toLowerCase();
+    return cjk.test(folded) ? text.includes(folded) : new RegExp(`(?<![a-z])${escape(folded)}(?![a-z])`, 'u').test(text);
+  });
+}
+
+export interface TopicDisclosureInput {
+  language: 'zh' | 'en';
+  /** The latest exchange: the customer's latest turn(s) and what was said just before (understanding/latestExchange). */
+  text: string;
+  /** The product under discussion, if known. */
+  discussed?: KnownProduct;
+  topics?: readonly DisclosureTopic[];
+}
+
+/** The topics the conversation is on now, by the customer's words and the products' metadata. */
+export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
+  const language = input.language;
+  const spoken = `${input.text}\n${input.discussed?.name ?? ''}`.normalize('NFKC').toLowerCase();
+  return (input.topics ?? disclosureTopics()).filter((topic) => {
+    if (topic.product?.riskLevel && !input.discussed?.riskLevel) return false;
+    const names = topic.product?.names?.[language];
+    if (names && !(input.discussed && mentions(input.discussed.name.toLowerCase(), [...names, ...(topic.product?.names?.[language === 'zh' ? 'en' : 'zh'] ?? [])]))) return false;
+    return (topic.asked ?? []).every((family) => mentions(spoken, [...family.zh, ...family.en]));
+  });
+}
+
+/**
+ * The rule remedies due for the topics the conversation is on, for every reply: the agent may pick any of them, so
+ * each must carry what the topic requires. Rules not in force (unknown ids, no remedy) are skipped.
+ */
+export function topicDisclosures(compliance: Pick<ComplianceEngine, 'rule'>, input: TopicDisclosureInput): TopicDisclosure[] {
+  const due: TopicDisclosure[] = [];
+  for (const topic of topicsOn(input)) {
+    for (const ruleId of topic.rules[input.language]) {
+      const rule = compliance.rule(ruleId);
+      if (!rule?.remedy || due.some((item) => item.ruleId === ruleId)) continue;
+      const patterns = rule.detector.satisfiedBy ?? [];
+      due.push({ ruleId, text: rule.remedy, ...(patterns.length > 0 ? { satisfiedBy: new RegExp(patterns.join('|'), 'iu') } : {}) });
+    }
+  }
+  return due;
+}

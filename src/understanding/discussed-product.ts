@@ -1,0 +1,166 @@
+import { foldText } from '../text/segment-text.js';
+import type { Language, Situation } from './detect-situations.js';
+import { productCategories } from './understanding-data.js';
+import { askingSentences, type UnderstandingTurn } from './understand-turn.js';
+
+/** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
+export interface KnownProduct {
+  name: string;
+  aliases?: readonly string[];
+  riskLevel?: string;
+}
+
+/**
+ * Turns read back for the product under discussion: the customer's latest turn(s), the agent's turn before them and
+ * the customer's turn before that. A product named further back is a topic the customer has left.
+ */
+const discussionTurns = 3;
+const cjk = /[\u3400-\u9fff]/u;
+
+function fold(text: string): string {
+  return foldText(text).replace(/\s+/gu, ' ');
+}
+
+/** The leading word of a product name: the first Latin word, or the first two Chinese characters. */
+function leadingWord(name: string): string {
+  const folded = fold(name).trim();
+  return cjk.test(folded.slice(0, 1)) ? folded.slice(0, 2) : (folded.split(' ')[0] ?? '');
+}
+
+/**
+ * The bank's brand: a leading word that many product names share ("蓝海", "lanhai"). Customers drop it ("the Salary
+ * Easy Loan", "进取成长混合基金"), so a name is also matched without it. Learnt from the catalogue, not listed.
+ */
+function brandsOf(products: readonly KnownProduct[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const product of products) {
+    const word = leadingWord(product.name);
+    if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, count]) => count >= brandShare * products.length && count >= 3).map(([word]) => word));
+}
+
+/** A leading word on at least this share of the product names is the brand, not part of what a product is called. */
+const brandShare = 0.25;
+
+function namesOf(product: KnownProduct, brands: ReadonlySet<string>): string[] {
+  const names = [product.name, ...(product.aliases ?? [])].map((name) => fold(name).trim());
+  const bare = names.flatMap((name) => {
+    const word = leadingWord(name);
+    if (!brands.has(word)) return [];
+    const rest = name.slice(word.length).trim();
+    // What is left must still name something: two Chinese characters, or a Latin word of four letters or more.
+    return (cjk.test(rest) ? rest.length >= 2 : rest.length >= 4) ? [rest] : [];
+  });
+  return [...new Set([...names, ...bare])];
+}
+
+/** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
+function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
+  let last = -1;
+  for (const name of namesOf(product, brands)) {
+    const folded = fold(name).trim();
+    if (folded.length < 2) continue;
+    if (cjk.test(folded)) {
+      last = Math.max(last, text.lastIndexOf(folded));
+      continue;
+    }
+    const escaped = folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+    for (const match of text.matchAll(new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`, 'gu'))) last = Math.max(last, match.index);
+  }
+  return last;
+}
+
+/** The product's entry in the conversation's language: an English sheet lists the Chinese name as an alias. */
+function inLanguage(product: KnownProduct, products: readonly KnownProduct[], language: Language): KnownProduct {
+  const matches = (candidate: KnownProduct): boolean => (language === 'zh') === cjk.test(candidate.name);
+  if (matches(product)) return product;
+  const names = new Set([product.name, ...(product.aliases ?? [])].map(fold));
+  const twin = products.find((candidate) => matches(candidate) && [candidate.name, ...(candidate.aliases ?? [])].some((name) => names.has(fold(name))));
+  return twin ?? product;
+}
+
+/** The product a text names (the one named last), if any. */
+export function productNamedIn(text: string, products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+  const folded = fold(text);
+  const brands = brandsOf(products);
+  let best: { product: KnownProduct; at: number; length: number } | undefined;
+  for (const product of products) {
+    const at = lastMention(folded, product, brands);
+    if (at < 0) continue;
+    // The later mention wins; at the same place the longer (more specific) name does.
+    const length = product.name.length;
+    if (!best || at > best.at || (at === best.at && length > best.length)) best = { product, at, length };
+  }
+  return best ? inLanguage(best.product, products, language) : undefined;
+}
+
+/**
+ * The texts of the latest exchange, oldest first: the customer's latest turn(s), the agent's turn before them and the
+ * customer's turn before that. Customer posts in a row count as one turn: a question is often split over two posts.
+ */
+export function latestExchange(turns: readonly UnderstandingTurn[]): string[] {
+  const grouped: string[] = [];
+  let previousSpeaker: string | undefined;
+  for (const turn of turns) {
+    if (turn.speaker === previousSpeaker && grouped.length > 0) grouped[grouped.length - 1] += `\n${turn.text}`;
+    else grouped.push(turn.text);
+    previousSpeaker = turn.speaker;
+  }
+  return grouped.slice(-discussionTurns);
+}
+
+/**
+ * The product the conversation is about right now: the one named last in the latest exchange, by the customer or
+ * by the agent confirming it ("您是想赎回蓝海进取成长混合基金对吧"). A follow-up question that names no product
+ * ("现在卖要扣多少手续费？") is about it; a product named in the customer's latest turn replaces it.
+ */
+export function discussedProduct(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+  if (products.length === 0) return undefined;
+  for (const text of latestExchange(turns).reverse()) {
+    const named = productNamedIn(text, products, language);
+    if (named) return named;
+  }
+  return undefined;
+}
+
+function holdsWord(text: string, word: string): boolean {
+  const folded = fold(word);
+  if (cjk.test(folded)) return text.includes(folded);
+  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![a-z0-9])`, 'u').test(text);
+}
+
+/**
+ * A kind of product the latest exchange is about (a customer's question names it, or the agent took it up) that no product of the knowledge base is (a mortgage where the
+ * bank's base holds only a consumer loan), as a situation whose approved wording says so and hands over. Undefined
+ * when the exchange names a product the base holds (the customer asks about that one) or every kind named is offered.
+ */
+export function productNotOffered(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): Situation | undefined {
+  if (products.length === 0 || discussedProduct(turns, products, language)) return undefined;
+  const { wording, categories } = productCategories();
+  // What the customer asks about, or what the agent took up: "I'm applying for a mortgage next month" told in passing
+  // is story, while "房贷利率的调整和合同约定有关" from the agent says the mortgage is the topic.
+  const recent = turns.slice(-discussionTurns);
+  const lastAgent = recent.filter((turn) => turn.speaker === 'agent').at(-1)?.text ?? '';
+  const asked = recent.filter((turn) => turn.speaker === 'customer').flatMap((turn) => askingSentences(turn.text, language));
+  const exchange = fold([...asked, lastAgent].join('\n'));
+  const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
+  for (const category of categories) {
+    const all = [...category.words.zh, ...category.words.en];
+    const said = all.find((word) => holdsWord(exchange, word));
+    if (!said) continue;
+    if (names.some((name) => all.some((word) => holdsWord(name, word)))) continue;
+    return {
+      id: 'product_not_offered',
+      declines: true,
+      handling:
+        language === 'zh'
+          ? `客户询问的${said}不在知识库的产品范围内：如实说明没有相关规则，不用其他产品的规定作答，转接专员或登记回电核实。`
+          : `The customer asks about ${said}, which the knowledge base holds no product for: say so, never answer from another product's terms, and hand over to a specialist or arrange a call-back.`,
+      wording: wording[language].replace('{topic}', said),
+      knowledgeQuery: '',
+      cue: said,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { SuggestionGuard } from '../../src/suggestions/suggestion-guard.js';
+import { topicDisclosures, topicsOn } from '../../src/suggestions/topic-disclosures.js';
+import { ruleEngine } from './suggestion-fixtures.js';
+
+const engine = ruleEngine();
+const ids = (text: string, language: 'zh' | 'en', discussed?: { name: string; riskLevel?: string }) =>
+  topicsOn({ language, text, ...(discussed ? { discussed } : {}) }).map((topic) => topic.id);
+
+describe('topicsOn (topic-disclosures.yaml)', () => {
+  it('finds the cost of credit from the whole exchange, the product named or the words said (zh and en)', () => {
+    expect(ids('我上个月办了分期。\n好的。\n那提前还的话之前那些手续费还收吗？', 'zh')).toContain('credit-cost');
+    expect(ids('利息大概多少？', 'zh', { name: '青松安居贷' })).toContain('credit-cost');
+    expect(ids('My card was used for cash advances abroad.\nWhat does that cost me?', 'en')).toContain('credit-cost');
+    expect(ids('And can I pay it back early without a penalty?', 'en', { name: 'Qingsong Home Loan' })).toContain('credit-cost');
+  });
+
+  it('does not take an annual fee or a transfer question for the cost of credit', () => {
+    expect(ids('信用卡年费怎么免？', 'zh')).not.toContain('credit-cost');
+    expect(ids('How much is the fee for sending money abroad?', 'en')).not.toContain('credit-cost');
+  });
+
+  it('asks for risk wording whenever the product under discussion carries a risk level', () => {
+    expect(ids('什么时候能赎回？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).toContain('risk-rated-product');
+    expect(ids('什么时候能赎回？', 'zh', { name: '青松定期存款' })).not.toContain('risk-rated-product');
+  });
+
+  it('asks for the cooling-off wording when the customer wants out of an insurance policy', () => {
+    expect(ids('我不想要了，能退吗？', 'zh', { name: '松鹤养老年金保险', riskLevel: 'R2' })).toContain('insurance-cancellation');
+    expect(ids('这个年金每年分红多少？', 'zh', { name: '松鹤养老年金保险', riskLevel: 'R2' })).not.toContain('insurance-cancellation');
+  });
+});
+
+describe('topicDisclosures', () => {
+  it("brings the rule pack's own remedy and test of whether a text already gives it", () => {
+    const [apr] = topicDisclosures(engine, { language: 'zh', text: '借款利息怎么算？' });
+    expect(apr?.ruleId).toBe('CN-DISC-003');
+    expect(apr?.text).toBe(engine.rule('CN-DISC-003')?.remedy);
+    expect(apr?.satisfiedBy?.test('年化利率约7.2%')).toBe(true);
+    const [english] = topicDisclosures(engine, { language: 'en', text: 'What interest does the loan charge?' });
+    expect(english?.ruleId).toBe('US-DISC-002');
+  });
+
+  it('skips a rule the engine does not know', () => {
+    const topics = [{ id: 'made-up', rules: { zh: ['NO-SUCH-RULE'], en: [] } }];
+    expect(topicDisclosures(engine, { language: 'zh', text: '随便问问', topics })).toEqual([]);
+  });
+});
+
+describe('SuggestionGuard with topic disclosures', () => {
+  const turns = [
+    { speaker: 'customer' as const, text: '上个月买电脑办了信用卡分期。' },
+    { speaker: 'agent' as const, text: '好的。' },
+    { speaker: 'customer' as const, text: '要是提前全部还上，已经交的手续费退不退？' },
+  ];
+
+  it('appends the disclosure to a reply that answers the follow-up without raising the topic itself (zh)', () => {
+    const due = topicDisclosures(engine, { language: 'zh', text: turns.map((turn) => turn.text).join('\n') });
+    const guard = new SuggestionGuard(engine, { turns, customer: undefined, language: 'zh', topicDisclosures: due });
+    const guarded = guard.finalize({ text: '提前结清时，已收取的分期手续费不退，剩余未出账的部分不再收取。', citations: [], origin: 'extractive' });
+    expect(guarded.ok).toBe(true);
+    if (guarded.ok) {
+      expect(guarded.suggestion.text).toContain('年化');
+      expect(guarded.suggestion.disclosures).toContain('CN-DISC-003');
+    }
+  });
+
+  it('leaves a reply that already gives it as it is (en)', () => {
+    const english = [{ speaker: 'customer' as const, text: 'What will the loan cost me each month?' }];
+    const due = topicDisclosures(engine, { language: 'en', text: english[0]!.text });
+    const guard = new SuggestionGuard(engine, { turns: english, customer: undefined, language: 'en', topicDisclosures: due });
+    const text = 'The loan has an APR of 6.5% to 12%, set by your credit assessment.';
+    const guarded = guard.finalize({ text, citations: [], origin: 'extractive' });
+    expect(guarded.ok && guarded.suggestion.text).toBe(text);
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { discussedProduct, latestExchange, productNamedIn, productNotOffered, type KnownProduct } from '../../src/understanding/discussed-product.js';
+
+// A made-up catalogue: three products share the bank's brand, one English sheet names its Chinese twin as an alias.
+const catalogue: KnownProduct[] = [
+  { name: '青松稳健180天', aliases: ['稳健180'], riskLevel: 'R2' },
+  { name: '青松安居贷', aliases: ['安居贷'] },
+  { name: '青松白金信用卡', aliases: ['白金卡'] },
+  { name: 'Qingsong Home Loan', aliases: ['青松安居贷', 'home loan'] },
+  { name: 'Qingsong Steady 180-Day', aliases: ['青松稳健180天'], riskLevel: 'R2' },
+  { name: 'Qingsong Platinum Card', aliases: ['platinum card'] },
+];
+
+describe('discussedProduct', () => {
+  it('takes the product the agent just confirmed as the topic of a follow-up that names none (zh)', () => {
+    const turns = [
+      { speaker: 'customer' as const, text: '我年初买了个理财，就是那个半年期的，想问问。' },
+      { speaker: 'agent' as const, text: '好的，您说的是青松稳健180天对吗？' },
+      { speaker: 'customer' as const, text: '对对，现在能取出来吗？要扣钱不？' },
+    ];
+    expect(discussedProduct(turns, catalogue, 'zh')?.name).toBe('青松稳健180天');
+  });
+
+  it('matches a name said without the brand, and answers with the entry in the conversation language (en)', () => {
+    const turns = [
+      { speaker: 'customer' as const, text: "We're buying a flat and I was told about the Home Loan you do." },
+      { speaker: 'agent' as const, text: 'Happy to help with that.' },
+      { speaker: 'customer' as const, text: 'Great, so how much would I pay each month?' },
+    ];
+    expect(discussedProduct(turns, catalogue, 'en')?.name).toBe('Qingsong Home Loan');
+    expect(productNamedIn('我想问一下青松安居贷', catalogue, 'en')?.name).toBe('Qingsong Home Loan');
+  });
+
+  it('follows a change of topic: the product the customer names last wins', () => {
+    const turns = [
+      { speaker: 'customer' as const, text: '稳健180现在收益怎么样？' },
+      { speaker: 'agent' as const, text: '稳健180近期运作平稳。' },
+      { speaker: 'customer' as const, text: '算了，我还是问问安居贷吧，利息多少？' },
+    ];
+    expect(discussedProduct(turns, catalogue, 'zh')?.name).toBe('青松安居贷');
+  });
+
+  it('forgets a product named before the latest exchange', () => {
+    const turns = [
+      { speaker: 'customer' as const, text: 'I have the Platinum Card with you.' },
+      { speaker: 'agent' as const, text: 'Thank you, how can I help?' },
+      { speaker: 'customer' as const, text: 'Something else actually, my address changed.' },
+      { speaker: 'agent' as const, text: 'I can help update it.' },
+      { speaker: 'customer' as const, text: 'How long does that take?' },
+    ];
+    expect(discussedProduct(turns, catalogue, 'en')).toBeUndefined();
+    expect(latestExchange(turns)).toHaveLength(3);
+  });
+
+  it('does not take a word inside another word for a name (Latin names at word boundaries)', () => {
+    expect(productNamedIn('my homeloans are elsewhere', catalogue, 'en')).toBeUndefined();
+    expect(discussedProduct([{ speaker: 'customer', text: '嗯嗯好的' }], catalogue, 'zh')).toBeUndefined();
+    expect(discussedProduct([{ speaker: 'customer', text: 'anything' }], [], 'en')).toBeUndefined();
+  });
+});
+
+describe('productNotOffered (product-categories.yaml)', () => {
+  it('says a kind of product the base holds none of is not offered, when the agent took it up (zh)', () => {
+    const turns = [
+      { speaker: 'customer' as const, text: '我想了解一下，你们的车贷是怎么个流程？' },
+      { speaker: 'agent' as const, text: '您好，您想了解车贷的办理流程对吗？' },
+      { speaker: 'customer' as const, text: '对，要是提前还清要不要违约金？' },
+    ];
+    const situation = productNotOffered(turns, catalogue, 'zh');
+    expect(situation?.declines).toBe(true);
+    expect(situation?.wording).toContain('车贷');
+    expect(situation?.wording).toContain('专员');
+  });
+
+  it('says so when a question names it (en), and not when it is only told in passing', () => {
+    const asked = productNotOffered([{ speaker: 'customer', text: 'Do you do a car loan, and what would it cost?' }], catalogue, 'en');
+    expect(asked?.wording).toContain('car loan');
+    const passing = productNotOffered(
+      [{ speaker: 'customer', text: 'I am buying a car loan-free next year. Anyway, how do I change my address?' }, { speaker: 'agent', text: 'Happy to help.' }, { speaker: 'customer', text: 'Thanks, how long does it take?' }],
+      catalogue,
+      'en',
+    );
+    expect(passing).toBeUndefined();
+  });
+
+  it('stays quiet for a kind the base offers, or when a product of the base is being discussed', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: 'How much is a home loan with you?' }], catalogue, 'en')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: '安居贷和车贷比哪个利息低？' }], catalogue, 'zh')).toBeUndefined();
+  });
+});
