@@ -8,6 +8,7 @@ import { formatDoctorReport, runDoctor } from './operations/run-doctor.js';
 import { PromptLibrary } from './llm/prompt-library.js';
 import { summarizeWithModel } from './summaries/model-summarizer.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { businessInstant } from './knowledge/business-dates.js';
 import { reindexEmbeddings } from './knowledge/embedding-index.js';
 import { ProposalDecidedError, ProposalNotFoundError } from './knowledge/question-proposals.js';
 import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
@@ -130,9 +131,10 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .option('--explain', "hit testing: each result's lexical and vector rank and score and the query tokens it matched")
     .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean; explain?: boolean }) => {
       if (options.topK > 50) throw new CliExit(2, '--top-k must be between 1 and 50\n');
-      const asOf = options.asOf ? new Date(options.asOf) : undefined;
-      if (asOf && Number.isNaN(asOf.getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
+      if (options.asOf && Number.isNaN(new Date(options.asOf).getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
       await withRuntime(async (runtime) => {
+        // A date means that day's start in the bank's zone, as on the API.
+        const asOf = options.asOf ? businessInstant(options.asOf, runtime.services.knowledge.utcOffset) : undefined;
         const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}), ...(options.explain ? { explain: true } : {}) });
         if (options.json) {
           const results = response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest);

@@ -6,6 +6,7 @@ import type { EventHub } from '../conversations/event-hub.js';
 import type { Database } from '../db/database.js';
 import type { EvalService } from '../evals/eval-service.js';
 import type { KnowledgeService } from '../knowledge/knowledge-service.js';
+import type { KnowledgeUsage } from '../knowledge/knowledge-usage.js';
 import type { QuestionProposals } from '../knowledge/question-proposals.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { HybridSearch } from '../retrieval/hybrid-search.js';
@@ -19,6 +20,8 @@ export interface AppServices {
   knowledge: KnowledgeService;
   /** Customers' questions proposed as similar questions of FAQ rows, for knowledge owners to approve. */
   proposals: QuestionProposals;
+  /** Usage of documents and chunks, and customers' questions the base could not answer (gaps). */
+  usage: KnowledgeUsage;
   cardFeedback: CardFeedbackService;
   search: HybridSearch;
   compliance: ComplianceEngine;
