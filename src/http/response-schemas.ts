@@ -331,3 +331,71 @@ export const keyListSchema = z
 
 export const healthSchema = z.object({ status: z.literal('ok') }).loose();
 export const readinessSchema = z.object({ status: z.enum(['ready', 'not_ready']), ready: z.boolean(), checks: z.record(z.string(), z.string()) }).loose();
+
+const diffChunk = z.object({ chunkId: uuid, ordinal: z.number().int(), text: z.string() }).loose();
+export const versionDiffSchema = z
+  .object({
+    documentId: uuid,
+    externalId: z.string(),
+    from: z.number().int(),
+    to: z.number().int(),
+    text: z
+      .object({
+        changes: z.array(z.object({ op: z.enum(['unchanged', 'added', 'removed']), text: z.string() }).loose()),
+        added: z.number().int(),
+        removed: z.number().int(),
+        unchanged: z.number().int(),
+      })
+      .loose()
+      .meta({ description: 'The text by sentence (Chinese 。！？；, English sentence ends, line breaks), in order.' }),
+    metadata: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() }).loose()).meta({ description: 'Changed fields (title, riskLevel, status, effectiveFrom, effectiveUntil, owner, tags, questions, ...).' }),
+    rates: z.object({ removed: z.array(z.string()), added: z.array(z.string()) }).loose().meta({ description: 'Rates stated in the text (2.75%, 0.5‰, 百分之三) found in only one of the versions.' }),
+    chunks: z
+      .object({
+        changes: z.array(z.object({ change: z.enum(['added', 'removed', 'changed']), headingPath: z.array(z.string()), from: diffChunk.optional(), to: diffChunk.optional() }).loose()),
+        unchanged: z.number().int(),
+      })
+      .loose(),
+  })
+  .loose();
+
+const usageCounts = z
+  .object({ shown: z.number().int(), cited: z.number().int(), accepted: z.number().int(), edited: z.number().int(), dismissed: z.number().int(), helpful: z.number().int(), not_helpful: z.number().int() })
+  .loose();
+export const usageResponseSchema = z
+  .object({
+    from: z.string().meta({ description: 'First business day counted.' }),
+    to: z.string().meta({ description: 'Last business day counted.' }),
+    items: z.array(
+      z
+        .object({
+          documentId: uuid,
+          externalId: z.string().nullable(),
+          title: z.string().nullable(),
+          counts: usageCounts,
+          reasons: z.array(z.object({ kind: z.string(), reason: z.string(), count: z.number().int() }).loose()).meta({ description: 'Dismissals and not-helpful marks by reason (lower-cased; empty when none was given).' }),
+          chunks: z.array(z.object({ chunkId: uuid.nullable(), counts: usageCounts }).loose()),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export const gapSchema = z
+  .object({
+    id: uuid,
+    language: z.enum(['zh', 'en']),
+    label: z.string().meta({ description: 'The first question of the gap, masked.' }),
+    status: z.enum(['open', 'drafted', 'proposed']),
+    count: z.number().int(),
+    outcomes: z.object({ noResult: z.number().int(), lowConfidence: z.number().int() }).loose(),
+    firstAskedAt: timestamp,
+    lastAskedAt: timestamp,
+    examples: z.array(z.string()).meta({ description: 'The latest distinct questions, masked.' }),
+    closest: z.object({ documentId: uuid, title: z.string().nullable(), confidence: z.number() }).loose().nullable(),
+    documentId: uuid.nullable().meta({ description: 'The draft FAQ made from it, or the document a similar question was proposed for.' }),
+  })
+  .loose();
+export const gapListSchema = z.object({ from: timestamp, to: timestamp, items: z.array(gapSchema) }).loose();
+export const gapDraftSchema = z.object({ gap: gapSchema, documentId: uuid, externalId: z.string(), version: z.number().int() }).loose();
+export const gapProposalSchema = z.object({ gap: gapSchema, proposed: z.number().int() }).loose();
