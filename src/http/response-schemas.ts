@@ -396,6 +396,6 @@ export const gapSchema = z
     documentId: uuid.nullable().meta({ description: 'The draft FAQ made from it, or the document a similar question was proposed for.' }),
   })
   .loose();
-export const gapListSchema = z.object({ from: timestamp, to: timestamp, items: z.array(gapSchema) }).loose();
+export const gapListSchema = z.object({ from: z.string().meta({ description: 'First business day counted.' }), to: z.string().meta({ description: 'Last business day counted.' }), items: z.array(gapSchema) }).loose();
 export const gapDraftSchema = z.object({ gap: gapSchema, documentId: uuid, externalId: z.string(), version: z.number().int() }).loose();
 export const gapProposalSchema = z.object({ gap: gapSchema, proposed: z.number().int() }).loose();

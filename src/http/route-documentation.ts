@@ -202,7 +202,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
   'GET /v1/knowledge/gaps': {
     summary: 'Customer questions the knowledge base could not answer, grouped',
     description:
-      "A customer turn asking something that no knowledge card answers (none found, or none passing the suggestion path's fitted confidence and word-coverage test: the questions that get the hand-over) is recorded masked and grouped with similar ones (term overlap, cut-off fitted in `src/knowledge/gap-clustering.json`). Most asked first, with examples and the document retrieval came closest with. `from`/`to`: a day (in `BUSINESS_UTC_OFFSET`) or timestamp; default the last 30 days.",
+      "A customer turn asking something that no knowledge card answers (none found, or none passing the suggestion path's fitted confidence and word-coverage test: the questions that get the hand-over) is recorded masked and grouped with similar ones (term overlap, cut-off fitted in `src/knowledge/gap-clustering.json`). Most asked first, with examples and the document retrieval came closest with. Counted per business day in `BUSINESS_UTC_OFFSET`, as usage: `from`/`to` are days (a timestamp counts its whole day), at most 366 days, default the last 30.",
     access: ['knowledge_owner', 'compliance'],
     success: { 200: jsonResponse('Gaps in the period.', responses.gapListSchema) },
     querystring: gapListQuery,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { maskText } from '../privacy/mask-personal-data.js';
-import { businessDayOf, businessInstant, isDateOnly, startOfBusinessDay } from './business-dates.js';
+import { businessDayOf, isDateOnly, startOfBusinessDay } from './business-dates.js';
 import type { Actor } from './document-input.js';
 import { closestGap, gapSimilarityThreshold, gapTerms } from './gap-clustering.js';
 import type { KnowledgeService } from './knowledge-service.js';
@@ -15,6 +15,9 @@ const nilChunk = '00000000-0000-0000-0000-000000000000';
 /** Open gaps a new question is compared with: those sharing a term, most recent first. */
 const candidateGaps = 200;
 const examplesPerGap = 3;
+/** Latest questions of a gap read for its distinct examples, and for the document retrieval came closest with. */
+const examplesRead = 20;
+const closestRead = 50;
 
 export type UsageCounts = Record<UsageKind, number>;
 
@@ -49,7 +52,7 @@ export interface Gap {
   lastAskedAt: string;
   /** The latest distinct questions of the period, masked. */
   examples: string[];
-  /** The document retrieval came closest with, most often, with the best confidence it reached. */
+  /** The document retrieval came closest with most often among the gap's latest 50 questions, with the best confidence it reached. */
   closest: { documentId: string; title: string | null; confidence: number } | null;
   /** The draft FAQ made from it, or the document a similar question was proposed for. */
   documentId: string | null;
@@ -93,6 +96,11 @@ export class GapResolvedError extends Error {
     super(`knowledge gap ${gapId} is already ${status}`);
     this.name = 'GapResolvedError';
   }
+}
+
+/** The per-document rollup's columns are the kinds themselves (usageKinds): a kind picks one, none sums them all. */
+function totalOf(kind: UsageKind | undefined): string {
+  return kind ? kind : usageKinds.join(' + ');
 }
 
 const emptyCounts = (): UsageCounts => ({ shown: 0, cited: 0, accepted: 0, edited: 0, dismissed: 0, helpful: 0, not_helpful: 0 });
@@ -148,34 +156,31 @@ export class KnowledgeUsage {
     return { from, to };
   }
 
-  /** The instants a period covers: [from, to), a day `to` included whole. */
-  #instants(period: UsagePeriod): { from: Date; to: Date } {
-    const to = period.to === undefined ? new Date() : isDateOnly(period.to) ? startOfBusinessDay(shiftDay(period.to, 1), this.#utcOffset) : new Date(period.to);
-    const from = period.from === undefined ? new Date(to.getTime() - 30 * 86_400_000) : businessInstant(period.from, this.#utcOffset);
-    if (from >= to) throw new UsagePeriodError('to', `to (${to.toISOString()}) is not after from (${from.toISOString()})`);
-    if (to.getTime() - from.getTime() > maximumPeriodDays * 86_400_000) throw new UsagePeriodError('from', `a period covers at most ${maximumPeriodDays} days`);
-    return { from, to };
-  }
-
   /** Counts per document and chunk over a period, busiest documents first. */
   async usage(query: UsagePeriod & { documentId?: string; kind?: UsageKind; limit?: number }): Promise<{ from: string; to: string; items: DocumentUsage[] }> {
     const days = this.#days(query);
     const limit = query.limit ?? 50;
     // The busiest documents first (by the asked kind, else every kind), then only their rows are read in detail.
-    const rows = await this.#database.query<{ document_id: string; chunk_id: string; kind: UsageKind; reason: string; count: string; external_id: string | null; title: string | null }>(
-      `with totals as (
-         select document_id, sum(count) as total from knowledge_usage_daily
-          where day between $1::date and $2::date and ($3::uuid is null or document_id = $3) and ($4::text is null or kind = $4)
-          group by document_id order by total desc, document_id limit $5),
-       detail as (
-         select u.document_id, u.chunk_id, u.kind, u.reason, sum(u.count) as count from knowledge_usage_daily u join totals t on t.document_id = u.document_id
-          where u.day between $1::date and $2::date and ($4::text is null or u.kind = $4)
-          group by u.document_id, u.chunk_id, u.kind, u.reason)
-       select detail.*, d.external_id, v.title, t.total from detail join totals t on t.document_id = detail.document_id
-         left join documents d on d.id = detail.document_id left join document_versions v on v.document_id = d.id and v.version = d.current_version
-        order by t.total desc, detail.document_id`,
-      [days.from, days.to, query.documentId ?? null, query.kind ?? null, limit],
+    // The busiest documents from the per-document rollup, then the chunk and reason detail of only those, by index.
+    const ranked = await this.#database.query<{ document_id: string; external_id: string | null; title: string | null }>(
+      `select t.document_id, d.external_id, v.title from (
+         select document_id, sum(${totalOf(query.kind)}) as total from knowledge_usage_document_daily
+          where day between $1::date and $2::date and ($3::uuid is null or document_id = $3)
+          group by document_id having sum(${totalOf(query.kind)}) > 0 order by total desc, document_id limit $4) t
+         left join documents d on d.id = t.document_id left join document_versions v on v.document_id = d.id and v.version = d.current_version
+        order by t.total desc, t.document_id`,
+      [days.from, days.to, query.documentId ?? null, limit],
     );
+    const detail = await this.#database.query<{ document_id: string; chunk_id: string; kind: UsageKind; reason: string; count: string }>(
+      `select document_id, chunk_id, kind, reason, sum(count) as count from knowledge_usage_daily
+        where document_id = any($1::uuid[]) and day between $2::date and $3::date and ($4::text is null or kind = $4)
+        group by document_id, chunk_id, kind, reason`,
+      [ranked.rows.map((row) => row.document_id), days.from, days.to, query.kind ?? null],
+    );
+    const names = new Map(ranked.rows.map((row) => [row.document_id, row]));
+    const rows = {
+      rows: ranked.rows.flatMap((document) => detail.rows.filter((row) => row.document_id === document.document_id).map((row) => ({ ...row, external_id: names.get(row.document_id)?.external_id ?? null, title: names.get(row.document_id)?.title ?? null }))),
+    };
     const documents = new Map<string, DocumentUsage & { chunkMap: Map<string, UsageCounts> }>();
     for (const row of rows.rows) {
       let document = documents.get(row.document_id);
@@ -206,16 +211,13 @@ export class KnowledgeUsage {
   async listOftenDismissed(query: UsagePeriod & { minimumDismissals: number; limit?: number }): Promise<{ documentId: string; externalId: string | null; title: string | null; dismissals: number; shown: number; cited: number }[]> {
     const days = this.#days(query);
     const result = await this.#database.query<{ document_id: string; external_id: string | null; title: string | null; dismissals: string; shown: string; cited: string }>(
-      `select u.document_id, d.external_id, v.title,
-              sum(u.count) filter (where u.kind = any($3::text[])) as dismissals,
-              sum(u.count) filter (where u.kind = 'shown') as shown, sum(u.count) filter (where u.kind = 'cited') as cited
-         from knowledge_usage_daily u left join documents d on d.id = u.document_id
-         left join document_versions v on v.document_id = d.id and v.version = d.current_version
-        where u.day between $1::date and $2::date
-        group by u.document_id, d.external_id, v.title
-       having coalesce(sum(u.count) filter (where u.kind = any($3::text[])), 0) >= $4
-        order by dismissals desc, u.document_id limit $5`,
-      [days.from, days.to, [...dismissalKinds], query.minimumDismissals, query.limit ?? 50],
+      `select t.*, d.external_id, v.title from (
+         select document_id, sum(dismissed + not_helpful) as dismissals, sum(shown) as shown, sum(cited) as cited from knowledge_usage_document_daily
+          where day between $1::date and $2::date group by document_id having sum(dismissed + not_helpful) >= $3
+          order by dismissals desc, document_id limit $4) t
+         left join documents d on d.id = t.document_id left join document_versions v on v.document_id = d.id and v.version = d.current_version
+        order by t.dismissals desc, t.document_id`,
+      [days.from, days.to, Math.max(1, query.minimumDismissals), query.limit ?? 50],
     );
     return result.rows.map((row) => ({
       documentId: row.document_id,
@@ -273,24 +275,31 @@ export class KnowledgeUsage {
         [randomUUID(), gapId, input.conversationId, input.turnId, question, best ? 'low_confidence' : 'no_result', best?.confidence ?? null, best?.documentId ?? null],
       );
       // A replayed turn was noted already: the gap made for it is not kept twice.
-      if (inserted.rowCount === 0 && !found) await transaction.query('delete from knowledge_gaps where id = $1', [gapId]);
-      return inserted.rowCount === 0 ? undefined : gapId;
+      if (inserted.rowCount === 0) {
+        if (!found) await transaction.query('delete from knowledge_gaps where id = $1', [gapId]);
+        return undefined;
+      }
+      await transaction.query(
+        `insert into knowledge_gap_daily as g (day, gap_id, count, no_result, first_asked_at, last_asked_at) values (business_day(now()), $1, 1, $2, now(), now())
+         on conflict (day, gap_id) do update set count = g.count + 1, no_result = g.no_result + excluded.no_result, last_asked_at = excluded.last_asked_at`,
+        [gapId, best ? 0 : 1],
+      );
+      return gapId;
     });
   }
 
-  /** Gaps with questions in the period, most asked first. */
+  /** Gaps with questions in the period (whole business days, as usage), most asked first. */
   async listGaps(query: UsagePeriod & { limit?: number; status?: Gap['status'] }): Promise<{ from: string; to: string; items: Gap[] }> {
-    const period = this.#instants(query);
+    const days = this.#days(query);
     const counted = await this.#database.query<{ gap_id: string; count: string; no_result: string; first_asked_at: unknown; last_asked_at: unknown }>(
-      `select q.gap_id, count(*) as count, count(*) filter (where q.outcome = 'no_result') as no_result,
-              min(q.asked_at) as first_asked_at, max(q.asked_at) as last_asked_at
-         from knowledge_gap_questions q join knowledge_gaps g on g.id = q.gap_id
-        where q.asked_at >= $1 and q.asked_at < $2 and ($3::text is null or g.status = $3)
-        group by q.gap_id order by count desc, max(q.asked_at) desc limit $4`,
-      [period.from.toISOString(), period.to.toISOString(), query.status ?? null, query.limit ?? 50],
+      `select d.gap_id, sum(d.count) as count, sum(d.no_result) as no_result, min(d.first_asked_at) as first_asked_at, max(d.last_asked_at) as last_asked_at
+         from knowledge_gap_daily d join knowledge_gaps g on g.id = d.gap_id
+        where d.day between $1::date and $2::date and ($3::text is null or g.status = $3)
+        group by d.gap_id order by count desc, max(d.last_asked_at) desc limit $4`,
+      [days.from, days.to, query.status ?? null, query.limit ?? 50],
     );
-    const items = await this.#describe(counted.rows, period);
-    return { from: period.from.toISOString(), to: period.to.toISOString(), items };
+    const period = { from: startOfBusinessDay(days.from, this.#utcOffset), to: startOfBusinessDay(shiftDay(days.to, 1), this.#utcOffset) };
+    return { ...days, items: await this.#describe(counted.rows, period) };
   }
 
   /** One gap, over its whole history. */
@@ -316,17 +325,17 @@ export class KnowledgeUsage {
       ),
       this.#database.query<{ gap_id: string; question: string }>(
         `select g.id as gap_id, e.question from unnest($1::uuid[]) as g(id), lateral (
-           select question from (select question, max(asked_at) as asked_at from knowledge_gap_questions
-             where gap_id = g.id and asked_at >= $2 and asked_at < $3 group by question) latest order by asked_at desc limit $4) e`,
-        [ids, period.from.toISOString(), period.to.toISOString(), examplesPerGap],
+           select question from knowledge_gap_questions where gap_id = g.id and asked_at >= $2 and asked_at < $3 order by asked_at desc limit $4) e`,
+        [ids, period.from.toISOString(), period.to.toISOString(), examplesRead],
       ),
       this.#database.query<{ gap_id: string; document_id: string; confidence: number; title: string | null }>(
         `select g.id as gap_id, c.top_document_id as document_id, c.confidence, v.title from unnest($1::uuid[]) as g(id), lateral (
-           select top_document_id, max(top_confidence) as confidence from knowledge_gap_questions
-            where gap_id = g.id and top_document_id is not null and asked_at >= $2 and asked_at < $3
-            group by top_document_id order by count(*) desc, max(top_confidence) desc limit 1) c
+           select top_document_id, max(top_confidence) as confidence from (
+             select top_document_id, top_confidence from knowledge_gap_questions
+              where gap_id = g.id and asked_at >= $2 and asked_at < $3 order by asked_at desc limit $4) recent
+            where top_document_id is not null group by top_document_id order by count(*) desc, max(top_confidence) desc limit 1) c
            left join documents d on d.id = c.top_document_id left join document_versions v on v.document_id = d.id and v.version = d.current_version`,
-        [ids, period.from.toISOString(), period.to.toISOString()],
+        [ids, period.from.toISOString(), period.to.toISOString(), closestRead],
       ),
     ]);
     const gapById = new Map(gaps.rows.map((row) => [row.id, row]));
@@ -346,7 +355,7 @@ export class KnowledgeUsage {
           outcomes: { noResult, lowConfidence: count - noResult },
           firstAskedAt: iso(row.first_asked_at),
           lastAskedAt: iso(row.last_asked_at),
-          examples: examples.rows.filter((example) => example.gap_id === row.gap_id).map((example) => example.question),
+          examples: [...new Set(examples.rows.filter((example) => example.gap_id === row.gap_id).map((example) => example.question))].slice(0, examplesPerGap),
           closest: near ? { documentId: near.document_id, title: near.title, confidence: Math.round(Number(near.confidence) * 1000) / 1000 } : null,
           documentId: gap.document_id,
         },

@@ -10,8 +10,8 @@ import { dateString } from '../request-fields.js';
 import { validate } from '../validate.js';
 
 const period = {
-  from: dateString.optional().meta({ description: 'A day (YYYY-MM-DD, in BUSINESS_UTC_OFFSET) or a timestamp; default 30 days before `to`.' }),
-  to: dateString.optional().meta({ description: 'A day, included whole, or a timestamp; default now.' }),
+  from: dateString.optional().meta({ description: 'First business day (YYYY-MM-DD, in BUSINESS_UTC_OFFSET; a timestamp counts its day); default 29 days before `to`.' }),
+  to: dateString.optional().meta({ description: 'Last business day, included whole; default today.' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };
 
