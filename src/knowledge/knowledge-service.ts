@@ -1118,7 +1118,9 @@ export class KnowledgeService {
         }
         throw error;
       });
-    const [from, to] = [await load('from', fromVersion), await load('to', toVersion)];
+    // `to` first: a missing `to` is the reference to fix even when `from` was derived from it.
+    const to = await load('to', toVersion);
+    const from = await load('from', fromVersion);
     return { documentId, externalId: document.external_id, ...diffVersions(from, to) };
   }
 
