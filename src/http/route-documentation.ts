@@ -194,7 +194,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
   'GET /v1/knowledge/usage': {
     summary: 'How agents used each document and chunk over a period',
     description:
-      'Per document (busiest first) and chunk: shown as a knowledge card, cited by a suggestion, and the agents\' feedback on those suggestions (accepted, edited, dismissed) and cards (helpful, not_helpful), with the reasons given for dismissals. Counted per business day in `BUSINESS_UTC_OFFSET`: `from` and `to` are days (a timestamp counts its whole day), at most 366 days, default the last 30.',
+      'Per document (busiest first) and chunk: shown as a knowledge card, cited by a suggestion, and the agents\' feedback on those suggestions (accepted, edited, dismissed) and cards (helpful, not_helpful), with the reasons given for dismissals. `kind` ranks by (and keeps documents with) that kind; `documentId` adds the per-chunk counts of that document (chunk ids as cited). Counted per business day in `BUSINESS_UTC_OFFSET`: `from` and `to` are days (a timestamp counts its whole day), at most 366 days, default the last 30.',
     access: ['knowledge_owner', 'compliance'],
     success: { 200: jsonResponse('Counts per document and chunk.', responses.usageResponseSchema) },
     querystring: usageQuery,

@@ -35,7 +35,7 @@ export interface DocumentUsage {
   counts: UsageCounts;
   /** Dismissals and not-helpful marks by the reason the agent gave (lower-cased; '' when none). */
   reasons: { kind: UsageKind; reason: string; count: number }[];
-  /** Per chunk; `chunkId` null for feedback that named only the document. */
+  /** Per chunk, when the query names one document (`documentId`); `chunkId` null for feedback that named only the document. */
   chunks: { chunkId: string | null; counts: UsageCounts }[];
 }
 
@@ -161,40 +161,43 @@ export class KnowledgeUsage {
     const days = this.#days(query);
     const limit = query.limit ?? 50;
     // The busiest documents first (by the asked kind, else every kind), then only their rows are read in detail.
-    // The busiest documents from the per-document rollup, then the chunk and reason detail of only those, by index.
-    const ranked = await this.#database.query<{ document_id: string; external_id: string | null; title: string | null }>(
-      `select t.document_id, d.external_id, v.title from (
-         select document_id, sum(${totalOf(query.kind)}) as total from knowledge_usage_document_daily
+    // The busiest documents and their counts from the per-document rollup; the reasons of their dismissals, and (for
+    // one document) its chunks, from the detailed rollup by index: a list never reads every chunk of a busy period.
+    const kinds = usageKinds.map((kind) => `sum(${kind}) as ${kind}`).join(', ');
+    const ranked = await this.#database.query<{ document_id: string; external_id: string | null; title: string | null } & Record<UsageKind, string>>(
+      `select t.*, d.external_id, v.title from (
+         select document_id, ${kinds}, sum(${totalOf(query.kind)}) as total from knowledge_usage_document_daily
           where day between $1::date and $2::date and ($3::uuid is null or document_id = $3)
           group by document_id having sum(${totalOf(query.kind)}) > 0 order by total desc, document_id limit $4) t
          left join documents d on d.id = t.document_id left join document_versions v on v.document_id = d.id and v.version = d.current_version
         order by t.total desc, t.document_id`,
       [days.from, days.to, query.documentId ?? null, limit],
     );
+    const listed = ranked.rows.map((row) => row.document_id);
     const detail = await this.#database.query<{ document_id: string; chunk_id: string; kind: UsageKind; reason: string; count: string }>(
-      `select document_id, chunk_id, kind, reason, sum(count) as count from knowledge_usage_daily
+      `select document_id, ${query.documentId ? 'chunk_id' : `'${nilChunk}'::uuid as chunk_id`}, kind, reason, sum(count) as count from knowledge_usage_daily
         where document_id = any($1::uuid[]) and day between $2::date and $3::date and ($4::text is null or kind = $4)
-        group by document_id, chunk_id, kind, reason`,
-      [ranked.rows.map((row) => row.document_id), days.from, days.to, query.kind ?? null],
+          and ($5::boolean or kind = any($6::text[]))
+        group by 1, 2, 3, 4`,
+      [listed, days.from, days.to, query.kind ?? null, query.documentId !== undefined, [...dismissalKinds]],
     );
-    const names = new Map(ranked.rows.map((row) => [row.document_id, row]));
-    const rows = {
-      rows: ranked.rows.flatMap((document) => detail.rows.filter((row) => row.document_id === document.document_id).map((row) => ({ ...row, external_id: names.get(row.document_id)?.external_id ?? null, title: names.get(row.document_id)?.title ?? null }))),
-    };
+    const rows = { rows: detail.rows };
     const documents = new Map<string, DocumentUsage & { chunkMap: Map<string, UsageCounts> }>();
+    for (const row of ranked.rows) {
+      const counts = emptyCounts();
+      for (const kind of usageKinds) counts[kind] = Number(row[kind] ?? 0);
+      documents.set(row.document_id, { documentId: row.document_id, externalId: row.external_id, title: row.title, counts, reasons: [], chunks: [], chunkMap: new Map() });
+    }
     for (const row of rows.rows) {
-      let document = documents.get(row.document_id);
-      if (!document) {
-        document = { documentId: row.document_id, externalId: row.external_id, title: row.title, counts: emptyCounts(), reasons: [], chunks: [], chunkMap: new Map() };
-        documents.set(row.document_id, document);
-      }
+      const document = documents.get(row.document_id);
+      if (!document) continue;
       const count = Number(row.count);
-      document.counts[row.kind] += count;
       if (dismissalKinds.includes(row.kind)) {
         const known = document.reasons.find((reason) => reason.kind === row.kind && reason.reason === row.reason);
         if (known) known.count += count;
         else document.reasons.push({ kind: row.kind, reason: row.reason, count });
       }
+      if (query.documentId === undefined) continue;
       const chunkCounts = document.chunkMap.get(row.chunk_id) ?? emptyCounts();
       chunkCounts[row.kind] += count;
       document.chunkMap.set(row.chunk_id, chunkCounts);
