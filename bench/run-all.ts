@@ -1,6 +1,7 @@
 /** `npm run bench`: every bench script in turn. Figures go to stdout; see each file for what it measures. */
 const benches = [
   './knowledge-bench.ts',
+  './knowledge-usage-bench.ts',
   './retrieval-bench.ts',
   './embedder-bench.ts',
   './embedding-batch-bench.ts',

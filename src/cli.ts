@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { roles, type Role } from './access/api-key-service.js';
@@ -8,6 +8,7 @@ import { formatDoctorReport, runDoctor } from './operations/run-doctor.js';
 import { PromptLibrary } from './llm/prompt-library.js';
 import { summarizeWithModel } from './summaries/model-summarizer.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { businessInstant } from './knowledge/business-dates.js';
 import { reindexEmbeddings } from './knowledge/embedding-index.js';
 import { ProposalDecidedError, ProposalNotFoundError } from './knowledge/question-proposals.js';
 import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
@@ -20,7 +21,10 @@ import { readProductCatalogue } from './knowledge/read-product-catalogue.js';
 import { seedSampleKnowledge } from './bootstrap.js';
 import { approveEvalCommand, runEvalCommand } from './evals/eval-cli.js';
 import { reportFormats, type ReportFormat } from './evals/reports/render-report.js';
+import type { SearchResponse } from './retrieval/hybrid-search.js';
 import { startServer } from './server.js';
+import { ApiClient, ApiError } from './client/api-client.js';
+import { knowledgeCommands } from './client/knowledge-commands.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { summarizeOffline } from './summaries/offline-summarizer.js';
 import { parseTranscript, TranscriptError } from './summaries/parse-transcript.js';
@@ -46,6 +50,12 @@ function positiveInteger(value: string): number {
 
 function config(): Config {
   return loadConfig();
+}
+
+/** The running service's API when AGENT_ASSIST_URL is set: commands then never open the local data folder. */
+function remoteService(): ApiClient | undefined {
+  const settings = config();
+  return settings.AGENT_ASSIST_URL ? new ApiClient(settings.AGENT_ASSIST_URL, settings.AGENT_ASSIST_API_KEY) : undefined;
 }
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, options: { quietLogs?: boolean } = {}): Promise<T> {
@@ -91,7 +101,8 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .action(async (paths: string[], options: { kind?: (typeof kinds)[number]; source?: string; json?: boolean }) => {
       const { files, missing } = await listIngestibleFiles(paths.map((path) => resolve(path)));
       if (files.length === 0 && missing.length > 0) throw new CliExit(2, `nothing to ingest: ${missing.join(', ')} not found or not a supported file type\n`);
-      const exitCode = await withRuntime(async (runtime) => {
+      const client = remoteService();
+      const exitCode = client ? await ingestThroughApi(client, files, missing, options, output) : await withRuntime(async (runtime) => {
         const showBar = !options.json && process.stderr.isTTY;
         const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {file}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
         bar?.start(files.length, 0, { file: '' });
@@ -130,13 +141,24 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .option('--explain', "hit testing: each result's lexical and vector rank and score and the query tokens it matched")
     .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean; explain?: boolean }) => {
       if (options.topK > 50) throw new CliExit(2, '--top-k must be between 1 and 50\n');
-      const asOf = options.asOf ? new Date(options.asOf) : undefined;
-      if (asOf && Number.isNaN(asOf.getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
-      await withRuntime(async (runtime) => {
-        const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}), ...(options.explain ? { explain: true } : {}) });
+      if (options.asOf && Number.isNaN(new Date(options.asOf).getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
+      const client = remoteService();
+      const searchThroughApi = async () =>
+        client!.request<{ results: SearchResponse['results']; tookMs: number; queryTokens?: string[] }>('POST', '/v1/knowledge/search', {
+          json: { query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.explain ? { explain: true } : {}) },
+        });
+      const searchHere = async () =>
+        withRuntime(async (runtime) => {
+          // A date means that day's start in the bank's zone, as on the API.
+          const asOf = options.asOf ? businessInstant(options.asOf, runtime.services.knowledge.utcOffset) : undefined;
+          const found = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}), ...(options.explain ? { explain: true } : {}) });
+          const results = found.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest);
+          return { results, tookMs: found.tookMs, ...(found.queryTokens ? { queryTokens: found.queryTokens } : {}) };
+        }, { quietLogs: true });
+      {
+        const response = client ? await searchThroughApi() : await searchHere();
         if (options.json) {
-          const results = response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest);
-          output.out(`${JSON.stringify({ results, tookMs: response.tookMs, ...(response.queryTokens ? { queryTokens: response.queryTokens } : {}) }, null, 2)}\n`);
+          output.out(`${JSON.stringify(response, null, 2)}\n`);
           return;
         }
         if (response.queryTokens) output.out(`query tokens: ${response.queryTokens.join(' ') || '(none)'}\n`);
@@ -152,8 +174,18 @@ export function buildCli(output: CliOutput = processOutput): Command {
           }
         });
         output.out(`(${response.tookMs} ms)\n`);
-      }, { quietLogs: true });
+      }
     });
+
+  program.addCommand(
+    knowledgeCommands({
+      output,
+      remote: remoteService,
+      local: (work) => withRuntime((runtime) => work(runtime.services.knowledge), { quietLogs: true }),
+      usage: (message) => new CliExit(2, message),
+      color: process.stdout.isTTY === true,
+    }),
+  );
 
   const proposals = program.command('proposals').description("customers' questions proposed as similar questions (相似问) of FAQ rows");
   proposals
@@ -393,6 +425,42 @@ export function buildCli(output: CliOutput = processOutput): Command {
   return program;
 }
 
+/** `ingest` against a running service: each file posted as the upload a knowledge owner would send. */
+async function ingestThroughApi(
+  client: ApiClient,
+  files: readonly string[],
+  missing: readonly string[],
+  options: { kind?: string; source?: string; json?: boolean },
+  output: CliOutput,
+): Promise<number> {
+  const results: Array<{ path: string; status: 'created' | 'updated' | 'unchanged' | 'rejected'; documents: number; reason?: string }> = [];
+  for (const path of files) {
+    const display = relative(process.cwd(), path) || path;
+    const form = new FormData();
+    if (options.kind) form.set('kind', options.kind);
+    if (options.source) form.set('source', options.source);
+    form.set('sourceUri', `file:${display}`);
+    form.set('file', new Blob([await readFile(path)]), basename(path));
+    try {
+      const body = await client.request<{ outcome?: 'created' | 'updated' | 'unchanged'; documents?: unknown[]; created?: number; updated?: number }>('POST', '/v1/knowledge/documents', { form });
+      const status = body.outcome ?? ((body.created ?? 0) > 0 ? 'created' : (body.updated ?? 0) > 0 ? 'updated' : 'unchanged');
+      results.push({ path: display, status, documents: body.documents?.length ?? 1 });
+    } catch (error) {
+      // A file the service refuses is named with why; a service that cannot be reached stops the command.
+      if (!(error instanceof ApiError) || error.status === 0 || error.status === 401 || error.status === 403) throw error;
+      results.push({ path: display, status: 'rejected', documents: 0, reason: error.detail });
+    }
+    const last = results[results.length - 1]!;
+    if (!options.json) output.err(`${last.status.padEnd(9)} ${last.path}${last.reason ? `: ${last.reason}` : ''}\n`);
+  }
+  for (const path of missing) results.push({ path, status: 'rejected', documents: 0, reason: 'not found or not a supported file type' });
+  const count = (status: string) => results.filter((result) => result.status === status).length;
+  const rejected = count('rejected');
+  if (options.json) output.out(`${JSON.stringify({ results, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), rejected }, null, 2)}\n`);
+  else output.out(`${files.length} files: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${rejected} rejected\n`);
+  return rejected > 0 ? 1 : 0;
+}
+
 export async function runCli(argv: string[], output: CliOutput = processOutput): Promise<number> {
   const program = buildCli(output);
   try {
@@ -402,6 +470,10 @@ export async function runCli(argv: string[], output: CliOutput = processOutput):
     if (error instanceof CliExit) {
       if (error.message) output.err(error.message);
       return error.exitCode;
+    }
+    if (error instanceof ApiError) {
+      output.err(`${error.title}: ${error.detail}\n${error.errors.map((problem) => `  ${problem.field}: ${problem.message}\n`).join('')}`);
+      return 1;
     }
     if (error instanceof CommanderError) {
       // --help and --version exit 0; anything else commander rejects is a usage error.

@@ -32,7 +32,8 @@ import { CorpusStatisticsKeeper } from './knowledge/corpus-statistics.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { DocumentReview } from './knowledge/document-review.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
-import { ReviewQueueService } from './knowledge/review-queue.js';
+import { cardFeedbackSources, ReviewQueueService } from './knowledge/review-queue.js';
+import { KnowledgeUsage } from './knowledge/knowledge-usage.js';
 import { QuestionProposals, type ProposeInput } from './knowledge/question-proposals.js';
 import { maximumQuestionCharacters } from './knowledge/similar-questions.js';
 import { repairSearchIndexes } from './knowledge/search-indexes.js';
@@ -46,12 +47,13 @@ import { Metrics } from './observability/metrics.js';
 import { maskText } from './privacy/mask-personal-data.js';
 import { withMaskedChatModel } from './privacy/masking-chat-model.js';
 import { withMaskedEmbedder } from './privacy/masking-embedder.js';
-import { HybridSearch, type SearchOverlay } from './retrieval/hybrid-search.js';
+import { HybridSearch, type SearchOverlay, type SearchResult } from './retrieval/hybrid-search.js';
 import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
+import { answersQuestion } from './suggestions/answer-relevance.js';
+import { understandTurn } from './understanding/understand-turn.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
-import { understandTurn } from './understanding/understand-turn.js';
 
 /**
  * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
@@ -238,8 +240,27 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       onHelpful: (card) => propose({ documentIds: [card.documentId], question: card.question, origin: 'card_helpful', conversationId: card.conversationId, proposedBy: card.givenBy }),
     });
     // Conversations created with suggestions.push get suggestions pushed as events after each customer turn.
-    conversations.onCustomerTurn((conversation) => {
+    // Usage is counted by triggers (migration 014); questions no card answered become knowledge gaps.
+    const usage = new KnowledgeUsage({ database, utcOffset: config.BUSINESS_UTC_OFFSET, knowledge, proposals });
+    await usage.start();
+    const noteGap = async (conversationId: string, language: 'zh' | 'en', turnId: string) => {
+      const turns = await conversations.turns(conversationId, { last: 8 });
+      // Only what the turn asks afresh: filler, stories and a question carried over from before are no new gap.
+      const asked = understandTurn(turns, language).questions.filter((question) => !question.carried);
+      if (asked.length === 0) return;
+      const terms = asked.flatMap((question) => question.terms);
+      await usage.noteQuestion({
+        conversationId,
+        turnId,
+        language,
+        question: asked.map((question) => question.text).join(' '),
+        // The suggestion path's own test: a question no card answers is one that gets the hand-over.
+        answers: (card) => card.kind !== 'compliance' && answersQuestion(card as unknown as SearchResult, terms),
+      });
+    };
+    conversations.onCustomerTurn((conversation, turn) => {
       if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
+      usage.track(noteGap(conversation.id, conversation.language, turn.id), log);
     });
     const summaries = new SummaryService({
       database,
@@ -279,14 +300,24 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       onError: log,
     });
     const review = new DocumentReview({ database, knowledge, gate });
-    // Gaps and suggestion dismissals come from the usage capability once it is wired (reviewQueue.useSources).
-    const reviewQueue = new ReviewQueueService({ database, gate });
+    // Open gaps come from the usage capability; often-dismissed documents from card feedback, which knows the owner,
+    // the helpful count and the reasons the queue shows.
+    const dismissals = cardFeedbackSources(database);
+    const reviewQueue = new ReviewQueueService({
+      database,
+      gate,
+      sources: {
+        listGaps: async ({ since, limit }) => (await usage.listGaps({ from: since.toISOString(), limit, status: 'open' })).items.map((gap) => ({ ...gap, gapId: gap.id })),
+        listOftenDismissed: (filter) => dismissals.listOftenDismissed(filter),
+      },
+    });
 
     const services: AppServices = {
       database,
       apiKeys,
       knowledge,
       proposals,
+      usage,
       cardFeedback,
       review,
       reviewQueue,

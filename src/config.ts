@@ -94,6 +94,10 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // The CLI's knowledge, search and ingest commands go through a running service's API when this is set (so the
+  // embedded database need not be stopped); without it they open the local data folder.
+  AGENT_ASSIST_URL: optionalString.pipe(z.url('must be the service URL such as http://127.0.0.1:3000').optional()),
+  AGENT_ASSIST_API_KEY: optionalString,
   BODY_LIMIT_BYTES: positiveInteger(10 * 1024 * 1024),
   SEED_SAMPLE_KNOWLEDGE: z
     .enum(['true', 'false', '1', '0'])

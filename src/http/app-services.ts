@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import type { EvalService } from '../evals/eval-service.js';
 import type { KnowledgeService } from '../knowledge/knowledge-service.js';
 import type { DocumentReview } from '../knowledge/document-review.js';
+import type { KnowledgeUsage } from '../knowledge/knowledge-usage.js';
 import type { QuestionProposals } from '../knowledge/question-proposals.js';
 import type { ReviewQueueService } from '../knowledge/review-queue.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -21,6 +22,8 @@ export interface AppServices {
   knowledge: KnowledgeService;
   /** Customers' questions proposed as similar questions of FAQ rows, for knowledge owners to approve. */
   proposals: QuestionProposals;
+  /** Usage of documents and chunks, and customers' questions the base could not answer (gaps). */
+  usage: KnowledgeUsage;
   cardFeedback: CardFeedbackService;
   /** Review before publish: submit (the eval gate runs), approve by another key, reject. */
   review: DocumentReview;

@@ -22,6 +22,8 @@ import { apiTags, documentRoute } from './route-documentation.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { knowledgeRoutes } from './routes/knowledge-routes.js';
+import { knowledgeDiffRoutes } from './routes/knowledge-diff-routes.js';
+import { knowledgeUsageRoutes } from './routes/knowledge-usage-routes.js';
 import { zodProblems } from './validate.js';
 
 export interface AppOptions {
@@ -210,6 +212,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     await healthRoutes(scope, services);
     await keyRoutes(scope, services);
     await knowledgeRoutes(scope, services);
+    await knowledgeDiffRoutes(scope, services);
+    await knowledgeUsageRoutes(scope, services);
     for (const routes of options.routes ?? []) await routes(scope, services);
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

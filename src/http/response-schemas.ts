@@ -108,7 +108,7 @@ export const proposalSchema = z
     title: z.string(),
     question: z.string().meta({ description: "The customer's question, masked." }),
     status: z.enum(['proposed', 'approved', 'rejected']),
-    origin: z.enum(['suggestion_accepted', 'card_helpful']),
+    origin: z.enum(['suggestion_accepted', 'card_helpful', 'gap']),
     conversationId: uuid.nullable(),
     suggestionId: uuid.nullable(),
     proposedBy: z.string().nullable(),
@@ -136,8 +136,10 @@ const documentVersionFields = {
   riskLevel: z.enum(['R1', 'R2', 'R3', 'R4', 'R5']).nullable(),
   tags: z.array(z.string()),
   status: z.enum(['draft', 'submitted', 'approved', 'rejected', 'retired']).meta({ description: '`submitted` and `rejected` come from the review workflow; only `approved` is ever retrieved.' }),
-  effectiveFrom: timestamp.nullable(),
-  effectiveUntil: timestamp.nullable(),
+  effectiveFrom: z.string().nullable().meta({ description: 'The day as given (YYYY-MM-DD) when a date was given, else the ISO timestamp.' }),
+  effectiveUntil: z.string().nullable().meta({ description: 'The last day included, as given (YYYY-MM-DD), when a date was given, else the ISO timestamp it ends at.' }),
+  effectiveFromAt: z.string().nullable().meta({ description: 'The instant it takes effect, written in BUSINESS_UTC_OFFSET (2027-01-01T00:00:00+08:00).' }),
+  effectiveUntilAt: z.string().nullable().meta({ description: 'The instant it stops being effective (exclusive), in BUSINESS_UTC_OFFSET.' }),
   owner: z.string().nullable(),
   sourceUri: z.string().nullable(),
   contentHash: z.string(),
@@ -436,3 +438,70 @@ export const reviewQueueSchema = z
     gaps: z.array(z.object({ gapId: z.string(), label: z.string(), count: z.number().int(), examples: z.array(z.string()) }).loose()).nullable().meta({ description: 'Null when this deployment has no gaps source.' }),
   })
   .loose();
+const diffChunk = z.object({ chunkId: uuid, ordinal: z.number().int(), text: z.string() }).loose();
+export const versionDiffSchema = z
+  .object({
+    documentId: uuid,
+    externalId: z.string(),
+    from: z.number().int(),
+    to: z.number().int(),
+    text: z
+      .object({
+        changes: z.array(z.object({ op: z.enum(['unchanged', 'added', 'removed']), text: z.string() }).loose()),
+        added: z.number().int(),
+        removed: z.number().int(),
+        unchanged: z.number().int(),
+      })
+      .loose()
+      .meta({ description: 'The text by sentence (Chinese 。！？；, English sentence ends, line breaks), in order.' }),
+    metadata: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() }).loose()).meta({ description: 'Changed fields (title, riskLevel, status, effectiveFrom, effectiveUntil, owner, tags, questions, ...).' }),
+    rates: z.object({ removed: z.array(z.string()), added: z.array(z.string()) }).loose().meta({ description: 'Rates stated in the text (2.75%, 0.5‰, 百分之三) found in only one of the versions.' }),
+    chunks: z
+      .object({
+        changes: z.array(z.object({ change: z.enum(['added', 'removed', 'changed']), headingPath: z.array(z.string()), from: diffChunk.optional(), to: diffChunk.optional() }).loose()),
+        unchanged: z.number().int(),
+      })
+      .loose(),
+  })
+  .loose();
+
+const usageCounts = z
+  .object({ shown: z.number().int(), cited: z.number().int(), accepted: z.number().int(), edited: z.number().int(), dismissed: z.number().int(), helpful: z.number().int(), not_helpful: z.number().int() })
+  .loose();
+export const usageResponseSchema = z
+  .object({
+    from: z.string().meta({ description: 'First business day counted.' }),
+    to: z.string().meta({ description: 'Last business day counted.' }),
+    items: z.array(
+      z
+        .object({
+          documentId: uuid,
+          externalId: z.string().nullable(),
+          title: z.string().nullable(),
+          counts: usageCounts,
+          reasons: z.array(z.object({ kind: z.string(), reason: z.string(), count: z.number().int() }).loose()).meta({ description: 'Dismissals and not-helpful marks by reason (lower-cased; empty when none was given).' }),
+          chunks: z.array(z.object({ chunkId: uuid.nullable(), counts: usageCounts }).loose()),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export const gapSchema = z
+  .object({
+    id: uuid,
+    language: z.enum(['zh', 'en']),
+    label: z.string().meta({ description: 'The first question of the gap, masked.' }),
+    status: z.enum(['open', 'drafted', 'proposed']),
+    count: z.number().int(),
+    outcomes: z.object({ noResult: z.number().int(), lowConfidence: z.number().int() }).loose(),
+    firstAskedAt: timestamp,
+    lastAskedAt: timestamp,
+    examples: z.array(z.string()).meta({ description: 'The latest distinct questions, masked.' }),
+    closest: z.object({ documentId: uuid, title: z.string().nullable(), confidence: z.number() }).loose().nullable(),
+    documentId: uuid.nullable().meta({ description: 'The draft FAQ made from it, or the document a similar question was proposed for.' }),
+  })
+  .loose();
+export const gapListSchema = z.object({ from: z.string().meta({ description: 'First business day counted.' }), to: z.string().meta({ description: 'Last business day counted.' }), items: z.array(gapSchema) }).loose();
+export const gapDraftSchema = z.object({ gap: gapSchema, documentId: uuid, externalId: z.string(), version: z.number().int() }).loose();
+export const gapProposalSchema = z.object({ gap: gapSchema, proposed: z.number().int() }).loose();

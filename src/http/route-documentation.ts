@@ -8,6 +8,8 @@ import { auditQuery } from './routes/conversation-routes.js';
 import { runListQuery, runReportQuery, startRunBody } from './routes/eval-routes.js';
 import { documentListQuery, metadataFields, proposalListQuery, questionsQuery } from './routes/knowledge-routes.js';
 import { reviewQueueQuery } from './routes/review-routes.js';
+import { diffQuery } from './routes/knowledge-diff-routes.js';
+import { gapListQuery, usageQuery } from './routes/knowledge-usage-routes.js';
 
 /**
  * What the OpenAPI document says about each route beyond its request schemas: summary, who may call it, every
@@ -221,6 +223,51 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     access: ['knowledge_owner', 'compliance'],
     success: { 200: jsonResponse('The queue.', responses.reviewQueueSchema) },
     querystring: reviewQueueQuery,
+  },
+  'GET /v1/knowledge/documents/:id/diff': {
+    summary: 'What changed between two versions of a document',
+    description:
+      'The text by sentence (added, removed, unchanged, in order), changed metadata (risk level, status, effective dates, owner, tags, questions, ...), rates stated in only one version, and chunks added, removed or changed (same heading, new content). `from` and `to` are version numbers or `<documentId>:<version>`; default: the version before the current one and the current one. A version of another document is a 400 `different_documents` naming the parameter; a version the document does not have is a 404 naming it.',
+    access: everyone,
+    success: { 200: jsonResponse('The diff.', responses.versionDiffSchema) },
+    querystring: diffQuery,
+  },
+  'GET /v1/knowledge/usage': {
+    summary: 'How agents used each document and chunk over a period',
+    description:
+      'Per document (busiest first) and chunk: shown as a knowledge card, cited by a suggestion, and the agents\' feedback on those suggestions (accepted, edited, dismissed) and cards (helpful, not_helpful), with the reasons given for dismissals. `kind` ranks by (and keeps documents with) that kind; `documentId` adds the per-chunk counts of that document (chunk ids as cited). Counted per business day in `BUSINESS_UTC_OFFSET`: `from` and `to` are days (a timestamp counts its whole day), at most 366 days, default the last 30.',
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('Counts per document and chunk.', responses.usageResponseSchema) },
+    querystring: usageQuery,
+  },
+  'GET /v1/knowledge/gaps': {
+    summary: 'Customer questions the knowledge base could not answer, grouped',
+    description:
+      "A customer turn asking something that no knowledge card answers (none found, or none passing the suggestion path's fitted confidence and word-coverage test: the questions that get the hand-over) is recorded masked and grouped with similar ones (term overlap, cut-off fitted in `src/knowledge/gap-clustering.json`). Most asked first, with examples and the document retrieval came closest with. Counted per business day in `BUSINESS_UTC_OFFSET`, as usage: `from`/`to` are days (a timestamp counts its whole day), at most 366 days, default the last 30.",
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('Gaps in the period.', responses.gapListSchema) },
+    querystring: gapListQuery,
+  },
+  'GET /v1/knowledge/gaps/:id': {
+    summary: 'One gap over its whole history',
+    access: ['knowledge_owner', 'compliance'],
+    success: { 200: jsonResponse('The gap.', responses.gapSchema) },
+  },
+  'POST /v1/knowledge/gaps/:id/draft': {
+    summary: 'Turn a gap into a draft FAQ row',
+    description: "A FAQ row with the gap's questions (or those given) and the owner's answer, stored as `draft`: never retrieved until approved. The gap becomes `drafted`; a gap already drafted or proposed is a 409.",
+    access: ['knowledge_owner'],
+    success: { 201: jsonResponse('The draft and the gap.', responses.gapDraftSchema) },
+    problems: [409],
+    bodyExample: { answer: '外汇牌价可在手机银行查询，以成交时价格为准。' },
+  },
+  'POST /v1/knowledge/gaps/:id/propose': {
+    summary: "Propose a gap's question as a similar question of an existing FAQ row",
+    description: 'Through the question proposals (`origin: gap`): nothing is added until a knowledge owner approves it. A document that is not a current FAQ row, or already has the question, is a 409 naming `documentId`.',
+    access: ['knowledge_owner'],
+    success: { 201: jsonResponse('The proposal count and the gap.', responses.gapProposalSchema) },
+    problems: [409],
+    bodyExample: { documentId: uuidExample },
   },
   'DELETE /v1/knowledge/documents/:id': {
     summary: 'Retire a document',

@@ -21,9 +21,11 @@ import { applyQuestionEdits, maximumQuestionCharacters, questionKey, type Questi
 import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { vectorIndex } from './search-indexes.js';
 import { IngestError } from './ingest-error.js';
+import { effectiveDateView, inferredDay, parseEffectiveDate } from './business-dates.js';
 import type { Chunk, FaqRow } from './knowledge-types.js';
 import { parseDocument } from './parse-document.js';
 import { parseFaqSet } from './parse-faq-set.js';
+import { diffVersions, type VersionDiff } from './diff-versions.js';
 
 /** A document ready to store: parsed, chunked and hashed, but not yet embedded. */
 interface PreparedDocument {
@@ -40,6 +42,9 @@ interface PreparedDocument {
   status: DocumentStatus;
   effectiveFrom: string | null;
   effectiveUntil: string | null;
+  /** The days as written when the bounds were given as dates (returned as given, never as shifted instants). */
+  effectiveFromDay: string | null;
+  effectiveUntilDay: string | null;
   owner: string | null;
   sourceUri: string | null;
   body: string;
@@ -62,8 +67,14 @@ export interface DocumentVersionView {
   riskLevel: RiskLevel | null;
   tags: string[];
   status: DocumentStatus;
+  /** The day as given (`2027-01-01`) for a date-only bound, else the instant (ISO, UTC). */
   effectiveFrom: string | null;
+  /** The last day included as given for a date-only bound, else the instant the version stops being effective. */
   effectiveUntil: string | null;
+  /** The instant the version takes effect, written in the business zone (BUSINESS_UTC_OFFSET). */
+  effectiveFromAt: string | null;
+  /** The instant it stops being effective (exclusive), in the business zone. */
+  effectiveUntilAt: string | null;
   owner: string | null;
   sourceUri: string | null;
   contentHash: string;
@@ -115,6 +126,24 @@ export class DocumentRetiredError extends Error {
   }
 }
 
+/** `from` / `to` of a diff naming another document's version or one that does not exist. */
+export class VersionReferenceError extends Error {
+  constructor(
+    readonly field: 'from' | 'to',
+    readonly code: 'different_documents' | 'version_not_found',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VersionReferenceError';
+  }
+}
+
+/** A version of a document, as a diff's `from` or `to` names it: `3`, or `<documentId>:3`. */
+export interface VersionReference {
+  documentId?: string;
+  version: number;
+}
+
 export class DocumentNotFoundError extends Error {
   readonly code = 'document_not_found';
   constructor(readonly reference: string) {
@@ -135,30 +164,6 @@ const writeBatch = 500;
 const embedBatch = 256;
 /** From this many documents in one call, the vector index is rebuilt once instead of updated per row. */
 const bulkThreshold = 200;
-
-const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * Knowledge owners write dates as days: `effectiveFrom: 2026-07-01` starts at midnight and
- * `effectiveUntil: 2026-06-30` includes that whole day, both in the bank's business time zone.
- */
-function isoDate(value: string | undefined, field: string, utcOffset: string): string | null {
-  if (value === undefined || value === '') return null;
-  let text = String(value);
-  if (dateOnly.test(text)) {
-    const day = new Date(`${text}T00:00:00Z`);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) {
-      throw new IngestError('invalid_date', `${field} must be a real calendar date (YYYY-MM-DD), got '${text}'`, { field });
-    }
-    if (field === 'effectiveUntil') day.setUTCDate(day.getUTCDate() + 1);
-    text = `${day.toISOString().slice(0, 10)}T00:00:00${utcOffset}`;
-  }
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new IngestError('invalid_date', `${field} must be an ISO date (YYYY-MM-DD or a full timestamp), got '${value}'`, { field });
-  }
-  return date.toISOString();
-}
 
 function hashContent(parts: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
@@ -194,6 +199,9 @@ interface VersionRow {
   status: DocumentStatus;
   effective_from: unknown;
   effective_until: unknown;
+  effective_from_day: string | null;
+  effective_until_day: string | null;
+  effective_days_recorded: boolean;
   owner: string | null;
   source_uri: string | null;
   content_hash: string;
@@ -208,7 +216,18 @@ interface VersionRow {
   review_comment: string | null;
 }
 
-function versionView(row: VersionRow): DocumentVersionView {
+function boundView(row: VersionRow, field: 'effectiveFrom' | 'effectiveUntil', utcOffset: string): { value: string | null; at: string | null } {
+  const stored = field === 'effectiveFrom' ? row.effective_from : row.effective_until;
+  const instant = stored === null || stored === undefined ? null : new Date(toIso(stored)!);
+  const recordedDay = field === 'effectiveFrom' ? row.effective_from_day : row.effective_until_day;
+  // Versions stored before the days were recorded (migration 014): a bound at midnight in the zone was a date.
+  const day = row.effective_days_recorded ? recordedDay : instant && inferredDay(instant, field, utcOffset);
+  return effectiveDateView(instant, day ?? null, utcOffset);
+}
+
+function versionView(row: VersionRow, utcOffset: string): DocumentVersionView {
+  const from = boundView(row, 'effectiveFrom', utcOffset);
+  const until = boundView(row, 'effectiveUntil', utcOffset);
   return {
     version: Number(row.version),
     title: row.title,
@@ -220,8 +239,10 @@ function versionView(row: VersionRow): DocumentVersionView {
     riskLevel: row.risk_level,
     tags: row.tags ?? [],
     status: row.status,
-    effectiveFrom: toIso(row.effective_from),
-    effectiveUntil: toIso(row.effective_until),
+    effectiveFrom: from.value,
+    effectiveUntil: until.value,
+    effectiveFromAt: from.at,
+    effectiveUntilAt: until.at,
     owner: row.owner,
     sourceUri: row.source_uri,
     contentHash: row.content_hash,
@@ -238,7 +259,8 @@ function versionView(row: VersionRow): DocumentVersionView {
 }
 
 const versionColumns = `v.version, v.title, v.kind, v.format, v.language, v.product, v.product_aliases, v.risk_level, v.tags,
-  v.status, v.effective_from, v.effective_until, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by, v.questions,
+  v.status, v.effective_from, v.effective_until, to_char(v.effective_from_day, 'YYYY-MM-DD') as effective_from_day,
+  to_char(v.effective_until_day, 'YYYY-MM-DD') as effective_until_day, v.effective_days_recorded, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by, v.questions,
   v.submitted_by, v.submitted_at, v.reviewed_by, v.reviewed_at, v.review_comment`;
 
 /**
@@ -259,6 +281,11 @@ export class KnowledgeService {
   readonly #replicaId = randomUUID();
   /** The knowledge generation this replica's caches reflect (see #changed). */
   #generation = '0';
+
+  /** `utcOffset` (e.g. '+08:00') places date-only effective dates in the bank's business day. */
+  get utcOffset(): string {
+    return this.#utcOffset;
+  }
 
   /** `utcOffset` (e.g. '+08:00') places date-only effective dates in the bank's business day. */
   constructor(database: Database, embedder: Embedder, options: { utcOffset?: string; reviewRequiredKinds?: readonly DocumentKind[] } = {}) {
@@ -373,8 +400,10 @@ export class KnowledgeService {
       input[key] !== undefined ? input[key] : (metadata[key] as DocumentInput[K] | undefined);
     const title = pick('title') ?? chunks[0]?.headingPath[0] ?? input.fileName ?? text.slice(0, 40);
     const externalId = pick('externalId') ?? fallbackExternalId ?? `${slug(input.fileName ?? title)}-${createHash('sha256').update(title).digest('hex').slice(0, 8)}`;
-    const effectiveFrom = isoDate(pick('effectiveFrom'), 'effectiveFrom', this.#utcOffset);
-    const effectiveUntil = isoDate(pick('effectiveUntil'), 'effectiveUntil', this.#utcOffset);
+    const from = parseEffectiveDate(pick('effectiveFrom'), 'effectiveFrom', this.#utcOffset);
+    const until = parseEffectiveDate(pick('effectiveUntil'), 'effectiveUntil', this.#utcOffset);
+    const effectiveFrom = from?.instant ?? null;
+    const effectiveUntil = until?.instant ?? null;
     if (effectiveFrom && effectiveUntil && effectiveUntil <= effectiveFrom) {
       throw new IngestError('invalid_date', `effectiveUntil (${effectiveUntil}) must be after effectiveFrom (${effectiveFrom})`, {
         field: 'effectiveUntil',
@@ -394,6 +423,8 @@ export class KnowledgeService {
       status: this.#statusOf(pick('status') ?? 'approved', pick('kind') ?? 'product', actor),
       effectiveFrom,
       effectiveUntil,
+      effectiveFromDay: from?.day ?? null,
+      effectiveUntilDay: until?.day ?? null,
       owner: pick('owner') ?? null,
       sourceUri: input.sourceUri ?? null,
       body: text,
@@ -558,6 +589,7 @@ export class KnowledgeService {
         prepared.riskLevel, prepared.tags, prepared.status, prepared.effectiveFrom, prepared.effectiveUntil, prepared.owner,
         prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id, prepared.questions, prepared.answer],
     );
+    await recordEffectiveDays(transaction, [{ documentId, version, document: prepared }]);
     await insertChunks(transaction, documentId, version, prepared, vectors);
     // Re-posting a retired document brings it back, with its history.
     if (row.retired_at !== null) await transaction.query('update chunks set retired = false where document_id = $1 and retired', [documentId]);
@@ -632,6 +664,7 @@ export class KnowledgeService {
           column((document) => document.answer),
         ],
       );
+      await recordEffectiveDays(transaction, fresh.map((item) => ({ documentId: item.documentId, version: item.version, document: item.document })));
       const chunks = fresh.flatMap((item) => item.document.chunks.map((chunk, index) => ({ item, chunk, vector: item.vectors[index] ?? '' })));
       for (let chunkStart = 0; chunkStart < chunks.length; chunkStart += writeBatch) {
         const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
@@ -848,6 +881,7 @@ export class KnowledgeService {
       if (row.answer === null) throw new NotFaqRowError(documentId);
       if (row.retired_at !== null) throw new DocumentRetiredError(documentId);
       const next = nextQuestions(row.questions ?? [], questions, action);
+      const view = versionView(row, this.#utcOffset);
       const faqRow: FaqRow = { id: row.external_id, questions: next, answer: row.answer, line: 0 };
       const input: DocumentInput = {
         format: row.format as DocumentInput['format'],
@@ -859,8 +893,9 @@ export class KnowledgeService {
         ...(row.product_aliases?.length ? { productAliases: row.product_aliases } : {}),
         ...(row.risk_level ? { riskLevel: row.risk_level } : {}),
         status: row.status,
-        ...(row.effective_from ? { effectiveFrom: toIso(row.effective_from)! } : {}),
-        ...(row.effective_until ? { effectiveUntil: toIso(row.effective_until)! } : {}),
+        // The bounds as the owner gave them: a date stays a date (the business zone places it again).
+        ...(view.effectiveFrom ? { effectiveFrom: view.effectiveFrom } : {}),
+        ...(view.effectiveUntil ? { effectiveUntil: view.effectiveUntil } : {}),
         ...(row.owner ? { owner: row.owner } : {}),
         ...(row.source ? { source: row.source } : {}),
         ...(row.source_uri ? { sourceUri: row.source_uri } : {}),
@@ -1066,7 +1101,7 @@ export class KnowledgeService {
       parameters,
     );
     const rows = result.rows.slice(0, filter.limit);
-    const items = rows.map((row) => documentView(row));
+    const items = rows.map((row) => documentView(row, this.#utcOffset));
     return result.rows.length > filter.limit && rows.length > 0 ? { items, nextCursor: rows[rows.length - 1]!.external_id } : { items };
   }
 
@@ -1080,7 +1115,7 @@ export class KnowledgeService {
     const current = result.rows[0];
     if (!current) throw new DocumentNotFoundError(documentId);
     const head = result.rows.find((row) => Number(row.version) === Number(row.current_version)) ?? current;
-    return { ...documentView(head), versions: result.rows.map((row) => versionView(row)) };
+    return { ...documentView(head, this.#utcOffset), versions: result.rows.map((row) => versionView(row, this.#utcOffset)) };
   }
 
   async getVersion(documentId: string, version: number): Promise<DocumentVersionView & { documentId: string; externalId: string; body: string; chunks: { chunkId: string; ordinal: number; text: string; headingPath: string[] }[] }> {
@@ -1095,12 +1130,43 @@ export class KnowledgeService {
       [documentId, version],
     );
     return {
-      ...versionView(row),
+      ...versionView(row, this.#utcOffset),
       documentId,
       externalId: row.external_id,
       body: row.body,
       chunks: chunks.rows.map((chunk) => ({ chunkId: chunk.id, ordinal: Number(chunk.ordinal), text: chunk.text, headingPath: chunk.heading_path })),
     };
+  }
+
+  /**
+   * What changed between two versions of one document (default: the version before the current one, and the
+   * current one). A reference to another document's version, or to a version the document does not have, names
+   * the parameter (VersionReferenceError).
+   */
+  async diff(documentId: string, references: { from?: VersionReference; to?: VersionReference } = {}): Promise<VersionDiff & { documentId: string; externalId: string }> {
+    const current = await this.#database.query<{ external_id: string; current_version: number }>('select external_id, current_version from documents where id = $1', [documentId]);
+    const document = current.rows[0];
+    if (!document) throw new DocumentNotFoundError(documentId);
+    const currentVersion = Number(document.current_version);
+    for (const field of ['from', 'to'] as const) {
+      const reference = references[field];
+      if (reference?.documentId !== undefined && reference.documentId !== documentId) {
+        throw new VersionReferenceError(field, 'different_documents', `${field} names a version of document ${reference.documentId}, not of ${documentId}: a diff compares versions of one document`);
+      }
+    }
+    const toVersion = references.to?.version ?? currentVersion;
+    const fromVersion = references.from?.version ?? Math.max(1, toVersion - 1);
+    const load = async (field: 'from' | 'to', version: number) =>
+      this.getVersion(documentId, version).catch((error: unknown) => {
+        if (error instanceof DocumentNotFoundError) {
+          throw new VersionReferenceError(field, 'version_not_found', `document ${documentId} has no version ${version} (versions 1 to ${currentVersion})`);
+        }
+        throw error;
+      });
+    // `to` first: a missing `to` is the reference to fix even when `from` was derived from it.
+    const to = await load('to', toVersion);
+    const from = await load('from', fromVersion);
+    return { documentId, externalId: document.external_id, ...diffVersions(from, to) };
   }
 
   async findByExternalIds(externalIds: readonly string[]): Promise<Map<string, string>> {
@@ -1141,7 +1207,7 @@ export class KnowledgeService {
   }
 }
 
-function documentView(row: VersionRow & { id: string; external_id: string; source: string | null; current_version: number; retired_at: unknown; updated_at: unknown }): DocumentView {
+function documentView(row: VersionRow & { id: string; external_id: string; source: string | null; current_version: number; retired_at: unknown; updated_at: unknown }, utcOffset: string): DocumentView {
   return {
     documentId: row.id,
     externalId: row.external_id,
@@ -1150,7 +1216,7 @@ function documentView(row: VersionRow & { id: string; external_id: string; sourc
     retired: row.retired_at !== null,
     retiredAt: toIso(row.retired_at),
     updatedAt: toIso(row.updated_at) ?? '',
-    ...versionView(row),
+    ...versionView(row, utcOffset),
   };
 }
 
@@ -1169,6 +1235,18 @@ function withSearchColumns(items: readonly { document: PreparedDocument; chunk: 
     analysed.map((fields) => JSON.stringify(fields.headingTerms)),
     analysed.map((fields) => JSON.stringify(fields.bodyTerms)),
   ];
+}
+
+/** The days of date-only bounds, beside the instants the version's insert stored. */
+async function recordEffectiveDays(transaction: Queryable, items: readonly { documentId: string; version: number; document: PreparedDocument }[]): Promise<void> {
+  const dated = items.filter((item) => item.document.effectiveFromDay !== null || item.document.effectiveUntilDay !== null);
+  if (dated.length === 0) return;
+  await transaction.query(
+    `update document_versions v set effective_from_day = data.from_day, effective_until_day = data.until_day
+       from unnest($1::uuid[], $2::int[], $3::date[], $4::date[]) as data(document_id, version, from_day, until_day)
+      where v.document_id = data.document_id and v.version = data.version`,
+    [dated.map((item) => item.documentId), dated.map((item) => item.version), dated.map((item) => item.document.effectiveFromDay), dated.map((item) => item.document.effectiveUntilDay)],
+  );
 }
 
 async function insertChunks(transaction: Queryable, documentId: string, version: number, prepared: PreparedDocument, vectors: string[]): Promise<void> {

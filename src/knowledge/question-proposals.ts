@@ -7,7 +7,7 @@ import type { KnowledgeService } from './knowledge-service.js';
 import { questionKey } from './similar-questions.js';
 
 export type ProposalStatus = 'proposed' | 'approved' | 'rejected';
-export type ProposalOrigin = 'suggestion_accepted' | 'card_helpful';
+export type ProposalOrigin = 'suggestion_accepted' | 'card_helpful' | 'gap';
 
 export interface Proposal {
   id: string;

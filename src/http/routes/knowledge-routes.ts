@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { businessInstant } from '../../knowledge/business-dates.js';
 import type { DocumentInput } from '../../knowledge/document-input.js';
 import { DocumentRetiredError, KnowledgeService, NotFaqRowError } from '../../knowledge/knowledge-service.js';
 import { ProposalDecidedError, ProposalNotFoundError } from '../../knowledge/question-proposals.js';
@@ -255,7 +256,7 @@ export async function knowledgeRoutes(app: FastifyInstance, services: AppService
       ...(body.kinds ? { kinds: body.kinds } : {}),
       ...(body.product ? { product: body.product } : {}),
       ...(body.language ? { language: body.language } : {}),
-      ...(body.asOf ? { asOf: new Date(body.asOf) } : {}),
+      ...(body.asOf ? { asOf: businessInstant(body.asOf, services.knowledge.utcOffset) } : {}),
       ...(body.explain ? { explain: true } : {}),
     });
     services.metrics.searchDuration.observe(response.tookMs / 1000);
