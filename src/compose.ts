@@ -45,6 +45,7 @@ import { HybridSearch } from './retrieval/hybrid-search.js';
 import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
+import { loadProductAliases, withSpokenAliases } from './summaries/product-aliases.js';
 import { SummaryService } from './summaries/summary-service.js';
 
 /**
@@ -230,11 +231,19 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     conversations.onCustomerTurn((conversation) => {
       if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
     });
+    // Summaries report products of the catalogue (product documents, ids and titles) plus the aliases staff add.
+    const productAliases = loadProductAliases(resolve(config.KNOWLEDGE_DIR, 'product-aliases.yaml'));
+    let summaryProducts = withSpokenAliases(await knowledge.productCatalogue(), productAliases);
+    knowledge.onChange(() => {
+      void knowledge.productCatalogue().then((fresh) => {
+        summaryProducts = withSpokenAliases(fresh, productAliases);
+      }, log);
+    });
     const summaries = new SummaryService({
       database,
       engine: compliance,
       conversations,
-      products: () => products,
+      products: () => summaryProducts,
       taxonomy: loadDispositionTaxonomy(resolve(config.KNOWLEDGE_DIR, 'dispositions.yaml')),
       ...(chatModel ? { chatModel } : {}),
       prompts,
