@@ -13,6 +13,7 @@ const benches = [
   './cross-language-bench.ts',
   './suggestion-bench.ts',
   './summary-bench.ts',
+  './summary-facts-bench.ts',
   './eval-bench.ts',
   './event-replay-bench.ts',
   './startup-bench.ts',

@@ -27,18 +27,20 @@ function occursIn(haystack: string, needle: string): boolean {
 
 /**
  * A Chinese name heard with one character wrong: speech recognition writes homophones (a 盈 as 赢). Only for
- * names of four or more characters, one substitution, never at the first or last character, so two-character
- * words never match each other by accident.
+ * names with three or more Chinese characters, one substituted Chinese character, never the first or the last
+ * character, digits and letters exact: two-character words never match each other by accident.
  */
 function occursWithOneSubstitution(haystack: string, needle: string): boolean {
-  if (needle.length < 4 || !cjkOnly.test(needle)) return false;
+  if ((needle.match(/[\u3400-\u9fff]/gu)?.length ?? 0) < 3 || needle.length < 4) return false;
   const first = needle[0] ?? '';
   for (let at = haystack.indexOf(first); at >= 0 && at + needle.length <= haystack.length; at = haystack.indexOf(first, at + 1)) {
     if (haystack[at + needle.length - 1] !== needle[needle.length - 1]) continue;
     let differences = 0;
     for (let offset = 1; offset < needle.length - 1 && differences <= 1; offset += 1) {
       const heard = haystack[at + offset] ?? '';
-      if (heard !== needle[offset]) differences += cjkOnly.test(heard) ? 1 : 2;
+      const expected = needle[offset] ?? '';
+      if (heard === expected) continue;
+      differences += cjkOnly.test(heard) && cjkOnly.test(expected) ? 1 : 2;
     }
     if (differences <= 1) return true;
   }
