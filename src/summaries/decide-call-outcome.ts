@@ -50,7 +50,10 @@ export function decideCallOutcome(input: {
   const committed = input.commitments.filter((commitment) => outcome.escalation.test(commitment.text.toLowerCase()) || outcome.callback.test(commitment.text.toLowerCase()));
   const bankFollowUps = input.followUps.filter((followUp) => followUp.owner !== 'customer');
   if (callbacks.length > 0 || committed.length > 0 || bankFollowUps.length > 0) {
-    const toAnotherTeam = committed.some((commitment) => outcome.escalation.test(commitment.text.toLowerCase()));
+    // "I've raised a case with the investigations team; they will contact you": the hand-off may be said apart from the promise.
+    const toAnotherTeam =
+      committed.some((commitment) => outcome.escalation.test(commitment.text.toLowerCase())) ||
+      agentSentences.some(({ sentence }) => outcome.escalation.test(sentence));
     const turnIds = [...new Set([...callbacks.map(({ id }) => id), ...committed.flatMap((item) => item.turnIds), ...bankFollowUps.flatMap((item) => item.turnIds)])].slice(0, 5);
     return { outcome: 'callback_promised', resolution: toAnotherTeam ? 'escalated' : 'follow_up', turnIds };
   }
