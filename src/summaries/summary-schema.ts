@@ -80,12 +80,12 @@ export const summarySchema = z.object({
   promptVersion: z.string(),
   // Added with issue 13: optional so summaries stored before them still read; both summarisers always fill them.
   /** The contact-reason category id (contact-reasons.yaml), e.g. card_fees, loan, scam_report, other. */
-  reasonCategory: z.string().optional(),
+  reasonCategory: z.string().optional().meta({ description: 'Contact-reason category id (src/summaries/contact-reasons.yaml): card_fees, card_lost_or_fraud, repayment_or_overdue, deposit_rates, wealth_or_fund_purchase, insurance, loan, transfer_or_remittance, account_or_password, scam_report, complaint, other.' }),
   /** The customer's main asks, strongest first. */
-  customerAsks: z.array(customerAskSchema).optional(),
-  outcome: callOutcomeSchema.optional(),
+  customerAsks: z.array(customerAskSchema).optional().meta({ description: "The customer's main asks, strongest first: {category, label, text, turnIds}." }),
+  outcome: callOutcomeSchema.optional().meta({ description: 'How the call ended; a promised call-back, reply within days or case passed to another team is callback_promised, never resolved.' }),
   /** 2-4 sentences in the call's language: who called about what, what was done, the outcome and what is open. */
-  narrative: z.string().optional(),
+  narrative: z.string().optional().meta({ description: '2-4 sentences in the call language: what the customer called about, what was done, the outcome and what is open (masked).' }),
   /** True when a model was asked but the summary came from the offline extractor instead. */
   degraded: z.boolean().optional(),
 });
