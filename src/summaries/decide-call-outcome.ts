@@ -34,6 +34,8 @@ export function decideCallOutcome(input: {
   followUps: readonly FollowUp[];
   actionsTaken: number;
   endNegative: boolean;
+  /** The customer said something beyond greetings and filler (a greetings-only call met no need). */
+  customerSpoke: boolean;
 }): DecidedOutcome {
   const { outcome } = summaryData();
   const agentSentences = input.turns
@@ -45,7 +47,7 @@ export function decideCallOutcome(input: {
   const transfers = agentSentences.filter(({ id, sentence }) => closingAgentIds.has(id) && outcome.transfer.test(sentence));
   if (transfers.length > 0) return { outcome: 'transferred', resolution: 'escalated', turnIds: [...new Set(transfers.map(({ id }) => id))] };
 
-  const callbacks = agentSentences.filter(({ sentence }) => outcome.callback.test(sentence));
+  const callbacks = agentSentences.filter(({ sentence }) => outcome.callback.test(sentence) || outcome.booked.test(sentence));
   // A case passed to another team counts when it is promised for later (a commitment), not "let me check".
   const committed = input.commitments.filter((commitment) => outcome.escalation.test(commitment.text.toLowerCase()) || outcome.callback.test(commitment.text.toLowerCase()));
   const bankFollowUps = input.followUps.filter((followUp) => followUp.owner !== 'customer');
@@ -71,5 +73,10 @@ export function decideCallOutcome(input: {
   if (satisfied.length > 0 && (agentUnable.length === 0 || input.actionsTaken > 0)) return { outcome: 'resolved', resolution: resolution(true), turnIds: satisfied.map((turn) => turn.id) };
   if (agentUnable.length > 0) return { outcome: 'unresolved', resolution: resolution(false), turnIds: [...new Set(agentUnable.map(({ id }) => id))] };
   if (input.actionsTaken > 0) return { outcome: 'resolved', resolution: resolution(true), turnIds: [] };
+  // Nobody said it failed and the agent answered after the customer last spoke up: an information call that ended
+  // without a "thank you" is still a need met. Unresolved needs a sign (a refusal, giving up, anger at the end).
+  const lastCustomer = input.turns.findLastIndex((turn) => turn.speaker === 'customer');
+  const answered = lastCustomer >= 0 && input.turns.slice(0, lastCustomer + 1).some((turn, index) => turn.speaker === 'customer' && input.turns.slice(index + 1).some((later) => later.speaker === 'agent'));
+  if (answered && input.customerSpoke) return { outcome: 'resolved', resolution: resolution(true), turnIds: [] };
   return { outcome: 'unresolved', resolution: resolution(false), turnIds: [] };
 }

@@ -130,7 +130,14 @@ export function summarizeOffline(
   const complaint: DetectedComplaint =
     customerTurns.length > 0 ? detectComplaint(voiceTexts, implicitComplaintLevels(sentences)) : { raised: false, turnIndexes: [] };
   const explicitlySaid = customerTurns.length > 0 && complaint.raised && detectComplaint(voiceTexts).raised;
-  const detectedReason = detectContactReason(sentences, language, complaint.raised);
+  let detectedReason = detectContactReason(sentences, language, complaint.raised);
+  if (detectedReason.category === 'other' && customerTurns.length > 0) {
+    // The customer never named the topic in words a category knows ("上次那个事情怎么样了"): the agent's answers
+    // usually do. Only then are the agent's words read, and they set the category, never the customer's asks.
+    const agentTurns = folded.filter((turn) => turn.speaker === 'agent');
+    const fromAgent = detectContactReason(readCallSentences(agentTurns, language), language, false);
+    if (fromAgent.category !== 'other') detectedReason = { ...fromAgent, asks: detectedReason.asks.map((ask) => ({ ...ask, category: fromAgent.category, label: fromAgent.label })) };
+  }
   // "您好，我想了解…" is reported as "我想了解…": greetings are not part of what was asked.
   const contactReason = { ...detectedReason, asks: detectedReason.asks.map((ask) => ({ ...ask, text: stripFillers(ask.text) || ask.text })) };
   const reference = context.callEndedAt ?? new Date();
@@ -150,6 +157,7 @@ export function summarizeOffline(
     followUps: actions.followUps,
     actionsTaken: actions.actionsTaken.length,
     endNegative: end === 'negative',
+    customerSpoke: sentences.length > 0,
   });
   const productsDiscussed = matchProducts(turns, context.products, language);
   const complaintField: Summary['complaint'] = complaint.raised

@@ -31,6 +31,7 @@ const outcomeCuesSchema = z.object({
   outcome: z.object({
     transfer: perLanguage(words),
     callback: perLanguage(words),
+    booked: perLanguage(words),
     escalation: perLanguage(words),
     offer: perLanguage(words),
     unable: perLanguage(words),

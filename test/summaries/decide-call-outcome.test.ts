@@ -73,4 +73,33 @@ describe('call outcome', () => {
     expect(summary.outcome).toBe('resolved');
     expect(summary.resolution).toBe('resolved');
   });
+
+  it('a booked appointment or a written reply is something the customer still waits for (zh and en)', () => {
+    const zh = summarize(call([
+      ['customer', '我想办理大额转账，需要去网点吗？'],
+      ['agent', '需要的，我已为您预约了明天上午十点的柜台。'],
+      ['customer', '好的。'],
+    ]));
+    expect(zh.outcome).toBe('callback_promised');
+    const en = summarize(call([
+      ['customer', 'I want to know why my application was declined.'],
+      ['agent', 'The underwriting team will send you a letter explaining the decision.'],
+    ]));
+    expect(en.outcome).toBe('callback_promised');
+  });
+
+  it('an information call the agent answered is resolved without a thank-you; a greeting alone is not', () => {
+    const answered = summarize(call([
+      ['customer', 'What time does the branch on Main Street close on Saturdays?'],
+      ['agent', 'It closes at 4 pm on Saturdays.'],
+      ['customer', 'Okay bye.'],
+    ]));
+    expect(answered.outcome).toBe('resolved');
+    const greeting = summarize(call([
+      ['customer', '喂，你好。'],
+      ['agent', '您好，请问有什么可以帮您？'],
+    ]));
+    expect(greeting.outcome).toBe('unresolved');
+  });
 });
+

@@ -101,4 +101,24 @@ describe('contact reason and customer asks', () => {
     expect(summary.reasonCategory).toBe('other');
     expect(contactReasonIds()).toEqual(expect.arrayContaining(['other', 'complaint', 'card_fees', 'scam_report', 'loan']));
   });
+
+  it('reads the category from the agent\'s answers only when the customer named no topic, and keeps the customer\'s ask', () => {
+    const summary = summarize(call([
+      ['customer', '你好，上次说的那个事情现在怎么样了？'],
+      ['agent', '您申请的信用卡提额已经审批通过，新额度明天生效。'],
+      ['customer', '好的，谢谢。'],
+    ]));
+    expect(summary.reasonCategory).toBe('card_application');
+    expect(summary.customerAsks?.[0]?.text).toContain('怎么样了');
+    expect(summary.customerAsks?.[0]?.category).toBe('card_application');
+  });
+
+  it('recognises a card application in English', () => {
+    const summary = summarize(call([
+      ['customer', "I'd like to apply for a credit card, what do I need?"],
+      ['agent', 'You can apply in the app with your ID.'],
+    ]));
+    expect(summary.reasonCategory).toBe('card_application');
+  });
 });
+
