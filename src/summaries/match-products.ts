@@ -170,7 +170,9 @@ export function matchProducts(
     .sort(([, left], [, right]) => left.first - right.first)
     .map(([group, entry]) => {
       const members = candidates.filter((candidate) => candidate.group === group).map((candidate) => candidate.product);
-      const product = members.find((member) => member.language === language) ?? members[0];
+      // Without a language on the entries, the name written in the call's script (Chinese characters or not) is it.
+      const written = (member: SummaryProduct) => (/[\u3400-\u9fff]/u.test(member.name) ? 'zh' : 'en');
+      const product = members.find((member) => member.language === language) ?? members.find((member) => member.language === undefined && written(member) === language) ?? members[0];
       return { name: product?.name ?? '', ...(product?.id ? { productId: product.id } : {}), turnIds: entry.turnIds };
     });
 }
