@@ -15,6 +15,7 @@ const benches = [
   './cross-language-bench.ts',
   './suggestion-bench.ts',
   './summary-bench.ts',
+  './summary-facts-bench.ts',
   './eval-bench.ts',
   './publish-gate-bench.ts',
   './event-replay-bench.ts',

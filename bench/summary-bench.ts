@@ -92,6 +92,7 @@ function quality(name: string, path: URL, language: 'zh' | 'en', toItem: (record
     .filter((line) => line.trim())
     .map((line) => toItem(JSON.parse(line) as Record<string, unknown>));
   const ours: RougeScores[] = [];
+  const narratives: RougeScores[] = [];
   const lead: RougeScores[] = [];
   let empty = 0;
   const started = performance.now();
@@ -100,13 +101,14 @@ function quality(name: string, path: URL, language: 'zh' | 'en', toItem: (record
     const text = summaryText(summary, language);
     if (!text) empty += 1;
     ours.push(rougeScores(text, item.references, language));
+    narratives.push(rougeScores(summary.narrative ?? '', item.references, language));
     const leadText = item.turns.slice(0, 3).map((turn) => turn.text).join(language === 'zh' ? '。' : ' ');
     lead.push(rougeScores(leadText, item.references, language));
   }
   const elapsed = performance.now() - started;
   console.log(`    ${name}: ${items.length} dialogues, ${empty} empty summaries, ${elapsed.toFixed(0)} ms`);
   console.log(`      ${'system'.padEnd(28)} R-1     R-2     R-L   (F1 x 100, mean)`);
-  for (const [label, scores] of [['offline reason+actionsTaken', ours], ['lead-3 baseline', lead]] as const) {
+  for (const [label, scores] of [['offline reason+actionsTaken', ours], ['offline narrative', narratives], ['lead-3 baseline', lead]] as const) {
     console.log(`      ${label.padEnd(28)} ${mean(scores, 'rouge1').padStart(5)}   ${mean(scores, 'rouge2').padStart(5)}   ${mean(scores, 'rougeL').padStart(5)}`);
   }
 }
@@ -124,7 +126,7 @@ function turnsFrom(raw: unknown): SummaryTurn[] {
 export async function main(): Promise<void> {
   console.log('summary bench');
   latency();
-  console.log('(b) quality: ROUGE F1 of reason + actionsTaken vs reference summaries (multi-reference: max)');
+  console.log('(b) quality: ROUGE F1 of reason + actionsTaken, and of the narrative, vs reference summaries (multi-reference: max)');
   quality('CSDS sample_200 (zh, char tokens)', new URL('../../shared/benchmarks/csds/sample_200.jsonl', import.meta.url), 'zh', (record) => ({
     turns: turnsFrom(record.turns),
     references: [String(record.summary_overall ?? '')],

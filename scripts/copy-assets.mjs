@@ -11,6 +11,10 @@ mkdirSync('dist/understanding', { recursive: true });
 cpSync('src/understanding/turn-cues.yaml', 'dist/understanding/turn-cues.yaml');
 cpSync('src/understanding/situations.yaml', 'dist/understanding/situations.yaml');
 cpSync('src/understanding/product-categories.yaml', 'dist/understanding/product-categories.yaml');
+// The summary's contact-reason categories and call-outcome word families, likewise.
+mkdirSync('dist/summaries', { recursive: true });
+cpSync('src/summaries/contact-reasons.yaml', 'dist/summaries/contact-reasons.yaml');
+cpSync('src/summaries/call-outcome-cues.yaml', 'dist/summaries/call-outcome-cues.yaml');
 cpSync('src/suggestions/answer-relevance.json', 'dist/suggestions/answer-relevance.json');
 cpSync('src/suggestions/passage-coverage.json', 'dist/suggestions/passage-coverage.json');
 cpSync('src/suggestions/topic-disclosures.yaml', 'dist/suggestions/topic-disclosures.yaml');

@@ -17,7 +17,7 @@ import { createComplianceEngine } from './compliance/compliance-engine.js';
 import { loadComplianceProfiles } from './compliance/compliance-profiles.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
 import { formatRuleTestTable, testRulePacks } from './compliance/rule-self-test.js';
-import { readProductCatalogue } from './knowledge/read-product-catalogue.js';
+import { readCatalogueProducts, readProductCatalogue } from './knowledge/read-product-catalogue.js';
 import { seedSampleKnowledge } from './bootstrap.js';
 import { approveEvalCommand, runEvalCommand } from './evals/eval-cli.js';
 import { reportFormats, type ReportFormat } from './evals/reports/render-report.js';
@@ -26,6 +26,7 @@ import { startServer } from './server.js';
 import { ApiClient, ApiError } from './client/api-client.js';
 import { knowledgeCommands } from './client/knowledge-commands.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
+import { loadProductAliases, withSpokenAliases } from './summaries/product-aliases.js';
 import { summarizeOffline } from './summaries/offline-summarizer.js';
 import { parseTranscript, TranscriptError } from './summaries/parse-transcript.js';
 import { complianceOverTranscript } from './summaries/summary-service.js';
@@ -283,9 +284,10 @@ export function buildCli(output: CliOutput = processOutput): Command {
       const settings = config();
       const products = await readProductCatalogue(resolve(settings.KNOWLEDGE_DIR));
       const engine = createComplianceEngine({ packs: loadRulePacks(resolve(settings.RULES_DIR)), products: () => products });
+      const catalogue = withSpokenAliases(await readCatalogueProducts(resolve(settings.KNOWLEDGE_DIR)), loadProductAliases(resolve(settings.KNOWLEDGE_DIR, 'product-aliases.yaml')));
       const context = {
         ...(options.lang ? { language: options.lang } : {}),
-        products,
+        products: catalogue,
         taxonomy: loadDispositionTaxonomy(resolve(settings.KNOWLEDGE_DIR, 'dispositions.yaml')),
         compliance: (all: Parameters<typeof complianceOverTranscript>[1]) => complianceOverTranscript(engine, all, options.lang),
       };
@@ -302,9 +304,10 @@ export function buildCli(output: CliOutput = processOutput): Command {
       const line = (label: string, value: string) => output.out(`${label}: ${value}\n`);
       line(zh ? '来电原因' : 'Reason', summary.reason || '-');
       line(zh ? '客户诉求' : 'Intent', summary.customerIntent || '-');
+      line(zh ? '来电类别' : 'Reason category', summary.reasonCategory ?? '-');
       line(zh ? '涉及产品' : 'Products', summary.productsDiscussed.map((product) => product.name).join(', ') || '-');
       line(zh ? '已办事项' : 'Actions', summary.actionsTaken.map((action) => action.text).join('; ') || '-');
-      line(zh ? '处理结果' : 'Resolution', summary.resolution);
+      line(zh ? '处理结果' : 'Resolution', summary.outcome ? `${summary.resolution} (${summary.outcome})` : summary.resolution);
       line(zh ? '后续跟进' : 'Follow-ups', summary.followUps.map((item) => `${item.action} (${item.owner}${item.due ? `, ${item.due}` : ''})`).join('; ') || '-');
       line(zh ? '对客承诺' : 'Commitments', summary.commitments.map((item) => `${item.text}${item.due ? ` (${item.due})` : ''}`).join('; ') || '-');
       line(zh ? '投诉' : 'Complaint', summary.complaint.raised ? `${summary.complaint.category ?? ''} ${summary.complaint.severity ?? ''}`.trim() || 'yes' : zh ? '无' : 'none');
@@ -312,6 +315,7 @@ export function buildCli(output: CliOutput = processOutput): Command {
       line(zh ? '合规问题' : 'Compliance findings', summary.compliance.findings.map((finding) => `${finding.ruleId} (${finding.severity})`).join(', ') || '-');
       line(zh ? '缺失披露' : 'Missing disclosures', summary.compliance.missingDisclosures.join(', ') || '-');
       line(zh ? '小结代码' : 'Disposition', summary.dispositionCode);
+      line(zh ? '通话小结' : 'Narrative', summary.narrative || '-');
     });
 
   const rules = program.command('rules').description('the compliance rule packs');

@@ -53,6 +53,7 @@ import { SuggestionService } from './suggestions/suggestion-service.js';
 import { answersQuestion } from './suggestions/answer-relevance.js';
 import { understandTurn } from './understanding/understand-turn.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
+import { loadProductAliases, withSpokenAliases } from './summaries/product-aliases.js';
 import { SummaryService } from './summaries/summary-service.js';
 
 /**
@@ -262,11 +263,19 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
       usage.track(noteGap(conversation.id, conversation.language, turn.id), log);
     });
+    // Summaries report products of the catalogue (product documents, ids and titles) plus the aliases staff add.
+    const productAliases = loadProductAliases(resolve(config.KNOWLEDGE_DIR, 'product-aliases.yaml'));
+    let summaryProducts = withSpokenAliases(await knowledge.productCatalogue(), productAliases);
+    knowledge.onChange(() => {
+      void knowledge.productCatalogue().then((fresh) => {
+        summaryProducts = withSpokenAliases(fresh, productAliases);
+      }, log);
+    });
     const summaries = new SummaryService({
       database,
       engine: compliance,
       conversations,
-      products: () => products,
+      products: () => summaryProducts,
       taxonomy: loadDispositionTaxonomy(resolve(config.KNOWLEDGE_DIR, 'dispositions.yaml')),
       ...(chatModel ? { chatModel } : {}),
       prompts,

@@ -271,6 +271,7 @@ export class KnowledgeService {
   readonly #database: Database;
   readonly #embedder: Embedder;
   #productCache: readonly ProductEntry[] | undefined;
+  #catalogueCache: readonly CatalogueProduct[] | undefined;
   readonly #listeners = new Set<() => void>();
   #chunksSinceAnalyze = 0;
   #bulk: { indexDropped: boolean } | undefined;
@@ -324,6 +325,7 @@ export class KnowledgeService {
 
   #changedHere(): void {
     this.#productCache = undefined;
+    this.#catalogueCache = undefined;
     for (const listener of this.#listeners) listener();
   }
 
@@ -1205,6 +1207,38 @@ export class KnowledgeService {
     this.#productCache = products;
     return products;
   }
+
+  /**
+   * The product catalogue summaries report from: approved, current documents of kind `product` that name a product,
+   * one entry per document (its externalId is the product's id), with title, language and aliases. Documents of
+   * kind product without a product name (fee schedules, rate tables) describe several products and are left out.
+   */
+  async productCatalogue(): Promise<readonly CatalogueProduct[]> {
+    if (this.#catalogueCache) return this.#catalogueCache;
+    const result = await this.#database.query<{ external_id: string; product: string; title: string; language: string; product_aliases: string[] | null }>(
+      `select d.external_id, v.product, v.title, v.language, v.product_aliases
+         from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
+        where d.retired_at is null and v.status = 'approved' and v.kind = 'product' and v.product is not null
+        order by d.external_id`,
+    );
+    const catalogue = result.rows.map((row): CatalogueProduct => ({
+      id: row.external_id,
+      name: row.product,
+      title: row.title,
+      aliases: row.product_aliases ?? [],
+      ...(row.language === 'zh' || row.language === 'en' ? { language: row.language as 'zh' | 'en' } : {}),
+    }));
+    this.#catalogueCache = catalogue;
+    return catalogue;
+  }
+}
+
+export interface CatalogueProduct {
+  id: string;
+  name: string;
+  title: string;
+  aliases: string[];
+  language?: 'zh' | 'en';
 }
 
 function documentView(row: VersionRow & { id: string; external_id: string; source: string | null; current_version: number; retired_at: unknown; updated_at: unknown }, utcOffset: string): DocumentView {

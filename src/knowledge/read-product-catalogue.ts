@@ -25,3 +25,29 @@ export async function readProductCatalogue(directory: string): Promise<{ name: s
   }
   return [...products.values()];
 }
+
+/**
+ * The product catalogue summaries report from, read from a knowledge folder's front matter (the database-free twin
+ * of KnowledgeService.productCatalogue): approved documents of kind product that name a product, one per document,
+ * its externalId (else its file name) as the product's id.
+ */
+export async function readCatalogueProducts(directory: string): Promise<{ id: string; name: string; title: string; aliases: string[]; language?: 'zh' | 'en' }[]> {
+  const { files } = await listIngestibleFiles([directory]);
+  const products: { id: string; name: string; title: string; aliases: string[]; language?: 'zh' | 'en' }[] = [];
+  for (const file of files.filter((path) => /\.(md|markdown)$/i.test(path))) {
+    try {
+      const { metadata } = parseFrontMatter(await readFile(file, 'utf8'));
+      if (!metadata.product || metadata.kind !== 'product' || metadata.status === 'draft' || metadata.status === 'retired') continue;
+      products.push({
+        id: metadata.externalId ?? file.replace(/^.*[\\/]/u, '').replace(/\.[^.]+$/u, ''),
+        name: metadata.product,
+        title: metadata.title ?? metadata.product,
+        aliases: [...(metadata.productAliases ?? [])],
+        ...(metadata.language ? { language: metadata.language } : {}),
+      });
+    } catch {
+      // A file with bad front matter is reported by `ingest`; the catalogue just skips it.
+    }
+  }
+  return products.sort((left, right) => left.id.localeCompare(right.id));
+}

@@ -1,3 +1,5 @@
+import type { CallSentence } from './read-call-sentences.js';
+import { summaryData } from './summary-data.js';
 import type { ComplaintCategory, ComplaintSeverity } from './summary-schema.js';
 
 // Regulators, media, courts: a customer naming them is a high-severity complaint whatever the wording.
@@ -26,15 +28,15 @@ export interface DetectedComplaint {
  * go to a regulator, court or the media is high; an explicit complaint medium; dissatisfaction alone low.
  * The category comes from the complaining turns first, then from the whole call.
  */
-export function detectComplaint(foldedCustomerTexts: readonly string[]): DetectedComplaint {
+export function detectComplaint(foldedCustomerTexts: readonly string[], implicitLevels: ReadonlyMap<number, number> = new Map()): DetectedComplaint {
   const turnIndexes: number[] = [];
   let level = 0;
   for (const [index, text] of foldedCustomerTexts.entries()) {
     const negated = complaintNegation.test(text);
-    let turnLevel = 0;
+    let turnLevel = implicitLevels.get(index) ?? 0;
     if (escalationThreat.test(text)) turnLevel = 3;
-    else if (!negated && explicitComplaint.test(text)) turnLevel = 2;
-    else if (!negated && dissatisfaction.test(text)) turnLevel = 1;
+    else if (!negated && explicitComplaint.test(text)) turnLevel = Math.max(turnLevel, 2);
+    else if (!negated && dissatisfaction.test(text)) turnLevel = Math.max(turnLevel, 1);
     if (turnLevel === 0) continue;
     level = Math.max(level, turnLevel);
     turnIndexes.push(index);
@@ -53,4 +55,22 @@ export function detectComplaint(foldedCustomerTexts: readonly string[]): Detecte
     }
   }
   return { raised: true, category, severity, turnIndexes };
+}
+
+/**
+ * Complaints that never say 投诉 or "complaint", per customer turn index: a sentence the turn understanding reads
+ * as a complaint, a demand for a refund or compensation, anger (low), a demand for someone above the agent
+ * (medium). Words staff listed as not complaints ("客户经理", "not a complaint") cancel the sentence.
+ */
+export function implicitComplaintLevels(sentences: readonly CallSentence[]): Map<number, number> {
+  const { complaint } = summaryData();
+  const levels = new Map<number, number>();
+  for (const sentence of sentences) {
+    if (complaint.notComplaint.test(sentence.folded)) continue;
+    let level = 0;
+    if (complaint.escalationDemand.test(sentence.folded)) level = 2;
+    else if (sentence.act === 'complaint' || complaint.refundDemand.test(sentence.folded) || complaint.anger.test(sentence.folded)) level = 1;
+    if (level > (levels.get(sentence.turnIndex) ?? 0)) levels.set(sentence.turnIndex, level);
+  }
+  return levels;
 }

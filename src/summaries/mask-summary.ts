@@ -10,6 +10,8 @@ export function maskSummary(summary: Summary): Summary {
     ...summary,
     reason: maskText(summary.reason),
     customerIntent: maskText(summary.customerIntent),
+    ...(summary.customerAsks ? { customerAsks: summary.customerAsks.map((ask) => ({ ...ask, text: maskText(ask.text), label: maskText(ask.label) })) } : {}),
+    ...(summary.narrative === undefined ? {} : { narrative: maskText(summary.narrative) }),
     productsDiscussed: summary.productsDiscussed.map((product) => ({ ...product, name: maskText(product.name) })),
     actionsTaken: summary.actionsTaken.map((action) => ({ ...action, text: maskText(action.text) })),
     followUps: summary.followUps.map((followUp) => ({ ...followUp, action: maskText(followUp.action) })),

@@ -41,6 +41,9 @@ export function mergeSectionSummaries(sections: readonly ModelSummary[]): ModelS
     else products.set(key, { name: product.name, turnIds: [...product.turnIds] });
   }
   const escalated = sections.some((section) => section.resolution === 'escalated');
+  const reasonCategory = opening.reasonCategory ?? sections.find((section) => section.reasonCategory)?.reasonCategory;
+  // How the call ended is said in its last part; a promise made earlier still stands unless the end settled it.
+  const outcome = last.outcome === 'resolved' && sections.some((section) => section.outcome === 'callback_promised') ? 'callback_promised' : last.outcome;
   return {
     reason: opening.reason,
     customerIntent: opening.customerIntent,
@@ -60,5 +63,9 @@ export function mergeSectionSummaries(sections: readonly ModelSummary[]): ModelS
     },
     // A complaint decides the disposition of the whole call, wherever in the call it came up.
     dispositionCode: (worst ?? opening).dispositionCode,
+    ...(reasonCategory ? { reasonCategory } : {}),
+    ...(outcome ? { outcome } : {}),
+    // Each section's narrative tells only its part: the template writes the whole call's from the merged facts.
+    ...(sections.length === 1 && first.narrative ? { narrative: first.narrative } : {}),
   };
 }

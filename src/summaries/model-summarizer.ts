@@ -10,7 +10,9 @@ import { complianceOf, resolveLanguage, summarizeOffline } from './offline-summa
 import { renderTranscript, splitIntoSections } from './render-transcript.js';
 import { resolveDueDate } from './resolve-due-date.js';
 import type { SummaryContext, SummaryTurn } from './summary-context.js';
-import type { ComplianceSummary, Summary, SummaryLanguage } from './summary-schema.js';
+import { summaryData } from './summary-data.js';
+import type { CallOutcome, ComplianceSummary, Resolution, Summary, SummaryLanguage } from './summary-schema.js';
+import { writeNarrative } from './write-narrative.js';
 
 export interface ModelSummaryOptions {
   model: ChatModel;
@@ -113,6 +115,7 @@ async function summarizeSection(run: Run, section: SectionRequest): Promise<Mode
     callDate: day.date,
     weekday: weekdays.en[day.weekday] ?? '',
     timeZone: run.timeZone,
+    reasonCategories: summaryData().reasons.map((reason) => `- ${reason.definition.id}: ${reason.definition.label.en} / ${reason.definition.label.zh}`).join('\n'),
     dispositionCodes: context.taxonomy.codes.map((code) => `- ${code.code}: ${code.label.en} / ${code.label.zh}`).join('\n'),
     products: context.products.length > 0 ? context.products.map((product) => `- ${product.name}`).join('\n') : '(none listed)',
     section:
@@ -136,6 +139,20 @@ async function summarizeSection(run: Run, section: SectionRequest): Promise<Mode
   throw new InvalidSummaryOutput(second.problems);
 }
 
+/** The model left the narrative out: the template writes it from the model's own facts, so the two never disagree. */
+function narrativeFrom(draft: ModelSummary, language: SummaryLanguage, label: string, outcome: CallOutcome): string {
+  return writeNarrative({
+    language,
+    reasonLabel: label,
+    asks: draft.reason ? [{ category: '', label, text: draft.reason, turnIds: [] }] : [],
+    products: draft.productsDiscussed.map((product) => ({ name: product.name, turnIds: [] })),
+    actionsTaken: draft.actionsTaken,
+    outcome,
+    followUps: draft.followUps.map((followUp) => ({ action: followUp.action, owner: followUp.owner, turnIds: [] })),
+    complaint: { raised: draft.complaint.raised },
+  });
+}
+
 /** Code, not the model, owns ids, dates, codes and labels: unknown ids are dropped, dates recomputed where the text names a day. */
 function finalise(run: Run, turns: readonly SummaryTurn[], draft: ModelSummary, compliance: ComplianceSummary): Summary {
   const { context } = run;
@@ -145,10 +162,17 @@ function finalise(run: Run, turns: readonly SummaryTurn[], draft: ModelSummary, 
     const due = resolveDueDate(text, { reference: run.reference, timeZone: run.timeZone }) ?? modelDue ?? undefined;
     return due ? { due } : {};
   };
-  const productNames = new Map<string, string>();
+  const productNames = new Map<string, { name: string; id?: string }>();
   for (const product of context.products) {
-    for (const name of [product.name, ...(product.aliases ?? [])]) productNames.set(foldText(name), product.name);
+    for (const name of [product.name, ...(product.aliases ?? [])]) productNames.set(foldText(name), { name: product.name, ...(product.id ? { id: product.id } : {}) });
   }
+  // What code reads in the transcript completes what the model left out or got outside the known values.
+  const offline = summarizeOffline(turns, context, { compliance });
+  const categories = summaryData().reasons.map((reason) => reason.definition);
+  const category = categories.find((candidate) => candidate.id === draft.reasonCategory);
+  const outcome: CallOutcome = draft.outcome ?? offline.outcome ?? 'unresolved';
+  const resolution: Resolution =
+    outcome === 'transferred' ? 'escalated' : outcome === 'callback_promised' && (draft.resolution === 'resolved' || draft.resolution === 'unresolved') ? 'follow_up' : draft.resolution;
   const codes = new Set(context.taxonomy.codes.map((code) => code.code));
   const customerTexts = turns.filter((turn) => turn.speaker === 'customer').map((turn) => foldText(turn.text));
   const dispositionCode = codes.has(draft.dispositionCode)
@@ -161,12 +185,12 @@ function finalise(run: Run, turns: readonly SummaryTurn[], draft: ModelSummary, 
   return {
     reason: draft.reason,
     customerIntent: draft.customerIntent,
-    productsDiscussed: draft.productsDiscussed.map((product) => ({
-      name: productNames.get(foldText(product.name)) ?? product.name,
-      turnIds: keep(product.turnIds),
-    })),
+    productsDiscussed: draft.productsDiscussed.map((product) => {
+      const known = productNames.get(foldText(product.name));
+      return { name: known?.name ?? product.name, ...(known?.id ? { productId: known.id } : {}), turnIds: keep(product.turnIds) };
+    }),
     actionsTaken: draft.actionsTaken.map((action) => ({ text: action.text, turnIds: keep(action.turnIds) })),
-    resolution: draft.resolution,
+    resolution,
     followUps: draft.followUps.map((followUp) => ({
       action: followUp.action,
       owner: followUp.owner,
@@ -194,6 +218,12 @@ function finalise(run: Run, turns: readonly SummaryTurn[], draft: ModelSummary, 
       complaint: keep(draft.evidence.complaint),
     },
     dispositionCode,
+    reasonCategory: category?.id ?? offline.reasonCategory ?? 'other',
+    customerAsks: category && category.id !== offline.reasonCategory
+      ? [{ category: category.id, label: category.label[run.language], text: draft.reason, turnIds: keep(draft.evidence.customerIntent) }]
+      : offline.customerAsks ?? [],
+    outcome,
+    narrative: draft.narrative?.trim() || narrativeFrom(draft, run.language, category?.label[run.language] ?? offline.customerIntent, outcome),
     language: run.language,
     provider: context.model.provider,
     model: context.model.model,

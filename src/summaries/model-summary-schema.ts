@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  callOutcomeSchema,
   complaintCategorySchema,
   complaintSeveritySchema,
   followUpOwnerSchema,
@@ -33,6 +34,11 @@ export const modelSummarySchema = z.object({
   sentiment: z.object({ start: sentimentSchema, end: sentimentSchema }),
   evidence: summaryEvidenceSchema,
   dispositionCode: z.string(),
+  // Added with issue 13; nullable so a model that leaves them out is completed by code, not rejected.
+  reasonCategory: z.string().nullish(),
+  outcome: callOutcomeSchema.nullish(),
+  /** 2-4 sentences; longer is not a summary (the repair prompt asks again). */
+  narrative: z.string().max(600).nullish(),
 });
 
 export type ModelSummary = z.infer<typeof modelSummarySchema>;

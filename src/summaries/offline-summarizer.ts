@@ -1,13 +1,17 @@
 import { detectLanguage, foldText } from '../text/segment-text.js';
-import { detectComplaint, type DetectedComplaint } from './detect-complaint.js';
+import { decideCallOutcome } from './decide-call-outcome.js';
+import { detectComplaint, implicitComplaintLevels, type DetectedComplaint } from './detect-complaint.js';
+import { detectContactReason } from './detect-contact-reason.js';
 import { detectIntent } from './detect-intent.js';
 import { pickDisposition } from './disposition-taxonomy.js';
 import { extractCallActions } from './extract-call-actions.js';
 import { matchProducts } from './match-products.js';
+import { readCallSentences } from './read-call-sentences.js';
 import { sentimentOf } from './score-sentiment.js';
 import { splitSentences, trimText } from './split-sentences.js';
 import type { SummaryContext, SummaryTurn } from './summary-context.js';
-import type { ComplianceSummary, FollowUp, Resolution, Summary, SummaryLanguage } from './summary-schema.js';
+import type { ComplianceSummary, Summary, SummaryLanguage } from './summary-schema.js';
+import { writeNarrative } from './write-narrative.js';
 
 interface FoldedTurn extends SummaryTurn {
   folded: string;
@@ -84,28 +88,6 @@ function answersToIdentityChecks(turns: readonly FoldedTurn[]): Set<string> {
   return answers;
 }
 
-const escalationCue = /转接|转给|转到|升级(?:给|到|至|处理)|专员|主管|上级|投诉(?:部门|专席)|专人|二线|\b(?:transfer(?:ring)? you|put you through|escalat\w*|supervisor|specialist|manager|second line)\b/u;
-const offerQuestion = /[吗呢么][\s。？?]*$|要不要|需不需要|是否需要|\b(?:would you like|do you want|shall i|should i)\b|\?\s*$/u;
-const confirmation = /谢谢|感谢|好的|明白了|清楚了|解决了|没问题|可以了|知道了|没有了|行了|thank|thanks|great|perfect|got it|that's all|that helps|sorted|resolved|appreciate|awesome/u;
-
-function decideResolution(
-  turns: readonly FoldedTurn[],
-  customerTurns: readonly FoldedTurn[],
-  followUps: readonly FollowUp[],
-  endNegative: boolean,
-): { resolution: Resolution; turnIds: string[] } {
-  const escalations = turns.filter(
-    (turn) => turn.speaker !== 'customer' && escalationCue.test(turn.folded) && !offerQuestion.test(turn.folded),
-  );
-  if (escalations.length > 0) return { resolution: 'escalated', turnIds: escalations.slice(0, 3).map((turn) => turn.id) };
-  if (followUps.length > 0) {
-    return { resolution: 'follow_up', turnIds: [...new Set(followUps.flatMap((followUp) => followUp.turnIds))].slice(0, 5) };
-  }
-  const closing = customerTurns.slice(-2).filter((turn) => confirmation.test(turn.folded));
-  if (closing.length > 0 && !endNegative) return { resolution: 'resolved', turnIds: closing.map((turn) => turn.id) };
-  return { resolution: 'unresolved', turnIds: [] };
-}
-
 export function resolveLanguage(turns: readonly SummaryTurn[], language: SummaryLanguage | undefined): SummaryLanguage {
   if (language) return language;
   // The opening turns decide; reading a 5,000-turn call to pick a language buys nothing.
@@ -139,11 +121,25 @@ export function summarizeOffline(
   const voiceTexts = voiceTurns.map((turn) => turn.folded);
   const idsOf = (indexes: readonly number[]) => indexes.map((index) => voiceTurns[index]?.id).filter((id): id is string => !!id);
 
-  const reason = buildReason(voiceTurns, answersToIdentityChecks(folded), language);
+  const identityAnswers = answersToIdentityChecks(folded);
+  const reason = buildReason(voiceTurns, identityAnswers, language);
   const intent = detectIntent(voiceTexts, language);
+  // What each of the customer's sentences does (asks, requests, complains, tells): the reason and complaints read it.
+  const sentences = readCallSentences(voiceTurns, language, identityAnswers);
   // Only the customer can complain: an agent-only recording reports none rather than reading the agent's words.
   const complaint: DetectedComplaint =
-    customerTurns.length > 0 ? detectComplaint(voiceTexts) : { raised: false, turnIndexes: [] };
+    customerTurns.length > 0 ? detectComplaint(voiceTexts, implicitComplaintLevels(sentences)) : { raised: false, turnIndexes: [] };
+  const explicitlySaid = customerTurns.length > 0 && complaint.raised && detectComplaint(voiceTexts).raised;
+  let detectedReason = detectContactReason(sentences, language, complaint.raised);
+  if (detectedReason.category === 'other' && customerTurns.length > 0) {
+    // The customer never named the topic in words a category knows ("上次那个事情怎么样了"): the agent's answers
+    // usually do. Only then are the agent's words read, and they set the category, never the customer's asks.
+    const agentTurns = folded.filter((turn) => turn.speaker === 'agent');
+    const fromAgent = detectContactReason(readCallSentences(agentTurns, language), language, false);
+    if (fromAgent.category !== 'other') detectedReason = { ...fromAgent, asks: detectedReason.asks.map((ask) => ({ ...ask, category: fromAgent.category, label: fromAgent.label })) };
+  }
+  // "您好，我想了解…" is reported as "我想了解…": greetings are not part of what was asked.
+  const contactReason = { ...detectedReason, asks: detectedReason.asks.map((ask) => ({ ...ask, text: stripFillers(ask.text) || ask.text })) };
   const reference = context.callEndedAt ?? new Date();
   const actions = extractCallActions({
     turns: folded,
@@ -155,7 +151,23 @@ export function summarizeOffline(
   const third = Math.max(1, Math.ceil(customerTurns.length / 3));
   const start = sentimentOf(customerTurns.slice(0, third).map((turn) => turn.folded));
   const end = sentimentOf(customerTurns.slice(-third).map((turn) => turn.folded));
-  const resolution = decideResolution(folded, customerTurns, actions.followUps, end === 'negative');
+  const resolution = decideCallOutcome({
+    turns: folded,
+    commitments: actions.commitments,
+    followUps: actions.followUps,
+    actionsTaken: actions.actionsTaken.length,
+    endNegative: end === 'negative',
+    customerSpoke: sentences.length > 0,
+  });
+  const productsDiscussed = matchProducts(turns, context.products, language);
+  const complaintField: Summary['complaint'] = complaint.raised
+    ? {
+        raised: true,
+        ...(complaint.category ? { category: complaint.category } : {}),
+        ...(complaint.severity ? { severity: complaint.severity } : {}),
+        ...(explicitlySaid ? {} : { implicit: true }),
+      }
+    : { raised: false };
 
   const dispositionCode = pickDisposition(context.taxonomy, {
     intent: intent.key,
@@ -166,28 +178,38 @@ export function summarizeOffline(
   return {
     reason: reason.text,
     // Nothing substantive was said (greetings only): no label rather than a guessed one.
-    customerIntent: reason.text === '' && intent.turnIndexes.length === 0 ? '' : intent.label,
-    productsDiscussed: matchProducts(turns, context.products),
+    customerIntent: reason.text === '' && contactReason.asks.length === 0 && intent.turnIndexes.length === 0 ? '' : contactReason.label,
+    productsDiscussed,
     actionsTaken: actions.actionsTaken,
     resolution: resolution.resolution,
     followUps: actions.followUps,
     commitments: actions.commitments,
-    complaint: complaint.raised
-      ? {
-          raised: true,
-          ...(complaint.category ? { category: complaint.category } : {}),
-          ...(complaint.severity ? { severity: complaint.severity } : {}),
-        }
-      : { raised: false },
+    complaint: complaintField,
     sentiment: { start, end },
     compliance: options.compliance ?? complianceOf(turns, context),
     evidence: {
       reason: reason.turnIds,
-      customerIntent: idsOf(intent.turnIndexes),
+      customerIntent: contactReason.turnIds.length > 0 ? contactReason.turnIds : idsOf(intent.turnIndexes),
       resolution: resolution.turnIds,
       complaint: idsOf(complaint.turnIndexes),
     },
     dispositionCode,
+    reasonCategory: contactReason.category,
+    customerAsks: contactReason.asks,
+    outcome: resolution.outcome,
+    narrative:
+      reason.text === '' && contactReason.asks.length === 0
+        ? ''
+        : writeNarrative({
+            language,
+            reasonLabel: contactReason.label,
+            asks: contactReason.asks,
+            products: productsDiscussed,
+            actionsTaken: actions.actionsTaken,
+            outcome: resolution.outcome,
+            followUps: actions.followUps,
+            complaint: complaintField,
+          }),
     language,
     provider: 'offline',
     model: 'extractive-v1',

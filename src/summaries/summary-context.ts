@@ -11,6 +11,12 @@ export interface SummaryTurn {
 export interface SummaryProduct {
   name: string;
   aliases?: string[];
+  /** The knowledge base's id for it (the product document's externalId); reported with the name. */
+  id?: string;
+  /** The product document's title: its distinctive words become aliases too. */
+  title?: string;
+  /** The language the name is written in; a product known in both languages is reported in the call's. */
+  language?: 'zh' | 'en';
 }
 
 export interface SummaryContext {

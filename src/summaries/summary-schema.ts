@@ -6,6 +6,8 @@ export const turnIdsSchema = z.array(z.string());
 export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date YYYY-MM-DD');
 
 export const resolutionSchema = z.enum(['resolved', 'unresolved', 'escalated', 'follow_up']);
+/** How the call ended, finer than `resolution`: a promised call-back is not a resolved call. */
+export const callOutcomeSchema = z.enum(['resolved', 'unresolved', 'callback_promised', 'transferred']);
 export const followUpOwnerSchema = z.enum(['agent', 'bank', 'customer']);
 export const sentimentSchema = z.enum(['positive', 'neutral', 'negative']);
 export const complaintCategorySchema = z.enum([
@@ -19,7 +21,10 @@ export const complaintCategorySchema = z.enum([
 export const complaintSeveritySchema = z.enum(['low', 'medium', 'high']);
 export const summaryLanguageSchema = z.enum(['zh', 'en']);
 
-export const productDiscussedSchema = z.object({ name: z.string(), turnIds: turnIdsSchema });
+/** `productId`: the knowledge base's id for the product (its document's externalId) when it is in the catalogue. */
+export const productDiscussedSchema = z.object({ name: z.string(), productId: z.string().optional(), turnIds: turnIdsSchema });
+/** One thing the customer asked for, with its contact-reason category (an id of contact-reasons.yaml). */
+export const customerAskSchema = z.object({ category: z.string(), label: z.string(), text: z.string(), turnIds: turnIdsSchema });
 export const actionTakenSchema = z.object({ text: z.string(), turnIds: turnIdsSchema });
 export const commitmentSchema = z.object({ text: z.string(), due: isoDateSchema.optional(), turnIds: turnIdsSchema });
 export const followUpSchema = z.object({
@@ -32,6 +37,8 @@ export const complaintSchema = z.object({
   raised: z.boolean(),
   category: complaintCategorySchema.optional(),
   severity: complaintSeveritySchema.optional(),
+  /** Raised although the customer never said 投诉 / "complaint" (anger, a refund demand, asking for a manager). */
+  implicit: z.boolean().optional(),
 });
 export const summaryEvidenceSchema = z.object({
   reason: turnIdsSchema,
@@ -71,6 +78,14 @@ export const summarySchema = z.object({
   provider: z.string(),
   model: z.string(),
   promptVersion: z.string(),
+  // Added with issue 13: optional so summaries stored before them still read; both summarisers always fill them.
+  /** The contact-reason category id (contact-reasons.yaml), e.g. card_fees, loan, scam_report, other. */
+  reasonCategory: z.string().optional().meta({ description: 'Contact-reason category id (src/summaries/contact-reasons.yaml): card_fees, card_lost_or_fraud, repayment_or_overdue, deposit_rates, wealth_or_fund_purchase, insurance, loan, transfer_or_remittance, account_or_password, scam_report, complaint, other.' }),
+  /** The customer's main asks, strongest first. */
+  customerAsks: z.array(customerAskSchema).optional().meta({ description: "The customer's main asks, strongest first: {category, label, text, turnIds}." }),
+  outcome: callOutcomeSchema.optional().meta({ description: 'How the call ended; a promised call-back, reply within days or case passed to another team is callback_promised, never resolved.' }),
+  /** 2-4 sentences in the call's language: who called about what, what was done, the outcome and what is open. */
+  narrative: z.string().optional().meta({ description: '2-4 sentences in the call language: what the customer called about, what was done, the outcome and what is open (masked).' }),
   /** True when a model was asked but the summary came from the offline extractor instead. */
   degraded: z.boolean().optional(),
 });
@@ -79,6 +94,9 @@ export type Summary = z.infer<typeof summarySchema>;
 export type ComplianceSummary = z.infer<typeof complianceSummarySchema>;
 export type ComplianceFinding = z.infer<typeof complianceFindingSchema>;
 export type Resolution = z.infer<typeof resolutionSchema>;
+export type CallOutcome = z.infer<typeof callOutcomeSchema>;
+export type CustomerAsk = z.infer<typeof customerAskSchema>;
+export type Complaint = z.infer<typeof complaintSchema>;
 export type FollowUpOwner = z.infer<typeof followUpOwnerSchema>;
 export type Sentiment = z.infer<typeof sentimentSchema>;
 export type ComplaintCategory = z.infer<typeof complaintCategorySchema>;

@@ -270,3 +270,8 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     customerText: recent,
   };
 }
+
+/** The sentences of any turn with what each does (ask, request, complain, tell): for reading a whole call afterwards. */
+export function readTurnSentences(text: string, language: Language): TurnSentence[] {
+  return readSentences(text, language);
+}

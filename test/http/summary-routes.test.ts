@@ -99,4 +99,55 @@ describe('summary lifecycle', () => {
     }
     await app.close();
   });
+
+  it('stores no raw card, ID or phone number the customer said, and reports catalogue products with their ids', async () => {
+    // Made-up values: a public test card number, the standard sample resident ID and an unassigned-looking mobile.
+    const card = '4111111111111111';
+    const spacedCard = '4111 1111 1111 1111';
+    const residentId = '11010519491231002X';
+    const phone = '13987654321';
+    const first = await composeRuntime(config, { database: shared(testDatabase.database) });
+    const firstApp = await composeApp(first);
+    const document = await firstApp.inject({
+      method: 'POST',
+      url: '/v1/knowledge/documents',
+      headers,
+      payload: { title: '星河安心宝180天理财产品说明', kind: 'product', format: 'markdown', language: 'zh', product: '星河安心宝180天', externalId: 'kb-test-anxin', body: '# 星河安心宝180天\n\nR2级理财产品，理财非存款，产品有风险，投资须谨慎。' },
+    });
+    expect(document.statusCode).toBe(201);
+    await firstApp.close();
+    await first.close();
+
+    const runtime = await composeRuntime(config, { database: shared(testDatabase.database) });
+    runtimes.push(runtime);
+    runtime.startBackground();
+    const app = await composeApp(runtime);
+    const created = await app.inject({ method: 'POST', url: '/v1/conversations', headers, payload: { language: 'zh' } });
+    const id = created.json().id as string;
+    const turns = [
+      { speaker: 'customer', text: `我的卡号是${spacedCard}，身份证${residentId}，手机${phone}，这张卡被盗刷了，我要把钱退给我！` },
+      { speaker: 'agent', text: '已为您冻结该卡，我们会在三个工作日内回电告知调查结果。' },
+      { speaker: 'customer', text: `另外星河安心宝180天还能买吗？我的手机号是${phone}，卡号${card}，有结果打给我。` },
+      { speaker: 'agent', text: '安心宝180天目前可以购买，R2级，理财非存款，产品有风险。' },
+      { speaker: 'customer', text: '好的。' },
+    ];
+    for (const turn of turns) await app.inject({ method: 'POST', url: `/v1/conversations/${id}/turns`, headers, payload: turn });
+    await app.inject({ method: 'POST', url: `/v1/conversations/${id}/end`, headers });
+    const done = await waitFor(async () => {
+      const response = await app.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers });
+      return response.statusCode === 200 ? (response.json() as { summary: Record<string, unknown> }) : undefined;
+    });
+    const stored = await testDatabase.database.query<{ summary: unknown }>('select summary from summary_jobs where conversation_id = $1', [id]);
+    const storedText = typeof stored.rows[0]?.summary === 'string' ? (stored.rows[0]?.summary as string) : JSON.stringify(stored.rows[0]?.summary);
+    const events = JSON.stringify(await readEventsAfter(testDatabase.database, id, 0));
+    for (const text of [storedText, JSON.stringify(done.summary), events]) {
+      for (const planted of [card, spacedCard, residentId, phone, '111111111111']) expect(text).not.toContain(planted);
+    }
+    // The facts survive the masking.
+    expect(done.summary).toMatchObject({ reasonCategory: 'card_lost_or_fraud', outcome: 'callback_promised', complaint: { raised: true } });
+    expect(done.summary.productsDiscussed).toEqual([expect.objectContaining({ name: '星河安心宝180天', productId: 'kb-test-anxin' })]);
+    expect(String(done.summary.narrative)).toMatch(/^客户来电/u);
+    await app.close();
+  });
 });
+

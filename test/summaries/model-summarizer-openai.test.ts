@@ -85,4 +85,67 @@ describe('summaries through the OpenAI-compatible adapter (msw)', () => {
     const failed = await summarizeWithModel(turns, context());
     expect(failed.degraded).toBe(true);
   });
+
+  it('keeps the model\'s narrative, outcome and reason category, and maps products to catalogue ids', async () => {
+    server.completionJson({
+      ...valid,
+      productsDiscussed: [{ name: '白金卡', turnIds: ['t1'] }],
+      reasonCategory: 'card_lost_or_fraud',
+      outcome: 'resolved',
+      narrative: '客户来电挂失信用卡。坐席办理了临时挂失，新卡三个工作日内寄出。',
+    });
+    const summary = await summarizeWithModel(turns, { ...context(), products: [{ id: 'kb-card', name: '星河白金信用卡', aliases: ['白金卡'] }] });
+    expect(summary.degraded).toBeFalsy();
+    expect(summary.reasonCategory).toBe('card_lost_or_fraud');
+    expect(summary.outcome).toBe('resolved');
+    expect(summary.narrative).toBe('客户来电挂失信用卡。坐席办理了临时挂失，新卡三个工作日内寄出。');
+    expect(summary.productsDiscussed).toEqual([{ name: '星河白金信用卡', productId: 'kb-card', turnIds: ['t1'] }]);
+  });
+
+  it('completes what the model left out or got wrong: unknown category, no narrative, a call-back called resolved', async () => {
+    const callback = [
+      { id: 'u1', speaker: 'customer' as const, text: 'I was charged twice for the annual fee on my card.' },
+      { id: 'u2', speaker: 'agent' as const, text: "I've logged it; our card team will call you back within 2 business days." },
+    ];
+    server.completionJson({
+      ...valid,
+      reason: 'Charged the annual fee twice',
+      customerIntent: 'fee dispute',
+      actionsTaken: [{ text: 'Logged the double charge', turnIds: ['u2'] }],
+      commitments: [],
+      evidence: { reason: ['u1'], customerIntent: ['u1'], resolution: ['u2'], complaint: [] },
+      reasonCategory: 'fees_and_things',
+      outcome: 'callback_promised',
+    });
+    const summary = await summarizeWithModel(callback, { ...context(), language: 'en' as const });
+    expect(summary.degraded).toBeFalsy();
+    expect(summary.reasonCategory).toBe('card_fees');
+    expect(summary.outcome).toBe('callback_promised');
+    // A promised call-back is never "resolved", whatever the model said.
+    expect(summary.resolution).toBe('follow_up');
+    expect(summary.narrative).toMatch(/^The customer called to ask about card fees: "Charged the annual fee twice"\./u);
+  });
+
+  it('falls back to the offline narrative and outcome on malformed output and on a server error', async () => {
+    server.malformedJson();
+    const garbage = await summarizeWithModel(turns, context());
+    expect(garbage.degraded).toBe(true);
+    expect(garbage.narrative).toMatch(/^客户来电/u);
+    expect(garbage.outcome).toBe('resolved');
+    expect(garbage.reasonCategory).toBe('card_lost_or_fraud');
+    server.reset();
+    server.error(503);
+    const failed = await summarizeWithModel(turns, context());
+    expect(failed.degraded).toBe(true);
+    expect(failed.narrative).toBe(garbage.narrative);
+  });
+
+  it('rejects a narrative that is not a short account (repair, then the offline summary)', async () => {
+    const recorder = server.completionJson({ ...valid, narrative: '客户来电。'.repeat(200) });
+    const summary = await summarizeWithModel(turns, context());
+    expect(recorder.requests).toHaveLength(2);
+    expect(summary.degraded).toBe(true);
+    expect((summary.narrative ?? '').length).toBeLessThan(600);
+  });
 });
+
