@@ -1,8 +1,9 @@
 /**
  * Fits one load-shedding setting on the load bench: runs the protected server once per candidate value (200
  * concurrent clients, the load bench's desktop mix) and picks the value that admits the most requests per second
- * from desktops honouring retry-after while /healthz p99 stays under 50 ms (issue 9) and admitted p99 stays within
- * the suggestion budget (SUGGESTION_BUDGET_MS, 1,500 ms: past it a desktop shows the offline answer anyway).
+ * (desktops honouring retry-after and clients retrying at once, together) while /healthz p99 stays under 50 ms for
+ * both (issue 9) and admitted p99 stays within the suggestion budget (SUGGESTION_BUDGET_MS, 1,500 ms: past it a
+ * desktop shows the offline answer anyway).
  * Prints every candidate's figures and the fit; the chosen value goes into the setting's default in src/config.ts.
  *
  * Run: FIT_VARIABLE=SHED_MAX_IN_FLIGHT FIT_VALUES=16,32,64,128,256 npx tsx bench/fit-shedding.ts
@@ -37,9 +38,13 @@ export async function main(): Promise<void> {
   const acceptable = rows.filter(
     ({ polite, autocannon }) => polite.healthzP99 < healthzTargetMs && autocannon.healthzP99 < healthzTargetMs && polite.admittedP99 <= maximumAdmittedP99,
   );
-  const best = acceptable.sort((a, b) => b.polite.admittedPerSecond - a.polite.admittedPerSecond)[0];
+  // Both kinds of client exist: desktops that honour retry-after and scripts or integrations that retry at once.
+  const served = (row: (typeof rows)[number]) => row.polite.admittedPerSecond + row.autocannon.admittedPerSecond;
+  const best = acceptable.sort((a, b) => served(b) - served(a))[0];
   if (best) {
-    console.log(`fit: ${variable}=${best.value} (most admitted requests per second with /healthz p99 < ${healthzTargetMs} ms and admitted p99 <= ${maximumAdmittedP99} ms)`);
+    console.log(
+      `fit: ${variable}=${best.value} (most admitted requests per second, polite and retry-at-once clients together, with /healthz p99 < ${healthzTargetMs} ms and admitted p99 <= ${maximumAdmittedP99} ms)`,
+    );
   } else {
     const closest = [...rows].sort((a, b) => a.polite.admittedP99 - b.polite.admittedP99)[0];
     console.log(`fit: no candidate met /healthz p99 < ${healthzTargetMs} ms and admitted p99 <= ${maximumAdmittedP99} ms; lowest admitted p99: ${variable}=${closest?.value}`);
