@@ -57,12 +57,13 @@ function diffMiddle(before: string[], after: string[], oldOffset: number, newOff
       lines.push({ kind: 'same', text: before[i]!, oldNumber: oldOffset + i + 1, newNumber: newOffset + j + 1 });
       i += 1;
       j += 1;
-    } else if (j < columns && (i === rows || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) {
-      lines.push({ kind: 'added', text: after[j]!, newNumber: newOffset + j + 1 });
-      j += 1;
-    } else {
+    } else if (i < rows && (j === columns || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) {
+      // Removals before additions on a tie: a replaced line reads as "old, then new".
       lines.push({ kind: 'removed', text: before[i]!, oldNumber: oldOffset + i + 1 });
       i += 1;
+    } else {
+      lines.push({ kind: 'added', text: after[j]!, newNumber: newOffset + j + 1 });
+      j += 1;
     }
   }
   return lines;
