@@ -51,7 +51,7 @@ export function EvalView({ client }: { client: ApiClient }) {
               ))}
             </datalist>
           </label>
-          <label>
+          <label className="inline-choice">
             <input type="checkbox" checked={compareWithBaseline} onChange={(event) => setCompare(event.target.checked)} /> {t('compliance.evals.compare')}
           </label>
           <button type="submit">{t('compliance.evals.run')}</button>

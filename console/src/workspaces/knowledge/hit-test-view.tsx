@@ -56,7 +56,7 @@ export function HitTestView({ client, onOpenPassage }: { client: ApiClient; onOp
           <fieldset className="filters">
             <legend className="muted">{t('knowledge.field.kind')}</legend>
             {documentKinds.map((kind) => (
-              <label key={kind}>
+              <label key={kind} className="inline-choice">
                 <input type="checkbox" checked={kinds.includes(kind)} onChange={() => toggleKind(kind)} /> {t(`knowledge.kind.${kind}`)}
               </label>
             ))}
