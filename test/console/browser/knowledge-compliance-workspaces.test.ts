@@ -141,6 +141,9 @@ describe('compliance workspace in a browser', () => {
     await page.locator('[data-workspace="compliance"]').click();
     await page.locator('#compliance-title').waitFor();
     await page.locator('[data-rule-id]').first().waitFor();
+    await page.locator('[data-rule-id] button').first().click();
+    // The rule's own examples come from GET /v1/compliance/rules/:id.
+    await page.locator('[data-testid="rule-detail"] h3', { hasText: 'Violating examples' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'compliance-rules.png') });
     await page.getByRole('tab', { name: 'Test a sentence' }).click();
     await page.locator('textarea[name="text"]').fill('This fund is guaranteed to pay 8% a year, you cannot lose money.');
