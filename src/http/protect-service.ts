@@ -6,6 +6,7 @@ import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../access/api-key-service.js';
 import { BadKeyLockout } from '../access/bad-key-lockout.js';
+import { reportScriptSource } from '../evals/reports/render-html-report.js';
 import { HttpProblem } from './problem.js';
 
 export interface ProtectionOptions {
@@ -274,7 +275,8 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
   await app.register(helmet, {
     contentSecurityPolicy: {
       // The service is often reached over plain HTTP inside the bank: upgrading /docs assets to HTTPS would break it.
-      directives: { 'upgrade-insecure-requests': null },
+      // The eval report's inline script (by hash) runs when the report is opened, directly or in the console.
+      directives: { 'upgrade-insecure-requests': null, 'script-src': ["'self'", reportScriptSource] },
     },
   });
 

@@ -278,6 +278,24 @@ export const checkResultSchema = z
   })
   .loose();
 
+const ruleExample = z.union([z.string(), z.object({ text: z.string() }).loose()]);
+export const ruleDetailSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    severity,
+    kind: z.string(),
+    source: z.string(),
+    jurisdiction: z.string(),
+    language: z.string(),
+    packId: z.string(),
+    explanation: z.string().optional(),
+    fix: z.string().optional(),
+    detector: z.object({}).loose().optional().meta({ description: 'How it is detected: meaning frames (`frames`), patterns (`cues`), exceptions (`safe`).' }),
+    examples: z.object({ violating: z.array(ruleExample), compliant: z.array(ruleExample) }).loose(),
+  })
+  .loose();
+
 export const rulesSchema = z
   .object({
     rulesVersion: z.string(),

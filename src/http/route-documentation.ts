@@ -448,6 +448,13 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     success: { 200: jsonResponse('Packs and rules, with the version hash findings carry.', responses.rulesSchema) },
   },
 
+  'GET /v1/compliance/rules/:id': {
+    summary: 'One rule with its detector and examples',
+    access: everyone,
+    description: 'The rule as its pack defines it: explanation, fix, how it is detected (meaning frames, patterns, exceptions) and its own violating and compliant examples, which the test suite runs.',
+    success: { 200: jsonResponse('The rule.', responses.ruleDetailSchema) },
+  },
+
   'POST /v1/summaries': {
     summary: 'One-shot summary of a transcript',
     access: ['agent'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -50,6 +51,16 @@ describe('eval routes', () => {
       const response = await testApp.app.inject({ method: 'GET', url: `/v1/evals/runs/${runId}?format=${format}`, headers });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain(type);
+      if (format === 'html') {
+        // The service's own CSP (enforced with the report's meta policy, and inherited by the console's srcdoc
+        // frame) must allow the report's inline script, by its hash, or the report renders blank in a browser.
+        const inline = /<script>([\s\S]*?)<\/script>/.exec(response.body)?.[1] ?? '';
+        const hash = `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
+        const scriptSource = /script-src ([^;]+)/.exec(String(response.headers['content-security-policy']))?.[1] ?? '';
+        expect(inline.length).toBeGreaterThan(0);
+        expect(scriptSource.split(' ')).toEqual(expect.arrayContaining(["'self'", hash]));
+        expect(scriptSource).not.toContain('unsafe-inline');
+      }
     }
     const history = await testApp.app.inject({ method: 'GET', url: '/v1/evals/runs', headers });
     expect(history.json()).toMatchObject({ items: [{ runId, suite: 'inline-api', status: 'passed', passRate: 1 }] });

@@ -69,6 +69,24 @@ describe('compliance routes', () => {
     expect(rules.every((rule: { detection: string }) => rule.detection === 'active' || rule.detection === 'advisory')).toBe(true);
   });
 
+  it('shows one rule with its detector and its own examples, and answers 404 for an unknown id', async () => {
+    const headers = await testApp.as('agent');
+    const list = (await testApp.app.inject({ method: 'GET', url: '/v1/compliance/rules', headers })).json();
+    const summaries = list.packs.flatMap((pack: { rules: { id: string; title: string }[] }) => pack.rules);
+    for (const summary of summaries.slice(0, 5)) {
+      const response = await testApp.app.inject({ method: 'GET', url: `/v1/compliance/rules/${encodeURIComponent(summary.id)}`, headers });
+      expect(response.statusCode).toBe(200);
+      const rule = response.json();
+      expect(rule).toMatchObject({ id: summary.id, title: summary.title });
+      expect(rule.examples.violating.length).toBeGreaterThan(0);
+      expect(rule.examples.compliant.length).toBeGreaterThan(0);
+      expect(rule.detector).toBeTypeOf('object');
+    }
+    const unknown = await testApp.app.inject({ method: 'GET', url: '/v1/compliance/rules/NO-SUCH-RULE', headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().type).toMatch(/not_found$/);
+  });
+
   it('says the judge is disabled without a model, and refuses requireJudge', async () => {
     const headers = await testApp.as('agent');
     const plain = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '您好' } });

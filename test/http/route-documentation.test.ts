@@ -96,7 +96,9 @@ describe('the OpenAPI document describes every route, and the routes answer what
     await check(responses.endConversationSchema, { method: 'POST', url: `/v1/conversations/${id}/end`, headers: admin }, 202);
     await check(responses.auditListSchema, { method: 'GET', url: '/v1/audit/suggestions?limit=1', headers: admin }, 200);
     await check(responses.checkResultSchema, { method: 'POST', url: '/v1/compliance/check', headers: json, payload: { text: '这款理财保本保收益' } }, 200);
-    await check(responses.rulesSchema, { method: 'GET', url: '/v1/compliance/rules', headers: admin }, 200);
+    const rules = await check(responses.rulesSchema, { method: 'GET', url: '/v1/compliance/rules', headers: admin }, 200);
+    const firstRule = (rules.packs as { rules: { id: string }[] }[])[0]?.rules[0]?.id ?? 'missing';
+    await check(responses.ruleDetailSchema, { method: 'GET', url: `/v1/compliance/rules/${encodeURIComponent(firstRule)}`, headers: admin }, 200);
     await check(responses.oneShotSummarySchema, { method: 'POST', url: '/v1/summaries', headers: json, payload: { turns: [{ speaker: 'customer', text: '年费怎么收？' }, { speaker: 'agent', text: '金卡年费每年200元。' }] } }, 200);
     await check(responses.runListSchema, { method: 'GET', url: '/v1/evals/runs', headers: admin }, 200);
     await check(responses.problemSchema, { method: 'GET', url: '/v1/knowledge/documents/not-a-uuid', headers: admin }, 400);

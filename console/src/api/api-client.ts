@@ -30,6 +30,12 @@ export class ApiClient {
     this.#options.onUnauthenticated?.(problem);
   }
 
+  /** The Authorization header of the session, for requests the client cannot send itself (uploads with progress). */
+  authorization(): Record<string, string> {
+    const key = this.#options.getKey();
+    return key ? { authorization: `Bearer ${key}` } : {};
+  }
+
   url(path: string, query?: RequestOptions['query']): string {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(name, String(value));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EvalReport } from '../eval-report.js';
 
 /**
@@ -104,6 +105,13 @@ return d;}
 render();
 })();
 `;
+
+/**
+ * The CSP source that lets the report's one inline script run under the service's own Content-Security-Policy
+ * (script-src 'self'): a browser enforces the header and the report's meta policy together, and the web console's
+ * sandboxed srcdoc frame inherits the console's policy. A hash allows this script only, not inline scripts at large.
+ */
+export const reportScriptSource = `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
 
 /** One self-contained HTML file: inline CSS and script, no network (the CSP forbids it), zh/en labels. */
 export function renderHtmlReport(report: EvalReport): string {

@@ -37,6 +37,8 @@ const checkBody = z
   })
   .strict();
 
+const ruleParams = z.object({ id: z.string().trim().min(1).max(100) }).strict();
+
 export async function complianceRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   const anyone = requireRole(services.apiKeys, ...anyRole);
 
@@ -79,4 +81,12 @@ export async function complianceRoutes(app: FastifyInstance, services: AppServic
   });
 
   app.get('/v1/compliance/rules', { preHandler: anyone, schema: { tags: ['compliance'] } }, async () => services.compliance.describe());
+
+  // One rule as its owners wrote it: what it forbids or requires, how it is detected (frames, cues) and its examples.
+  app.get('/v1/compliance/rules/:id', { preHandler: anyone, schema: { tags: ['compliance'], params: openapiSchema(ruleParams) } }, async (request) => {
+    const { id } = validate(ruleParams, request.params, 'params');
+    const rule = services.compliance.rule(id);
+    if (!rule) throw HttpProblem.notFound(`rule ${id} not found`);
+    return rule;
+  });
 }
