@@ -39,6 +39,14 @@ import { buildRetrievalQuery, createSuggestionPipeline, retrievalTopK } from './
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
+import { CallImportService } from './calls/call-import-service.js';
+import { InspectionService } from './inspections/inspection-service.js';
+import { loadScorecards } from './inspections/load-scorecards.js';
+import { InsightService } from './insights/insight-service.js';
+import { loadInsightSettings } from './insights/insight-settings.js';
+import { callImportRoutes } from './http/routes/call-import-routes.js';
+import { insightRoutes } from './http/routes/insight-routes.js';
+import { inspectionRoutes } from './http/routes/inspection-routes.js';
 
 /**
  * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
@@ -170,6 +178,11 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       onError: log,
     });
     conversations.onEnded(() => summaries.wake());
+    // A bad scorecard stops the start-up with its file and item named, as a bad rule pack does.
+    const insightSettings = loadInsightSettings(resolve(config.KNOWLEDGE_DIR, 'insights.yaml'));
+    const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, onError: log });
+    const callImport = new CallImportService({ database, summarize: (turns, options) => summaries.summarize(turns, options), recordContext: () => inspections.recordContext });
+    const insights = new InsightService({ database, settings: insightSettings });
     const evals = new EvalService({
       database,
       targets: createEvalTargets({ knowledge, search, compliance, pipeline, summaries, embedder, chatModel, prompts }),
@@ -187,6 +200,9 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       suggestions,
       summaries,
       evals,
+      inspections,
+      callImport,
+      insights,
       metrics,
       settings: { heartbeatMilliseconds: config.SSE_HEARTBEAT_MS, judgeEnabled: chatModel !== undefined },
       modelInfo: {
@@ -215,10 +231,12 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       /** Background work (summary jobs, event fan-out) runs only in the server, not in one-shot CLI commands. */
       startBackground() {
         summaries.start();
+        inspections.start();
         void events.start().catch(log);
       },
       async close() {
         await summaries.stop();
+        await inspections.stop();
         apiKeys.stopWatching();
         await events.stop();
         await evals.close();
@@ -263,7 +281,7 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes],
+    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, inspectionRoutes, callImportRoutes, insightRoutes],
     trustProxy: runtime.config.TRUST_PROXY,
     protection: protectionOptions(runtime.config),
   });

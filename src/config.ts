@@ -83,6 +83,7 @@ const environmentSchema = z.object({
   RULES_DIR: z.string().min(1).default('./evals/rules'),
   PROMPTS_DIR: z.string().min(1).default('./prompts'),
   EVALS_DIR: z.string().min(1).default('./evals/suites'),
+  SCORECARDS_DIR: z.string().min(1).default('./evals/scorecards'),
   SSE_HEARTBEAT_MS: positiveInteger(15_000),
   // Requests per minute per API key, by the key's role (0 = unlimited). Counted per replica.
   RATE_LIMIT_AGENT_PER_MINUTE: limitOrOff(600),

@@ -1,0 +1,67 @@
+-- Inspections (智能质检): one per call, scored against a scorecard, with a review state and an audit trail of
+-- every review. The call's structured facts (reason, intent, complaint, products, terms...) are copied onto the
+-- row when it is written, so the voice-of-the-customer aggregates run in SQL over these columns alone and never
+-- re-read transcripts or summaries.
+create table inspections (
+  id uuid primary key,
+  conversation_id uuid not null unique references conversations (id),
+  external_id text,
+  scorecard_id text not null,
+  scorecard_version text not null,
+  score double precision not null,
+  passed boolean not null,
+  severity text not null check (severity in ('none', 'minor', 'major', 'critical')),
+  confidence double precision not null,
+  review_state text not null check (review_state in ('auto_passed', 'needs_review', 'confirmed', 'disputed', 'overturned')),
+  items jsonb not null,
+  findings jsonb not null,
+  call_started_at timestamptz not null,
+  agent text,
+  team text,
+  channel text not null,
+  language text not null,
+  vulnerable boolean not null default false,
+  reason_code text not null,
+  intent text not null,
+  resolution text not null,
+  complaint_raised boolean not null,
+  complaint_category text,
+  sentiment_end text not null,
+  products text[] not null default '{}',
+  rule_ids text[] not null default '{}',
+  failed_items text[] not null default '{}',
+  terms text[] not null default '{}',
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index inspections_started_idx on inspections (call_started_at, id);
+create index inspections_agent_idx on inspections (agent, call_started_at);
+create index inspections_team_idx on inspections (team, call_started_at);
+create index inspections_state_idx on inspections (review_state, call_started_at);
+
+-- Emerging topics compare term counts between two periods; counting them per day at write time keeps the
+-- query to a few thousand rows for a month instead of unnesting every call's terms.
+create table insight_term_days (
+  day date not null,
+  language text not null,
+  channel text not null,
+  team text not null default '',
+  term text not null,
+  calls integer not null,
+  primary key (day, language, channel, team, term)
+);
+
+-- Append-only: who moved an inspection from which state to which, and why.
+create table inspection_reviews (
+  id uuid primary key,
+  inspection_id uuid not null references inspections (id),
+  action text not null check (action in ('confirm', 'overturn', 'dispute')),
+  from_state text not null,
+  to_state text not null,
+  comment text,
+  actor_key_id text,
+  actor_name text,
+  actor_role text,
+  created_at timestamptz not null default now()
+);
+create index inspection_reviews_inspection_idx on inspection_reviews (inspection_id, created_at);
