@@ -14,6 +14,7 @@ const benches = [
   './load-bench.ts',
   './fuzz-bench.ts',
   './crash-bench.ts',
+  './inspection-bench.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {
