@@ -42,6 +42,7 @@ import { SummaryService } from './summaries/summary-service.js';
 import { CallImportService } from './calls/call-import-service.js';
 import { InspectionService } from './inspections/inspection-service.js';
 import { loadScorecards } from './inspections/load-scorecards.js';
+import { createItemJudge } from './inspections/judge-scorecard-items.js';
 import { InsightService } from './insights/insight-service.js';
 import { loadInsightSettings } from './insights/insight-settings.js';
 import { callImportRoutes } from './http/routes/call-import-routes.js';
@@ -180,7 +181,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     conversations.onEnded(() => summaries.wake());
     // A bad scorecard stops the start-up with its file and item named, as a bad rule pack does.
     const insightSettings = loadInsightSettings(resolve(config.KNOWLEDGE_DIR, 'insights.yaml'));
-    const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, onError: log });
+    const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, ...(chatModel ? { judge: createItemJudge({ model: chatModel, prompts, onError: log }) } : {}), onError: log });
     const callImport = new CallImportService({ database, summarize: (turns, options) => summaries.summarize(turns, options), recordContext: () => inspections.recordContext });
     const insights = new InsightService({ database, settings: insightSettings });
     const evals = new EvalService({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
-import { buildInspectionRecord, writeInspections, type InspectionRecord, type RecordContext } from '../inspections/inspection-record.js';
+import { buildInspectionRecord, judgeCall, writeInspections, type InspectionRecord, type RecordContext } from '../inspections/inspection-record.js';
 import { maskText } from '../privacy/mask-personal-data.js';
 import type { SummaryTurn } from '../summaries/summary-context.js';
 import type { Summary } from '../summaries/summary-schema.js';
@@ -117,8 +117,8 @@ export class CallImportService {
       try {
         const lastAt = item.turns.at(-1)?.at;
         item.summary = await this.#summarize(item.turns, { language: item.language, ...(lastAt ? { callEndedAt: new Date(lastAt) } : {}) });
-        item.record = buildInspectionRecord(
-          {
+        const context = this.#context();
+        const call = {
             conversationId: item.conversationId,
             externalId: item.call.externalId,
             startedAt: new Date(item.call.startedAt),
@@ -129,9 +129,8 @@ export class CallImportService {
             customer: item.call.customer ?? {},
             turns: item.turns,
             summary: item.summary,
-          },
-          this.#context(),
-        );
+        };
+        item.record = buildInspectionRecord(call, context, await judgeCall(call, context));
         fresh.push(item);
       } catch (error) {
         fail({ position: item.position, externalId: item.call.externalId, problem: `could not be summarised or inspected: ${error instanceof Error ? error.message : String(error)}` });

@@ -5,6 +5,7 @@ import { extractTerms } from '../insights/extract-terms.js';
 import type { InsightSettings } from '../insights/insight-settings.js';
 import type { Queryable } from '../db/database.js';
 import { inspectCall, type InspectedTurn, type InspectionResult, type JudgedAnswer } from './inspect-call.js';
+import type { ItemJudge } from './judge-scorecard-items.js';
 import { scorecardFor } from './load-scorecards.js';
 import type { Scorecard } from './scorecard-schema.js';
 
@@ -36,7 +37,8 @@ export interface RecordContext {
   ruleKind: (ruleId: string) => string | undefined;
   insights: InsightSettings;
   stopwords: ReadonlySet<string>;
-  judged?: ReadonlyMap<string, JudgedAnswer>;
+  /** Asks a model the scorecard's model-judged items; absent without a model. */
+  judge?: ItemJudge;
 }
 
 export class NoScorecardError extends Error {
@@ -47,7 +49,14 @@ export class NoScorecardError extends Error {
   }
 }
 
-export function buildInspectionRecord(call: CallToInspect, context: RecordContext): InspectionRecord {
+/** The model's answers for the call's scorecard, when a model is configured and the card has model-judged items. */
+export async function judgeCall(call: Pick<CallToInspect, 'language' | 'channel' | 'turns'>, context: RecordContext): Promise<ReadonlyMap<string, JudgedAnswer> | undefined> {
+  const scorecard = scorecardFor(context.scorecards, call);
+  if (!context.judge || !scorecard || !scorecard.items.some((item) => item.kind === 'model_judged')) return undefined;
+  return context.judge(scorecard, call.turns, call.language);
+}
+
+export function buildInspectionRecord(call: CallToInspect, context: RecordContext, judged?: ReadonlyMap<string, JudgedAnswer>): InspectionRecord {
   const scorecard = scorecardFor(context.scorecards, call);
   if (!scorecard) throw new NoScorecardError(call.language, call.channel);
   const vulnerable = call.customer.vulnerable === true || (typeof call.customer.age === 'number' && call.customer.age >= context.insights.customers.elderlyAge);
@@ -57,7 +66,7 @@ export function buildInspectionRecord(call: CallToInspect, context: RecordContex
     scorecard,
     ruleKind: context.ruleKind,
     vulnerable,
-    ...(context.judged ? { judged: context.judged } : {}),
+    ...(judged ? { judged } : {}),
   });
   const terms = extractTerms(call.turns.filter((turn) => turn.speaker === 'customer').map((turn) => turn.text), context.insights.terms, context.stopwords);
   return { id: randomUUID(), call, result, vulnerable, terms };

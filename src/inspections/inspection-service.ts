@@ -5,7 +5,8 @@ import { stopwordSet } from '../insights/extract-terms.js';
 import { maskText } from '../privacy/mask-personal-data.js';
 import type { Summary } from '../summaries/summary-schema.js';
 import type { ItemResult, ReviewState } from './inspect-call.js';
-import { buildInspectionRecord, writeInspections, type CallToInspect, type InspectionRecord, type RecordContext } from './inspection-record.js';
+import { buildInspectionRecord, judgeCall, writeInspections, type CallToInspect, type InspectionRecord, type RecordContext } from './inspection-record.js';
+import type { ItemJudge } from './judge-scorecard-items.js';
 import type { Scorecard } from './scorecard-schema.js';
 
 export type ReviewAction = 'confirm' | 'overturn' | 'dispute';
@@ -161,10 +162,10 @@ export class InspectionService {
   /** Summaries finished before this were all looked at: the job query starts here. */
   #watermark = new Date(0);
 
-  constructor(options: { database: Database; scorecards: readonly Scorecard[]; ruleKind: (ruleId: string) => string | undefined; insights: InsightSettings; onError?: (error: unknown) => void; pollMilliseconds?: number }) {
+  constructor(options: { database: Database; scorecards: readonly Scorecard[]; ruleKind: (ruleId: string) => string | undefined; insights: InsightSettings; judge?: ItemJudge; onError?: (error: unknown) => void; pollMilliseconds?: number }) {
     this.#database = options.database;
     this.scorecards = options.scorecards;
-    this.#context = { scorecards: options.scorecards, ruleKind: options.ruleKind, insights: options.insights, stopwords: stopwordSet(options.insights.terms) };
+    this.#context = { scorecards: options.scorecards, ruleKind: options.ruleKind, insights: options.insights, stopwords: stopwordSet(options.insights.terms), ...(options.judge ? { judge: options.judge } : {}) };
     this.#onError = options.onError ?? (() => undefined);
     this.#pollMilliseconds = options.pollMilliseconds ?? 2_000;
   }
@@ -241,7 +242,7 @@ export class InspectionService {
           summary: json(row.summary) as Summary,
         };
         try {
-          records.push(buildInspectionRecord(call, this.#context));
+          records.push(buildInspectionRecord(call, this.#context, await judgeCall(call, this.#context)));
         } catch (error) {
           this.#onError(error);
         }
