@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 const adapterPackages = ['fastify', 'fastify-*', '@fastify/*', 'pg', 'pg-*', '@electric-sql/*', 'openai', 'openai/*', '@langchain/*'];
-const capabilityFolders = ['knowledge', 'retrieval', 'conversations', 'suggestions', 'compliance', 'summaries', 'evals', 'access', 'text', 'privacy', 'operations'];
+const capabilityFolders = ['knowledge', 'retrieval', 'conversations', 'suggestions', 'compliance', 'summaries', 'evals', 'access', 'text', 'privacy', 'operations', 'understanding'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'eval-reports/**', 'scratch/**'] },

@@ -127,6 +127,7 @@ export function measureLatency(engine: ComplianceEngine, rows: readonly Labelled
     }
   }
   samples.sort((left, right) => left - right);
+  const lines20k: string[] = [];
   let checked = 0;
   const started = performance.now();
   while (performance.now() - started < 2_000) {
@@ -134,6 +135,32 @@ export function measureLatency(engine: ComplianceEngine, rows: readonly Labelled
     checked += inputs.length;
   }
   const perSecond = checked / ((performance.now() - started) / 1_000);
+  // On a shared, busy machine wall time overstates the cost: CPU time of this process is the one-core figure.
+  const cpuStarted = process.cpuUsage();
+  let cpuChecked = 0;
+  const cpuWall = performance.now();
+  while (performance.now() - cpuWall < 2_000) {
+    for (const input of inputs) engine.check(input);
+    cpuChecked += inputs.length;
+  }
+  const cpuUsed = process.cpuUsage(cpuStarted);
+  const perCpuSecond = cpuChecked / ((cpuUsed.user + cpuUsed.system) / 1e6);
+  // The longest text the API takes, full of near-misses every frame must scope (negated, quoted, asked), in both languages.
+  const nearMisses = {
+    zh: '这款理财不能当成存款，也没人能说“稳赚”，您问会不会亏吗？不保本的。',
+    en: "I can't promise it's like a CD; nobody can say it \"can't lose\". Is it guaranteed? No. ",
+  };
+  for (const language of ['zh', 'en'] as const) {
+    const timings: string[] = [];
+    for (const length of [5_000, 10_000, 20_000]) {
+      const text = nearMisses[language].repeat(Math.ceil(length / nearMisses[language].length)).slice(0, length);
+      const cpu = process.cpuUsage();
+      const flagged = engine.check({ text, language, context: [{ speaker: 'customer', text: '这个理财会不会亏? is it safe?' }] }).findings.length;
+      const used = process.cpuUsage(cpu);
+      timings.push(`${length.toLocaleString('en-US')} chars ${((used.user + used.system) / 1_000).toFixed(1)} ms CPU (${flagged} findings)`);
+    }
+    lines20k.push(`  ${language} near-miss text, growth with length: ${timings.join(', ')}`);
+  }
   const long = { text: '这款理财保本保息，'.repeat(11_000).slice(0, 100_000), language: 'zh' as const };
   const longStarted = performance.now();
   engine.check(long);
@@ -141,8 +168,9 @@ export function measureLatency(engine: ComplianceEngine, rows: readonly Labelled
   return [
     `Latency, one utterance vs all rules (${samples.length} samples, one core):`,
     `  p50=${percentile(samples, 0.5).toFixed(4)} ms  p99=${percentile(samples, 0.99).toFixed(4)} ms  max=${(samples[samples.length - 1] ?? 0).toFixed(4)} ms`,
-    `  throughput=${Math.round(perSecond).toLocaleString('en-US')} utterances/s`,
+    `  throughput=${Math.round(perSecond).toLocaleString('en-US')} utterances/s wall, ${Math.round(perCpuSecond).toLocaleString('en-US')} utterances per CPU-second`,
     `  100 kB utterance: ${longMs.toFixed(1)} ms`,
+    ...lines20k,
   ];
 }
 

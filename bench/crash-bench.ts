@@ -5,7 +5,7 @@
  *   edition or all new edition (never mixed), is an acknowledged ingest current, is the HNSW index still there
  *   before the start-up repair could put it back, and do searches use it after the restart;
  * - during turn posting by 8 concurrent clients: how many acknowledged (2xx) turns are missing after the crash.
- * Needs `npm run build` first. Run: npx tsx bench/crash-bench.ts (CRASH_TRIALS=5, CRASH_SCENARIOS=faq,turns by default).
+ * Needs `npm run build` first. Run: npx tsx bench/crash-bench.ts (CRASH_TRIALS=5, CRASH_SCENARIOS=faq,turns, CRASH_PORT=39881 by default).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -243,8 +243,10 @@ export async function main(): Promise<void> {
   }
   const trials = Number.parseInt(process.env.CRASH_TRIALS ?? '5', 10);
   const scenarios = (process.env.CRASH_SCENARIOS ?? 'faq,turns').split(',');
-  if (scenarios.includes('faq')) await faqTrials(trials, 39_881);
-  if (scenarios.includes('turns')) await turnTrials(trials, 39_882);
+  // CRASH_PORT: several people can run the bench on one machine (the turns scenario uses the next port).
+  const port = Number.parseInt(process.env.CRASH_PORT ?? '39881', 10);
+  if (scenarios.includes('faq')) await faqTrials(trials, port);
+  if (scenarios.includes('turns')) await turnTrials(trials, port + 1);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

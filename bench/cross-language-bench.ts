@@ -97,6 +97,7 @@ function passage(language: 'zh' | 'en'): SearchResult {
     kind: 'script',
     text: rightLanguage[language][1] ?? '',
     score: 0.1,
+    confidence: 0.5,
     headingPath: [],
     language,
   } as SearchResult;

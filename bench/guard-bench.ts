@@ -107,6 +107,7 @@ const passages: SearchResult[] = ['P1', 'P2', 'P3', 'P4', 'P5'].map((id, index) 
   kind: index === 0 ? 'script' : 'product',
   text: zhSentences[index * 2] ?? '',
   score: 0.1,
+  confidence: 0.5,
   headingPath: [],
   language: 'zh',
 }));

@@ -6,7 +6,7 @@
  *
  * Run: npx tsx bench/load-bench.ts
  * Runs twice: with shedding, limits and lockout off (the service before protection), then as configured.
- * Knobs (environment): LOAD_CLIENTS (200), LOAD_SECONDS (20), LOAD_SKIP_UNPROTECTED=true; SHED_*, RATE_LIMIT_* and
+ * Knobs (environment): LOAD_CLIENTS (200), LOAD_SECONDS (20), LOAD_SKIP_UNPROTECTED=true; LOAD_PORT (39892; the unprotected run uses the port below it), SHED_*, RATE_LIMIT_* and
  * AUTH_* variables reach the protected server, so thresholds can be fitted without editing code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -49,7 +49,11 @@ async function startServer(port: number, dataDirectory: string, settings: Record
   });
   const started = performance.now();
   for (;;) {
-    if (performance.now() - started > 180_000) throw new Error('server not ready within 180 s');
+    if (performance.now() - started > 180_000) {
+      // Not left running on its port (and its deleted data folder) when the bench gives up.
+      child.kill('SIGKILL');
+      throw new Error('server not ready within 180 s');
+    }
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false);
     if (ready) return child;
@@ -265,9 +269,26 @@ async function serviceTimes(base: string, identity: Identity): Promise<string> {
 }
 
 /** No shedding, no limits, no lockout: the service as it was before protection, for comparison in the same run. */
-const unprotected = { SHED_MAX_LAG_MS: '0', SHED_MAX_IN_FLIGHT: '0', SHED_MAX_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_EVENT_LOOP_UTILIZATION: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT: '0' };
+const unprotected = { SHED_MAX_LAG_MS: '0', SHED_MAX_IN_FLIGHT: '0', SHED_MAX_DATABASE_WAIT_MS: '0', SHED_MAX_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_EVENT_LOOP_UTILIZATION: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', AUTH_FAILURE_LIMIT: '0' };
 
-async function scenario(label: string, settings: Record<string, string>, clients: number, seconds: number, port: number): Promise<void> {
+export interface ScenarioFigures {
+  autocannon: LoadFigures;
+  polite: LoadFigures;
+}
+
+/** The figures a fit compares: throughput and latency of admitted requests, share shed, /healthz p99. */
+export function summarize(figures: LoadFigures): { admittedPerSecond: number; admittedP99: number; shedShare: number; healthzP99: number; healthzFailures: number } {
+  const total = [...figures.statuses.values()].reduce((sum, count) => sum + count, 0);
+  return {
+    admittedPerSecond: figures.admitted.length / figures.seconds,
+    admittedP99: percentile(figures.admitted, 0.99),
+    shedShare: (figures.statuses.get(503) ?? 0) / Math.max(1, total),
+    healthzP99: percentile(figures.healthz, 0.99),
+    healthzFailures: figures.healthzFailures,
+  };
+}
+
+export async function scenario(label: string, settings: Record<string, string>, clients: number, seconds: number, port: number): Promise<ScenarioFigures> {
   const base = `http://127.0.0.1:${port}`;
   const dataDirectory = mkdtempSync(join(tmpdir(), 'agent-assist-load-'));
   let server: ChildProcess | undefined;
@@ -277,8 +298,11 @@ async function scenario(label: string, settings: Record<string, string>, clients
     // Warm-up: JIT, caches and the first HNSW pages, so the figures describe a running service.
     await runLoad(base, identities, 20, 3);
     console.log(`${label}: service time one at a time (p50): ${await serviceTimes(base, identities[0]!)}`);
-    report(`${label}: ${clients} concurrent autocannon clients (retry at once), ${seconds} s, mix: customer turn, agent turn, suggestions (n=3), compliance check, search`, await runLoad(base, identities, clients, seconds));
-    report(`${label}: ${clients} concurrent desktops honouring retry-after, ${seconds} s, same mix`, await runPoliteLoad(base, identities, clients, seconds));
+    const autocannonFigures = await runLoad(base, identities, clients, seconds);
+    report(`${label}: ${clients} concurrent autocannon clients (retry at once), ${seconds} s, mix: customer turn, agent turn, suggestions (n=3), compliance check, search`, autocannonFigures);
+    const politeFigures = await runPoliteLoad(base, identities, clients, seconds);
+    report(`${label}: ${clients} concurrent desktops honouring retry-after, ${seconds} s, same mix`, politeFigures);
+    return { autocannon: autocannonFigures, polite: politeFigures };
   } finally {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
@@ -293,7 +317,9 @@ export async function main(): Promise<void> {
   const clients = Number(process.env.LOAD_CLIENTS ?? 200);
   const seconds = Number(process.env.LOAD_SECONDS ?? 20);
   const settings = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(SHED_|RATE_LIMIT_|AUTH_)/.test(name))) as Record<string, string>;
-  if (process.env.LOAD_SKIP_UNPROTECTED !== 'true') await scenario('unprotected (shedding, limits and lockout off)', unprotected, clients, seconds, 39_891);
+  // Two ports, so several people can run the bench on one machine: LOAD_PORT (protected) and LOAD_PORT - 1 (unprotected).
+  const port = Number(process.env.LOAD_PORT ?? 39_892);
+  if (process.env.LOAD_SKIP_UNPROTECTED !== 'true') await scenario('unprotected (shedding, limits and lockout off)', unprotected, clients, seconds, port - 1);
   await scenario(`protected (defaults${Object.keys(settings).length > 0 ? ` with ${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''})`, {}, clients, seconds, 39_892);
 }
 

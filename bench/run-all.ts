@@ -1,7 +1,14 @@
 /** `npm run bench`: every bench script in turn. Figures go to stdout; see each file for what it measures. */
 const benches = [
   './knowledge-bench.ts',
+  './retrieval-bench.ts',
+  './embedder-bench.ts',
+  './embedding-batch-bench.ts',
+  './replica-freshness-bench.ts',
   './compliance-bench.ts',
+  './compliance-devset-bench.ts',
+  './compliance-false-alarm-bench.ts',
+  './profile-judge-bench.ts',
   './guard-bench.ts',
   './cross-language-bench.ts',
   './suggestion-bench.ts',

@@ -8,6 +8,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { wrapPglite } from '../src/db/pglite-database.js';
+import { createPgliteWorkerDatabase } from '../src/db/pglite-worker-database.js';
 import { createPostgresDatabase } from '../src/db/postgres-database.js';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -42,6 +43,10 @@ export interface BenchDatabase {
   embedded: Database;
   /** The same PGlite served over the wire protocol and reached through the `pg` adapter. */
   wire(): Promise<Database>;
+  /** The same data directory reopened in a worker thread (the server's default adapter); `embedded` and `wire` end. */
+  inWorker(): Promise<Database>;
+  /** The wire's connection string (after wire()), for more connections as other replicas would open. */
+  connectionString(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -54,19 +59,36 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await embedded.exec(sessionSql);
   let server: PGLiteSocketServer | undefined;
   let wired: Database | undefined;
+  let worker: Database | undefined;
+  let pgliteOpen = true;
+  let connectionString: string | undefined;
   return {
     embedded,
+    connectionString: () => connectionString,
     async wire() {
       if (wired) return wired;
-      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+      server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 20 });
       await server.start();
-      wired = await createPostgresDatabase({ connectionString: `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`, maxConnections: 1, sessionSql });
+      connectionString = `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+      wired = await createPostgresDatabase({ connectionString, maxConnections: 1, sessionSql });
       return wired;
+    },
+    async inWorker() {
+      if (worker) return worker;
+      await wired?.close();
+      await server?.stop();
+      wired = undefined;
+      server = undefined;
+      await pglite.close();
+      pgliteOpen = false;
+      worker = await createPgliteWorkerDatabase({ dataDirectory: directory, sessionSql });
+      return worker;
     },
     async close() {
       await wired?.close();
       await server?.stop();
-      await pglite.close();
+      if (pgliteOpen) await pglite.close();
+      await worker?.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -4,3 +4,11 @@ mkdirSync('dist/db/migrations', { recursive: true });
 cpSync('src/db/migrations', 'dist/db/migrations', { recursive: true, filter: (path) => !path.endsWith('.ts') });
 mkdirSync('dist/privacy', { recursive: true });
 cpSync('src/privacy/personal-data.yaml', 'dist/privacy/personal-data.yaml');
+mkdirSync('dist/retrieval', { recursive: true });
+cpSync('src/retrieval/retrieval-model.json', 'dist/retrieval/retrieval-model.json');
+// The understanding word families and the fitted relevance cut-off are data read next to the compiled code.
+mkdirSync('dist/understanding', { recursive: true });
+cpSync('src/understanding/turn-cues.yaml', 'dist/understanding/turn-cues.yaml');
+cpSync('src/understanding/situations.yaml', 'dist/understanding/situations.yaml');
+cpSync('src/suggestions/answer-relevance.json', 'dist/suggestions/answer-relevance.json');
+cpSync('src/suggestions/passage-coverage.json', 'dist/suggestions/passage-coverage.json');

@@ -9,10 +9,13 @@ import { PromptLibrary } from './llm/prompt-library.js';
 import { summarizeWithModel } from './summaries/model-summarizer.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { reindexEmbeddings } from './knowledge/embedding-index.js';
+import { ProposalDecidedError, ProposalNotFoundError } from './knowledge/question-proposals.js';
 import { ingestFiles, listIngestibleFiles, summarizeIngest } from './knowledge/ingest-files.js';
 import { readFile } from 'node:fs/promises';
 import { createComplianceEngine } from './compliance/compliance-engine.js';
+import { loadComplianceProfiles } from './compliance/compliance-profiles.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
+import { formatRuleTestTable, testRulePacks } from './compliance/rule-self-test.js';
 import { readProductCatalogue } from './knowledge/read-product-catalogue.js';
 import { seedSampleKnowledge } from './bootstrap.js';
 import { approveEvalCommand, runEvalCommand } from './evals/eval-cli.js';
@@ -129,24 +132,74 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .addOption(new Option('--kind <kind>', 'only this kind').choices(kinds))
     .option('--as-of <date>', 'search what was effective at this ISO date')
     .option('--json', "print the API's response body")
-    .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean }) => {
+    .option('--explain', "hit testing: each result's lexical and vector rank and score and the query tokens it matched")
+    .action(async (query: string, options: { topK: number; kind?: (typeof kinds)[number]; asOf?: string; json?: boolean; explain?: boolean }) => {
       if (options.topK > 50) throw new CliExit(2, '--top-k must be between 1 and 50\n');
       const asOf = options.asOf ? new Date(options.asOf) : undefined;
       if (asOf && Number.isNaN(asOf.getTime())) throw new CliExit(2, `--as-of '${options.asOf}' is not an ISO date\n`);
       await withRuntime(async (runtime) => {
-        const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}) });
+        const response = await runtime.services.search.search({ query, topK: options.topK, ...(options.kind ? { kinds: [options.kind] } : {}), ...(asOf ? { asOf } : {}), ...(options.explain ? { explain: true } : {}) });
         if (options.json) {
-          output.out(`${JSON.stringify({ results: response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest), tookMs: response.tookMs }, null, 2)}\n`);
+          const results = response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...rest }) => rest);
+          output.out(`${JSON.stringify({ results, tookMs: response.tookMs, ...(response.queryTokens ? { queryTokens: response.queryTokens } : {}) }, null, 2)}\n`);
           return;
         }
+        if (response.queryTokens) output.out(`query tokens: ${response.queryTokens.join(' ') || '(none)'}\n`);
         if (response.results.length === 0) output.out('no results\n');
         response.results.forEach((result, index) => {
-          output.out(`${index + 1}. ${result.title}${result.heading ? ` > ${result.heading}` : ''}  [${result.kind}, ${result.externalId} v${result.version}, score ${result.score}]\n`);
+          output.out(`${index + 1}. ${result.title}${result.heading ? ` > ${result.heading}` : ''}  [${result.kind}, ${result.externalId} v${result.version}, score ${result.score}, confidence ${result.confidence}]\n`);
           output.out(`   ${result.text.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+          const explain = result.explain;
+          if (explain) {
+            const lexical = explain.lexical ? `#${explain.lexical.rank} BM25 ${explain.lexical.score} matched ${explain.lexical.matchedTokens.join(' ')}` : 'no query token';
+            const vector = explain.vector ? `#${explain.vector.rank} cosine ${explain.vector.similarity}` : 'not among the nearest';
+            output.out(`   lexical: ${lexical}\n   vector: ${vector}\n   fused: ${explain.fusedScore}\n`);
+          }
         });
         output.out(`(${response.tookMs} ms)\n`);
       }, { quietLogs: true });
     });
+
+  const proposals = program.command('proposals').description("customers' questions proposed as similar questions (相似问) of FAQ rows");
+  proposals
+    .command('list')
+    .description('list proposals, oldest first')
+    .addOption(new Option('--status <status>', 'only this status').choices(['proposed', 'approved', 'rejected']).default('proposed'))
+    .option('--limit <n>', 'at most this many (1-200)', positiveInteger, 50)
+    .option('--json', "print the API's response body")
+    .action(async (options: { status: 'proposed' | 'approved' | 'rejected'; limit: number; json?: boolean }) => {
+      if (options.limit > 200) throw new CliExit(2, '--limit must be between 1 and 200\n');
+      await withRuntime(async (runtime) => {
+        const page = await runtime.services.proposals.list({ status: options.status, limit: options.limit });
+        if (options.json) {
+          output.out(`${JSON.stringify(page, null, 2)}\n`);
+          return;
+        }
+        if (page.items.length === 0) output.out(`no ${options.status} proposals\n`);
+        for (const item of page.items) output.out(`${item.id}  ${item.externalId}  x${item.timesProposed}  ${item.question}\n`);
+      }, { quietLogs: true });
+    });
+  const decide = (action: 'approve' | 'reject') => async (id: string, options: { comment?: string }) => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new CliExit(2, `'${id}' is not a proposal id (UUID)\n`);
+    if (action === 'reject' && !options.comment?.trim()) throw new CliExit(2, 'reject needs --comment saying why\n');
+    const exitCode = await withRuntime(async (runtime) => {
+      try {
+        const actor = { id: 'cli' };
+        const decided = action === 'approve' ? await runtime.services.proposals.approve(id, actor, options.comment) : await runtime.services.proposals.reject(id, actor, options.comment!);
+        output.out(`${decided.status}: ${decided.externalId}${decided.approvedVersion ? ` v${decided.approvedVersion}` : ''}  ${decided.question}\n`);
+        return 0;
+      } catch (error) {
+        if (error instanceof ProposalNotFoundError || error instanceof ProposalDecidedError) {
+          output.err(`${error.message}\n`);
+          return 1;
+        }
+        throw error;
+      }
+    }, { quietLogs: true });
+    if (exitCode !== 0) throw new CliExit(exitCode);
+  };
+  proposals.command('approve').description('add the question to its FAQ row (a new version)').argument('<id>', 'proposal id').option('--comment <text>', 'why').action(decide('approve'));
+  proposals.command('reject').description('reject the proposal, saying why').argument('<id>', 'proposal id').requiredOption('--comment <text>', 'why').action(decide('reject'));
 
   program
     .command('check')
@@ -155,13 +208,22 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .addOption(new Option('--lang <language>', 'primary language, zh or en (detected when absent); other languages in the text are checked too').choices(['zh', 'en']))
     .addOption(new Option('--speaker <speaker>', 'who said it').choices(['agent', 'customer']).default('agent'))
     .addOption(new Option('--risk-level <level>', "the customer's risk level, for suitability").choices(['C1', 'C2', 'C3', 'C4', 'C5']))
+    .option('--profile <profile>', 'compliance profile (CN, US, UK, EU or several joined by commas); default COMPLIANCE_PROFILE')
     .option('--json', "print the API's response body")
-    .action(async (text: string, options: { lang?: 'zh' | 'en'; speaker: 'agent' | 'customer'; riskLevel?: 'C1' | 'C2' | 'C3' | 'C4' | 'C5'; json?: boolean }) => {
+    .action(async (text: string, options: { lang?: 'zh' | 'en'; speaker: 'agent' | 'customer'; riskLevel?: 'C1' | 'C2' | 'C3' | 'C4' | 'C5'; profile?: string; json?: boolean }) => {
       if (!text.trim()) throw new CliExit(2, 'the text to check is empty\n');
       const settings = config();
       const products = await readProductCatalogue(resolve(settings.KNOWLEDGE_DIR));
-      const engine = createComplianceEngine({ packs: loadRulePacks(resolve(settings.RULES_DIR)), products: () => products });
-      const result = engine.check({ text, speaker: options.speaker, ...(options.lang ? { language: options.lang } : {}), ...(options.riskLevel ? { customer: { riskLevel: options.riskLevel } } : {}) });
+      const packs = loadRulePacks(resolve(settings.RULES_DIR));
+      const profiles = loadComplianceProfiles(resolve(settings.COMPLIANCE_PROFILES_FILE), packs);
+      const engine = createComplianceEngine({ packs, profiles, profile: settings.COMPLIANCE_PROFILE, ...(settings.COMPLIANCE_CURRENCY ? { currency: settings.COMPLIANCE_CURRENCY } : {}), products: () => products });
+      let profile: string | undefined;
+      try {
+        profile = options.profile ? engine.profileOf(options.profile)?.id : undefined;
+      } catch (error) {
+        throw new CliExit(2, `--profile: ${(error as Error).message}\n`);
+      }
+      const result = engine.check({ text, speaker: options.speaker, ...(options.lang ? { language: options.lang } : {}), ...(options.riskLevel ? { customer: { riskLevel: options.riskLevel } } : {}), ...(profile ? { profile } : {}) });
       if (options.json) output.out(`${JSON.stringify(result, null, 2)}\n`);
       else {
         output.out(`${result.verdict.toUpperCase()}  (${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}, rules ${result.rulesVersion})\n`);
@@ -223,6 +285,23 @@ export function buildCli(output: CliOutput = processOutput): Command {
       line(zh ? '合规问题' : 'Compliance findings', summary.compliance.findings.map((finding) => `${finding.ruleId} (${finding.severity})`).join(', ') || '-');
       line(zh ? '缺失披露' : 'Missing disclosures', summary.compliance.missingDisclosures.join(', ') || '-');
       line(zh ? '小结代码' : 'Disposition', summary.dispositionCode);
+    });
+
+  const rules = program.command('rules').description('the compliance rule packs');
+  rules
+    .command('test')
+    .description("run every rule's examples and paraphrases; print a table per rule (exit 1 when any case fails)")
+    .option('--rule <id>', 'only rules whose id starts with this (CN-SALES, CN-SALES-001)')
+    .option('--failures', 'only rules with a failing case')
+    .option('--json', 'print the reports as JSON')
+    .action((options: { rule?: string; failures?: boolean; json?: boolean }) => {
+      const settings = config();
+      const reports = testRulePacks(loadRulePacks(resolve(settings.RULES_DIR))).filter(
+        (report) => (!options.rule || report.ruleId.startsWith(options.rule.toUpperCase())) && (!options.failures || report.failures.length > 0),
+      );
+      if (options.rule && reports.length === 0 && !options.failures) throw new CliExit(2, `no rule id starts with ${options.rule}\n`);
+      output.out(options.json ? `${JSON.stringify(reports, null, 2)}\n` : formatRuleTestTable(reports));
+      if (reports.some((report) => report.failures.length > 0)) throw new CliExit(1);
     });
 
   const evaluation = program.command('eval').description('eval suites for compliance staff');
@@ -383,6 +462,10 @@ export function buildCli(output: CliOutput = processOutput): Command {
           onProgress: (done, total) => output.err(`\rre-embedded ${done}/${total} chunks`),
         });
         output.out(`\nreindexed ${result.chunks} chunks with ${embedder.id}\n`);
+        // An embedder fitted on the base (the offline one) refits its query weighting on what was just embedded.
+        const { CorpusStatisticsKeeper } = await import('./knowledge/corpus-statistics.js');
+        const statistics = await new CorpusStatisticsKeeper(database, embedder, { refitShare: 0 }).refit();
+        if (statistics) output.out(`query weighting fitted on ${statistics.documents} passages\n`);
       } finally {
         await database.close();
       }

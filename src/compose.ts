@@ -3,14 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import { ApiKeyService } from './access/api-key-service.js';
 import { createComplianceEngine, type ComplianceEngine } from './compliance/compliance-engine.js';
 import type { ProductEntry as ComplianceProduct } from './compliance/compliance-types.js';
+import { loadComplianceProfiles, UnknownProfileError } from './compliance/compliance-profiles.js';
 import { loadRulePacks } from './compliance/load-rule-packs.js';
+import { assertRulePacksPass } from './compliance/rule-self-test.js';
 import { createModelComplianceJudge } from './compliance/model-compliance-judge.js';
+import { CardFeedbackService } from './conversations/card-feedback.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { EventHub } from './conversations/event-hub.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite-database.js';
+import { createPgliteWorkerDatabase } from './db/pglite-worker-database.js';
 import { createPostgresDatabase } from './db/postgres-database.js';
 import { buildApp } from './http/app.js';
 import { complianceRoutes } from './http/routes/compliance-routes.js';
@@ -21,12 +25,15 @@ import { EvalService } from './evals/eval-service.js';
 import { createEvalTargets } from './evals/create-eval-targets.js';
 import type { AppServices } from './http/app-services.js';
 import type { ProtectionOptions } from './http/protect-service.js';
+import { CorpusStatisticsKeeper } from './knowledge/corpus-statistics.js';
 import { ensureEmbeddingIndex } from './knowledge/embedding-index.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
+import { QuestionProposals, type ProposeInput } from './knowledge/question-proposals.js';
+import { maximumQuestionCharacters } from './knowledge/similar-questions.js';
 import { repairSearchIndexes } from './knowledge/search-indexes.js';
 import type { ChatModel } from './llm/chat-model.js';
 import type { Embedder } from './llm/embedder.js';
-import { createOfflineEmbedder } from './llm/offline-embedder.js';
+import { createOfflineEmbedder, offlineEmbedderRefitShare } from './llm/offline-embedder.js';
 import { createOpenAIChatModel } from './llm/openai-chat-model.js';
 import { createOpenAIEmbedder } from './llm/openai-embedder.js';
 import { PromptLibrary } from './llm/prompt-library.js';
@@ -35,7 +42,7 @@ import { maskText } from './privacy/mask-personal-data.js';
 import { withMaskedChatModel } from './privacy/masking-chat-model.js';
 import { withMaskedEmbedder } from './privacy/masking-embedder.js';
 import { HybridSearch } from './retrieval/hybrid-search.js';
-import { buildRetrievalQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
+import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { SummaryService } from './summaries/summary-service.js';
@@ -55,11 +62,32 @@ import { inspectionRoutes } from './http/routes/inspection-routes.js';
  */
 const searchSessionSql = `set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;`;
 
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, options: { inMemory?: boolean } = {}): Promise<Database> {
-  const database = config.DATABASE_URL
-    ? await createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql })
-    : await createPgliteDatabase(options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) });
-  if (database.kind === 'pglite') await database.exec(searchSessionSql).catch(() => undefined);
+/** An unknown COMPLIANCE_PROFILE is a configuration error: named like every other bad variable. */
+function createProfiledEngine(create: () => ComplianceEngine): ComplianceEngine {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof UnknownProfileError) throw new ConfigError([`COMPLIANCE_PROFILE: ${error.message}`]);
+    throw error;
+  }
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_IN_WORKER'>>,
+  options: { inMemory?: boolean; onNotice?: (message: string, details: Record<string, unknown>) => void } = {},
+): Promise<Database> {
+  if (config.DATABASE_URL) return createPostgresDatabase({ connectionString: config.DATABASE_URL, sessionSql: searchSessionSql });
+  const location = options.inMemory ? {} : { dataDirectory: resolve(config.DATA_DIR) };
+  if (config.PGLITE_IN_WORKER ?? true) {
+    const onNotice = options.onNotice;
+    return createPgliteWorkerDatabase({
+      ...location,
+      sessionSql: searchSessionSql,
+      ...(onNotice ? { onWorkerState: (state, error) => onNotice(`embedded database worker ${state}`, { state, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) }) } : {}),
+    });
+  }
+  const database = await createPgliteDatabase(location);
+  await database.exec(searchSessionSql).catch(() => undefined);
   return database;
 }
 
@@ -74,6 +102,8 @@ export function createEmbedder(config: Config): Embedder {
       ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
       ...(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {}),
       timeoutMs: config.LLM_TIMEOUT_MS,
+      batchSize: config.EMBEDDING_BATCH_SIZE,
+      concurrency: config.EMBEDDING_CONCURRENCY,
     }));
   }
   return createOfflineEmbedder(config.EMBEDDING_DIMENSIONS ? { dimensions: config.EMBEDDING_DIMENSIONS } : {});
@@ -102,7 +132,7 @@ export interface Runtime {
 
 /** Opens the database, migrates, checks the embedder against the stored vectors and wires every service. */
 export async function composeRuntime(config: Config, overrides: { database?: Database; embedder?: Embedder; chatModel?: ChatModel; collectProcessMetrics?: boolean; onError?: (error: unknown) => void; onNotice?: (message: string, details: Record<string, unknown>) => void } = {}): Promise<Runtime> {
-  const database = overrides.database ?? (await openDatabase(config));
+  const database = overrides.database ?? (await openDatabase(config, overrides.onNotice ? { onNotice: overrides.onNotice } : {}));
   try {
     await migrate(database);
     const embedder = overrides.embedder ?? createEmbedder(config);
@@ -118,9 +148,20 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const prompts = new PromptLibrary(resolve(config.PROMPTS_DIR));
     const apiKeys = new ApiKeyService(database, { ...(config.ADMIN_API_KEY ? { adminKey: config.ADMIN_API_KEY } : {}), onError: log });
     const knowledge = new KnowledgeService(database, embedder, { utcOffset: config.BUSINESS_UTC_OFFSET });
+    // A write on another replica clears this one's caches (search results, products) at once, not when they expire.
+    const unwatchKnowledge = await knowledge.watchOtherReplicas({ pollMilliseconds: config.KNOWLEDGE_POLL_MS, onError: overrides.onError ?? (() => undefined) });
     // Cached "now" searches live 5 s; every knowledge write below clears them (knowledge.onChange).
-    const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000 });
+    const search = new HybridSearch(database, embedder, { cacheMilliseconds: 5_000, onError: log });
+    // Loads this replica's BM25 index from the stored tokens (no segmenting at start-up).
     await search.refreshStatistics();
+    // The offline embedder weighs queries by document frequencies fitted on the base (stored, shared by replicas).
+    const corpusStatistics = new CorpusStatisticsKeeper(database, embedder, {
+      refitShare: offlineEmbedderRefitShare,
+      onFitted: () => search.invalidateStatistics(),
+      onError: log,
+    });
+    await corpusStatistics.start();
+    knowledge.onChange(() => void corpusStatistics.changed());
 
     // The rule engine reads product risk levels synchronously on the hot path: keep a copy, refreshed on writes.
     let products: readonly ComplianceProduct[] = await knowledge.products();
@@ -132,13 +173,21 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     });
     // A bad rule pack stops the start-up with the file and rule named: checks are never silently disabled.
     const packs = loadRulePacks(resolve(config.RULES_DIR));
-    const compliance: ComplianceEngine = createComplianceEngine({
-      packs,
-      products: () => products,
-      ...(chatModel ? { judge: createModelComplianceJudge({ model: chatModel, prompts }) } : {}),
-      // A verdict is due as fast as a suggestion: past the budget the rules' verdict stands alone.
-      judgeBudgetMs: config.SUGGESTION_BUDGET_MS,
-    });
+    // Every example and paraphrase staff wrote must hold: a rule that no longer catches its own cases stops the start-up.
+    assertRulePacksPass(packs);
+    const profiles = loadComplianceProfiles(resolve(config.COMPLIANCE_PROFILES_FILE), packs);
+    const compliance: ComplianceEngine = createProfiledEngine(() =>
+      createComplianceEngine({
+        packs,
+        profiles,
+        profile: config.COMPLIANCE_PROFILE,
+        ...(config.COMPLIANCE_CURRENCY ? { currency: config.COMPLIANCE_CURRENCY } : {}),
+        products: () => products,
+        ...(chatModel ? { judge: createModelComplianceJudge({ model: chatModel, prompts }) } : {}),
+        // A verdict is due as fast as a suggestion: past the budget the rules' verdict stands alone.
+        judgeBudgetMs: config.SUGGESTION_BUDGET_MS,
+      }),
+    );
 
     const events = new EventHub(database, { onError: log });
     const conversations = new ConversationService({
@@ -146,9 +195,13 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       compliance,
       search: (query) => search.search(query),
       // The query travels in the pushed `knowledge` event and to the embedder: masked like everything sent out.
-      buildQuery: (turns) => maskText(buildRetrievalQuery(turns)),
+      // The cards follow what the latest turn asks (a change of topic within one turn included).
+      buildQuery: (turns) => maskText(buildCardQuery(turns)),
       hub: events,
       retrievalDepth: retrievalTopK,
+      // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.
+      judgeBudgetMs: config.LLM_TIMEOUT_MS,
+      onError: log,
     });
     const pipeline = createSuggestionPipeline({
       // Masked as the knowledge-card query is, so a suggestion right after a customer turn reuses that search.
@@ -163,7 +216,25 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
     });
-    const suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
+    const proposals = new QuestionProposals(database, knowledge);
+    // An agent's "this answered the customer" proposes the customer's question as a similar question of the FAQ
+    // rows used (never added until a knowledge owner approves). A failure here must not lose the feedback itself.
+    const propose = (input: ProposeInput) => proposals.propose(input).then(() => undefined, log);
+    const suggestions = new SuggestionService({
+      database,
+      conversations,
+      pipeline,
+      rulesVersion: compliance.rulesVersion,
+      questionCharacters: maximumQuestionCharacters,
+      onAccepted: (accepted) =>
+        propose({ documentIds: accepted.documentIds, question: accepted.question, origin: 'suggestion_accepted', conversationId: accepted.conversationId, suggestionId: accepted.suggestionId, proposedBy: accepted.givenBy }),
+    });
+    const cardFeedback = new CardFeedbackService({
+      database,
+      conversations,
+      questionCharacters: maximumQuestionCharacters,
+      onHelpful: (card) => propose({ documentIds: [card.documentId], question: card.question, origin: 'card_helpful', conversationId: card.conversationId, proposedBy: card.givenBy }),
+    });
     // Conversations created with suggestions.push get suggestions pushed as events after each customer turn.
     conversations.onCustomerTurn((conversation) => {
       if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
@@ -194,6 +265,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       database,
       apiKeys,
       knowledge,
+      proposals,
+      cardFeedback,
       search,
       compliance,
       conversations,
@@ -233,13 +306,21 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       startBackground() {
         summaries.start();
         inspections.start();
+        corpusStatistics.watch();
         void events.start().catch(log);
+        // Other replicas' knowledge writes reach this one's BM25 index by NOTIFY (and, failing that, at the next search).
+        void search.start().catch(log);
       },
       async close() {
+        await conversations.judgementsSettled();
         await summaries.stop();
         await inspections.stop();
+        corpusStatistics.stop();
+        await corpusStatistics.settled();
         apiKeys.stopWatching();
+        await unwatchKnowledge().catch(() => undefined);
         await events.stop();
+        await search.stop();
         await evals.close();
         await database.close();
       },
@@ -250,7 +331,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
   }
 }
 
-function protectionOptions(config: Config): ProtectionOptions {
+function protectionOptions(config: Config, database: Database): ProtectionOptions {
   return {
     perMinuteByRole: {
       agent: config.RATE_LIMIT_AGENT_PER_MINUTE,
@@ -269,11 +350,13 @@ function protectionOptions(config: Config): ProtectionOptions {
       maximumLagMs: config.SHED_MAX_LAG_MS,
       minimumInFlightForLag: config.SHED_LAG_MIN_IN_FLIGHT,
       maximumInFlight: config.SHED_MAX_IN_FLIGHT,
+      maximumDatabaseWaitMs: config.SHED_MAX_DATABASE_WAIT_MS,
       maximumEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
       maximumEventLoopUtilization: config.SHED_MAX_EVENT_LOOP_UTILIZATION,
       retryAfterSeconds: config.SHED_RETRY_AFTER_SECONDS,
     },
     corsOrigins: config.CORS_ORIGINS,
+    ...(database.queueWaitMilliseconds ? { databaseWaitMilliseconds: () => database.queueWaitMilliseconds?.() ?? 0 } : {}),
   };
 }
 
@@ -284,6 +367,6 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     ...(options.logStream ? { logStream: options.logStream } : {}),
     routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, inspectionRoutes, callImportRoutes, insightRoutes],
     trustProxy: runtime.config.TRUST_PROXY,
-    protection: protectionOptions(runtime.config),
+    protection: protectionOptions(runtime.config, runtime.services.database),
   });
 }

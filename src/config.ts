@@ -58,12 +58,22 @@ const environmentSchema = z.object({
       .optional(),
   ),
   DATA_DIR: z.string().min(1).default('./.data'),
+  // The embedded database runs in a worker thread so its statements never hold the HTTP event loop; false runs it in process.
+  PGLITE_IN_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
   CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   MODEL_PROVIDER_LABEL: optionalString,
   EMBEDDING_MODEL: optionalString,
   EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(16000).optional(),
+  // Texts per embeddings request (OpenAI takes up to 2048, DashScope 10) and requests in flight at once.
+  // How often a replica checks for knowledge written by another one when a NOTIFY was missed (ms).
+  KNOWLEDGE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  EMBEDDING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   LLM_TIMEOUT_MS: positiveInteger(10_000),
   SUGGESTION_BUDGET_MS: positiveInteger(1_500),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -81,6 +91,16 @@ const environmentSchema = z.object({
     .default('+08:00'),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   RULES_DIR: z.string().min(1).default('./evals/rules'),
+  // Which rule packs apply: a profile of COMPLIANCE_PROFILES_FILE, or several joined by commas (CN; US; UK; US,UK).
+  // An unknown name stops the start-up. The default keeps every jurisdiction; a deployment names its own.
+  COMPLIANCE_PROFILE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*(\s*[,+]\s*[A-Za-z][A-Za-z0-9_]*)*$/, 'must be a profile id such as CN, or several joined by commas such as US,UK')
+    .default('CN,US,UK'),
+  COMPLIANCE_PROFILES_FILE: z.string().min(1).default('./evals/compliance-profiles.yaml'),
+  // The currency the deployment quotes, when it is not the (first) profile's own.
+  COMPLIANCE_CURRENCY: optionalString.pipe(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').optional()),
   PROMPTS_DIR: z.string().min(1).default('./prompts'),
   EVALS_DIR: z.string().min(1).default('./evals/suites'),
   SCORECARDS_DIR: z.string().min(1).default('./evals/scorecards'),
@@ -102,6 +122,8 @@ const environmentSchema = z.object({
   SHED_MAX_LAG_MS: limitOrOff(50),
   SHED_MAX_IN_FLIGHT: limitOrOff(256),
   SHED_LAG_MIN_IN_FLIGHT: z.coerce.number().int().min(0).default(16),
+  // Age of the oldest waiting call to the embedded database (worker thread) past which requests are shed.
+  SHED_MAX_DATABASE_WAIT_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_DELAY_MS: limitOrOff(0),
   SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   SHED_RETRY_AFTER_SECONDS: positiveInteger(2),

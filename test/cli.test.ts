@@ -50,6 +50,19 @@ describe('agent-assist CLI', () => {
     expect(typeof body.tookMs).toBe('number');
   });
 
+  it('reindexes every chunk and refits the offline embedder\'s query weighting on them', async () => {
+    const result = await cli('reindex');
+    expect(result.code).toBe(0);
+    const reindexed = Number(/reindexed (\d+) chunks/u.exec(result.out)?.[1]);
+    expect(reindexed).toBeGreaterThan(0);
+    // Fitted on the current passages: the one ingested above is among them, older versions are not.
+    const fitted = Number(/query weighting fitted on (\d+) passages/u.exec(result.out)?.[1]);
+    expect(fitted).toBeGreaterThan(0);
+    expect(fitted).toBeLessThanOrEqual(reindexed);
+    const search = await cli('search', '转账手续费多少', '--json');
+    expect(JSON.parse(search.out).results[0]).toMatchObject({ externalId: 'cli-fees' });
+  }, 120_000);
+
   it('creates a key that is printed once', async () => {
     const result = await cli('keys', 'create', '--role', 'agent', '--name', 'desk-1');
     expect(result.code).toBe(0);
@@ -91,6 +104,17 @@ describe('agent-assist CLI', () => {
     const failed = await cli('summarize', broken);
     expect(failed.code).toBe(2);
     expect(failed.err).toContain('line 2');
+  });
+
+  it('lists question proposals, and answers a decision on an unknown one with exit 1 and bad usage with exit 2', async () => {
+    const listed = await cli('proposals', 'list', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual({ items: [] });
+    const unknown = await cli('proposals', 'approve', '00000000-0000-4000-8000-000000000000');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no question proposal');
+    expect((await cli('proposals', 'reject', '00000000-0000-4000-8000-000000000000')).code).toBe(2);
+    expect((await cli('proposals', 'approve', 'not-an-id')).code).toBe(2);
   });
 
   it('exits 2 on usage errors and on a bad environment variable, naming it', async () => {

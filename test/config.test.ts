@@ -59,3 +59,18 @@ describe('config: limits and edges', () => {
     }
   });
 });
+
+describe('config: compliance profile', () => {
+  it('defaults to every jurisdiction, and names a malformed profile or currency', () => {
+    expect(loadConfig({}).COMPLIANCE_PROFILE).toBe('CN,US,UK');
+    expect(loadConfig({ COMPLIANCE_PROFILE: 'US, UK', COMPLIANCE_CURRENCY: 'GBP' })).toMatchObject({ COMPLIANCE_PROFILE: 'US, UK', COMPLIANCE_CURRENCY: 'GBP' });
+    try {
+      loadConfig({ COMPLIANCE_PROFILE: 'CN;;', COMPLIANCE_CURRENCY: 'yuan' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/COMPLIANCE_PROFILE: must be a profile id/);
+      expect((error as Error).message).toMatch(/COMPLIANCE_CURRENCY: must be an ISO 4217 code/);
+    }
+  });
+});

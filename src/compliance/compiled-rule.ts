@@ -7,7 +7,30 @@ export interface CueSet {
   each: RegExp[];
 }
 
+/** A family list compiled as one cue set, remembering which family each pattern came from (for explain). */
+export interface FamilySet extends CueSet {
+  families: string[];
+}
+
+export interface CompiledFrame {
+  id: string;
+  about?: FamilySet;
+  aboutIn: 'sentence' | 'text' | 'conversation';
+  claim: FamilySet;
+  rhetorical: boolean;
+  includeQuestions: boolean;
+  with?: RegExp;
+  unlessSentence?: RegExp;
+  unless?: RegExp;
+  asked?: FamilySet;
+  customerSaid?: RegExp;
+  agentSaid?: RegExp;
+  agentNotSaid?: RegExp;
+  vulnerable?: boolean;
+}
+
 export interface CompiledRule {
+  frames?: CompiledFrame[];
   definition: RuleDefinition;
   topics?: RegExp;
   situationCustomer?: RegExp;
@@ -43,12 +66,65 @@ function alternation(sources: readonly string[] | undefined): RegExp | undefined
   return sources ? compileAlternation(sources, false) : undefined;
 }
 
+function familySet(names: readonly string[] | undefined, wordFamilies: Record<string, string[]>): FamilySet | undefined {
+  if (!names) return undefined;
+  const sources: string[] = [];
+  const families: string[] = [];
+  for (const name of names) {
+    for (const source of wordFamilies[name] ?? []) {
+      sources.push(source);
+      families.push(name);
+    }
+  }
+  return { ...cueSetOf(sources), families };
+}
+
+function familyAlternation(names: readonly string[] | undefined, wordFamilies: Record<string, string[]>): RegExp | undefined {
+  if (!names) return undefined;
+  return compileAlternation(
+    names.flatMap((name) => wordFamilies[name] ?? []),
+    false,
+  );
+}
+
+function compileFrames(definition: RuleDefinition): CompiledFrame[] | undefined {
+  const wordFamilies = definition.wordFamilies ?? {};
+  return definition.detector.frames?.map((frame) => {
+    const compiled: CompiledFrame = {
+      id: frame.id,
+      aboutIn: frame.aboutIn ?? 'conversation',
+      claim: familySet(frame.claim, wordFamilies) ?? { ...cueSetOf([]), families: [] },
+      rhetorical: frame.rhetorical === true,
+      includeQuestions: frame.includeQuestions === true,
+    };
+    const about = familySet(frame.about, wordFamilies);
+    if (about) compiled.about = about;
+    const asked = familySet(frame.asked, wordFamilies);
+    if (asked) compiled.asked = asked;
+    const regexes: [keyof CompiledFrame, readonly string[] | undefined][] = [
+      ['with', frame.with],
+      ['unlessSentence', frame.unlessSentence],
+      ['unless', frame.unless],
+      ['customerSaid', frame.state?.customerSaid],
+      ['agentSaid', frame.state?.agentSaid],
+      ['agentNotSaid', frame.state?.agentNotSaid],
+    ];
+    for (const [key, names] of regexes) {
+      const regex = familyAlternation(names, wordFamilies);
+      if (regex) (compiled as unknown as Record<string, RegExp>)[key] = regex;
+    }
+    if (frame.state?.vulnerable !== undefined) compiled.vulnerable = frame.state.vulnerable;
+    return compiled;
+  });
+}
+
 export function compileRule(definition: RuleDefinition): CompiledRule {
   const { detector } = definition;
   const compiled: CompiledRule = { definition };
   const set = <K extends keyof CompiledRule>(key: K, value: CompiledRule[K] | undefined): void => {
     if (value !== undefined) compiled[key] = value;
   };
+  set('frames', compileFrames(definition));
   set('topics', alternation(detector.topics));
   set('situationCustomer', alternation(detector.situation?.customer));
   set('situationText', alternation(detector.situation?.text));

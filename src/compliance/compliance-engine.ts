@@ -5,6 +5,7 @@ import { detectLanguage } from '../text/segment-text.js';
 import { normalizeText, type NormalizedText } from '../text/normalize-text.js';
 import { keepSentencesIn, sentenceLanguages } from '../text/sentence-languages.js';
 import { compileRule, type CompiledRule } from './compiled-rule.js';
+import { resolveProfile, ruleInProfile, ruleMatches, type ActiveProfile, type ComplianceProfiles } from './compliance-profiles.js';
 import type { ComplianceJudge } from './compliance-judge.js';
 import {
   verdictOf,
@@ -17,12 +18,14 @@ import {
   type Language,
   type ProductEntry,
   type RuleKind,
+  type TurnJudgement,
 } from './compliance-types.js';
 import { describeJudgeFailure, JudgeBudgetExceededError } from './judge-failure.js';
-import { ProductIndexCache } from './product-index.js';
+import { ProductIndexCache, type ProductIndex } from './product-index.js';
 import type { RuleDefinition, RulePack } from './rule-pack-schema.js';
 import { disclosureDue, evaluateRule, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
 import { assertUniqueIds } from './load-rule-packs.js';
+import { compileAlternation } from './safe-pattern.js';
 import { UtteranceScope } from './utterance-scope.js';
 
 /**
@@ -39,11 +42,24 @@ export interface RuleSummary {
   severity: RuleDefinition['severity'];
   kind: RuleDefinition['kind'];
   source: string;
+  /** `unconfirmed`: the cited article was not located; check it before quoting it (as the catalogue marks it). */
+  sourceStatus?: 'confirmed' | 'secondary' | 'unconfirmed';
+  /**
+   * `active`: the rule's detector catches every one of its own violating examples. `advisory`: it does not, so
+   * its silence proves nothing; it is listed, never silently inert (`advisoryReason` says what it misses).
+   */
+  detection: 'active' | 'advisory';
+  advisoryReason?: string;
 }
 
 export interface ComplianceDescription {
   rulesVersion: string;
+  /** The packs in force under the deployment's profile, each with only the rules of the profile's jurisdictions. */
   packs: { id: string; jurisdiction: string; language: Language; rules: RuleSummary[] }[];
+  /** The deployment's profile (absent when the engine runs without profiles: every pack is in force). */
+  profile?: ActiveProfile;
+  /** Every profile a conversation may choose, with its packs. */
+  profiles?: { id: string; description?: string; jurisdictions: string[]; currency: string; packs: string[] }[];
 }
 
 export interface ComplianceEngine {
@@ -54,6 +70,14 @@ export interface ComplianceEngine {
    * fail the check: the rules' verdict comes back with `judge: "unavailable"` and why.
    */
   checkWithJudge(input: CheckInput, options?: { budgetMs?: number; signal?: AbortSignal }): Promise<JudgedCheckResult>;
+  /**
+   * The second tier on an agent turn: the model judge on the rules marked `judge` and the rules of any risky
+   * context the turn is in (sales of non-deposit products, collections...). Undefined when there is nothing to
+   * judge or no judge; never throws for a judge failure (`judge: "unavailable"` says why).
+   */
+  judgeTurn(input: CheckInput, options: { alreadyFlagged?: readonly string[]; budgetMs?: number; signal?: AbortSignal }): Promise<TurnJudgement> | undefined;
+  /** Resolves a profile name ("UK", "us,uk") to its canonical id; throws UnknownProfileError. */
+  profileOf(name?: string): ActiveProfile | undefined;
   describe(): ComplianceDescription;
   requiredDisclosures(input: CheckInput): { ruleId: string; text: string }[];
   rule(id: string): RuleDefinition | undefined;
@@ -65,6 +89,26 @@ export interface ComplianceEngineOptions {
   judge?: ComplianceJudge;
   /** How long checkWithJudge waits for the judge (the suggestion budget in the service); default 1500 ms. */
   judgeBudgetMs?: number;
+  /** Profiles and judge contexts (evals/compliance-profiles.yaml); absent, every pack runs and no context is risky. */
+  profiles?: ComplianceProfiles;
+  /** The deployment's profile (COMPLIANCE_PROFILE); required with `profiles`. */
+  profile?: string;
+  /** Overrides the profile's currency (COMPLIANCE_CURRENCY). */
+  currency?: string;
+}
+
+/** The rules in force under one profile, by language. */
+interface RuleSet {
+  profile: ActiveProfile | undefined;
+  byLanguage: Map<Language, CompiledRule[]>;
+  prohibitions: Map<Language, CompiledRule[]>;
+}
+
+interface CompiledJudgeContext {
+  id: string;
+  patterns: Partial<Record<Language, RegExp>>;
+  customer?: { vulnerable?: boolean; minimumAge?: number };
+  rules: string[];
 }
 
 export const defaultJudgeBudgetMs = 1_500;
@@ -94,6 +138,7 @@ interface Prepared {
   context: EvaluationContext;
   language: Language;
   window: ConversationTurn[];
+  rules: RuleSet;
   /** Other languages some sentence is written in, each with the text reduced to those sentences (offsets kept). */
   others: { language: Language; context: EvaluationContext }[];
 }
@@ -107,31 +152,64 @@ interface Candidate {
 export function createComplianceEngine(options: ComplianceEngineOptions): ComplianceEngine {
   assertUniqueIds(options.packs);
   const rulesVersion = contentHash(options.packs);
-  const compiled = new Map<Language, CompiledRule[]>([
-    ['zh', []],
-    ['en', []],
-  ]);
+  const everyRule: CompiledRule[] = [];
   const byId = new Map<string, RuleDefinition>();
   for (const pack of options.packs) {
     for (const rule of pack.rules) {
-      compiled.get(pack.language)?.push(compileRule(rule));
+      everyRule.push(compileRule(rule));
       byId.set(rule.id, rule);
     }
   }
-  const prohibitions = new Map<Language, CompiledRule[]>([...compiled].map(([language, rules]) => [language, rules.filter((rule) => prohibitionKinds.has(rule.definition.kind))]));
+  function ruleSetOf(profile: ActiveProfile | undefined): RuleSet {
+    const inForce = profile ? everyRule.filter((rule) => ruleInProfile(rule.definition, profile)) : everyRule;
+    const byLanguage = new Map<Language, CompiledRule[]>((['zh', 'en'] as const).map((language) => [language, inForce.filter((rule) => rule.definition.language === language)]));
+    const prohibitions = new Map<Language, CompiledRule[]>([...byLanguage].map(([language, rules]) => [language, rules.filter((rule) => prohibitionKinds.has(rule.definition.kind))]));
+    return { profile, byLanguage, prohibitions };
+  }
+  const settings = options.profiles;
+  const deploymentProfile = settings ? resolveProfile(settings, options.profile ?? [...settings.profiles.keys()].join(','), options.currency) : undefined;
+  const defaultRules = ruleSetOf(deploymentProfile);
+  // A few profile combinations exist (CN, US, UK and their joins): each is compiled once, on first use.
+  const ruleSets = new Map<string, RuleSet>();
+  if (deploymentProfile) ruleSets.set(deploymentProfile.id, defaultRules);
+  function profileOf(name: string | undefined): ActiveProfile | undefined {
+    if (!settings || name === undefined) return deploymentProfile;
+    return resolveProfile(settings, name, options.currency);
+  }
+  function rulesFor(name: string | undefined): RuleSet {
+    if (!settings || name === undefined) return defaultRules;
+    const profile = resolveProfile(settings, name, options.currency);
+    let set = ruleSets.get(profile.id);
+    if (!set) {
+      set = ruleSetOf(profile);
+      ruleSets.set(profile.id, set);
+    }
+    return set;
+  }
+  const judgeContexts: CompiledJudgeContext[] = (settings?.judge.contexts ?? []).map((context) => {
+    const patterns: Partial<Record<Language, RegExp>> = {};
+    if (context.zh) patterns.zh = compileAlternation(context.zh, false);
+    if (context.en) patterns.en = compileAlternation(context.en, false);
+    return { id: context.id, patterns, ...(context.customer ? { customer: context.customer } : {}), rules: context.rules };
+  });
+  const maximumJudgedRules = settings?.judge.maximumRulesPerTurn ?? 8;
   const judgeBudgetMs = options.judgeBudgetMs && options.judgeBudgetMs > 0 ? options.judgeBudgetMs : defaultJudgeBudgetMs;
   const products = new ProductIndexCache(options.products);
 
-  function prepare(input: CheckInput): Prepared {
+  /** `productIndex` replaces the live product list (the start-up self-check runs before the knowledge base is read). */
+  function prepare(input: CheckInput, productIndex?: ProductIndex): Prepared {
     const original = typeof input.text === 'string' ? input.text : '';
     const normalized = normalizeText(original);
     const window = (input.context ?? []).slice(-contextWindowTurns);
     const customerTurns: string[] = [];
+    let customerSinceAgent: string[] = [];
     const agentTurns: string[] = [];
     for (const turn of window) {
       if (!turn || typeof turn.text !== 'string') continue;
       const text = normalizeText(turn.text.slice(0, contextTurnMaxCharacters)).text.replace(/\n/g, ' ');
       (turn.speaker === 'customer' ? customerTurns : agentTurns).push(text);
+      if (turn.speaker === 'customer') customerSinceAgent.push(text);
+      else customerSinceAgent = [];
     }
     const language = input.language ?? (original.trim() ? detectLanguage(original.slice(0, 2_000)) : detectLanguage(window.map((turn) => turn.text).join(' ').slice(0, 2_000)));
     const context: EvaluationContext = {
@@ -140,9 +218,10 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       speaker: input.speaker ?? 'agent',
       customerWindow: customerTurns.join('\n'),
       lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
+      customerSinceAgent: customerSinceAgent.join('\n'),
       agentWindow: agentTurns.join('\n'),
       customer: input.customer,
-      products: products.current(),
+      products: productIndex ?? products.current(),
     };
     const sentences = sentenceLanguages(normalized.text);
     const present = new Set(sentences.flatMap((sentence) => sentence.languages));
@@ -152,19 +231,19 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
         const text = keepSentencesIn(normalized.text, other, sentences);
         return { language: other, context: { ...context, text, scope: new UtteranceScope(text) } };
       });
-    return { normalized, context, language, window, others };
+    return { normalized, context, language, window, others, rules: rulesFor(input.profile) };
   }
 
   /** The primary pack in full, then the prohibitions of every other language the text holds. */
   function candidates(prepared: Prepared): Candidate[] {
-    const list: Candidate[] = (compiled.get(prepared.language) ?? []).map((rule) => ({ rule, context: prepared.context }));
+    const list: Candidate[] = (prepared.rules.byLanguage.get(prepared.language) ?? []).map((rule) => ({ rule, context: prepared.context }));
     for (const other of prepared.others) {
-      for (const rule of prohibitions.get(other.language) ?? []) list.push({ rule, context: other.context });
+      for (const rule of prepared.rules.prohibitions.get(other.language) ?? []) list.push({ rule, context: other.context });
     }
     return list;
   }
 
-  function toFinding(rule: RuleDefinition, hit: RuleHit, original: string, normalized: NormalizedText, detectedBy: 'rule' | 'judge'): Finding {
+  function toFinding(rule: RuleDefinition, hit: RuleHit, original: string, normalized: NormalizedText, detectedBy: 'rule' | 'judge', explain: boolean): Finding {
     const { start, end } = normalized.toOriginalSpan(hit.span.start, hit.span.end);
     const finding: Finding = {
       ruleId: rule.id,
@@ -178,6 +257,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       detectedBy,
       rulesVersion,
     };
+    if (explain && hit.explain) finding.explain = hit.explain;
     return finding;
   }
 
@@ -187,7 +267,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const findings: Finding[] = [];
     for (const { rule, context } of candidates(prepared)) {
       const hit = evaluateRule(rule, context);
-      if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule'));
+      if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule', input.explain === true));
     }
     return findings;
   }
@@ -201,7 +281,99 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       rulesVersion,
       tookMs: Number((performance.now() - startedAt).toFixed(3)),
       languages: [prepared.language, ...prepared.others.map((other) => other.language)],
+      ...(prepared.rules.profile ? { profile: prepared.rules.profile.id } : {}),
     };
+  }
+
+  interface JudgeOutcome {
+    findings: Finding[];
+    failure?: JudgeFailure;
+    rubricVersion?: string;
+  }
+
+  /** Sends each candidate to the judge within the budget; a verdict that came back counts even when another failed. */
+  async function runJudge(judge: ComplianceJudge, judged: readonly Candidate[], original: string, prepared: Prepared, budget: { budgetMs?: number; signal?: AbortSignal }): Promise<JudgeOutcome> {
+    const budgetMs = budget.budgetMs && budget.budgetMs > 0 ? budget.budgetMs : judgeBudgetMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new JudgeBudgetExceededError(budgetMs)), budgetMs);
+    const signal = budget.signal ? AbortSignal.any([budget.signal, deadline.signal]) : deadline.signal;
+    // Every judged rule (and the HTTP client under it) listens on this one signal: many listeners are expected here.
+    setMaxListeners(0, signal);
+    let settled: PromiseSettledResult<Awaited<ReturnType<ComplianceJudge['judge']>>>[];
+    try {
+      settled = await Promise.allSettled(
+        judged.map(({ rule }) => untilAborted(judge.judge({ rule: rule.definition, text: original, context: prepared.window, signal, language: prepared.language }), signal)),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    budget.signal?.throwIfAborted();
+    const outcome: JudgeOutcome = { findings: [] };
+    settled.forEach((result, index) => {
+      const rule = judged[index]?.rule;
+      if (result.status === 'rejected') {
+        outcome.failure ??= describeJudgeFailure(result.reason);
+        return;
+      }
+      const verdict = result.value;
+      if (verdict.rubricVersion) outcome.rubricVersion ??= verdict.rubricVersion;
+      if (!rule || verdict.verdict !== 'violation') return;
+      const evidenceText = verdict.evidence?.trim();
+      const at = evidenceText ? original.indexOf(evidenceText) : -1;
+      const { start, end } = at >= 0 && evidenceText ? { start: at, end: at + evidenceText.length } : { start: 0, end: original.length };
+      const definition = rule.definition;
+      outcome.findings.push({
+        ruleId: definition.id,
+        severity: definition.severity,
+        kind: definition.kind,
+        title: definition.title,
+        source: definition.source,
+        evidence: { start, end, text: original.slice(start, end) },
+        explanation: `${definition.explanation} (model judge: ${verdict.reason})`,
+        fix: definition.fix,
+        detectedBy: 'judge',
+        rulesVersion,
+        ...(verdict.rubricVersion ? { rubricVersion: verdict.rubricVersion } : {}),
+      });
+    });
+    return outcome;
+  }
+
+  function speakerFits(rule: CompiledRule, context: EvaluationContext): boolean {
+    const appliesTo = rule.definition.detector.appliesTo ?? 'agent';
+    return appliesTo === 'any' || appliesTo === context.speaker;
+  }
+
+  function topicFits(rule: CompiledRule, context: EvaluationContext): boolean {
+    return !rule.topics || rule.topics.test(context.text) || rule.topics.test(context.customerWindow);
+  }
+
+  /** The risky contexts a check is in: by the words of the text and the customer's turns, or the customer's profile. */
+  function riskyContexts(input: CheckInput, prepared: Prepared): CompiledJudgeContext[] {
+    return judgeContexts.filter((context) => {
+      const pattern = context.patterns[prepared.language];
+      if (pattern && (pattern.test(prepared.context.text) || pattern.test(prepared.context.customerWindow))) return true;
+      const customer = input.customer;
+      if (!context.customer || !customer) return false;
+      if (context.customer.vulnerable && customer.vulnerable) return true;
+      return context.customer.minimumAge !== undefined && customer.age !== undefined && customer.age >= context.customer.minimumAge;
+    });
+  }
+
+  const detection = new Map<string, { detection: 'active' | 'advisory'; advisoryReason?: string }>();
+  const noProducts = new ProductIndexCache(undefined).current();
+  // Each rule against its own violating examples, alone: a rule whose detector misses them is advisory.
+  for (const rule of everyRule) {
+    const { language } = rule.definition;
+    const { violating } = rule.definition.examples;
+    const missed = violating.filter((example) => {
+      const input: CheckInput = typeof example === 'string' ? { text: example, language } : { ...example, language };
+      return evaluateRule(rule, prepare(input, noProducts).context) === undefined;
+    }).length;
+    detection.set(
+      rule.definition.id,
+      missed === 0 ? { detection: 'active' } : { detection: 'advisory', advisoryReason: `its detector misses ${missed} of its ${violating.length} violating examples` },
+    );
   }
 
   return {
@@ -227,66 +399,74 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
         if (appliesTo !== 'any' && appliesTo !== context.speaker) return false;
         return !rule.topics || rule.topics.test(context.text) || rule.topics.test(context.customerWindow);
       });
-      const budgetMs = callOptions.budgetMs && callOptions.budgetMs > 0 ? callOptions.budgetMs : judgeBudgetMs;
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new JudgeBudgetExceededError(budgetMs)), budgetMs);
-      const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, deadline.signal]) : deadline.signal;
-      // Every judged rule (and the HTTP client under it) listens on this one signal: many listeners are expected here.
-      setMaxListeners(0, signal);
-      let settled: PromiseSettledResult<Awaited<ReturnType<ComplianceJudge['judge']>>>[];
-      try {
-        // Settled one by one: a verdict that came back still counts when another call failed or ran out of time.
-        settled = await Promise.allSettled(
-          judged.map(({ rule }) => untilAborted(judge.judge({ rule: rule.definition, text: original, context: prepared.window, signal }), signal)),
-        );
-      } finally {
-        clearTimeout(timer);
-      }
-      callOptions.signal?.throwIfAborted();
-      let failure: JudgeFailure | undefined;
-      settled.forEach((outcome, index) => {
-        const rule = judged[index]?.rule;
-        if (outcome.status === 'rejected') {
-          failure ??= describeJudgeFailure(outcome.reason);
-          return;
-        }
-        const verdict = outcome.value;
-        if (!rule || verdict.verdict !== 'violation') return;
-        const evidenceText = verdict.evidence?.trim();
-        const at = evidenceText ? original.indexOf(evidenceText) : -1;
-        const { start, end } = at >= 0 && evidenceText ? { start: at, end: at + evidenceText.length } : { start: 0, end: original.length };
-        const definition = rule.definition;
-        findings.push({
-          ruleId: definition.id,
-          severity: definition.severity,
-          kind: definition.kind,
-          title: definition.title,
-          source: definition.source,
-          evidence: { start, end, text: original.slice(start, end) },
-          explanation: `${definition.explanation} (model judge: ${verdict.reason})`,
-          fix: definition.fix,
-          detectedBy: 'judge',
-          rulesVersion,
-        });
-      });
-      const checked = result(findings, startedAt, prepared);
+      const outcome = await runJudge(judge, judged, original, prepared, callOptions);
+      findings.push(...outcome.findings);
+      const failure = outcome.failure;
+      const checked = { ...result(findings, startedAt, prepared), ...(outcome.rubricVersion ? { rubricVersion: outcome.rubricVersion } : {}) };
       return failure ? { ...checked, judge: 'unavailable', judgeError: failure } : { ...checked, judge: 'ok' };
     },
+    judgeTurn(input, turnOptions) {
+      const judge = options.judge;
+      const original = typeof input.text === 'string' ? input.text : '';
+      if (!judge || !original.trim()) return undefined;
+      const prepared = prepare(input);
+      const contexts = riskyContexts(input, prepared);
+      const flagged = new Set(turnOptions.alreadyFlagged ?? []);
+      const eligible = candidates(prepared).filter(({ rule, context }) => !flagged.has(rule.definition.id) && speakerFits(rule, context));
+      // Rules marked `judge` first (they asked for it), then the rules of each risky context, up to the per-turn bound.
+      // A marked rule with no topic gate would send every turn to the model: it waits for a risky context.
+      const marked = eligible.filter(({ rule, context }) => rule.definition.judge && (rule.topics ? topicFits(rule, context) : contexts.length > 0));
+      const inContext = eligible.filter(({ rule }) => contexts.some((context) => context.rules.some((reference) => ruleMatches(reference, rule.definition))));
+      const judged = [...new Set([...marked, ...inContext])].slice(0, maximumJudgedRules);
+      if (judged.length === 0) return undefined;
+      return runJudge(judge, judged, original, prepared, turnOptions).then((outcome) => ({
+        judge: outcome.failure ? 'unavailable' : 'ok',
+        ...(outcome.failure ? { judgeError: outcome.failure } : {}),
+        findings: outcome.findings,
+        ...(outcome.rubricVersion ? { rubricVersion: outcome.rubricVersion } : {}),
+        contexts: contexts.map((context) => context.id),
+        rulesJudged: judged.map(({ rule }) => rule.definition.id),
+        ...(prepared.rules.profile ? { profile: prepared.rules.profile.id } : {}),
+      }));
+    },
+    profileOf,
     describe() {
-      return {
+      const inForce = (rule: RuleDefinition): boolean => !deploymentProfile || ruleInProfile(rule, deploymentProfile);
+      const description: ComplianceDescription = {
         rulesVersion,
-        packs: options.packs.map((pack) => ({
-          id: pack.id,
-          jurisdiction: pack.jurisdiction,
-          language: pack.language,
-          rules: pack.rules.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, kind: rule.kind, source: rule.source })),
-        })),
+        packs: options.packs
+          .filter((pack) => pack.rules.some(inForce))
+          .map((pack) => ({
+            id: pack.id,
+            jurisdiction: pack.jurisdiction,
+            language: pack.language,
+            rules: pack.rules.filter(inForce).map((rule) => ({
+              id: rule.id,
+              title: rule.title,
+              severity: rule.severity,
+              kind: rule.kind,
+              source: rule.source,
+              ...(rule.sourceStatus ? { sourceStatus: rule.sourceStatus } : {}),
+              ...(detection.get(rule.id) ?? { detection: 'advisory' as const, advisoryReason: 'not compiled' }),
+            })),
+          })),
       };
+      if (deploymentProfile && settings) {
+        description.profile = deploymentProfile;
+        description.profiles = [...settings.profiles.values()].map((profile) => ({
+          id: profile.id,
+          ...(profile.description ? { description: profile.description } : {}),
+          jurisdictions: profile.jurisdictions,
+          currency: profile.currency,
+          packs: profile.packs,
+        }));
+      }
+      return description;
     },
     requiredDisclosures(input) {
       const prepared = prepare(input);
       const due: { ruleId: string; text: string }[] = [];
-      for (const rule of compiled.get(prepared.language) ?? []) {
+      for (const rule of prepared.rules.byLanguage.get(prepared.language) ?? []) {
         const { definition } = rule;
         if (definition.kind !== 'required_disclosure' || !definition.remedy) continue;
         const appliesTo = definition.detector.appliesTo ?? 'agent';

@@ -23,6 +23,15 @@ export interface Evidence {
   text: string;
 }
 
+/** Which detector fired on which words: returned with `explain: true`. */
+export interface FindingExplanation {
+  detector: 'frame' | 'cue' | 'strong_cue' | 'reply' | 'situation_cue' | 'identifier' | 'suitability' | 'missing_disclosure';
+  /** The frame's id when a meaning frame fired. */
+  frame?: string;
+  /** The words each slot matched: `claim` in the text, `about` in the text or the context, `asked` in the customer's turn. */
+  matches: { slot: string; family?: string; text: string; in: 'text' | 'context' }[];
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -36,6 +45,10 @@ export interface Finding {
   detectedBy?: 'rule' | 'judge';
   /** Content hash of the rule packs that produced the finding (also on the CheckResult). */
   rulesVersion?: string;
+  /** Present when the check asked for `explain`. */
+  explain?: FindingExplanation;
+  /** For a judge finding: the rubric (prompt name and content hash) it was judged by. */
+  rubricVersion?: string;
 }
 
 export interface ConversationTurn {
@@ -68,6 +81,13 @@ export interface CheckInput {
    */
   language?: Language;
   customer?: CustomerProfile;
+  /** Attach to each finding which detector (frame) fired on which words. */
+  explain?: boolean;
+  /**
+   * The compliance profile to check under (a conversation's override: "UK", "US,UK"); absent, the deployment's
+   * COMPLIANCE_PROFILE. Only the packs and jurisdictions of the profile run.
+   */
+  profile?: string;
 }
 
 export type Verdict = 'pass' | 'warn' | 'fail';
@@ -79,6 +99,8 @@ export interface CheckResult {
   tookMs: number;
   /** The languages whose packs ran: the primary one first, then any other the text holds. */
   languages?: Language[];
+  /** The compliance profile the check ran under (absent when the engine has no profiles: every rule ran). */
+  profile?: string;
 }
 
 /** Whether the model judge ran: `ok`, `unavailable` (failed or out of time: the rules' verdict stands alone) or `disabled`. */
@@ -94,6 +116,21 @@ export interface JudgeFailure {
 export interface JudgedCheckResult extends CheckResult {
   judge: JudgeStatus;
   judgeError?: JudgeFailure;
+  /** The judge's rubric (prompt name and content hash) when it answered. */
+  rubricVersion?: string;
+}
+
+/** The judge pass on one agent turn: its findings only (the rules' own were pushed with the turn). */
+export interface TurnJudgement {
+  judge: 'ok' | 'unavailable';
+  judgeError?: JudgeFailure;
+  findings: Finding[];
+  /** The rubric of the answers (prompt name and content hash); absent when no call answered. */
+  rubricVersion?: string;
+  /** The risky contexts that sent the turn to the judge (non_deposit_sales...), and the rules it reviewed. */
+  contexts: string[];
+  rulesJudged: string[];
+  profile?: string;
 }
 
 /** fail on any critical or major finding, warn on minor findings only, else pass. */

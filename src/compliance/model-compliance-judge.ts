@@ -12,6 +12,8 @@ export const judgeVerdictSchema = z.object({
 });
 
 export const compliancePromptName = 'compliance-judge';
+/** The rubric in Chinese, for Chinese calls: the model reads the rule, the call and the rubric in one language. */
+export const chineseCompliancePromptName = 'compliance-judge-zh';
 /** The judge sees at most this many recent turns: enough for topic and procedure, bounded for cost. */
 export const judgeContextTurns = 8;
 
@@ -28,7 +30,13 @@ function asData(text: string): string {
   return text.replace(/<\/?(rule|utterance|context)>/gi, (tag) => tag.replace('<', '‹'));
 }
 
-function describeRule(rule: RuleDefinition): string {
+const ruleLabels = {
+  en: { title: 'title', explanation: 'what it forbids or requires', violating: 'violating examples', compliant: 'compliant examples' },
+  zh: { title: '标题', explanation: '禁止或要求的内容', violating: '违规示例', compliant: '合规示例' },
+} as const;
+
+function describeRule(rule: RuleDefinition, language: 'zh' | 'en'): string {
+  const labels = ruleLabels[language];
   const examples = (list: typeof rule.examples.violating) =>
     list
       .slice(0, 3)
@@ -36,26 +44,28 @@ function describeRule(rule: RuleDefinition): string {
       .join('\n');
   return [
     `id: ${rule.id}`,
-    `title: ${rule.title}`,
-    `what it forbids or requires: ${rule.explanation}`,
-    `violating examples:\n${examples(rule.examples.violating)}`,
-    `compliant examples:\n${examples(rule.examples.compliant)}`,
+    `${labels.title}: ${rule.title}`,
+    `${labels.explanation}: ${rule.explanation}`,
+    // Paraphrases are the violations staff saw missed: the judge sees two of them beside the examples.
+    `${labels.violating}:\n${examples(rule.examples.violating)}${rule.paraphrases?.length ? `\n${examples(rule.paraphrases.slice(0, 2))}` : ''}`,
+    `${labels.compliant}:\n${examples(rule.examples.compliant)}`,
   ].join('\n');
 }
 
 /** A ComplianceJudge on the ChatModel port with the rubric prompt `prompts/compliance-judge.md`. */
 export function createModelComplianceJudge(options: { model: ChatModel; prompts: PromptLibrary }): ComplianceJudge {
   return {
-    async judge({ rule, text, context, signal }: { rule: RuleDefinition; text: string; context: ConversationTurn[]; signal?: AbortSignal }): Promise<JudgeVerdict> {
-      const prompt = options.prompts.get(compliancePromptName);
-      const system = renderPrompt(prompt, { language: rule.language === 'zh' ? 'Chinese' : 'English' });
+    async judge({ rule, text, context, signal, language }: { rule: RuleDefinition; text: string; context: ConversationTurn[]; signal?: AbortSignal; language?: 'zh' | 'en' }): Promise<JudgeVerdict> {
+      const callLanguage = language ?? rule.language;
+      const prompt = options.prompts.get(callLanguage === 'zh' ? chineseCompliancePromptName : compliancePromptName);
+      const system = renderPrompt(prompt, callLanguage === 'zh' ? {} : { language: 'English' });
       const contextLines = context
         .slice(-judgeContextTurns)
         .map((turn) => `${turn.speaker}: ${turn.text}`)
         .join('\n');
       const user = [
-        `<rule>\n${asData(describeRule(rule))}\n</rule>`,
-        `<context>\n${asData(contextLines || '(none)')}\n</context>`,
+        `<rule>\n${asData(describeRule(rule, callLanguage))}\n</rule>`,
+        `<context>\n${asData(contextLines || (callLanguage === 'zh' ? '（无）' : '(none)'))}\n</context>`,
         `<utterance>\n${asData(text)}\n</utterance>`,
       ].join('\n\n');
       const response = await options.model.generate<z.infer<typeof judgeVerdictSchema>>({
@@ -70,7 +80,7 @@ export function createModelComplianceJudge(options: { model: ChatModel; prompts:
       });
       const parsed = judgeVerdictSchema.safeParse(response.parsed ?? safeJson(response.text));
       if (!parsed.success) throw new JudgeOutputError(`the judge's answer for ${rule.id} is not a valid verdict`, { cause: parsed.error });
-      const verdict: JudgeVerdict = { verdict: parsed.data.verdict, reason: parsed.data.reason };
+      const verdict: JudgeVerdict = { verdict: parsed.data.verdict, reason: parsed.data.reason, rubricVersion: `${prompt.name}@${prompt.hash}` };
       if (parsed.data.evidence) verdict.evidence = parsed.data.evidence;
       return verdict;
     },

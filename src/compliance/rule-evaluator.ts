@@ -1,5 +1,5 @@
-import type { CompiledRule, CueSet } from './compiled-rule.js';
-import type { CustomerProfile } from './compliance-types.js';
+import type { CompiledFrame, CompiledRule, CueSet, FamilySet } from './compiled-rule.js';
+import type { CustomerProfile, FindingExplanation } from './compliance-types.js';
 import { findIdentifiers } from './identifier-matchers.js';
 import type { ProductIndex } from './product-index.js';
 import type { Span, UtteranceScope } from './utterance-scope.js';
@@ -12,6 +12,8 @@ export interface EvaluationContext {
   customerWindow: string;
   /** The latest customer turn of the window: what a short agent answer replies to. */
   lastCustomerTurn: string;
+  /** The customer's turns since the last agent turn: what this reply answers (a disclosure is due here, once). */
+  customerSinceAgent: string;
   agentWindow: string;
   customer: CustomerProfile | undefined;
   products: ProductIndex;
@@ -21,20 +23,27 @@ export interface RuleHit {
   span: Span;
   /** Why, in a few words, added to the rule's explanation. */
   reason: string;
+  explain?: FindingExplanation;
 }
+
+const cueExplanation = (detector: FindingExplanation['detector'], matched: string): FindingExplanation => ({ detector, matches: [{ slot: 'cue', text: matched, in: 'text' }] });
 
 interface MatchOptions {
   includeQuestions?: boolean;
   with?: RegExp | undefined;
   safe?: RegExp | undefined;
   strong?: boolean;
+  /** A second sentence condition (a frame's subject named in the same sentence). */
+  alsoWith?: RegExp | undefined;
 }
 
-function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchOptions): (Span & { matched: string }) | undefined {
+type AssertedMatch = Span & { matched: string; pattern: number };
+
+function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchOptions): AssertedMatch | undefined {
   const { text, scope } = context;
   if (!cues.any.test(text)) return undefined;
-  let best: (Span & { matched: string }) | undefined;
-  for (const pattern of cues.each) {
+  let best: AssertedMatch | undefined;
+  for (const [patternIndex, pattern] of cues.each.entries()) {
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (match[0].length === 0) {
@@ -47,12 +56,13 @@ function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchO
       const core = coreIndices ? { start: coreIndices[0], end: coreIndices[1] } : matchSpan;
       const sentence = scope.sentenceText(core.start);
       if (options.with && !options.with.test(sentence)) continue;
+      if (options.alsoWith && !options.alsoWith.test(sentence)) continue;
       if (options.safe?.test(sentence)) continue;
       const asserted = options.strong
         ? !scope.isQuoted(core.start)
         : scope.isAsserted(matchSpan, core, options.includeQuestions ? { includeQuestions: true } : {});
       if (!asserted) continue;
-      best = { ...matchSpan, matched: match[0] };
+      best = { ...matchSpan, matched: match[0], pattern: patternIndex };
       break;
     }
   }
@@ -159,40 +169,114 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
   }
   const situationMet = situationHolds(rule, context);
   const gatesAll = detector.situation?.gates !== 'identifiers';
-  if (gatesAll && !situationMet) return undefined;
+  if (gatesAll && !situationMet) {
+    // A frame that names its own conversation state (what the customer said) is gated by that, not by the
+    // rule's older situation list: the frame's word family is the fuller description of the same situation.
+    for (const frame of rule.frames ?? []) {
+      if (!frame.customerSaid) continue;
+      const hit = frameHit(frame, context);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
   const options: MatchOptions = { with: rule.with, safe: rule.safe };
   if (detector.includeQuestions) options.includeQuestions = true;
   if (rule.cues) {
     const hit = firstAsserted(context, rule.cues, options);
-    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"` };
+    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"`, explain: cueExplanation('cue', hit.matched) };
   }
   if (rule.strongCues) {
     const hit = firstAsserted(context, rule.strongCues, { ...options, strong: true });
-    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"` };
+    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"`, explain: cueExplanation('strong_cue', hit.matched) };
   }
   for (const reply of rule.replies ?? []) {
     if (!reply.to.test(context.lastCustomerTurn) || reply.unless?.test(context.text) || reply.unless?.test(context.agentWindow)) continue;
     const hit = firstAsserted(context, reply.cues, { safe: rule.safe, strong: true });
-    if (hit) return { span: hit, reason: `answered the customer's question with "${hit.matched}"` };
+    if (hit) return { span: hit, reason: `answered the customer's question with "${hit.matched}"`, explain: cueExplanation('reply', hit.matched) };
   }
   if (rule.situationCues && situationMet) {
     const hit = firstAsserted(context, rule.situationCues, options);
-    if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}" to someone other than the customer` };
+    if (hit && !prerequisiteMet(rule, context, hit.start)) {
+      return { span: hit, reason: `said "${hit.matched}" to someone other than the customer`, explain: cueExplanation('situation_cue', hit.matched) };
+    }
   }
   for (const kind of situationMet ? (detector.identifiers ?? []) : []) {
     const spans = findIdentifiers(context.text, kind).filter((span) => !context.scope.isQuoted(span.start));
     const first = spans[0];
-    if (first) return { span: first, reason: `a full ${kind.replace('_', ' ')} was read out` };
+    if (first) return { span: first, reason: `a full ${kind.replace('_', ' ')} was read out`, explain: { detector: 'identifier', matches: [{ slot: kind, text: '(redacted)', in: 'text' }] } };
+  }
+  for (const frame of rule.frames ?? []) {
+    const hit = frameHit(frame, context);
+    if (hit && !prerequisiteMet(rule, context, hit.span.start)) return hit;
   }
   if (detector.suitability) {
     const hit = suitabilityHit(rule, context);
-    if (hit) return hit;
+    if (hit) return { ...hit, explain: { detector: 'suitability', matches: [{ slot: 'product', text: context.text.slice(hit.span.start, hit.span.end), in: 'text' }] } };
   }
   if (rule.satisfiedBy) {
     const due = disclosureDue(rule, context);
-    if (due && !disclosureGiven(rule, context)) return due;
+    if (due && !disclosureGiven(rule, context)) return { ...due, explain: { detector: 'missing_disclosure', matches: [{ slot: 'trigger', text: context.text.slice(due.span.start, due.span.end).slice(0, 40), in: 'text' }] } };
   }
   return undefined;
+}
+
+/** The first match of a family set in `text`, with the family it belongs to. */
+function firstFamilyMatch(set: FamilySet, text: string): { family: string; text: string } | undefined {
+  if (!text || !set.any.test(text)) return undefined;
+  for (const [index, pattern] of set.each.entries()) {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(text);
+    if (match && match[0].length > 0) return { family: set.families[index] ?? '', text: match[0] };
+  }
+  return undefined;
+}
+
+function isVulnerable(context: EvaluationContext): boolean {
+  return context.customer?.vulnerable === true || (context.customer?.age ?? 0) >= 65;
+}
+
+/**
+ * A meaning frame fires when its claim is asserted in the text, about its subject, in the state it names. The
+ * cheap conversation tests run first; the claim (with clause analysis for negation, quotation and questions)
+ * only when they hold.
+ */
+function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | undefined {
+  // Most texts carry no word of the claim: one alternation test ends the frame before any other work.
+  if (!frame.claim.any.test(context.text)) return undefined;
+  if (frame.vulnerable !== undefined && isVulnerable(context) !== frame.vulnerable) return undefined;
+  if (frame.customerSaid && !frame.customerSaid.test(context.customerWindow)) return undefined;
+  if (frame.agentSaid && !frame.agentSaid.test(context.agentWindow)) return undefined;
+  if (frame.agentNotSaid?.test(context.agentWindow)) return undefined;
+  if (frame.unless && (frame.unless.test(context.text) || frame.unless.test(context.agentWindow))) return undefined;
+  const matches: FindingExplanation['matches'] = [];
+  if (frame.asked) {
+    const asked = firstFamilyMatch(frame.asked, context.lastCustomerTurn);
+    if (!asked) return undefined;
+    matches.push({ slot: 'asked', family: asked.family, text: asked.text, in: 'context' });
+  }
+  if (frame.about && frame.aboutIn !== 'sentence') {
+    let about = firstFamilyMatch(frame.about, context.text);
+    let where: 'text' | 'context' = 'text';
+    if (!about && frame.aboutIn === 'conversation') {
+      about = firstFamilyMatch(frame.about, context.customerWindow) ?? firstFamilyMatch(frame.about, context.agentWindow);
+      where = 'context';
+    }
+    if (!about) return undefined;
+    matches.push({ slot: 'about', family: about.family, text: about.text, in: where });
+  }
+  const options: MatchOptions = { with: frame.with, safe: frame.unlessSentence, strong: frame.rhetorical };
+  if (frame.includeQuestions) options.includeQuestions = true;
+  if (frame.about && frame.aboutIn === 'sentence') options.alsoWith = frame.about.any;
+  const claim = firstAsserted(context, frame.claim, options);
+  if (!claim) return undefined;
+  if (frame.agentNotSaid?.test(context.text.slice(0, claim.start))) return undefined;
+  if (frame.about && frame.aboutIn === 'sentence') {
+    const about = firstFamilyMatch(frame.about, context.scope.sentenceText(claim.start));
+    if (about) matches.push({ slot: 'about', family: about.family, text: about.text, in: 'text' });
+  }
+  const family = frame.claim.families[claim.pattern] ?? '';
+  matches.unshift({ slot: 'claim', family, text: claim.matched, in: 'text' });
+  return { span: claim, reason: `frame ${frame.id}: ${family} "${claim.matched}"`, explain: { detector: 'frame', frame: frame.id, matches } };
 }
 
 /** Whether the topic of a disclosure rule came up: in the agent's text (asserted) or in the customer's turns. */
@@ -201,7 +285,10 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
     const hit = firstAsserted(context, rule.triggerText, { with: rule.triggerTextWith });
     if (hit) return { span: hit, reason: `topic raised: "${hit.matched}"` };
   }
-  if (rule.triggerCustomer?.test(context.customerWindow)) {
+  // Due in the reply to the turns that raised the topic: once an agent turn has answered them, every later turn
+  // would repeat the same finding (and the earlier reply was already judged on it). `latest` narrows it to the last turn.
+  const customerText = rule.definition.detector.trigger?.customerTurn === 'latest' ? context.lastCustomerTurn : context.customerSinceAgent;
+  if (rule.triggerCustomer?.test(customerText)) {
     // The whole reply lacks the disclosure; point at its opening rather than echo a long text back.
     return { span: { start: 0, end: Math.min(context.text.length, missingDisclosureEvidenceLength) }, reason: 'topic raised by the customer' };
   }

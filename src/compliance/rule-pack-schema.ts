@@ -27,6 +27,60 @@ export const ruleExampleSchema = z.union([
     .strict(),
 ]);
 
+/** A word family named in a frame slot: lower-case words joined by hyphens. */
+const familyName = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'word family names look like deposit-likeness');
+const familyList = z.array(familyName).min(1);
+
+/**
+ * A meaning frame: the rule fires when what is claimed (`claim`, asserted by the speaker: not negated, quoted,
+ * reported or asked) is said about the frame's subject (`about`) in the conversation state the frame names.
+ * Every slot lists word families (evals/rules/word-families/*.yaml or the pack's `families:`), not words, so
+ * one frame catches the many ways people say the same thing.
+ */
+export const frameSchema = z
+  .object({
+    id: familyName,
+    description: z.string().optional(),
+    /** What it is about: one of these families in the text or the conversation window (`aboutIn` narrows it). */
+    about: familyList.optional(),
+    aboutIn: z.enum(['sentence', 'text', 'conversation']).optional(),
+    /** What is claimed: one of these families asserted in the text. */
+    claim: familyList,
+    /** Claims that count even negated or asked ("怎么可能亏", "how could you lose"): only quotation is honoured. */
+    rhetorical: z.boolean().optional(),
+    /** Requests phrased as questions are still requests. */
+    includeQuestions: z.boolean().optional(),
+    /** One of these must occur in the claim's sentence. */
+    with: familyList.optional(),
+    /** The frame stands aside when one of these occurs in the claim's sentence (a caveat, an explanation). */
+    unlessSentence: familyList.optional(),
+    /** The frame stands aside when one of these occurs anywhere in the text or an earlier agent turn (a disclosure given). */
+    unless: familyList.optional(),
+    /** The customer's latest turn must show one of these (what the claim answers). */
+    asked: familyList.optional(),
+    /** Conversation state: what the customer's turns show, what earlier agent turns did or did not do, the profile. */
+    state: z
+      .object({
+        customerSaid: familyList.optional(),
+        agentSaid: familyList.optional(),
+        agentNotSaid: familyList.optional(),
+        vulnerable: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A word family: the patterns (regular expressions over normalised text) and examples each must be caught by. */
+export const wordFamilySchema = z
+  .object({
+    description: z.string().min(1),
+    patterns,
+    /** Phrases the family must match (checked at load): the family's own test cases. */
+    examples: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
 /**
  * How a rule is detected. Patterns are regular expressions over the normalised, lower-cased text; a named group
  * `core` marks the part of a cue that negation must scope over (negators elsewhere in the match still count).
@@ -76,11 +130,18 @@ export const detectorSchema = z
         text: patterns.optional(),
         textWith: patterns.optional(),
         customer: patterns.optional(),
+        /**
+         * Where `customer` is looked for: any customer turn of the window (default), or only the latest one, for a
+         * duty that is a reply to a question ("are you a bot?") rather than owed for the rest of the call.
+         */
+        customerTurn: z.enum(['window', 'latest']).optional(),
       })
       .strict()
       .optional(),
     /** Disclosure rules: wording that counts as the disclosure (in the text or an earlier agent turn of the window). */
     satisfiedBy: patterns.optional(),
+    /** Meaning frames (see frameSchema). */
+    frames: z.array(frameSchema).min(1).optional(),
     /** Identifier detectors with checksums. */
     identifiers: z.array(z.enum(['china_id', 'card_number', 'phone_number', 'us_ssn'])).min(1).optional(),
     /** Suitability: customer level vs the risk level of a product the agent recommends. */
@@ -101,10 +162,17 @@ export const ruleSchema = z
     id: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]+)+$/, 'ids look like CN-SALES-001'),
     title: z.string().min(1),
     source: z.string().min(1),
+    /** As the catalogue marks it: `unconfirmed` means the article was not located and must be checked before it is quoted. */
+    sourceStatus: z.enum(['confirmed', 'secondary', 'unconfirmed']).optional(),
     severity: z.enum(['critical', 'major', 'minor']),
     kind: z.enum(['forbidden_statement', 'forbidden_request', 'required_disclosure', 'required_procedure', 'suitability', 'personal_data', 'conduct']),
-    /** Marked rules are also sent to the model judge by checkWithJudge. */
+    /** Marked rules are also sent to the model judge by checkWithJudge and by the judge pass on agent turns. */
     judge: z.boolean().optional(),
+    /**
+     * The jurisdictions the rule belongs to, when its pack spans several (a pack for US and UK holds US-only
+     * rules): a subset of the pack's. Absent: every jurisdiction of the pack.
+     */
+    jurisdictions: z.array(z.string().min(1)).min(1).optional(),
     explanation: z.string().min(1),
     fix: z.string().min(1),
     /** Approved wording the suggestion guard appends (required for required_disclosure rules). */
@@ -116,6 +184,11 @@ export const ruleSchema = z
         compliant: z.array(ruleExampleSchema),
       })
       .strict(),
+    /**
+     * Violating phrasings compliance staff add when a violation was missed: each must be flagged by this rule,
+     * checked at start-up like the examples (`agent-assist rules test` prints them per rule).
+     */
+    paraphrases: z.array(ruleExampleSchema).optional(),
   })
   .strict();
 
@@ -125,11 +198,32 @@ export const rulePackSchema = z
     jurisdiction: z.string().min(1),
     language: z.enum(['zh', 'en']),
     description: z.string().optional(),
+    /** Word families only this pack's frames use; shared ones live in word-families/*.yaml. */
+    families: z.record(familyName, wordFamilySchema).optional(),
     rules: z.array(ruleSchema).min(1),
   })
   .strict();
 
+/** A shared word-family file: evals/rules/word-families/<name>.yaml. */
+export const wordFamilyFileSchema = z
+  .object({
+    language: z.enum(['zh', 'en']),
+    description: z.string().optional(),
+    families: z.record(familyName, wordFamilySchema),
+  })
+  .strict();
+
 export type RuleExample = z.infer<typeof ruleExampleSchema>;
+export type FrameSpec = z.infer<typeof frameSchema>;
+export type WordFamily = z.infer<typeof wordFamilySchema>;
 export type DetectorSpec = z.infer<typeof detectorSchema>;
-export type RuleDefinition = z.infer<typeof ruleSchema> & { jurisdiction: string; language: 'zh' | 'en'; packId: string };
+export type RuleDefinition = z.infer<typeof ruleSchema> & {
+  jurisdiction: string;
+  language: 'zh' | 'en';
+  packId: string;
+  /** The patterns of every word family the rule's frames name, resolved at load. */
+  wordFamilies?: Record<string, string[]>;
+  /** The rule's own `jurisdictions`, or every jurisdiction its pack names ("US, UK" -> US and UK). */
+  appliesIn: string[];
+};
 export type RulePack = Omit<z.infer<typeof rulePackSchema>, 'rules'> & { rules: RuleDefinition[]; file?: string };

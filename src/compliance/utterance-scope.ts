@@ -37,12 +37,14 @@ const reportedSpeech = new RegExp(
     "\\b(you|customers?|people|someone|somebody|they|others|folks|many|some|he|she|your (friend|neighbou?r|son|daughter|husband|wife))( (just|may|might|probably|often|all|have|had|will|would|could|sometimes|usually|always|keep|often))? (asked|ask|asking|said|say|says|tell you|told you|tells you|telling you|claim|claims|claimed|mentioned|mention|heard|hear|think(?! about)|thought(?! about)|believe|believed|assume|assumed|wonder|wondered|wondering|want to know|wanted to know|were told|was told|are told|expect|expected|want|wanted|are looking for|were looking for)\\b",
     // "advisers will tell you X", "salespeople tell you X": whoever the teller is, unless it is the speaker.
     "\\b(?!(i|we|me|us|i'll|we'll|let)\\b)[a-z']{2,20}( (will|would|may|might|could|sometimes|often|usually|always))? (tell|tells|told) you\\b",
+    // "anyone calling it risk-free", "whoever promises you X": the speaker reports someone else's words.
+    "\\b(anyone|anybody|someone|somebody|people|whoever|those) (who (calls?|says?|promises?|claims?|tells you)|calling|saying|promising|claiming|telling you)\\b",
     '\\bso-called\\b|\\bwhat (people|they|some) call\\b|\\b(claims?|claimed) that\\b|\\bwhether\\b|\\byou\'re (asking|wondering|looking for)\\b',
   ].join('|'),
 );
 const zhAskNotAsk = /(是不是|有没有|能不能|会不会|可不可以|要不要|是否|吗$)/;
 const englishQuestionStart = /^\s*(is|are|was|were|do|does|did|can|could|would|will|should|shall|may|might|have|has|had|what|which|how|why|when|where|who|whose|isn't|aren't|don't|doesn't|won't|wouldn't|couldn't)\b/;
-const zhPostNegation = /^.{0,12}?(是)?(已(经)?(没有了|没了|不再|取消|退出|停售)|不可能|不存在|做不到|不成立|不现实|不真实|不准确|不对|错误|不能(承诺|保证|说|讲|用)|没(有)?(这(回|种)事)|骗人|误导|违规|不合规|不允许|禁止|不可以|谈不上)/;
+const zhPostNegation = /^.{0,12}?(是)?((现在|目前|市面上|根本)?(是)?没有的|不存在的|已(经)?(没有了|没了|不再|取消|退出|停售)|不可能|不存在|做不到|不成立|不现实|不真实|不准确|不对|错误|不能(承诺|保证|说|讲|用)|没(有)?(这(回|种)事)|骗人|误导|违规|不合规|不允许|禁止|不可以|谈不上)/;
 const enPostNegation =
   /^(?:\s+(?:is|are|was|were|isn't|aren't|wasn't|weren't))?\s+(?:not|never|simply not)\b|^\s*(?:isn't|aren't|wasn't|weren't)\b|^[^,.;]{0,30}\b(?:don't|doesn't|do not|does not) (?:exist|apply)|^[^,.;]{0,30}\bno such thing|^[^,.;]{0,12}\bis a myth/;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeskScope } from '../access/desk-scope.js';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
-import type { CustomerProfile, Finding } from '../compliance/compliance-types.js';
+import { verdictOf, type CheckInput, type CustomerProfile, type Finding } from '../compliance/compliance-types.js';
 import type { Database, Queryable } from '../db/database.js';
 import { findingIdentifierKeys, maskStrings } from '../privacy/mask-personal-data.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
@@ -20,6 +20,8 @@ export interface Conversation {
   suggestionsEnabled: boolean;
   /** The desk of the key that created it (null: created by an unbound key); desk-bound agent keys see only theirs. */
   desk: string | null;
+  /** The compliance profile the conversation runs under when it overrides the deployment's (null: the deployment's). */
+  complianceProfile: string | null;
   status: 'active' | 'ended';
   turnCount: number;
   createdAt: string;
@@ -45,6 +47,8 @@ export interface CreateConversationInput {
   metadata?: Record<string, unknown>;
   suggestionsEnabled?: boolean;
   desk?: string;
+  /** A profile name ("UK", "US,UK"): checked against the known profiles, stored in its canonical form. */
+  complianceProfile?: string;
 }
 
 export interface AddTurnInput {
@@ -106,6 +110,7 @@ interface ConversationRow {
   metadata: unknown;
   suggestions_enabled: boolean;
   desk: string | null;
+  compliance_profile?: string | null;
   status: 'active' | 'ended';
   turn_count: number;
   created_at: Date | string;
@@ -137,6 +142,7 @@ function toConversation(row: ConversationRow): Conversation {
     metadata: json(row.metadata),
     suggestionsEnabled: row.suggestions_enabled,
     desk: row.desk ?? null,
+    complianceProfile: row.compliance_profile ?? null,
     status: row.status,
     turnCount: Number(row.turn_count),
     createdAt: new Date(row.created_at).toISOString(),
@@ -170,6 +176,9 @@ export class ConversationService {
   readonly #retrievalDepth: number;
   #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
   #onEnded: ((conversationId: string) => void) | undefined;
+  readonly #judgeBudgetMs: number | undefined;
+  readonly #onJudgeError: (error: unknown) => void;
+  readonly #pendingJudgements = new Set<Promise<void>>();
 
   constructor(options: {
     database: Database;
@@ -179,6 +188,10 @@ export class ConversationService {
     hub: EventHub;
     /** How deep the suggestion pipeline retrieves (its topK). */
     retrievalDepth?: number;
+    /** How long the judge pass on an agent turn may take (it never delays the turn's answer). */
+    judgeBudgetMs?: number;
+    /** A judge pass that could not even be recorded (the database down): logged, never thrown at a caller. */
+    onError?: (error: unknown) => void;
   }) {
     this.#database = options.database;
     this.#compliance = options.compliance;
@@ -186,6 +199,13 @@ export class ConversationService {
     this.#buildQuery = options.buildQuery;
     this.#hub = options.hub;
     this.#retrievalDepth = options.retrievalDepth ?? knowledgeCards;
+    this.#judgeBudgetMs = options.judgeBudgetMs;
+    this.#onJudgeError = options.onError ?? (() => undefined);
+  }
+
+  /** Resolves when every judge pass started so far has pushed its event (tests, benches and shutdown wait on it). */
+  async judgementsSettled(): Promise<void> {
+    while (this.#pendingJudgements.size > 0) await Promise.allSettled([...this.#pendingJudgements]);
   }
 
   /** Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. */
@@ -200,11 +220,13 @@ export class ConversationService {
 
   async create(input: CreateConversationInput): Promise<Conversation> {
     const id = randomUUID();
+    // Unknown names throw UnknownProfileError before anything is stored; a known one is kept in canonical form.
+    const complianceProfile = input.complianceProfile === undefined ? null : (this.#compliance.profileOf(input.complianceProfile)?.id ?? null);
     try {
       const result = await this.#database.query<ConversationRow>(
-        `insert into conversations (id, external_id, channel, language, customer, metadata, suggestions_enabled, desk)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-        [id, input.externalId ?? null, input.channel ?? 'voice', input.language ?? 'zh', JSON.stringify(input.customer ?? {}), JSON.stringify(input.metadata ?? {}), input.suggestionsEnabled ?? false, input.desk ?? null],
+        `insert into conversations (id, external_id, channel, language, customer, metadata, suggestions_enabled, desk, compliance_profile)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
+        [id, input.externalId ?? null, input.channel ?? 'voice', input.language ?? 'zh', JSON.stringify(input.customer ?? {}), JSON.stringify(input.metadata ?? {}), input.suggestionsEnabled ?? false, input.desk ?? null, complianceProfile],
       );
       return toConversation(result.rows[0]!);
     } catch (error) {
@@ -258,16 +280,15 @@ export class ConversationService {
     if (conversation.status === 'ended') throw new ConversationEndedError(conversationId);
 
     const recent = await this.turns(conversationId, { last: contextWindow });
-    const check =
-      input.speaker === 'agent'
-        ? this.#compliance.check({
-            text: input.text,
-            speaker: 'agent',
-            context: recent.map((turn) => ({ speaker: turn.speaker, text: turn.text })),
-            language: conversation.language,
-            customer: conversation.customer,
-          })
-        : undefined;
+    const checkInput: CheckInput = {
+      text: input.text,
+      speaker: 'agent',
+      context: recent.map((turn) => ({ speaker: turn.speaker, text: turn.text })),
+      language: conversation.language,
+      customer: conversation.customer,
+      ...(conversation.complianceProfile ? { profile: conversation.complianceProfile } : {}),
+    };
+    const check = input.speaker === 'agent' ? this.#compliance.check(checkInput) : undefined;
     const findings = check?.findings ?? [];
 
     const stored = await this.#database.transaction(async (transaction) => {
@@ -300,11 +321,48 @@ export class ConversationService {
     this.#hub.signal(conversationId);
 
     const result: AddTurnResult = { turn: stored.turn, findings, replayed: false, ...(check ? { rulesVersion: check.rulesVersion } : {}) };
+    if (input.speaker === 'agent') this.#startJudgement(conversationId, stored.turn, checkInput, findings);
     if (input.speaker === 'customer') {
       result.knowledge = await this.#pushKnowledge(conversation, [...recent, stored.turn], stored.turn);
       this.#afterCustomerTurn?.(conversation, stored.turn);
     }
     return result;
+  }
+
+  /**
+   * The second tier: the model judge on a risky agent turn, after the turn was answered. Its outcome is pushed as
+   * a `compliance` event marked `detectedBy: "judge"` (findings, or `judge: "unavailable"` with why: a failed
+   * judge is reported, never taken for a pass). Nothing is pushed when the judge found nothing to add.
+   */
+  #startJudgement(conversationId: string, turn: Turn, input: CheckInput, findings: readonly Finding[]): void {
+    const pending = this.#compliance.judgeTurn(input, {
+      alreadyFlagged: findings.map((finding) => finding.ruleId),
+      ...(this.#judgeBudgetMs ? { budgetMs: this.#judgeBudgetMs } : {}),
+    });
+    if (!pending) return;
+    const work = pending
+      .then(async (judgement) => {
+        if (judgement.judge === 'ok' && judgement.findings.length === 0) return;
+        const data = {
+          turnId: turn.id,
+          clientTurnId: turn.turnId,
+          sequence: turn.sequence,
+          detectedBy: 'judge',
+          judge: judgement.judge,
+          ...(judgement.judgeError ? { judgeError: judgement.judgeError } : {}),
+          ...(judgement.rubricVersion ? { rubricVersion: judgement.rubricVersion } : {}),
+          verdict: verdictOf(judgement.findings),
+          findings: maskStrings(judgement.findings, findingIdentifierKeys),
+          contexts: judgement.contexts,
+          rulesJudged: judgement.rulesJudged,
+          ...(judgement.profile ? { profile: judgement.profile } : {}),
+        };
+        await this.#database.transaction((transaction) => appendEvent(transaction, conversationId, 'compliance', data));
+        this.#hub.signal(conversationId);
+      })
+      .catch(this.#onJudgeError)
+      .finally(() => this.#pendingJudgements.delete(work));
+    this.#pendingJudgements.add(work);
   }
 
   /** Knowledge cards for the latest customer turn, retrieved on the recent turns, stored as an event and pushed. */

@@ -75,14 +75,15 @@ export class EventHub {
 
   start(): Promise<void> {
     this.#started ??= (async () => {
-      this.#unlisten = await this.#database.listen(eventChannel, (payload) => {
-        const conversationId = payload.split(':', 1)[0];
-        if (conversationId) this.signal(conversationId);
-      });
+      // The poll first: it is the fallback when notifications are late or lost, so it must not wait for LISTEN.
       this.#poller = setInterval(() => {
         for (const conversationId of this.#groups.keys()) this.signal(conversationId);
       }, this.#pollMilliseconds);
       this.#poller.unref();
+      this.#unlisten = await this.#database.listen(eventChannel, (payload) => {
+        const conversationId = payload.split(':', 1)[0];
+        if (conversationId) this.signal(conversationId);
+      });
     })();
     return this.#started;
   }

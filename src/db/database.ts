@@ -21,6 +21,11 @@ export interface Database extends Queryable {
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * How long the oldest call still waiting for its answer has waited, in milliseconds (0 when none waits), for
+   * adapters whose single connection is where load queues up (the embedded database): load shedding reads it.
+   */
+  queueWaitMilliseconds?(): number;
 }
 
 /**

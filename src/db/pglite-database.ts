@@ -19,15 +19,7 @@ export async function createPgliteDatabase(options: { dataDirectory?: string } =
     releaseLock = lockDataDirectory(options.dataDirectory);
   }
   try {
-    const pglite = await PGlite.create({
-      ...(options.dataDirectory ? { dataDir: options.dataDirectory } : {}),
-      // With the Node filesystem every page Postgres writes is already a write to a real file, and PGlite's
-      // transaction() (all our writes) never waited for the extra sync anyway; waiting for it after every read
-      // cost 1-10 ms per statement on a populated base, which the real-time path cannot afford.
-      relaxedDurability: true,
-      extensions: { vector },
-    });
-    const database = wrapPglite(pglite);
+    const database = wrapPglite(await openPglite(options.dataDirectory));
     return {
       ...database,
       async close() {
@@ -43,6 +35,18 @@ export async function createPgliteDatabase(options: { dataDirectory?: string } =
     }
     throw error;
   }
+}
+
+/** PGlite with pgvector on `dataDirectory` (in memory when undefined): the same settings in process and in the worker. */
+export function openPglite(dataDirectory: string | undefined): Promise<PGlite> {
+  return PGlite.create({
+    ...(dataDirectory ? { dataDir: dataDirectory } : {}),
+    // With the Node filesystem every page Postgres writes is already a write to a real file, and PGlite's
+    // transaction() (all our writes) never waited for the extra sync anyway; waiting for it after every read
+    // cost 1-10 ms per statement on a populated base, which the real-time path cannot afford.
+    relaxedDurability: true,
+    extensions: { vector },
+  });
 }
 
 export class DataDirectoryInUseError extends Error {
@@ -66,7 +70,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Two processes writing one PGlite directory corrupt it, so the second one is refused with a clear message. */
-function lockDataDirectory(directory: string): () => void {
+export function lockDataDirectory(directory: string): () => void {
   const lockPath = join(directory, 'agent-assist.pid');
   try {
     const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);

@@ -1,10 +1,12 @@
 import type { ApiKeyService } from '../access/api-key-service.js';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import type { CardFeedbackService } from '../conversations/card-feedback.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { EventHub } from '../conversations/event-hub.js';
 import type { Database } from '../db/database.js';
 import type { EvalService } from '../evals/eval-service.js';
 import type { KnowledgeService } from '../knowledge/knowledge-service.js';
+import type { QuestionProposals } from '../knowledge/question-proposals.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { HybridSearch } from '../retrieval/hybrid-search.js';
 import type { SuggestionService } from '../suggestions/suggestion-service.js';
@@ -18,6 +20,9 @@ export interface AppServices {
   database: Database;
   apiKeys: ApiKeyService;
   knowledge: KnowledgeService;
+  /** Customers' questions proposed as similar questions of FAQ rows, for knowledge owners to approve. */
+  proposals: QuestionProposals;
+  cardFeedback: CardFeedbackService;
   search: HybridSearch;
   compliance: ComplianceEngine;
   conversations: ConversationService;

@@ -14,8 +14,10 @@ export interface ProtectionOptions {
   /** Requests per minute per client address on routes that take no key; 0 = unlimited. */
   anonymousPerMinute: number;
   lockout: { failureLimit: number; windowSeconds: number; lockoutSeconds: number; maximumLockoutSeconds: number };
-  shedding: { maximumLagMs: number; minimumInFlightForLag: number; maximumInFlight: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
+  shedding: { maximumLagMs: number; minimumInFlightForLag: number; maximumInFlight: number; maximumDatabaseWaitMs: number; maximumEventLoopDelayMs: number; maximumEventLoopUtilization: number; retryAfterSeconds: number };
   corsOrigins: string[];
+  /** How long the oldest database call has waited (Database.queueWaitMilliseconds), when the adapter knows it. */
+  databaseWaitMilliseconds?: () => number;
 }
 
 /** Probes and scrapes: answered whatever the load or the caller, so orchestrators never kill a busy replica. */
@@ -122,6 +124,20 @@ export async function protectService(app: FastifyInstance, options: ProtectionOp
       const lag = performance.now() - lastTick - lagTickMilliseconds;
       if (lag > shedding.maximumLagMs) {
         throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (event loop ${Math.round(lag)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);
+      }
+    });
+  }
+
+  // The embedded database answers from a worker thread through one connection: under load the event loop stays
+  // free while statements queue there, so the queue's age (not lag) says when admitted requests start to wait.
+  // Refusing arrivals while it is past the limit keeps the database busy but its queue short.
+  const databaseWait = options.databaseWaitMilliseconds;
+  if (shedding.maximumDatabaseWaitMs > 0 && databaseWait) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (isOperationsRoute(request)) return;
+      const wait = databaseWait();
+      if (wait > shedding.maximumDatabaseWaitMs) {
+        throw overloaded(reply, shedding.retryAfterSeconds, `The service is overloaded (database queue ${Math.round(wait)} ms behind); retry after ${shedding.retryAfterSeconds} s.`);
       }
     });
   }

@@ -36,6 +36,15 @@ export const findingSchema = z
     fix: z.string().optional(),
     detectedBy: z.enum(['rule', 'judge']).optional(),
     rulesVersion: z.string().optional(),
+    explain: z
+      .object({
+        detector: z.string(),
+        frame: z.string().optional(),
+        matches: z.array(z.object({ slot: z.string(), family: z.string().optional(), text: z.string(), in: z.enum(['text', 'context']) }).loose()),
+      })
+      .loose()
+      .optional()
+      .meta({ description: 'With `explain: true`: the detector (and meaning frame) that fired and the words each slot matched.' }),
   })
   .loose();
 
@@ -49,11 +58,22 @@ export const searchResultSchema = z
     kind: z.enum(['product', 'compliance', 'script', 'faq']),
     text: z.string(),
     score: z.number(),
+    confidence: z.number().min(0).max(1).describe('fitted probability that this result answers the query'),
     heading: z.string().optional(),
+    explain: z
+      .object({
+        lexical: z.object({ rank: z.number().int(), score: z.number(), matchedTokens: z.array(z.string()) }).nullable(),
+        vector: z.object({ rank: z.number().int(), similarity: z.number() }).nullable(),
+        fusedScore: z.number(),
+      })
+      .optional()
+      .describe('with `explain: true`: each leg\'s rank and score and the query tokens this result holds'),
   })
   .loose();
 
-export const searchResponseSchema = z.object({ results: z.array(searchResultSchema), tookMs: z.number() }).loose();
+export const searchResponseSchema = z
+  .object({ results: z.array(searchResultSchema), tookMs: z.number(), queryTokens: z.array(z.string()).optional().describe('with `explain: true`: the analysed query') })
+  .loose();
 
 export const ingestResultSchema = z
   .object({ documentId: uuid, externalId: z.string(), version: z.number().int(), chunkCount: z.number().int(), contentHash: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })
@@ -67,6 +87,33 @@ export const faqSetResultSchema = z
     unchanged: z.number().int(),
   })
   .loose();
+
+export const questionsResultSchema = ingestResultSchema
+  .extend({ questions: z.array(z.string()).meta({ description: 'Every phrasing of the FAQ row in the new version, the standard question first.' }) })
+  .loose();
+
+export const proposalSchema = z
+  .object({
+    id: uuid,
+    documentId: uuid,
+    externalId: z.string(),
+    title: z.string(),
+    question: z.string().meta({ description: "The customer's question, masked." }),
+    status: z.enum(['proposed', 'approved', 'rejected']),
+    origin: z.enum(['suggestion_accepted', 'card_helpful']),
+    conversationId: uuid.nullable(),
+    suggestionId: uuid.nullable(),
+    proposedBy: z.string().nullable(),
+    timesProposed: z.number().int(),
+    decidedBy: z.string().nullable(),
+    decidedAt: timestamp.nullable(),
+    comment: z.string().nullable(),
+    approvedVersion: z.number().int().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .loose();
+export const proposalListSchema = z.object({ items: z.array(proposalSchema), nextCursor: z.string().optional() }).loose();
 
 export const syncResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), retired: z.number().int() }).loose();
 
@@ -89,6 +136,7 @@ const documentVersionFields = {
   chunkCount: z.number().int(),
   createdAt: timestamp,
   createdBy: z.string().nullable(),
+  questions: z.array(z.string()).meta({ description: 'Phrasings the version answers (相似问): a FAQ row\'s questions, or a Markdown front-matter `questions:` list.' }),
 };
 
 export const documentVersionSchema = z.object(documentVersionFields).loose();
@@ -126,6 +174,7 @@ export const conversationSchema = z
     customer: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
     suggestionsEnabled: z.boolean(),
+    complianceProfile: z.string().nullable().optional().meta({ description: "The conversation's compliance profile override; null: the deployment's." }),
     status: z.enum(['active', 'ended']),
     turnCount: z.number().int(),
     createdAt: timestamp,
@@ -209,6 +258,8 @@ export const checkResultSchema = z
     languages: z.array(z.enum(['zh', 'en'])).optional().meta({ description: 'The languages whose packs ran, primary first.' }),
     judge: z.enum(['ok', 'unavailable', 'disabled']).optional(),
     judgeError: z.object({ code: z.string(), message: z.string(), status: z.number().optional() }).loose().optional(),
+    profile: z.string().optional().meta({ description: 'The compliance profile the check ran under.' }),
+    rubricVersion: z.string().optional().meta({ description: "The judge's rubric (prompt name and content hash) when it answered." }),
   })
   .loose();
 
@@ -221,10 +272,31 @@ export const rulesSchema = z
           id: z.string(),
           jurisdiction: z.string(),
           language: z.string(),
-          rules: z.array(z.object({ id: z.string(), title: z.string(), severity, kind: z.string(), source: z.string() }).loose()),
+          rules: z.array(
+            z
+              .object({
+                id: z.string(),
+                title: z.string(),
+                severity,
+                kind: z.string(),
+                source: z.string(),
+                detection: z.enum(['active', 'advisory']).optional().meta({ description: 'advisory: the detector misses some of the rule\'s own violating examples, so its silence proves nothing.' }),
+                advisoryReason: z.string().optional(),
+              })
+              .loose(),
+          ),
         })
         .loose(),
     ),
+    profile: z
+      .object({ id: z.string(), jurisdictions: z.array(z.string()), currency: z.string(), packs: z.array(z.string()) })
+      .loose()
+      .optional()
+      .meta({ description: "The deployment's compliance profile (COMPLIANCE_PROFILE): the packs listed above are its packs, with its jurisdictions' rules." }),
+    profiles: z
+      .array(z.object({ id: z.string(), description: z.string().optional(), jurisdictions: z.array(z.string()), currency: z.string(), packs: z.array(z.string()) }).loose())
+      .optional()
+      .meta({ description: 'Every profile a conversation may choose with `complianceProfile`.' }),
   })
   .loose();
 

@@ -6,7 +6,7 @@ import { largestInt4 } from './request-fields.js';
 import * as responses from './response-schemas.js';
 import { auditQuery } from './routes/conversation-routes.js';
 import { runListQuery, runReportQuery, startRunBody } from './routes/eval-routes.js';
-import { documentListQuery, metadataFields } from './routes/knowledge-routes.js';
+import { documentListQuery, metadataFields, proposalListQuery, questionsQuery } from './routes/knowledge-routes.js';
 import { callImportJsonBody, callImportQuery } from './routes/call-import-routes.js';
 import { insightQuery } from './routes/insight-routes.js';
 import { inspectionListQuery } from './routes/inspection-routes.js';
@@ -54,7 +54,8 @@ const exampleSearchResult = {
   title: '信用卡年费',
   kind: 'product',
   text: '金卡年费每年200元，当年刷卡满6次免次年年费。',
-  score: 0.0325,
+  score: 1,
+  confidence: 0.91,
   heading: '年费标准',
 };
 
@@ -189,6 +190,46 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     access: ['knowledge_owner'],
     success: { 204: emptyResponse('Retired.') },
   },
+  'POST /v1/knowledge/documents/:id/questions': {
+    summary: 'Add similar questions (相似问) to a FAQ row',
+    description:
+      'A new version of the row with the phrasings appended. The addition outlives the next ingest of the FAQ file the row came from. FAQ rows only: a Markdown document keeps its `questions:` list in its front matter (409 `not_faq_row`). An empty, duplicate (of another entry or of an existing phrasing) or too long question is a 400 naming `questions.N`.',
+    access: ['knowledge_owner'],
+    success: { 200: jsonResponse('The new version and every phrasing.', responses.questionsResultSchema) },
+    problems: [409],
+    bodyExample: { questions: ['信用卡年费能免吗', '金卡的年费是多少'] },
+  },
+  'DELETE /v1/knowledge/documents/:id/questions': {
+    summary: 'Remove similar questions from a FAQ row',
+    description:
+      'Names the phrasings in a JSON body `{questions: [...]}` or as repeated `question` parameters. A new version without them; the removal outlives the next ingest of the FAQ file. A row keeps at least one question (400 `no_questions_left`); a phrasing the row does not have is a 400 naming `questions.N`.',
+    access: ['knowledge_owner'],
+    success: { 200: jsonResponse('The new version and the phrasings left.', responses.questionsResultSchema) },
+    problems: [409],
+    querystring: questionsQuery,
+  },
+  'GET /v1/knowledge/proposals': {
+    summary: 'Customer questions proposed as similar questions',
+    description:
+      "An agent's `accepted` feedback on a suggestion, or `helpful` on a knowledge card, proposes the customer's question (masked) for the FAQ rows it used; proposing it again counts (`timesProposed`). Nothing is added until approved. Ordered by time; pass `nextCursor` back as `cursor`.",
+    access: ['knowledge_owner'],
+    success: { 200: jsonResponse('A page of proposals.', responses.proposalListSchema) },
+    querystring: proposalListQuery,
+  },
+  'POST /v1/knowledge/proposals/:id/approve': {
+    summary: 'Approve a proposal: the question becomes a phrasing of its FAQ row (a new version)',
+    access: ['knowledge_owner'],
+    success: { 200: jsonResponse('The decided proposal, with the version that added it.', responses.proposalSchema) },
+    problems: [409],
+    bodyExample: { comment: 'common wording' },
+  },
+  'POST /v1/knowledge/proposals/:id/reject': {
+    summary: 'Reject a proposal, saying why',
+    access: ['knowledge_owner'],
+    success: { 200: jsonResponse('The decided proposal.', responses.proposalSchema) },
+    problems: [409],
+    bodyExample: { comment: 'asks about a different card' },
+  },
   'POST /v1/knowledge/search': {
     summary: 'Hybrid search (vector + lexical) over approved, effective knowledge',
     access: everyone,
@@ -254,7 +295,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
         {
           knowledge: '`{turnId, clientTurnId, query, results}`: knowledge cards for the latest customer turn',
           suggestion: '`{turnId, suggestions, provider, model, degraded}`: pushed suggestions',
-          compliance: '`{turnId, clientTurnId, sequence, verdict, findings, rulesVersion}`: the check of an agent turn',
+          compliance: '`{turnId, clientTurnId, sequence, verdict, findings, rulesVersion}`: the check of an agent turn. With a model configured, a risky agent turn (non-deposit sales, collections, disputes, a vulnerable customer, or a rule marked `judge`) gets a second, later `compliance` event from the model judge: `{turnId, clientTurnId, sequence, detectedBy: "judge", judge: "ok" | "unavailable", judgeError?, rubricVersion?, verdict, findings, contexts, rulesJudged, profile?}` (sent when the judge found something or failed; a failure is never a pass)',
           summary: '`{summary}`: the post-call summary, once written',
           end: '`{conversationId, lastEventId, endedAt, summary: done|failed|none|pending}`: the last event of an ended conversation; the stream closes',
           error: 'a problem (`{type, title, status, detail}`): the key was revoked or the stream could not continue; the stream closes',
@@ -270,6 +311,14 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     access: ['agent'],
     success: { 204: emptyResponse('Recorded.') },
     bodyExample: { action: 'edited', finalText: '您好，金卡年费每年200元，当年刷卡满6次可免次年年费。', reason: 'shorter' },
+  },
+  'POST /v1/conversations/:id/cards/feedback': {
+    summary: "Record the agent's feedback on a knowledge card",
+    description:
+      "About a card pushed in this conversation's `knowledge` events (`turnId` picks the event; default the latest showing the document). `helpful` proposes the customer's question as a similar question of that FAQ row (see GET /v1/knowledge/proposals). A document never shown as a card here is a 400 naming `documentId`.",
+    access: ['agent'],
+    success: { 204: emptyResponse('Recorded.') },
+    bodyExample: { documentId: uuidExample, action: 'helpful' },
   },
   'POST /v1/conversations/:id/end': {
     summary: 'End a conversation; its summary is written then',
@@ -310,6 +359,7 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
   'GET /v1/compliance/rules': {
     summary: 'The rule packs in force',
     access: everyone,
+    description: "The packs of the deployment's compliance profile (COMPLIANCE_PROFILE), each with the rules of the profile's jurisdictions only, the profile itself (jurisdictions, currency) and every profile a conversation may choose with `complianceProfile`.",
     success: { 200: jsonResponse('Packs and rules, with the version hash findings carry.', responses.rulesSchema) },
   },
 

@@ -154,7 +154,8 @@ export function chunkDocument(document: ParsedDocument, options: ChunkOptions = 
     if (units.length === 0) return;
     const headingPath = stack.length > 0 ? stack.map((heading) => heading.text) : title ? [title] : [];
     for (const section of packSection(units, maxChars, minChars)) {
-      chunks.push({ ordinal: chunks.length, text: withBreadcrumb(headingPath, render(section)), headingPath: [...headingPath] });
+      const body = render(section);
+      chunks.push({ ordinal: chunks.length, text: withBreadcrumb(headingPath, body), headingPath: [...headingPath], fields: { heading: headingPath.join('\n'), body } });
     }
     units = [];
   };
@@ -175,7 +176,7 @@ export function chunkDocument(document: ParsedDocument, options: ChunkOptions = 
   // A document of headings only still says something; index it rather than nothing.
   if (chunks.length === 0) {
     const headings = document.blocks.filter((block) => block.text.trim() !== '').map((block) => block.text.trim());
-    if (headings.length > 0) chunks.push({ ordinal: 0, text: headings.join('\n'), headingPath: [] });
+    if (headings.length > 0) chunks.push({ ordinal: 0, text: headings.join('\n'), headingPath: [], fields: { heading: headings.join('\n'), body: '' } });
   }
   return chunks;
 }
@@ -184,5 +185,6 @@ export function chunkDocument(document: ParsedDocument, options: ChunkOptions = 
 export function chunkFaqRow(row: FaqRow): Chunk {
   const headingPath = row.product ? [row.product] : [];
   const body = [...row.questions.map((question) => `Q: ${question}`), `A: ${row.answer}`].join('\n');
-  return { ordinal: 0, text: withBreadcrumb(headingPath, body), headingPath };
+  // Every question, the standard one and each similar one (相似问), is indexed in the heading field.
+  return { ordinal: 0, text: withBreadcrumb(headingPath, body), headingPath, fields: { heading: row.questions.join('\n'), body: row.answer } };
 }

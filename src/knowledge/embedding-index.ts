@@ -9,10 +9,14 @@ export class EmbedderMismatchError extends Error {
     readonly stored: string,
     readonly configured: string,
   ) {
+    // Both offline but of different schemes: this release changed the offline embedder, no setting restores it.
+    const offlineUpgrade = stored.startsWith('offline-') && configured.startsWith('offline-') && stored.split(':')[0] !== configured.split(':')[0];
     super(
       `The knowledge base was embedded with "${stored}" but the configured embedder is "${configured}". ` +
         'Vectors of different embedders cannot be compared. Run `npx agent-assist reindex` to re-embed every chunk ' +
-        'with the configured embedder, or restore the previous EMBEDDING_MODEL / EMBEDDING_DIMENSIONS / OPENAI_API_KEY.',
+        (offlineUpgrade
+          ? 'with the new offline embedder (this version changed how it embeds; a reindex takes about a second per 1,000 chunks).'
+          : 'with the configured embedder, or restore the previous EMBEDDING_MODEL / EMBEDDING_DIMENSIONS / OPENAI_API_KEY.'),
     );
     this.name = 'EmbedderMismatchError';
   }

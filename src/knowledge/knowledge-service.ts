@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
-import { toTsvectorLiteral } from '../text/lexical-vector.js';
+import { tokensToTsvectorLiteral } from '../text/lexical-vector.js';
+import { analyzeSearchFields } from '../text/search-fields.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { chunkDocument, chunkFaqRow } from './chunk-document.js';
 import type {
@@ -16,6 +17,8 @@ import type {
   RiskLevel,
 } from './document-input.js';
 import { embeddingText } from './embedding-index.js';
+import { applyQuestionEdits, maximumQuestionCharacters, questionKey, type QuestionEdit } from './similar-questions.js';
+import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { vectorIndex } from './search-indexes.js';
 import { IngestError } from './ingest-error.js';
 import type { Chunk, FaqRow } from './knowledge-types.js';
@@ -42,6 +45,10 @@ interface PreparedDocument {
   body: string;
   chunks: Chunk[];
   contentHash: string;
+  /** Phrasings the document answers: a FAQ row's questions, or a Markdown front-matter list. */
+  questions: string[];
+  /** FAQ rows only: the answer, so a phrasing can be added or removed without the source file. */
+  answer: string | null;
 }
 
 export interface DocumentVersionView {
@@ -63,6 +70,8 @@ export interface DocumentVersionView {
   chunkCount: number;
   createdAt: string;
   createdBy: string | null;
+  /** Phrasings the version answers (相似问); empty for documents without any. */
+  questions: string[];
 }
 
 export interface DocumentView extends DocumentVersionView {
@@ -82,6 +91,24 @@ export interface ProductEntry {
   kind: DocumentKind;
 }
 
+/** Phrasings are edited one by one on FAQ rows only: a Markdown document's list lives in its front matter. */
+export class NotFaqRowError extends Error {
+  readonly code = 'not_faq_row';
+  constructor(readonly documentId: string) {
+    super(`document ${documentId} is not a FAQ row: edit the 'questions:' list in its front matter and upload it again (PUT)`);
+    this.name = 'NotFaqRowError';
+  }
+}
+
+/** A retired document is out of every search; editing it would bring it back, which a phrasing edit must not do. */
+export class DocumentRetiredError extends Error {
+  readonly code = 'document_retired';
+  constructor(readonly documentId: string) {
+    super(`document ${documentId} is retired: post it again to bring it back before editing its questions`);
+    this.name = 'DocumentRetiredError';
+  }
+}
+
 export class DocumentNotFoundError extends Error {
   readonly code = 'document_not_found';
   constructor(readonly reference: string) {
@@ -89,6 +116,11 @@ export class DocumentNotFoundError extends Error {
     this.name = 'DocumentNotFoundError';
   }
 }
+
+/** NOTIFY channel of knowledge writes; the payload is the writing replica's id. */
+export const knowledgeChannel = 'knowledge_changed';
+/** Settings row counting knowledge writes, polled by replicas as a fallback to the notification. */
+const generationKey = 'knowledge_generation';
 
 const chunkInsertBatch = 200;
 /** Documents per statement when a FAQ set is written. */
@@ -162,6 +194,7 @@ interface VersionRow {
   chunk_count: number;
   created_at: unknown;
   created_by: string | null;
+  questions: string[] | null;
 }
 
 function versionView(row: VersionRow): DocumentVersionView {
@@ -184,11 +217,12 @@ function versionView(row: VersionRow): DocumentVersionView {
     chunkCount: Number(row.chunk_count),
     createdAt: toIso(row.created_at) ?? '',
     createdBy: row.created_by,
+    questions: row.questions ?? [],
   };
 }
 
 const versionColumns = `v.version, v.title, v.kind, v.format, v.language, v.product, v.product_aliases, v.risk_level, v.tags,
-  v.status, v.effective_from, v.effective_until, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by`;
+  v.status, v.effective_from, v.effective_until, v.owner, v.source_uri, v.content_hash, v.chunk_count, v.created_at, v.created_by, v.questions`;
 
 /**
  * Ingest, version, retire and read knowledge documents. Parsing, chunking and embedding happen before the
@@ -203,6 +237,10 @@ export class KnowledgeService {
   #bulk: { indexDropped: boolean } | undefined;
 
   readonly #utcOffset: string;
+  /** Tells this replica's own notices apart from the others'. */
+  readonly #replicaId = randomUUID();
+  /** The knowledge generation this replica's caches reflect (see #changed). */
+  #generation = '0';
 
   /** `utcOffset` (e.g. '+08:00') places date-only effective dates in the bank's business day. */
   constructor(database: Database, embedder: Embedder, options: { utcOffset?: string } = {}) {
@@ -217,9 +255,66 @@ export class KnowledgeService {
     return () => this.#listeners.delete(listener);
   }
 
-  #changed(): void {
+  /**
+   * After a write: this replica's caches now, the others' through NOTIFY (see watchOtherReplicas). The notice
+   * follows the commit, so a replica that hears it reads the new version.
+   */
+  async #changed(): Promise<void> {
+    this.#changedHere();
+    // The generation counter is what a replica that missed the notification (a dropped LISTEN connection, a
+    // proxy that does not forward notifications) finds when it polls.
+    const bumped = await this.#database
+      .query<{ value: string }>(
+        `with bumped as (
+           insert into settings (key, value) values ($1, '1')
+           on conflict (key) do update set value = (settings.value::bigint + 1)::text, updated_at = now() returning value)
+         select value, pg_notify($2, $3) from bumped`,
+        [generationKey, knowledgeChannel, this.#replicaId],
+      )
+      .catch(() => undefined);
+    const value = bumped?.rows[0]?.value;
+    if (value !== undefined) this.#generation = value;
+  }
+
+  #changedHere(): void {
     this.#productCache = undefined;
     for (const listener of this.#listeners) listener();
+  }
+
+  /**
+   * Replicas cache what they read (search results, the product catalogue): a write on another replica clears
+   * them here within the NOTIFY delay, instead of when the cache expires. Returns the function that stops it.
+   */
+  async watchOtherReplicas(options: { pollMilliseconds?: number; onError?: (error: unknown) => void } = {}): Promise<() => Promise<void>> {
+    this.#generation = await this.#readGeneration();
+    const unlisten = await this.#database.listen(knowledgeChannel, (payload) => {
+      if (payload !== this.#replicaId) this.#changedHere();
+    });
+    let polling = false;
+    const poller = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      this.#readGeneration()
+        .then((generation) => {
+          if (generation !== this.#generation) {
+            this.#generation = generation;
+            this.#changedHere();
+          }
+        }, options.onError ?? (() => undefined))
+        .finally(() => {
+          polling = false;
+        });
+    }, options.pollMilliseconds ?? 250);
+    poller.unref();
+    return async () => {
+      clearInterval(poller);
+      await unlisten();
+    };
+  }
+
+  async #readGeneration(): Promise<string> {
+    const result = await this.#database.query<{ value: string }>('select value from settings where key = $1', [generationKey]);
+    return result.rows[0]?.value ?? '0';
   }
 
   /** True when a csv/jsonl body is a FAQ set (rows with id, question(s) and answer) rather than one document. */
@@ -236,7 +331,14 @@ export class KnowledgeService {
     const metadata = parsed.metadata;
     const chunks = chunkDocument(parsed);
     if (chunks.length === 0) throw new IngestError('empty_document', 'the document has no text to index');
-    return this.#finish(input, metadata, parsed.text, chunks, fallbackExternalId);
+    const questions = input.questions ?? metadata.questions ?? [];
+    if (questions.length > 0) {
+      // The phrasings go through the same path as a FAQ row's, answered by the document's opening passage, so
+      // whatever indexes FAQ questions indexes these too.
+      const product = input.product ?? metadata.product;
+      chunks.push({ ...chunkFaqRow({ id: '', questions, answer: chunks[0]!.text, line: 0, ...(product ? { product } : {}) }), ordinal: chunks.length });
+    }
+    return this.#finish(input, metadata, parsed.text, chunks, fallbackExternalId, { questions, answer: null });
   }
 
   #finish(
@@ -245,6 +347,7 @@ export class KnowledgeService {
     text: string,
     chunks: Chunk[],
     fallbackExternalId?: string,
+    phrasings: { questions: string[]; answer: string | null } = { questions: [], answer: null },
   ): PreparedDocument {
     const pick = <K extends keyof DocumentInput>(key: K): DocumentInput[K] | undefined =>
       input[key] !== undefined ? input[key] : (metadata[key] as DocumentInput[K] | undefined);
@@ -257,7 +360,7 @@ export class KnowledgeService {
         field: 'effectiveUntil',
       });
     }
-    const prepared: Omit<PreparedDocument, 'contentHash'> = {
+    const prepared: Omit<PreparedDocument, 'contentHash' | 'questions' | 'answer'> = {
       externalId,
       source: pick('source') ?? null,
       title,
@@ -290,8 +393,11 @@ export class KnowledgeService {
       effectiveFrom,
       effectiveUntil,
       owner: prepared.owner,
+      // A FAQ row's phrasings are in its text already; a document's list is hashed only when it has one, so the
+      // hashes of documents stored before phrasings existed stay the same.
+      ...(phrasings.answer === null && phrasings.questions.length > 0 ? { questions: phrasings.questions } : {}),
     });
-    return { ...prepared, contentHash };
+    return { ...prepared, contentHash, ...phrasings };
   }
 
   #prepareFaqRow(row: FaqRow, input: DocumentInput): PreparedDocument {
@@ -306,7 +412,7 @@ export class KnowledgeService {
       tags: [...(input.tags ?? []), ...(row.tags ?? [])],
       format: input.format,
     };
-    return this.#finish(rowInput, {}, text, [chunk]);
+    return this.#finish(rowInput, {}, text, [chunk], undefined, { questions: row.questions, answer: row.answer });
   }
 
   async #currentHash(externalId: string): Promise<{ documentId: string; version: number; hash: string; chunkCount: number; retired: boolean } | undefined> {
@@ -340,16 +446,17 @@ export class KnowledgeService {
     return prepared.chunks.map((chunk) => known.get(chunk.text) ?? '');
   }
 
-  async #store(prepared: PreparedDocument, actor: Actor, targetDocumentId?: string): Promise<IngestResult> {
+  /** `vectors`: already embedded (with other documents, see #storeMany); otherwise embedded here. */
+  async #store(prepared: PreparedDocument, actor: Actor, targetDocumentId?: string, embedded?: string[]): Promise<IngestResult> {
     const existing = targetDocumentId ? await this.#currentHashById(targetDocumentId) : await this.#currentHash(prepared.externalId);
     if (existing && existing.hash === prepared.contentHash && !existing.retired) {
       return { documentId: existing.documentId, externalId: prepared.externalId, version: existing.version, chunkCount: existing.chunkCount, contentHash: existing.hash, outcome: 'unchanged' };
     }
-    const vectors = await this.#embed(prepared, existing?.documentId);
+    const vectors = embedded ?? (await this.#embed(prepared, existing?.documentId));
     await this.#dropIndexForBulk();
     const result = await this.#database.transaction((transaction) => this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId));
     if (result.outcome !== 'unchanged') {
-      this.#afterWrite(prepared.chunks.length);
+      await this.#afterWrite(prepared.chunks.length);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     return result;
@@ -362,8 +469,8 @@ export class KnowledgeService {
     }
   }
 
-  #afterWrite(chunks: number): void {
-    this.#changed();
+  async #afterWrite(chunks: number): Promise<void> {
+    await this.#changed();
     this.#chunksSinceAnalyze += chunks;
   }
 
@@ -402,11 +509,11 @@ export class KnowledgeService {
     const version = Number(row.current_version) + 1;
     await transaction.query(
       `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
-         status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+         status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by, questions, answer)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       [documentId, version, prepared.title, prepared.kind, prepared.format, prepared.language, prepared.product, prepared.productAliases,
         prepared.riskLevel, prepared.tags, prepared.status, prepared.effectiveFrom, prepared.effectiveUntil, prepared.owner,
-        prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id],
+        prepared.sourceUri, prepared.contentHash, prepared.body, prepared.chunks.length, actor.id, prepared.questions, prepared.answer],
     );
     await insertChunks(transaction, documentId, version, prepared, vectors);
     // Re-posting a retired document brings it back, with its history.
@@ -448,14 +555,16 @@ export class KnowledgeService {
       const column = <T>(pick: (document: PreparedDocument) => T) => fresh.map((item) => pick(item.document));
       await transaction.query(
         `insert into document_versions (document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
-           status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by)
+           status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, created_by, questions, answer)
          select data.document_id, data.version, data.title, data.kind, data.format, data.language, data.product,
                 array(select jsonb_array_elements_text(data.product_aliases)), data.risk_level, array(select jsonb_array_elements_text(data.tags)),
-                data.status, data.effective_from, data.effective_until, data.owner, data.source_uri, data.content_hash, data.body, data.chunk_count, $19
+                data.status, data.effective_from, data.effective_until, data.owner, data.source_uri, data.content_hash, data.body, data.chunk_count, $19,
+                array(select jsonb_array_elements_text(data.questions)), data.answer
            from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
-                       $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
+                       $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[],
+                       $20::jsonb[], $21::text[])
              as data(document_id, version, title, kind, format, language, product, product_aliases, risk_level, tags,
-                     status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count)`,
+                     status, effective_from, effective_until, owner, source_uri, content_hash, body, chunk_count, questions, answer)`,
         [
           fresh.map((item) => item.documentId),
           fresh.map((item) => item.version),
@@ -476,6 +585,8 @@ export class KnowledgeService {
           column((document) => document.body),
           column((document) => document.chunks.length),
           actor.id,
+          column((document) => JSON.stringify(document.questions)),
+          column((document) => document.answer),
         ],
       );
       const chunks = fresh.flatMap((item) => item.document.chunks.map((chunk, index) => ({ item, chunk, vector: item.vectors[index] ?? '' })));
@@ -483,13 +594,15 @@ export class KnowledgeService {
         const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
         await transaction.query(
           `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-             effective_until, retired, lexical, embedding)
+             effective_until, retired, lexical, embedding, heading_terms, body_terms)
            select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
                   data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
-                  data.lexical::tsvector, data.embedding::vector
+                  data.lexical::tsvector, data.embedding::vector,
+                  array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
              from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
-                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[])
-               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding)`,
+                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[])
+               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding,
+                       heading_terms, body_terms)`,
           [
             slice.map(() => randomUUID()),
             slice.map(({ item }) => item.documentId),
@@ -503,8 +616,7 @@ export class KnowledgeService {
             slice.map(({ item }) => item.document.status),
             slice.map(({ item }) => item.document.effectiveFrom),
             slice.map(({ item }) => item.document.effectiveUntil),
-            slice.map(({ item, chunk }) => toTsvectorLiteral(`${item.document.title}\n${chunk.text}`)),
-            slice.map(({ vector }) => vector),
+            ...withSearchColumns(slice.map(({ item, chunk }) => ({ document: item.document, chunk })), slice.map(({ vector }) => vector)),
           ],
         );
       }
@@ -590,12 +702,35 @@ export class KnowledgeService {
       throw new IngestError('invalid_format', 'a FAQ set must be csv or jsonl', { field: 'format' });
     }
     const rows = parseFaqSet(input.format, body);
-    const prepared = rows.map((row) => this.#prepareFaqRow(row, input));
+    const edits = await this.#questionEdits(rows.map((row) => row.id));
+    const prepared = rows.map((row) => {
+      const rowEdits = edits.get(row.id);
+      return this.#prepareFaqRow(rowEdits ? { ...row, questions: applyQuestionEdits(row.questions, rowEdits) } : row, input);
+    });
     const existing = await this.#currentHashes(prepared.map((document) => document.externalId));
     const changed = prepared.filter((document) => {
       const current = existing.get(document.externalId);
       return !current || current.hash !== document.contentHash || current.retired;
     });
+    // Rows stored before phrasings were recorded (migration 007) have the same content but no question list:
+    // recording it is not a new version, and lets their phrasings be edited without waiting for a content change.
+    const unrecorded = prepared.filter((document) => {
+      const current = existing.get(document.externalId);
+      return current && current.hash === document.contentHash && !current.retired && !current.recorded;
+    });
+    if (unrecorded.length > 0) {
+      await this.#database.query(
+        `update document_versions v set questions = array(select jsonb_array_elements_text(data.questions)), answer = data.answer
+           from unnest($1::uuid[], $2::int[], $3::jsonb[], $4::text[]) as data(document_id, version, questions, answer)
+          where v.document_id = data.document_id and v.version = data.version and v.answer is null`,
+        [
+          unrecorded.map((document) => existing.get(document.externalId)!.documentId),
+          unrecorded.map((document) => existing.get(document.externalId)!.version),
+          unrecorded.map((document) => JSON.stringify(document.questions)),
+          unrecorded.map((document) => document.answer),
+        ],
+      );
+    }
     const vectors = await this.#embedMany(changed, existing);
     const written = new Map<string, IngestResult>();
     if (changed.length > 0) {
@@ -614,7 +749,7 @@ export class KnowledgeService {
           await transaction.exec(vectorIndex.create);
         }
       });
-      this.#afterWrite(changed.reduce((total, document) => total + document.chunks.length, 0));
+      await this.#afterWrite(changed.reduce((total, document) => total + document.chunks.length, 0));
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     const result: FaqSetResult = { documents: [], created: 0, updated: 0, unchanged: 0 };
@@ -630,14 +765,93 @@ export class KnowledgeService {
     return result;
   }
 
-  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean }>> {
-    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown }>(
-      `select d.id, d.external_id, d.current_version as version, v.content_hash, d.retired_at
+  /** Phrasings added or removed through the API, by externalId, oldest first (see applyQuestionEdits). */
+  async #questionEdits(externalIds: readonly string[]): Promise<Map<string, QuestionEdit[]>> {
+    const result = await this.#database.query<{ external_id: string; question: string; action: 'add' | 'remove' }>(
+      `select d.external_id, e.question, e.action from document_question_edits e join documents d on d.id = e.document_id
+        where d.external_id = any($1::text[]) order by e.edited_at, e.question`,
+      [[...externalIds]],
+    );
+    const edits = new Map<string, QuestionEdit[]>();
+    for (const row of result.rows) {
+      const list = edits.get(row.external_id) ?? [];
+      list.push({ question: row.question, action: row.action });
+      edits.set(row.external_id, list);
+    }
+    return edits;
+  }
+
+  /** Adds phrasings to a FAQ row: a new version, and the additions outlive the next ingest of its file. */
+  async addQuestions(documentId: string, questions: readonly string[], actor: Actor): Promise<IngestResult & { questions: string[] }> {
+    return this.#editQuestions(documentId, questions, 'add', actor);
+  }
+
+  /** Removes phrasings from a FAQ row: a new version; a row keeps at least one question. */
+  async removeQuestions(documentId: string, questions: readonly string[], actor: Actor): Promise<IngestResult & { questions: string[] }> {
+    return this.#editQuestions(documentId, questions, 'remove', actor);
+  }
+
+  async #editQuestions(documentId: string, questions: readonly string[], action: 'add' | 'remove', actor: Actor): Promise<IngestResult & { questions: string[] }> {
+    // A concurrent edit of the same row moves its version on while this one embeds: start again from it.
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.#database.query<VersionRow & { external_id: string; source: string | null; retired_at: unknown; answer: string | null }>(
+        `select d.external_id, d.source, d.retired_at, v.answer, ${versionColumns}
+           from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version where d.id = $1`,
+        [documentId],
+      );
+      const row = current.rows[0];
+      if (!row) throw new DocumentNotFoundError(documentId);
+      if (row.answer === null) throw new NotFaqRowError(documentId);
+      if (row.retired_at !== null) throw new DocumentRetiredError(documentId);
+      const next = nextQuestions(row.questions ?? [], questions, action);
+      const faqRow: FaqRow = { id: row.external_id, questions: next, answer: row.answer, line: 0 };
+      const input: DocumentInput = {
+        format: row.format as DocumentInput['format'],
+        body: '',
+        kind: 'faq',
+        language: row.language as 'zh' | 'en',
+        tags: row.tags ?? [],
+        ...(row.product ? { product: row.product } : {}),
+        ...(row.product_aliases?.length ? { productAliases: row.product_aliases } : {}),
+        ...(row.risk_level ? { riskLevel: row.risk_level } : {}),
+        status: row.status,
+        ...(row.effective_from ? { effectiveFrom: toIso(row.effective_from)! } : {}),
+        ...(row.effective_until ? { effectiveUntil: toIso(row.effective_until)! } : {}),
+        ...(row.owner ? { owner: row.owner } : {}),
+        ...(row.source ? { source: row.source } : {}),
+        ...(row.source_uri ? { sourceUri: row.source_uri } : {}),
+      };
+      const prepared = this.#prepareFaqRow(faqRow, input);
+      const vectors = await this.#embed(prepared, documentId);
+      const expectedVersion = Number(row.version);
+      const result = await this.#database.transaction(async (transaction) => {
+        const locked = await transaction.query<{ current_version: number }>('select current_version from documents where id = $1 for update', [documentId]);
+        if (Number(locked.rows[0]?.current_version) !== expectedVersion) return undefined;
+        await transaction.query(
+          `insert into document_question_edits (document_id, normalized, question, action, edited_by)
+           select $1, data.normalized, data.question, $4, $5 from unnest($2::text[], $3::text[]) as data(normalized, question)
+           on conflict (document_id, normalized) do update set question = excluded.question, action = excluded.action,
+             edited_by = excluded.edited_by, edited_at = now()`,
+          [documentId, questions.map(questionKey), [...questions], action, actor.id],
+        );
+        return this.#writeVersion(transaction, prepared, expectedVersion, vectors, actor, documentId);
+      });
+      if (result) {
+        await this.#afterWrite(prepared.chunks.length);
+        return { ...result, questions: next };
+      }
+      if (attempt >= 3) throw new IngestError('concurrent_edit', 'the document kept changing while its questions were edited; try again', { field: 'questions' });
+    }
+  }
+
+  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean; recorded: boolean }>> {
+    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown; recorded: boolean }>(
+      `select d.id, d.external_id, d.current_version as version, v.content_hash, d.retired_at, v.answer is not null as recorded
          from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
         where d.external_id = any($1::text[])`,
       [[...externalIds]],
     );
-    return new Map(result.rows.map((row) => [row.external_id, { documentId: row.id, version: Number(row.version), hash: row.content_hash, retired: row.retired_at !== null }]));
+    return new Map(result.rows.map((row) => [row.external_id, { documentId: row.id, version: Number(row.version), hash: row.content_hash, retired: row.retired_at !== null, recorded: row.recorded }]));
   }
 
   /** #embed for many documents: one read of the vectors already stored, then the embedder in batches. */
@@ -661,6 +875,50 @@ export class KnowledgeService {
       batch.forEach((text, index) => known.set(text, toVectorLiteral(embedded[index] ?? [])));
     }
     return documents.map((document) => document.chunks.map((chunk) => known.get(embeddingText(document.title, chunk.text)) ?? ''));
+  }
+
+  /**
+   * #store for many documents with the embedder called across them: a provider that answers a batch of texts in
+   * about the time of one makes a sync or a folder as fast as a FAQ set, instead of one round trip per document.
+   * Each document is still its own transaction, as when it is posted alone.
+   */
+  async #storeMany(documents: readonly PreparedDocument[], actor: Actor): Promise<IngestResult[]> {
+    const results: IngestResult[] = [];
+    for (let start = 0; start < documents.length; start += writeBatch) {
+      const window = documents.slice(start, start + writeBatch);
+      const existing = await this.#currentHashes(window.map((document) => document.externalId));
+      const changed = window.filter((document) => {
+        const current = existing.get(document.externalId);
+        return !current || current.hash !== document.contentHash || current.retired;
+      });
+      const vectors = await this.#embedMany(changed, existing);
+      const vectorsOf = new Map(changed.map((document, index) => [document, vectors[index]]));
+      for (const document of window) results.push(await this.#store(document, actor, undefined, vectorsOf.get(document)));
+    }
+    return results;
+  }
+
+  /**
+   * Several documents at once (a folder): each is parsed on its own, so one bad file is reported in its place
+   * (an IngestError) while the others are embedded together and stored.
+   */
+  async ingestMany(inputs: readonly DocumentInput[], actor: Actor): Promise<Array<IngestResult | IngestError>> {
+    const outcomes: Array<IngestResult | IngestError | PreparedDocument> = [];
+    for (const input of inputs) {
+      try {
+        outcomes.push(await this.#prepare(input));
+      } catch (error) {
+        if (!(error instanceof IngestError)) throw error;
+        outcomes.push(error);
+      }
+    }
+    const prepared = outcomes.filter((outcome): outcome is PreparedDocument => !(outcome instanceof IngestError));
+    // Two files of one externalId in a batch are stored one after the other, as they would be file by file.
+    const firsts = prepared.filter((document, index) => prepared.findIndex((other) => other.externalId === document.externalId) === index);
+    const stored = new Map<PreparedDocument, IngestResult>();
+    (await this.#storeMany(firsts, actor)).forEach((result, index) => stored.set(firsts[index]!, result));
+    for (const document of prepared) if (!stored.has(document)) stored.set(document, await this.#store(document, actor));
+    return outcomes.map((outcome) => (outcome instanceof IngestError ? outcome : stored.get(outcome as PreparedDocument)!));
   }
 
   /** PUT: a new version of an existing document (same body shape as create). */
@@ -703,8 +961,7 @@ export class KnowledgeService {
     const counts = { created: 0, updated: 0, unchanged: 0, retired: 0 };
     const results: IngestResult[] = [];
     const storeAll = async () => {
-      for (const document of prepared) {
-        const stored = await this.#store(document, actor);
+      for (const stored of await this.#storeMany(prepared, actor)) {
         counts[stored.outcome] += 1;
         results.push(stored);
       }
@@ -733,7 +990,7 @@ export class KnowledgeService {
       return true;
     });
     if (!updated) throw new DocumentNotFoundError(documentId);
-    this.#changed();
+    await this.#changed();
   }
 
   async list(filter: { kind?: DocumentKind; status?: DocumentStatus; q?: string; limit: number; cursor?: string }): Promise<{ items: DocumentView[]; nextCursor?: string }> {
@@ -850,16 +1107,34 @@ function documentView(row: VersionRow & { id: string; external_id: string; sourc
   };
 }
 
+/**
+ * The lexical tsvector, the embedding, then the BM25 fields (JSON arrays of analysed tokens) of each chunk, as the
+ * last four insert parameters. Each chunk is analysed once; the tsvector is built from the same tokens.
+ */
+function withSearchColumns(items: readonly { document: PreparedDocument; chunk: Chunk }[], vectors: readonly string[]): [string[], string[], string[], string[]] {
+  const analysed = items.map(({ document, chunk }) => {
+    const fields = chunk.fields ?? { heading: chunk.headingPath.join('\n'), body: chunk.text };
+    return analyzeSearchFields({ title: document.title, kind: document.kind, heading: fields.heading, body: fields.body });
+  });
+  return [
+    analysed.map((fields) => tokensToTsvectorLiteral([...fields.headingTerms, ...fields.bodyTerms])),
+    [...vectors],
+    analysed.map((fields) => JSON.stringify(fields.headingTerms)),
+    analysed.map((fields) => JSON.stringify(fields.bodyTerms)),
+  ];
+}
+
 async function insertChunks(transaction: Queryable, documentId: string, version: number, prepared: PreparedDocument, vectors: string[]): Promise<void> {
   for (let start = 0; start < prepared.chunks.length; start += chunkInsertBatch) {
     const batch = prepared.chunks.slice(start, start + chunkInsertBatch);
     await transaction.query(
       `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-         effective_until, retired, lexical, embedding)
+         effective_until, retired, lexical, embedding, heading_terms, body_terms)
        select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
-              data.lexical::tsvector, data.embedding::vector
-         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[])
-           as data(id, ordinal, text, heading_path, lexical, embedding)`,
+              data.lexical::tsvector, data.embedding::vector,
+              array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[])
+           as data(id, ordinal, text, heading_path, lexical, embedding, heading_terms, body_terms)`,
       [
         documentId,
         version,
@@ -873,8 +1148,7 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
         batch.map((chunk) => chunk.ordinal),
         batch.map((chunk) => chunk.text),
         batch.map((chunk) => JSON.stringify(chunk.headingPath)),
-        batch.map((chunk) => toTsvectorLiteral(`${prepared.title}\n${chunk.text}`)),
-        batch.map((_, index) => vectors[start + index] ?? ''),
+        ...withSearchColumns(batch.map((chunk) => ({ document: prepared, chunk })), batch.map((_, index) => vectors[start + index] ?? '')),
       ],
     );
   }
@@ -886,4 +1160,31 @@ function decodeUtf8(bytes: Uint8Array): string {
   } catch {
     throw new IngestError('invalid_encoding', 'the body is not valid UTF-8', { field: 'body' });
   }
+}
+
+/** The phrasings after an edit; every problem names the offending entry (`questions.2`) for the caller to fix. */
+function nextQuestions(current: readonly string[], changes: readonly string[], action: 'add' | 'remove'): string[] {
+  if (changes.length === 0) throw new IngestError('no_questions', 'give at least one question', { field: 'questions' });
+  const existing = new Map(current.map((question) => [questionKey(question), question]));
+  const seen = new Set<string>();
+  changes.forEach((question, index) => {
+    const field = `questions.${index}`;
+    const key = questionKey(question);
+    if (question.trim() === '' || key === '') throw new IngestError('empty_question', `questions[${index}] has no words`, { field });
+    if (question.length > maximumQuestionCharacters) {
+      throw new IngestError('question_too_long', `questions[${index}] is longer than ${maximumQuestionCharacters} characters`, { field });
+    }
+    const unsafe = findUnsafeText(question, field);
+    if (unsafe) throw new IngestError('invalid_question', `questions[${index}] ${unsafe.message}`, { field });
+    if (seen.has(key)) throw new IngestError('duplicate_question', `questions[${index}] repeats an earlier entry of this request`, { field });
+    seen.add(key);
+    if (action === 'add' && existing.has(key)) {
+      throw new IngestError('duplicate_question', `questions[${index}] is already a phrasing of this document ('${existing.get(key)}')`, { field });
+    }
+    if (action === 'remove' && !existing.has(key)) throw new IngestError('unknown_question', `questions[${index}] is not a phrasing of this document`, { field });
+  });
+  if (action === 'add') return [...current, ...changes.map((question) => question.trim())];
+  const remaining = current.filter((question) => !seen.has(questionKey(question)));
+  if (remaining.length === 0) throw new IngestError('no_questions_left', 'a FAQ row keeps at least one question: this would remove them all', { field: 'questions' });
+  return remaining;
 }

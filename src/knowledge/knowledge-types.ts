@@ -19,6 +19,8 @@ export interface DocumentMetadata {
   externalId?: string;
   owner?: string;
   source?: string;
+  /** Phrasings of the questions the document answers (相似问), searched like a FAQ row's questions. */
+  questions?: string[];
 }
 
 export interface Block {
@@ -42,6 +44,11 @@ export interface Chunk {
   /** What is embedded, indexed and shown: a breadcrumb line of the heading path, then the content. */
   text: string;
   headingPath: string[];
+  /**
+   * The parts BM25 scores as separate fields: `heading` is what names the passage (every question of a FAQ row,
+   * or a document section's heading path), `body` what it says (the answer, the section's content).
+   */
+  fields?: { heading: string; body: string };
 }
 
 export interface FaqRow {

@@ -53,6 +53,11 @@ const frontMatterSchema = z.object({
   externalId: z.union([text, z.number().transform(String)], { error: 'must be text' }).optional(),
   owner: text.optional(),
   source: text.optional(),
+  // A question may hold commas (，), so a plain string is one question, not a comma list as tags are.
+  questions: z
+    .union([z.array(z.union([z.string(), z.number()]).transform(String)), z.string().transform((value) => [value])], { error: 'must be a list of text' })
+    .transform((values) => [...new Set(values.map((value) => value.trim()).filter((value) => value !== ''))])
+    .optional(),
 });
 
 export interface FrontMatterResult {

@@ -9,8 +9,10 @@ export interface OpenAIEmbedderOptions {
   model: string;
   /** Sent as `dimensions` when set (text-embedding-3-* can shorten vectors); required for models not listed below. */
   dimensions?: number;
-  /** Texts per request. */
+  /** Texts per request: the provider's limit (OpenAI 2048, DashScope 10). */
   batchSize?: number;
+  /** Requests in flight at once when one call holds several batches. */
+  concurrency?: number;
   /** Per request, retried by LangChain's caller. */
   timeoutMs: number;
   maxRetries?: number;
@@ -42,6 +44,7 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     configuration: { baseURL: options.baseURL ?? openAIDefaultBaseURL },
     ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
     batchSize: options.batchSize ?? 64,
+    maxConcurrency: options.concurrency ?? 4,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries ?? 2,
     // The SDK asks for base64 by default and decodes it; several compatible servers ignore that and send floats.

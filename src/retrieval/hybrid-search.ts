@@ -1,9 +1,12 @@
 import type { Database } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
-import type { Embedder } from '../llm/embedder.js';
-import { tokensToTsquery } from '../text/lexical-vector.js';
-import { lexicalTokens } from '../text/segment-text.js';
+import { embedQueries, type Embedder } from '../llm/embedder.js';
+import { searchTokens } from '../text/segment-text.js';
+import type { Bm25Parameters, LexicalHit } from './bm25-index.js';
+import { SearchIndexSync } from './search-index-sync.js';
+import { fuseLegs } from './fuse-legs.js';
+import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
 
 export interface SearchQuery {
   query: string;
@@ -12,8 +15,16 @@ export interface SearchQuery {
   product?: string;
   language?: 'zh' | 'en';
   asOf?: Date;
-  /** Lexical only, no vector leg: the baseline the bench compares against. */
+  /** Hybrid by default; one leg alone for the bench and for hit testing. */
   mode?: 'hybrid' | 'lexical' | 'vector';
+  /** Adds each leg's rank and score and the matched query tokens to every result (hit testing). */
+  explain?: boolean;
+}
+
+export interface SearchExplanation {
+  lexical: { rank: number; score: number; matchedTokens: string[] } | null;
+  vector: { rank: number; similarity: number } | null;
+  fusedScore: number;
 }
 
 export interface SearchResult {
@@ -25,73 +36,73 @@ export interface SearchResult {
   kind: DocumentKind;
   text: string;
   score: number;
+  /** Fitted probability (0-1) that this result answers the query: use it instead of a hand-set score cut-off. */
+  confidence: number;
   heading?: string;
   headingPath: string[];
   product?: string;
   language: string;
+  explain?: SearchExplanation;
 }
 
 export interface SearchResponse {
   results: SearchResult[];
   tookMs: number;
-  /** Query tokens left out of the lexical leg because most of the base contains them (they say nothing). */
+  /** Query tokens most of the knowledge base holds (they say little): the suggestion pipeline judges relevance without them. */
   commonTokens?: string[];
+  /** With explain: the analysed query tokens. */
+  queryTokens?: string[];
 }
 
-/** Reciprocal rank fusion constant (Cormack et al.): 60 damps the head of each list without flattening it. */
-const fusionK = 60;
-
 /**
- * What may be retrieved at $asOf: an approved, unretired chunk whose version is effective then and is not
+ * What may be retrieved at $3: an approved, unretired chunk whose version is effective then and is not
  * shadowed by a later approved version of the same document that is also effective then. The later-version
  * rule lets a knowledge owner schedule a new rate sheet: the old version serves until the new one starts.
+ * The in-process BM25 index applies the same condition (Bm25Index.retrievable).
  */
 const retrievable = (alias: string) => `
   ${alias}.status = 'approved' and not ${alias}.retired
-  and (${alias}.effective_from is null or ${alias}.effective_from <= $3)
-  and (${alias}.effective_until is null or ${alias}.effective_until > $3)
-  and ($4::text[] is null or ${alias}.kind = any($4::text[]))
-  and ($5::text is null or ${alias}.product = $5)
-  and ($6::text is null or ${alias}.language = $6)
+  and (${alias}.effective_from is null or ${alias}.effective_from <= $2)
+  and (${alias}.effective_until is null or ${alias}.effective_until > $2)
+  and ($3::text[] is null or ${alias}.kind = any($3::text[]))
+  and ($4::text is null or ${alias}.product = $4)
+  and ($5::text is null or ${alias}.language = $5)
   and not exists (
     select 1 from document_versions later
      where later.document_id = ${alias}.document_id and later.version > ${alias}.version and later.status = 'approved'
-       and (later.effective_from is null or later.effective_from <= $3)
-       and (later.effective_until is null or later.effective_until > $3))`;
+       and (later.effective_from is null or later.effective_from <= $2)
+       and (later.effective_until is null or later.effective_until > $2))`;
 
 /**
- * One statement, two legs: pgvector cosine over the HNSW index and a lexical OR query over app-segmented
- * tokens, each filtered inside, fused by reciprocal rank. One database round trip per search.
+ * One round trip: the vector leg (pgvector over the HNSW index, filtered inside), the rows of its candidates and
+ * of the lexical leg's (ranked in process, already filtered), each with its cosine distance so both legs' scores
+ * are known for every candidate, and the latest search-index change id, so a replica whose index is behind a
+ * committed write notices and catches up before answering.
  */
-const hybridSql = `
+const searchSql = `
 with vector_leg as (
-  select id, row_number() over (order by distance, id) as rank from (
-    select c.id, c.embedding <=> $1::vector as distance from chunks c
-     where $1::vector is not null and ${retrievable('c')}
-     order by c.embedding <=> $1::vector
-     limit $7) as nearest
-), lexical_leg as (
-  select id, row_number() over (order by lexical_rank desc, id) as rank from (
-    select c.id, ts_rank(c.lexical, $2::tsquery) as lexical_rank from chunks c
-     where $2::tsquery is not null and c.lexical @@ $2::tsquery and ${retrievable('c')}
-     order by lexical_rank desc
-     limit $7) as matched
-), fused as (
-  select coalesce(v.id, l.id) as id,
-         coalesce(1.0 / (${fusionK} + v.rank), 0) + coalesce(1.0 / (${fusionK} + l.rank), 0) as score
-    from vector_leg v full outer join lexical_leg l on v.id = l.id
-), top as (
-  select id, score from fused order by score desc, id limit $8
+  select c.id from chunks c
+   where $1::vector is not null and ${retrievable('c')}
+   order by c.embedding <=> $1::vector
+   limit $6
+), candidates as (
+  select id, bool_or(nearest) as nearest
+    from (select id, true as nearest from vector_leg union all select unnest($7::uuid[]), false) as proposed
+   group by id
+), latest as (
+  select coalesce(max(id), 0) as change_id from search_index_changes
 )
-select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product, c.language, t.score
-  from top t
-  join chunks c on c.id = t.id
-  join documents d on d.id = c.document_id
-  join document_versions ver on ver.document_id = c.document_id and ver.version = c.version
- order by t.score desc, c.id`;
+select latest.change_id, c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product,
+       c.language, k.nearest, case when $1::vector is null then null else c.embedding <=> $1::vector end as distance
+  from latest
+  left join candidates k on true
+  left join chunks c on c.id = k.id
+  left join documents d on d.id = c.document_id
+  left join document_versions ver on ver.document_id = c.document_id and ver.version = c.version`;
 
 interface Row {
-  chunk_id: string;
+  change_id: number | string;
+  chunk_id: string | null;
   document_id: string;
   external_id: string;
   version: number;
@@ -101,91 +112,63 @@ interface Row {
   heading_path: string[];
   product: string | null;
   language: string;
-  score: number | string;
+  nearest: boolean | null;
+  distance: number | string | null;
 }
 
-/** A token in more than this share of the chunks is too common to rank by (an IDF close to zero). */
+/** A token in more than this share of the chunks is reported as common (for the suggestion pipeline's relevance check). */
 const commonShare = 0.05;
 const commonMinimumDocuments = 50;
-/**
- * The rarest query tokens carry the ranking; past this many, more tokens mostly make Postgres rank more rows
- * (at 10,000 chunks, 12 tokens cost about four times what 8 do).
- */
-const defaultMaxQueryTokens = 8;
 const cacheEntries = 500;
+
+export interface HybridSearchOptions {
+  cacheMilliseconds?: number;
+  /** The fitted parameters; the file beside this module by default. */
+  model?: RetrievalModel;
+  onError?: (error: unknown) => void;
+}
 
 export class HybridSearch {
   readonly #database: Database;
   readonly #embedder: Embedder;
-  /** How many unretired chunks hold each lexeme; empty until the first refresh. */
-  #documentFrequency: ReadonlyMap<string, number> = new Map();
-  #commonAbove = Number.POSITIVE_INFINITY;
-  #refreshing: Promise<void> | undefined;
-  #stale = true;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #index: SearchIndexSync;
+  readonly #bm25: Bm25Parameters;
+  readonly #legs: EmbedderRetrievalModel;
   readonly #cache = new Map<string, { until: number; response: SearchResponse }>();
-
-  readonly #maxQueryTokens: number;
-
   readonly #cacheMilliseconds: number;
 
   /**
    * `cacheMilliseconds` (default 0, off) keeps "as of now" results that long; whoever turns it on must call
-   * `invalidateStatistics()` on every knowledge write (compose.ts does), which also clears the cache.
+   * `invalidateStatistics()` on every knowledge write (compose.ts does), which clears the cache.
    */
-  constructor(database: Database, embedder: Embedder, options: { maxQueryTokens?: number; cacheMilliseconds?: number } = {}) {
+  constructor(database: Database, embedder: Embedder, options: HybridSearchOptions = {}) {
     this.#database = database;
     this.#embedder = embedder;
-    this.#maxQueryTokens = options.maxQueryTokens ?? defaultMaxQueryTokens;
+    const model = options.model ?? loadRetrievalModel();
+    this.#bm25 = model.bm25;
+    this.#legs = embedderModel(model, embedder.id);
     this.#cacheMilliseconds = options.cacheMilliseconds ?? 0;
+    this.#index = new SearchIndexSync(database, options.onError ? { onError: options.onError } : {});
   }
 
-  /**
-   * Recomputes each lexeme's document frequency. It scans every chunk's tsvector (about 0.3 s at 10,000
-   * chunks), so it runs in the background after the knowledge base changed, never on a search.
-   */
+  /** Listens for other replicas' knowledge writes so the index catches up before the next search needs it. */
+  start(): Promise<void> {
+    return this.#index.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#index.stop();
+  }
+
+  /** Brings the in-process BM25 index up to date with the database (a full load the first time). */
   async refreshStatistics(): Promise<void> {
-    this.#stale = false;
-    const total = await this.#database.query<{ n: string }>('select count(*) as n from chunks where not retired');
-    const result = await this.#database.query<{ word: string; ndoc: number }>(`select word, ndoc from ts_stat('select lexical from chunks where not retired')`);
-    this.#documentFrequency = new Map(result.rows.map((row) => [row.word, Number(row.ndoc)]));
-    this.#commonAbove = Math.max(commonMinimumDocuments, Number(total.rows[0]?.n ?? 0) * commonShare);
+    await this.#index.catchUp();
   }
 
-  /**
-   * The lexical leg's tokens, IDF-pruned: tokens no chunk holds cannot match and are dropped; tokens most chunks
-   * hold rank nothing and are dropped (unless nothing else is left); of the rest the rarest are kept. Before the
-   * first statistics refresh every token is used.
-   */
-  #lexicalQuery(text: string): { tsquery: string | null; commonTokens: string[] } {
-    const tokens = [...new Set(lexicalTokens(text))];
-    if (this.#documentFrequency.size === 0) return { tsquery: tokensToTsquery(tokens.slice(0, 48)), commonTokens: [] };
-    const frequency = (token: string) => this.#documentFrequency.get(token) ?? 0;
-    const present = tokens.filter((token) => frequency(token) > 0);
-    const commonTokens = present.filter((token) => frequency(token) > this.#commonAbove);
-    const specific = present.filter((token) => frequency(token) <= this.#commonAbove).sort((left, right) => frequency(left) - frequency(right));
-    const chosen = (specific.length > 0 ? specific : commonTokens).slice(0, this.#maxQueryTokens);
-    return { tsquery: tokensToTsquery(chosen), commonTokens };
-  }
-
-  /** Marks the statistics stale; they are refreshed a second later, once a burst of writes has settled. */
+  /** After a local knowledge write: clears cached results and catches the index up in the background. */
   invalidateStatistics(): void {
-    this.#stale = true;
     this.#cache.clear();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#refreshInBackground(), 1_000);
-    this.#timer.unref();
-  }
-
-  #refreshInBackground(): void {
-    if (this.#refreshing) return;
-    this.#refreshing = this.refreshStatistics()
-      .catch(() => {
-        this.#stale = true;
-      })
-      .finally(() => {
-        this.#refreshing = undefined;
-      });
+    this.#index.catchUpSoon();
   }
 
   /**
@@ -194,7 +177,7 @@ export class HybridSearch {
    * effective date passing can be seen late, by at most the cache's lifetime.
    */
   async search(query: SearchQuery): Promise<SearchResponse> {
-    if (query.asOf || this.#cacheMilliseconds <= 0) return this.#search(query);
+    if (query.asOf || query.explain || this.#cacheMilliseconds <= 0) return this.#search(query);
     const key = JSON.stringify([query.query, query.topK ?? 5, query.kinds ?? null, query.product ?? null, query.language ?? null, query.mode ?? 'hybrid']);
     const cached = this.#cache.get(key);
     if (cached && cached.until > Date.now()) {
@@ -210,42 +193,100 @@ export class HybridSearch {
     const started = performance.now();
     const topK = query.topK ?? 5;
     const mode = query.mode ?? 'hybrid';
-    // Each leg looks deeper than topK so fusion has something to reorder.
-    const candidates = Math.max(topK * 4, 40);
-    const vector = mode === 'lexical' ? null : toVectorLiteral((await this.#embedder.embed([query.query]))[0] ?? []);
-    if (this.#stale) this.#refreshInBackground();
-    const { tsquery, commonTokens } = mode === 'vector' ? { tsquery: null, commonTokens: [] } : this.#lexicalQuery(query.query);
-    const result = await this.#database.query<Row>(hybridSql, [
-      vector,
-      tsquery,
-      (query.asOf ?? new Date()).toISOString(),
-      query.kinds && query.kinds.length > 0 ? [...query.kinds] : null,
-      query.product ?? null,
-      query.language ?? null,
-      candidates,
-      topK,
-    ]);
-    return {
-      results: result.rows.map((row) => {
-        const headingPath = row.heading_path ?? [];
-        return {
-          chunkId: row.chunk_id,
-          documentId: row.document_id,
-          externalId: row.external_id,
-          version: Number(row.version),
-          title: row.title,
-          kind: row.kind,
-          text: row.text,
-          // RRF scores are tiny (<= 2/61); scale so a chunk first in both legs scores 1.
-          score: Math.round((Number(row.score) * (fusionK + 1)) / 2 * 10_000) / 10_000,
-          ...(headingPath.length > 0 ? { heading: headingPath.join(' > ') } : {}),
-          headingPath,
-          ...(row.product ? { product: row.product } : {}),
-          language: row.language,
-        };
+    // Each leg hands fusion more candidates than topK so it has something to reorder.
+    const candidates = Math.max(topK * 4, 30);
+    const asOf = query.asOf ?? new Date();
+    const filter = {
+      asOf: asOf.getTime(),
+      ...(query.kinds && query.kinds.length > 0 ? { kinds: query.kinds } : {}),
+      ...(query.product !== undefined ? { product: query.product } : {}),
+      ...(query.language !== undefined ? { language: query.language } : {}),
+    };
+    const analysed = [...new Set(searchTokens(query.query))];
+    // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
+    if (analysed.length === 0) return { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) };
+    const terms = mode === 'vector' ? [] : analysed;
+    const vector = mode === 'lexical' ? null : toVectorLiteral((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
+    await this.#index.ready();
+
+    let lexicalHits: LexicalHit[] = [];
+    let rows: Row[] = [];
+    // A second pass only when another writer committed after the index last caught up.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      lexicalHits = terms.length > 0 ? this.#index.index.search(terms, filter, this.#bm25) : [];
+      const result = await this.#database.query<Row>(searchSql, [
+        vector,
+        asOf.toISOString(),
+        filter.kinds ? [...filter.kinds] : null,
+        query.product ?? null,
+        query.language ?? null,
+        candidates,
+        lexicalHits.slice(0, candidates).map((hit) => hit.chunkId),
+      ]);
+      rows = result.rows;
+      const changeId = Number(rows[0]?.change_id ?? 0);
+      if (changeId <= this.#index.watermark || attempt === 1) break;
+      await this.#index.catchUp();
+    }
+
+    const byChunk = new Map(rows.filter((row) => row.chunk_id !== null).map((row) => [row.chunk_id as string, row]));
+    const lexicalRank = new Map(lexicalHits.map((hit, index) => [hit.chunkId, { rank: index + 1, hit }]));
+    const vectorRanked = [...byChunk.values()]
+      .filter((row) => row.nearest === true && row.distance !== null)
+      .sort((left, right) => Number(left.distance) - Number(right.distance) || (left.chunk_id! < right.chunk_id! ? -1 : 1));
+    const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunk_id as string, index + 1]));
+    const fused = fuseLegs(
+      [...byChunk.values()].map((row) => {
+        const id = row.chunk_id as string;
+        const lexical = lexicalRank.get(id);
+        const rankInVector = vectorRank.get(id);
+        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance) };
       }),
+      { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexicalHits[0]?.score ?? 0, depth: candidates, topK },
+    );
+    const best = fused[0]?.fused ?? 0;
+    const results = fused.map((entry): SearchResult => {
+      const row = byChunk.get(entry.id)!;
+      const headingPath = row.heading_path ?? [];
+      return {
+        chunkId: entry.id,
+        documentId: row.document_id,
+        externalId: row.external_id,
+        version: Number(row.version),
+        title: row.title,
+        kind: row.kind,
+        text: row.text,
+        // Relative to the best result of this search: 1 for the first, comparable within one response only.
+        score: best > 0 ? round(entry.fused / best) : 0,
+        confidence: round(entry.confidence),
+        ...(headingPath.length > 0 ? { heading: headingPath.join(' > ') } : {}),
+        headingPath,
+        ...(row.product ? { product: row.product } : {}),
+        language: row.language,
+        ...(query.explain
+          ? {
+              explain: {
+                lexical: entry.lexical
+                  ? { rank: entry.lexical.rank, score: round(entry.lexical.hit.score), matchedTokens: this.#index.index.matchedTerms(entry.id, terms) }
+                  : null,
+                vector: entry.vectorRank !== undefined ? { rank: entry.vectorRank, similarity: round(entry.similarity) } : null,
+                fusedScore: round(entry.fused),
+              },
+            }
+          : {}),
+      };
+    });
+    const commonAbove = Math.max(commonMinimumDocuments, this.#index.index.size * commonShare);
+    const commonTokens = terms.filter((term) => this.#index.index.documentFrequency(term) > commonAbove);
+    return {
+      results,
       tookMs: Math.round((performance.now() - started) * 100) / 100,
       ...(commonTokens.length > 0 ? { commonTokens } : {}),
+      ...(query.explain ? { queryTokens: terms } : {}),
     };
   }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }

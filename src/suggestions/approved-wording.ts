@@ -51,3 +51,27 @@ export function antiFraudReminder(language: WordingLanguage, conversationText: s
   }
   return undefined;
 }
+
+const namedHandover: Record<WordingLanguage, (topic: string) => string> = {
+  zh: (topic) => `我先帮您核实一下${topic}的具体规定，稍后给您准确答复，或者为您转接专员。`,
+  en: (topic) => `Let me check the exact rules on ${topic} for you and come back with an accurate answer, or put you through to a specialist.`,
+};
+
+/**
+ * The hand-over that says what it will check ("我先帮您核实一下年费减免的具体规定…"): the topic words come from the
+ * customer's question and also appear in the card it cites. Without topic words it is the plain hand-over.
+ */
+export function namedHandoverReply(language: WordingLanguage, topicWords: readonly string[]): string {
+  if (topicWords.length === 0) return handover[language];
+  return namedHandover[language](language === 'zh' ? topicWords.join('、') : topicWords.join(', '));
+}
+
+const clarifying: Record<WordingLanguage, string> = {
+  zh: '不好意思，请问您具体想咨询哪方面的业务呢？您说一下，我马上帮您查。',
+  en: "Sorry, could you tell me a little more about what you'd like help with? I'll look it up for you straight away.",
+};
+
+/** For a turn with nothing to answer (filler only, or an instruction to the system): ask, promise nothing. */
+export function clarifyingReply(language: WordingLanguage): string {
+  return clarifying[language];
+}

@@ -10,11 +10,14 @@ import type { GeneratedSuggestion } from './suggestion-types.js';
 export class ReplacementPool {
   readonly #replies: ExtractiveReply[];
   readonly #guard: SuggestionGuard;
+  readonly #answerChunkIds: Set<string>;
   #next = 0;
+  #answerShown = false;
 
   constructor(replies: ExtractiveReply[], guard: SuggestionGuard) {
     this.#replies = replies;
     this.#guard = guard;
+    this.#answerChunkIds = new Set(replies.flatMap((reply) => (!reply.fallback && reply.passage ? [reply.passage.chunkId] : [])));
   }
 
   /** The next unused draft whose passage is not already cited, unguarded (streaming guards it sentence by sentence). */
@@ -23,6 +26,8 @@ export class ReplacementPool {
       const reply = this.#replies[this.#next] as ExtractiveReply;
       this.#next += 1;
       if (reply.passage && citedChunkIds.has(reply.passage.chunkId)) continue;
+      // A hand-over next to an answer only dilutes it: once an answer is shown (something is cited), none is offered.
+      if (reply.fallback && (this.#answerShown || [...citedChunkIds].some((chunkId) => this.#answerChunkIds.has(chunkId)))) continue;
       return reply;
     }
     return undefined;
@@ -32,7 +37,10 @@ export class ReplacementPool {
   next(citedChunkIds: ReadonlySet<string> = new Set()): { suggestion: GeneratedSuggestion; additions: string[] } | undefined {
     for (let draft = this.nextDraft(citedChunkIds); draft; draft = this.nextDraft(citedChunkIds)) {
       const guarded = this.#guard.finalize({ text: draft.text, citations: draft.passage ? [citationOf(draft.passage)] : [], origin: 'extractive' });
-      if (guarded.ok) return guarded;
+      if (guarded.ok) {
+        if (!draft.fallback) this.#answerShown = true;
+        return guarded;
+      }
     }
     return undefined;
   }

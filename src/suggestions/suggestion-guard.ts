@@ -9,6 +9,8 @@ export interface GuardContext {
   turns: readonly ConversationTurn[];
   customer: CustomerProfile | undefined;
   language: 'zh' | 'en';
+  /** The conversation's compliance profile: the disclosures appended and the rules checked are that profile's. */
+  profile?: string;
 }
 
 export interface SuggestionDraft {
@@ -62,6 +64,7 @@ export class SuggestionGuard {
   #input(text: string): CheckInput {
     const input: CheckInput = { text, speaker: 'agent', context: [...this.#context.turns], language: this.#context.language };
     if (this.#context.customer) input.customer = this.#context.customer;
+    if (this.#context.profile) input.profile = this.#context.profile;
     return input;
   }
 

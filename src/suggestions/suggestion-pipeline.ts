@@ -4,7 +4,8 @@ import type { ChatMessage, ChatModel, TokenUsage } from '../llm/chat-model.js';
 import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
-import { composeExtractiveReplies } from './extractive-replies.js';
+import { understandTurn } from '../understanding/understand-turn.js';
+import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
 import { ReplacementPool } from './replacement-pool.js';
@@ -21,7 +22,7 @@ import type {
   SuggestionBatch,
 } from './suggestion-types.js';
 
-export { buildRetrievalQuery } from './retrieval-query.js';
+export { buildCardQuery, buildRetrievalQuery } from './retrieval-query.js';
 export type {
   DegradedCause,
   GeneratedSuggestion,
@@ -134,12 +135,20 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const remaining = (): number => budgetMs - (performance.now() - started);
 
     try {
-      const query = buildRetrievalQuery(input.turns);
-      const response = await options.search({ query, language, topK: retrievalTopK });
+      // What the turn asks, one search per question plus the situation's script (run together: one round trip each, in parallel).
+      const understanding = understandTurn(input.turns, language);
+      const searches = planSearches(understanding);
+      const fallbackQuery = buildRetrievalQuery(input.turns);
+      const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
+      const responses = await Promise.all(
+        planned.map((search) => options.search({ query: search.query, language, topK: retrievalTopK, ...(search.kinds ? { kinds: search.kinds } : {}) })),
+      );
       input.signal?.throwIfAborted();
-      const knowledge = preferApprovedWording(response.results, query);
-      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language });
-      const pool = new ReplacementPool(composeExtractiveReplies({ query, passages: knowledge, language, plain: guard.plain, ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}) }), guard);
+      const query = planned.map((search) => search.query).join('\n');
+      const knowledge = preferApprovedWording(mergeKnowledge(responses, retrievalTopK), query);
+      const guard = new SuggestionGuard(options.compliance, { turns: input.turns, customer, language, ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}) });
+      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count });
+      const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;
       let usage: TokenUsage | undefined;
@@ -196,7 +205,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
 
       const system = options.prompts.get('suggestions');
       const format = session ? options.prompts.get('suggestions-stream') : undefined;
-      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge });
+      const messages = suggestionMessages({ system, ...(format ? { format } : {}), language, customer, plain: guard.plain, count, turns: input.turns, passages: knowledge, understanding });
       if (remaining() <= 0) return degrade(new SuggestionBudgetExceededError(budgetMs));
 
       const timed = async <T>(call: () => Promise<T>): Promise<T> => {

@@ -3,6 +3,7 @@ import type { CustomerProfile } from '../compliance/compliance-types.js';
 import type { ChatMessage } from '../llm/chat-model.js';
 import { renderPrompt, type Prompt } from '../llm/prompt-library.js';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
+import type { TurnUnderstanding } from '../understanding/understand-turn.js';
 import type { PipelineTurn, SuggestionCitation } from './suggestion-types.js';
 
 /** What the model returns in JSON mode; citations are passage ids (P1..Pk) as given in the prompt. */
@@ -75,6 +76,22 @@ export interface SuggestionPromptInput {
   count: number;
   turns: readonly PipelineTurn[];
   passages: readonly SearchResult[];
+  /** What the turn asks and the situation it is in: named for the model, so it answers each question. */
+  understanding?: TurnUnderstanding;
+}
+
+/** The question(s) found in the customer's turn and the situation's required handling, as data for the model. */
+export function renderUnderstanding(understanding: TurnUnderstanding | undefined): string {
+  if (!understanding) return '';
+  const questions = understanding.questions.map((question, index) => `<question id="Q${index + 1}">${escapeData(question.text)}</question>`);
+  const situations = understanding.situations.map((situation) => `<situation id="${situation.id}">${escapeData(situation.handling)}</situation>`);
+  const lines = [
+    '<understanding>',
+    ...(questions.length > 0 ? questions : ['(no question found: ask what the customer needs)']),
+    ...situations,
+    '</understanding>',
+  ];
+  return lines.join('\n');
 }
 
 /** The system prompt (rules) and one user message holding the conversation and passages as delimited data. */
@@ -91,6 +108,7 @@ export function suggestionMessages(input: SuggestionPromptInput): ChatMessage[] 
     '',
     renderPassages(input.passages),
     '',
+    ...(input.understanding ? [renderUnderstanding(input.understanding), '', 'Answer each question found, from the passages; where a situation is named, its required handling comes first in every reply.', ''] : []),
     `Suggest ${input.count} replies for the agent's next turn, in ${languageNames[input.language]}.`,
   ].join('\n');
   return [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../compliance/compliance-types.js';
 import type { ConversationService, Turn } from '../conversations/conversation-service.js';
+import { customerQuestion } from '../conversations/customer-question.js';
 import { appendEvent } from '../conversations/event-log.js';
 import type { Database } from '../db/database.js';
 import { findingIdentifierKeys, maskStrings, maskText } from '../privacy/mask-personal-data.js';
@@ -32,6 +33,15 @@ export interface FeedbackInput {
   action: 'accepted' | 'edited' | 'dismissed';
   finalText?: string;
   reason?: string;
+}
+
+/** An accepted suggestion: the customer's question it answered and the documents it cited. */
+export interface AcceptedSuggestion {
+  suggestionId: string;
+  conversationId: string;
+  documentIds: string[];
+  question: string;
+  givenBy: string;
 }
 
 export class SuggestionNotFoundError extends Error {
@@ -75,19 +85,31 @@ export class SuggestionService {
   readonly #conversations: ConversationService;
   readonly #pipeline: SuggestionPipeline;
   readonly #rulesVersion: string;
+  readonly #onAccepted: ((accepted: AcceptedSuggestion) => Promise<void>) | undefined;
+  readonly #questionCharacters: number;
 
-  constructor(options: { database: Database; conversations: ConversationService; pipeline: SuggestionPipeline; rulesVersion: string }) {
+  /** `onAccepted` hears of each accepted suggestion (compose.ts proposes the question as a similar question). */
+  constructor(options: {
+    database: Database;
+    conversations: ConversationService;
+    pipeline: SuggestionPipeline;
+    rulesVersion: string;
+    onAccepted?: (accepted: AcceptedSuggestion) => Promise<void>;
+    questionCharacters?: number;
+  }) {
     this.#database = options.database;
     this.#conversations = options.conversations;
     this.#pipeline = options.pipeline;
     this.#rulesVersion = options.rulesVersion;
+    this.#onAccepted = options.onAccepted;
+    this.#questionCharacters = options.questionCharacters ?? 500;
   }
 
   async suggest(conversationId: string, options: { n: number; stream?: StreamObserver; signal?: AbortSignal }): Promise<SuggestionResponse> {
     const conversation = await this.#conversations.get(conversationId);
     const turns = await this.#conversations.turns(conversationId, { last: 30 });
     const batch = await this.#pipeline.suggest({
-      conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer },
+      conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}) },
       turns: turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text })),
       n: options.n,
       ...(options.stream ? { stream: maskedObserver(options.stream) } : {}),
@@ -164,6 +186,22 @@ export class SuggestionService {
       ],
     );
     if (result.rowCount === 0) throw new SuggestionNotFoundError(suggestionId);
+    if (input.action === 'accepted' && this.#onAccepted) await this.#accepted(suggestionId, givenBy, this.#onAccepted);
+  }
+
+  async #accepted(suggestionId: string, givenBy: string, onAccepted: (accepted: AcceptedSuggestion) => Promise<void>): Promise<void> {
+    const found = await this.#database.query<{ conversation_id: string; turn_id: string | null; citations: unknown }>(
+      'select conversation_id, turn_id, citations from suggestions where id = $1',
+      [suggestionId],
+    );
+    const row = found.rows[0];
+    if (!row) return;
+    const citations = (typeof row.citations === 'string' ? JSON.parse(row.citations) : row.citations) as Array<{ documentId?: string }>;
+    const documentIds = [...new Set(citations.map((citation) => citation.documentId).filter((id): id is string => typeof id === 'string'))];
+    if (documentIds.length === 0) return;
+    const turns = await this.#conversations.turns(row.conversation_id, { last: 30 });
+    const question = customerQuestion(turns, row.turn_id ?? undefined, this.#questionCharacters);
+    if (question) await onAccepted({ suggestionId, conversationId: row.conversation_id, documentIds, question, givenBy });
   }
 
   /** Every suggestion shown, for compliance staff: what was said, from what, checked how, and what the agent did. */

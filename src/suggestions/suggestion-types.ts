@@ -13,6 +13,8 @@ export interface PipelineConversation {
   id: string;
   language: 'zh' | 'en';
   customer?: CustomerProfile;
+  /** The conversation's compliance profile override; absent, the deployment's. */
+  complianceProfile?: string;
 }
 
 export interface SuggestionCitation {

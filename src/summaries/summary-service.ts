@@ -22,7 +22,7 @@ const maxAttempts = 3;
  * The rule engine over a whole call: per-turn findings (with the turn id, so the agent can check them) and the
  * disclosures that were required at some point but never given by the agent anywhere in the call.
  */
-export function complianceOverTranscript(engine: ComplianceEngine, turns: readonly SummaryTurn[], language?: 'zh' | 'en'): ComplianceSummary {
+export function complianceOverTranscript(engine: ComplianceEngine, turns: readonly SummaryTurn[], language?: 'zh' | 'en', profile?: string): ComplianceSummary {
   const findings: ComplianceSummary['findings'] = [];
   const spoken = turns.filter((turn): turn is SummaryTurn & { speaker: 'customer' | 'agent' } => turn.speaker !== 'system');
   spoken.forEach((turn, index) => {
@@ -32,6 +32,7 @@ export function complianceOverTranscript(engine: ComplianceEngine, turns: readon
       speaker: 'agent',
       context: spoken.slice(Math.max(0, index - 30), index).map((item) => ({ speaker: item.speaker, text: item.text })),
       ...(language ? { language } : {}),
+      ...(profile ? { profile } : {}),
     });
     for (const finding of result.findings) {
       if (finding.kind === 'required_disclosure') continue;
@@ -42,7 +43,7 @@ export function complianceOverTranscript(engine: ComplianceEngine, turns: readon
   const agentSpeech = spoken.filter((turn) => turn.speaker === 'agent').map((turn) => turn.text).join('\n');
   const missingDisclosures = agentSpeech
     ? [...new Set(engine
-        .check({ text: agentSpeech, speaker: 'agent', context: spoken.filter((turn) => turn.speaker === 'customer').slice(-30).map((turn) => ({ speaker: turn.speaker, text: turn.text })), ...(language ? { language } : {}) })
+        .check({ text: agentSpeech, speaker: 'agent', context: spoken.filter((turn) => turn.speaker === 'customer').slice(-30).map((turn) => ({ speaker: turn.speaker, text: turn.text })), ...(language ? { language } : {}), ...(profile ? { profile } : {}) })
         .findings.filter((finding) => finding.kind === 'required_disclosure')
         .map((finding) => finding.ruleId))]
     : [];
@@ -92,13 +93,13 @@ export class SummaryService {
   }
 
   /** A summary of any transcript: the model path when a model is configured, else the offline extractor. */
-  async summarize(turns: readonly SummaryTurn[], options: { language?: 'zh' | 'en'; callEndedAt?: Date } = {}): Promise<Summary> {
+  async summarize(turns: readonly SummaryTurn[], options: { language?: 'zh' | 'en'; callEndedAt?: Date; complianceProfile?: string } = {}): Promise<Summary> {
     const context = {
       ...(options.language ? { language: options.language } : {}),
       ...(options.callEndedAt ? { callEndedAt: options.callEndedAt } : {}),
       products: this.#products(),
       taxonomy: this.#taxonomy,
-      compliance: (all: readonly SummaryTurn[]) => complianceOverTranscript(this.#engine, all, options.language),
+      compliance: (all: readonly SummaryTurn[]) => complianceOverTranscript(this.#engine, all, options.language, options.complianceProfile),
     };
     // The extractive summary quotes the transcript and a model may echo it: either way numbers are masked.
     if (!this.#chatModel) return maskSummary(summarizeOffline(turns, context));
@@ -165,7 +166,7 @@ export class SummaryService {
       const turns = await this.#conversations.turns(conversationId);
       const summary = await this.summarize(
         turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text, at: turn.at })),
-        { language: conversation.language, ...(conversation.endedAt ? { callEndedAt: new Date(conversation.endedAt) } : {}) },
+        { language: conversation.language, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}), ...(conversation.endedAt ? { callEndedAt: new Date(conversation.endedAt) } : {}) },
       );
       // Only the worker holding the job writes it: a replica that lost its lease finds zero rows and stops.
       const written = await this.#database.transaction(async (transaction) => {

@@ -20,8 +20,13 @@ function quoteLexeme(token: string): string {
  * It is what to_tsvector('simple', ...) would store for these tokens.
  */
 export function toTsvectorLiteral(text: string): string {
+  return tokensToTsvectorLiteral(lexicalTokens(text));
+}
+
+/** The same literal for tokens already analysed (the ingest path has them from the BM25 fields). */
+export function tokensToTsvectorLiteral(tokens: readonly string[]): string {
   const positions = new Map<string, number[]>();
-  lexicalTokens(text).forEach((token, index) => {
+  tokens.forEach((token, index) => {
     if (!indexable(token)) return;
     const list = positions.get(token);
     const position = Math.min(index + 1, maxPosition);

@@ -57,10 +57,19 @@ function memoised(memo: Map<string, readonly string[]>, key: string, compute: ()
 
 export function lexicalTokens(text: string, options: { bigrams?: boolean } = {}): string[] {
   const bigrams = options.bigrams !== false;
-  return memoised(lexicalMemo, `${bigrams ? 'b' : 'w'}${text}`, () => computeLexicalTokens(text, bigrams));
+  return memoised(lexicalMemo, `${bigrams ? 'b' : 'w'}${text}`, () => computeLexicalTokens(text, bigrams, true));
 }
 
-function computeLexicalTokens(text: string, bigrams: boolean): string[] {
+/**
+ * The BM25 index's analyser, for documents and queries alike: jieba search-mode words, CJK character bigrams and
+ * single characters, and lightly stemmed Latin words, with no stop list: inverse document frequency weighs common
+ * words down by itself.
+ */
+export function searchTokens(text: string): string[] {
+  return memoised(lexicalMemo, `s${text}`, () => computeLexicalTokens(text, true, false));
+}
+
+function computeLexicalTokens(text: string, bigrams: boolean, dropStopwords: boolean): string[] {
   const folded = foldText(text);
   const tokens: string[] = [];
   for (const match of folded.matchAll(cjkRun)) {
@@ -74,11 +83,14 @@ function computeLexicalTokens(text: string, bigrams: boolean): string[] {
     }
     if (!bigrams) continue;
     for (let index = 0; index + 1 < run.length; index += 1) tokens.push(run.slice(index, index + 2));
+    // BM25 also gets single characters: a paraphrase often keeps only one character of a word (存 for 存款), and
+    // IDF keeps the common ones from counting. Measured on the jining dev base by bench/fit-retrieval.ts.
+    if (!dropStopwords) tokens.push(...run);
   }
   const latin = folded.replace(cjkRun, ' ');
   for (const match of latin.matchAll(latinOrNumberToken)) {
     const word = match[0].replace(/[._-]+$/u, '');
-    if (!word || englishStopwords.has(word)) continue;
+    if (!word || (dropStopwords && englishStopwords.has(word))) continue;
     tokens.push(stemEnglish(word));
   }
   return tokens;

@@ -40,17 +40,28 @@ describe('model compliance judge', () => {
     const model = new ScriptedChatModel(() => ({ text: '', parsed: { verdict: 'violation', reason: '暗示不会亏损', evidence: '亏不到哪去' } }));
     const judge = createModelComplianceJudge({ model, prompts });
     const verdict = await judge.judge({ rule, text: '放心，亏不到哪去', context: [{ speaker: 'customer', text: '会亏吗？' }] });
-    expect(verdict).toEqual({ verdict: 'violation', reason: '暗示不会亏损', evidence: '亏不到哪去' });
+    expect(verdict).toEqual({ verdict: 'violation', reason: '暗示不会亏损', evidence: '亏不到哪去', rubricVersion: `compliance-judge-zh@${prompts.get('compliance-judge-zh').hash}` });
     const request = model.requests[0];
     expect(request?.schema).toBeDefined();
     expect(request?.temperature).toBe(0);
     expect(request?.messages[0]?.role).toBe('system');
-    expect(request?.messages[0]?.content).toContain('Chinese');
+    // A Chinese call gets the Chinese rubric, and the rule's labels in Chinese.
+    expect(request?.messages[0]?.content).toContain('用中文写一句简短的理由');
+    expect(request?.messages[1]?.content).toContain('违规示例');
     const user = request?.messages[1]?.content ?? '';
     expect(user).toContain('<rule>');
     expect(user).toContain('CN-SALES-002');
     expect(user).toContain('<utterance>\n放心，亏不到哪去\n</utterance>');
     expect(user).toContain('customer: 会亏吗？');
+  });
+
+  it('shows the judge the phrasings staff added as paraphrases', async () => {
+    const suitability = packs.flatMap((pack) => pack.rules).find((entry) => entry.id === 'CN-SUIT-004');
+    if (!suitability?.paraphrases?.[0]) throw new Error('CN-SUIT-004 paraphrases missing');
+    const model = new ScriptedChatModel(() => ({ text: '{"verdict":"compliant","reason":"ok"}' }));
+    await createModelComplianceJudge({ model, prompts }).judge({ rule: suitability, text: '您按真实情况做测评。', context: [] });
+    const paraphrase = suitability.paraphrases[0];
+    expect(model.requests[0]?.messages[1]?.content).toContain(typeof paraphrase === 'string' ? paraphrase : paraphrase.text);
   });
 
   it('keeps an utterance from closing its data block early', async () => {
@@ -64,7 +75,17 @@ describe('model compliance judge', () => {
   it('falls back to parsing the text when the adapter gives no parsed value', async () => {
     const model = new ScriptedChatModel(() => ({ text: '{"verdict":"compliant","reason":"negated"}' }));
     const verdict = await createModelComplianceJudge({ model, prompts }).judge({ rule, text: '不保本', context: [] });
-    expect(verdict).toEqual({ verdict: 'compliant', reason: 'negated' });
+    expect(verdict).toMatchObject({ verdict: 'compliant', reason: 'negated' });
+  });
+
+  it('judges an English call with the English rubric and names that rubric in the verdict', async () => {
+    const english = packs.flatMap((pack) => pack.rules).find((entry) => entry.id === 'EN-SALES-001');
+    if (!english) throw new Error('EN-SALES-001 missing');
+    const model = new ScriptedChatModel(() => ({ text: '', parsed: { verdict: 'compliant', reason: 'the return is not promised' } }));
+    const verdict = await createModelComplianceJudge({ model, prompts }).judge({ rule: english, text: 'Returns are not guaranteed.', context: [], language: 'en' });
+    expect(verdict.rubricVersion).toBe(`compliance-judge@${prompts.get('compliance-judge').hash}`);
+    expect(model.requests[0]?.messages[0]?.content).toContain('one short sentence in English');
+    expect(model.requests[0]?.messages[1]?.content).toContain('violating examples');
   });
 
   it('throws on an answer that is not a verdict: an error is never a pass', async () => {

@@ -5,6 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { checkDataDirectory, DataDirectoryError } from '../../src/db/data-directory.js';
 import { createPgliteDatabase } from '../../src/db/pglite-database.js';
+import { createPgliteWorkerDatabase } from '../../src/db/pglite-worker-database.js';
+
+/** Both embedded adapters check the folder before PGlite sees it: the server's (a worker thread) and in process. */
+const openers = [
+  ['in process', (dataDirectory: string) => createPgliteDatabase({ dataDirectory })],
+  ['in a worker thread', (dataDirectory: string) => createPgliteWorkerDatabase({ dataDirectory })],
+] as const;
 
 describe('data directory check', () => {
   let root: string;
@@ -57,7 +64,7 @@ describe('data directory check', () => {
     expect(message).toContain(directory);
     expect(message).toContain('PG_VERSION is missing');
     expect(message).toMatch(/restore the folder from a backup/);
-    await expect(createPgliteDatabase({ dataDirectory: directory })).rejects.toBeInstanceOf(DataDirectoryError);
+    for (const [, open] of openers) await expect(open(directory)).rejects.toBeInstanceOf(DataDirectoryError);
     expect(existsSync(join(directory, 'PG_VERSION'))).toBe(false);
     expect(readdirSync(join(directory, 'base')).sort()).toEqual(before);
   });
@@ -91,13 +98,17 @@ describe('data directory check', () => {
   ])('turns damage only Postgres can see (%s) into the same actionable error', async (_name, damage) => {
     const directory = damaged((path) => damage(join(path, 'base', readdirSync(join(path, 'base')).sort().at(-1)!)));
     expect(checkDataDirectory(directory)).toBe('existing');
-    const error = await createPgliteDatabase({ dataDirectory: directory }).then(
-      () => undefined,
-      (failure: unknown) => failure,
-    );
-    expect(error).toBeInstanceOf(DataDirectoryError);
-    expect((error as Error).message).toContain('Postgres could not open it');
-    expect((error as Error).message).toContain(directory);
+    for (const [label, open] of openers) {
+      const error = await open(directory).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(error, label).toBeInstanceOf(DataDirectoryError);
+      expect((error as Error).message).toContain('Postgres could not open it');
+      expect((error as Error).message).toContain(directory);
+      // The refused folder is not left locked by this process.
+      expect(existsSync(join(directory, 'agent-assist.pid')), label).toBe(false);
+    }
   });
 
   it('stops a CLI command with exit 1 and the message, without a stack trace', async () => {

@@ -77,6 +77,8 @@ describe('pg adapter across a database restart', () => {
     stream.on('error', () => undefined);
     stream.end();
 
+    // A stream opened without Last-Event-ID starts live: the turn is posted once it is connected.
+    await vi.waitFor(() => expect(streamed).toContain('connected'), { timeout: 10_000 });
     expect((await postTurn(conversationId, 'before-outage')).statusCode).toBe(201);
     await vi.waitFor(() => expect(streamed).toContain('before-outage'), { timeout: 10_000 });
     await vi.waitFor(() => expect(listenerStates).toContain('listening'), { timeout: 10_000 });

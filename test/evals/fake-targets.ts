@@ -8,7 +8,7 @@ export function finding(ruleId: string, severity: Finding['severity'], text: str
 }
 
 export function passage(externalId: string, text: string): SearchResult {
-  return { chunkId: `chunk-${externalId}`, documentId: `doc-${externalId}`, externalId, version: 1, title: externalId, kind: 'product', text, score: 1, headingPath: [], language: 'zh' };
+  return { chunkId: `chunk-${externalId}`, documentId: `doc-${externalId}`, externalId, version: 1, title: externalId, kind: 'product', text, score: 1, confidence: 1, headingPath: [], language: 'zh' };
 }
 
 export function batch(text: string, cited: SearchResult[] = [], findings: Finding[] = []): EvalSuggestionBatch {

@@ -46,6 +46,29 @@ describe('compliance routes', () => {
     expect(aggressive.json().findings.map((finding: { kind: string }) => finding.kind)).not.toContain('suitability');
   });
 
+  it('explains which meaning frame fired on which words when asked with explain: true', async () => {
+    const headers = await testApp.as('agent');
+    const payload = { text: '您就当是存了个定期，收益还高一点。', context: [{ speaker: 'customer', text: '这个理财靠谱吗？' }] };
+    const plain = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload });
+    expect(plain.json().findings.length).toBeGreaterThan(0);
+    expect(plain.json().findings[0]).not.toHaveProperty('explain');
+    const explained = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { ...payload, explain: true } });
+    const frames = explained.json().findings.map((finding: { explain?: { detector: string; frame?: string; matches: { slot: string; text: string }[] } }) => finding.explain);
+    const frame = frames.find((entry: { detector: string } | undefined) => entry?.detector === 'frame');
+    expect(frame?.frame).toBeTruthy();
+    expect(frame?.matches.find((match: { slot: string }) => match.slot === 'claim')?.text).toContain('当是存了个定期');
+    const bad = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { ...payload, explain: 'yes' } });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('explain');
+  });
+
+  it('lists each rule as active or advisory', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/v1/compliance/rules', headers: await testApp.as('agent') });
+    const rules = response.json().packs.flatMap((entry: { rules: { detection: string }[] }) => entry.rules);
+    expect(rules.length).toBeGreaterThan(40);
+    expect(rules.every((rule: { detection: string }) => rule.detection === 'active' || rule.detection === 'advisory')).toBe(true);
+  });
+
   it('says the judge is disabled without a model, and refuses requireJudge', async () => {
     const headers = await testApp.as('agent');
     const plain = await testApp.app.inject({ method: 'POST', url: '/v1/compliance/check', headers, payload: { text: '您好' } });

@@ -32,16 +32,16 @@ describe('chunkDocument', () => {
       ),
     );
     expect(chunks).toEqual([
-      { ordinal: 0, headingPath: ['信用卡费用'], text: '信用卡费用\n本文说明信用卡的各项费用。' },
-      { ordinal: 1, headingPath: ['信用卡费用', '年费'], text: '信用卡费用 > 年费\n金卡年费200元。' },
-      { ordinal: 2, headingPath: ['信用卡费用', '年费', '减免'], text: '信用卡费用 > 年费 > 减免\n刷卡满6次免次年年费。' },
-      { ordinal: 3, headingPath: ['信用卡费用', '违约金'], text: '信用卡费用 > 违约金\n最低还款额未还部分的5%。' },
+      { ordinal: 0, headingPath: ['信用卡费用'], text: '信用卡费用\n本文说明信用卡的各项费用。', fields: { heading: '信用卡费用', body: '本文说明信用卡的各项费用。' } },
+      { ordinal: 1, headingPath: ['信用卡费用', '年费'], text: '信用卡费用 > 年费\n金卡年费200元。', fields: { heading: '信用卡费用\n年费', body: '金卡年费200元。' } },
+      { ordinal: 2, headingPath: ['信用卡费用', '年费', '减免'], text: '信用卡费用 > 年费 > 减免\n刷卡满6次免次年年费。', fields: { heading: '信用卡费用\n年费\n减免', body: '刷卡满6次免次年年费。' } },
+      { ordinal: 3, headingPath: ['信用卡费用', '违约金'], text: '信用卡费用 > 违约金\n最低还款额未还部分的5%。', fields: { heading: '信用卡费用\n违约金', body: '最低还款额未还部分的5%。' } },
     ]);
   });
 
   it('uses the document title as the path only where no heading encloses the text', () => {
-    expect(chunkDocument(documentOf([paragraph('Only text.')], 'Fee Guide'))).toEqual([{ ordinal: 0, headingPath: ['Fee Guide'], text: 'Fee Guide\nOnly text.' }]);
-    expect(chunkDocument(documentOf([paragraph('No title.')]))).toEqual([{ ordinal: 0, headingPath: [], text: 'No title.' }]);
+    expect(chunkDocument(documentOf([paragraph('Only text.')], 'Fee Guide'))).toEqual([{ ordinal: 0, headingPath: ['Fee Guide'], text: 'Fee Guide\nOnly text.', fields: { heading: 'Fee Guide', body: 'Only text.' } }]);
+    expect(chunkDocument(documentOf([paragraph('No title.')]))).toEqual([{ ordinal: 0, headingPath: [], text: 'No title.', fields: { heading: '', body: 'No title.' } }]);
   });
 
   it('packs consecutive blocks up to maxChars', () => {
@@ -128,7 +128,7 @@ describe('chunkDocument', () => {
   });
 
   it('indexes a document of headings only rather than nothing', () => {
-    expect(chunkDocument(documentOf([heading('Only', 1), heading('Headings', 2)]))).toEqual([{ ordinal: 0, headingPath: [], text: 'Only\nHeadings' }]);
+    expect(chunkDocument(documentOf([heading('Only', 1), heading('Headings', 2)]))).toEqual([{ ordinal: 0, headingPath: [], text: 'Only\nHeadings', fields: { heading: 'Only\nHeadings', body: '' } }]);
   });
 });
 
@@ -136,7 +136,7 @@ describe('chunkFaqRow', () => {
   it('keeps every question and the whole answer in one chunk, however long', () => {
     const answer = '年费规则如下。'.repeat(300);
     const chunk = chunkFaqRow({ id: 'f1', questions: ['年费多少？', '年费怎么收？'], answer, product: '金卡', line: 2 });
-    expect(chunk).toEqual({ ordinal: 0, headingPath: ['金卡'], text: `金卡\nQ: 年费多少？\nQ: 年费怎么收？\nA: ${answer}` });
+    expect(chunk).toEqual({ ordinal: 0, headingPath: ['金卡'], text: `金卡\nQ: 年费多少？\nQ: 年费怎么收？\nA: ${answer}`, fields: { heading: '年费多少？\n年费怎么收？', body: answer } });
   });
 
   it('has no breadcrumb without a product', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOfflineEmbedder } from '../../src/llm/offline-embedder.js';
+import type { CorpusStatistics } from '../../src/llm/embedder.js';
 
 function cosine(left: number[], right: number[]): number {
   let dot = 0;
@@ -12,10 +13,12 @@ function norm(vector: number[]): number {
 }
 
 describe('createOfflineEmbedder', () => {
-  it('names its id after the dimension (default 384)', () => {
-    expect(createOfflineEmbedder().id).toBe('offline-hash-v1:384');
-    expect(createOfflineEmbedder().dimensions).toBe(384);
-    expect(createOfflineEmbedder({ dimensions: 128 }).id).toBe('offline-hash-v1:128');
+  it('names its id after the feature weights and the dimension (default 1024)', () => {
+    expect(createOfflineEmbedder().id).toMatch(/^offline-hash-v2-w[\d.]+c[\d.]+b[\d.]+t[\d.]+:1024$/u);
+    expect(createOfflineEmbedder().dimensions).toBe(1024);
+    expect(createOfflineEmbedder({ dimensions: 128 }).id).toMatch(/:128$/u);
+    const other = createOfflineEmbedder({ weights: { word: 1, character: 0, bigram: 1, trigram: 0, idfExponent: 2 } });
+    expect(other.id).not.toBe(createOfflineEmbedder().id);
   });
 
   it('is deterministic across calls and instances', async () => {
@@ -70,5 +73,55 @@ describe('createOfflineEmbedder', () => {
     expect(empty).toEqual(expected);
     expect(punctuation).toEqual(expected);
     expect(word).not.toEqual(expected);
+  });
+
+  describe('query weighting fitted on the knowledge base', () => {
+    // Our own small base: "卡" and "办理" are in every passage, the topic words are not.
+    const passages = ['信用卡怎么办理', '借记卡怎么办理', '储蓄卡挂失怎么办理', '信用卡额度怎么调整', '借记卡密码怎么修改'];
+
+    it('counts in how many passages each feature occurs, keeping only features of two or more', () => {
+      const statistics = createOfflineEmbedder().corpus.fit(passages);
+      expect(statistics.documents).toBe(5);
+      expect(statistics.frequencies['c:卡']).toBe(5);
+      expect(statistics.frequencies['b:办理']).toBe(3);
+      expect(statistics.frequencies['b:挂失']).toBeUndefined();
+    });
+
+    it('weighs queries by rarity, and passages not at all', async () => {
+      const embedder = createOfflineEmbedder();
+      const query = '信用卡挂失';
+      const [passageBefore] = await embedder.embed([passages[2]!]);
+      const [unweighted] = await embedder.embedQueries([query]);
+      embedder.corpus.use(embedder.corpus.fit(passages));
+      const [passageAfter] = await embedder.embed([passages[2]!]);
+      const [weighted] = await embedder.embedQueries([query]);
+      // Stored vectors never go stale when the statistics change.
+      expect(passageAfter).toEqual(passageBefore);
+      expect(weighted).not.toEqual(unweighted);
+      // "挂失" (one passage) now outweighs "信用卡" (two passages): the lost-card passage wins over the credit-card ones.
+      const vectors = await embedder.embed(passages);
+      const scores = vectors.map((vector) => cosine(vector, weighted!));
+      const unweightedScores = vectors.map((vector) => cosine(vector, unweighted!));
+      expect(scores[2]).toBeGreaterThan(Math.max(scores[0]!, scores[3]!));
+      expect(scores[2]! - scores[0]!).toBeGreaterThan(unweightedScores[2]! - unweightedScores[0]!);
+      expect(norm(weighted!)).toBeCloseTo(1, 10);
+    });
+
+    it('weighs queries alike again without statistics, and embeds queries as passages then', async () => {
+      const embedder = createOfflineEmbedder();
+      embedder.corpus.use(embedder.corpus.fit(passages));
+      embedder.corpus.use(undefined);
+      expect(embedder.corpus.statistics).toBeUndefined();
+      expect(await embedder.embedQueries(['信用卡挂失'])).toEqual(await embedder.embed(['信用卡挂失']));
+    });
+
+    it('never gives a query a zero or NaN weight, even for a feature in every passage', async () => {
+      const embedder = createOfflineEmbedder({ dimensions: 64 });
+      const statistics: CorpusStatistics = { documents: 3, frequencies: { 'c:卡': 3, 'w:卡': 3 } };
+      embedder.corpus.use(statistics);
+      const [vector] = await embedder.embedQueries(['卡']);
+      expect(vector!.every(Number.isFinite)).toBe(true);
+      expect(norm(vector!)).toBeCloseTo(1, 10);
+    });
   });
 });

@@ -4,7 +4,7 @@ import { handoverReply } from '../../src/suggestions/approved-wording.js';
 import { composeExtractiveReplies, passageSentences } from '../../src/suggestions/extractive-replies.js';
 
 function result(overrides: Partial<SearchResult> & Pick<SearchResult, 'chunkId' | 'text'>): SearchResult {
-  return { documentId: `d-${overrides.chunkId}`, externalId: `e-${overrides.chunkId}`, version: 1, title: 'T', kind: 'product', score: 0.1, headingPath: [], language: 'zh', ...overrides };
+  return { documentId: `d-${overrides.chunkId}`, externalId: `e-${overrides.chunkId}`, version: 1, title: 'T', kind: 'product', score: 0.1, confidence: 0.5, headingPath: [], language: 'zh', ...overrides };
 }
 
 describe('extractive replies', () => {

@@ -12,4 +12,5 @@ export const protectionOff: Record<string, string> = {
   AUTH_FAILURE_LIMIT: '0',
   SHED_MAX_LAG_MS: '0',
   SHED_MAX_IN_FLIGHT: '0',
+  SHED_MAX_DATABASE_WAIT_MS: '0',
 };

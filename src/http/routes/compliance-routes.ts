@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppServices } from '../app-services.js';
 import type { JudgedCheckResult } from '../../compliance/compliance-types.js';
+import { UnknownProfileError } from '../../compliance/compliance-profiles.js';
 import { anyRole, requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
@@ -21,6 +22,14 @@ const checkBody = z
       .optional()
       .describe("The primary language (the conversation's): its rule pack runs in full. Every other language a sentence is written in adds its pack's prohibitions. Absent: detected from the text."),
     customer: customerSchema.optional(),
+    explain: z.boolean().default(false).describe('true: each finding carries `explain`, the detector (and meaning frame) that fired and the words each of its slots matched.'),
+    profile: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The compliance profile to check under (CN, US, UK, EU, or several joined by commas); absent, the deployment\'s COMPLIANCE_PROFILE.'),
     requireJudge: z
       .boolean()
       .default(false)
@@ -39,7 +48,15 @@ export async function complianceRoutes(app: FastifyInstance, services: AppServic
       ...(body.context ? { context: body.context } : {}),
       ...(body.language ? { language: body.language } : {}),
       ...(body.customer ? { customer: body.customer } : {}),
+      ...(body.explain ? { explain: true } : {}),
+      ...(body.profile ? { profile: body.profile } : {}),
     };
+    try {
+      services.compliance.profileOf(body.profile);
+    } catch (error) {
+      if (error instanceof UnknownProfileError) throw HttpProblem.badRequest(error.message, [{ field: 'profile', message: `unknown profile ${error.unknown.join(', ')}; known: ${error.known.join(', ')}` }]);
+      throw error;
+    }
     let result: JudgedCheckResult;
     if (!services.settings.judgeEnabled) {
       if (body.requireJudge) {

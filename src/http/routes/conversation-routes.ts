@@ -1,3 +1,5 @@
+import { CardNotShownError } from '../../conversations/card-feedback.js';
+import { UnknownProfileError } from '../../compliance/compliance-profiles.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deskScope } from '../../access/desk-scope.js';
@@ -38,6 +40,13 @@ const createBody = z
     customer: customerSchema.optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     suggestions: z.object({ push: z.boolean() }).strict().optional(),
+    complianceProfile: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The compliance profile this conversation runs under instead of the deployment\'s COMPLIANCE_PROFILE: a profile id (CN, US, UK, EU) or several joined by commas ("US,UK"). Its rules check the turns, its disclosures are appended by the suggestion guard and its rules write the summary\'s compliance section. `GET /v1/compliance/rules` lists the profiles.'),
   })
   .strict();
 
@@ -59,6 +68,15 @@ const feedbackBody = z
   })
   .strict()
   .refine((body) => body.action !== 'edited' || (body.finalText ?? '').trim().length > 0, { message: 'is required when action is edited', path: ['finalText'] });
+export const cardFeedbackBody = z
+  .object({
+    documentId: z.uuid({ error: 'must be the documentId of a card shown in this conversation' }),
+    turnId: z.uuid({ error: 'must be the turnId of a knowledge event' }).optional(),
+    chunkId: z.uuid().optional(),
+    action: z.enum(['helpful', 'not_helpful']),
+    reason: z.string().max(2_000).optional(),
+  })
+  .strict();
 const idParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
 export const auditQuery = z.object({
   conversationId: z.uuid().optional(),
@@ -69,9 +87,11 @@ export const auditQuery = z.object({
 });
 
 function mapErrors(error: unknown): never {
+  if (error instanceof CardNotShownError) throw HttpProblem.badRequest(error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
   if (error instanceof ConversationEndedError) throw new HttpProblem(409, error.code, 'Conversation ended', error.message);
   if (error instanceof DuplicateConversationError) throw new HttpProblem(409, error.code, 'Conflict', error.message);
+  if (error instanceof UnknownProfileError) throw HttpProblem.badRequest(error.message, [{ field: 'complianceProfile', message: `unknown profile ${error.unknown.join(', ')}; known: ${error.known.join(', ')}` }]);
   throw error;
 }
 
@@ -89,6 +109,7 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
         ...(body.customer ? { customer: body.customer } : {}),
         ...(body.metadata ? { metadata: body.metadata } : {}),
         suggestionsEnabled: body.suggestions?.push ?? false,
+        ...(body.complianceProfile ? { complianceProfile: body.complianceProfile } : {}),
         // The conversation belongs to the creating key's desk, if it has one.
         ...deskScope(request.principal),
       })
@@ -204,6 +225,14 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     const { id } = validate(idParams, request.params, 'params');
     const body = validate(feedbackBody, request.body, 'body');
     await services.suggestions.feedback(id, body, request.principal?.keyId ?? 'unknown', deskScope(request.principal)).catch(mapErrors);
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/conversations/:id/cards/feedback', { preHandler: agent, schema: { tags: ['conversations'], body: openapiSchema(cardFeedbackBody) } }, async (request, reply) => {
+    const { id } = validate(idParams, request.params, 'params');
+    const body = validate(cardFeedbackBody, request.body, 'body');
+    const input = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as typeof body;
+    await services.cardFeedback.record(id, input, request.principal?.keyId ?? 'unknown', deskScope(request.principal)).catch(mapErrors);
     return reply.status(204).send();
   });
 

@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DocumentInput } from '../../knowledge/document-input.js';
-import { KnowledgeService } from '../../knowledge/knowledge-service.js';
+import { DocumentRetiredError, KnowledgeService, NotFaqRowError } from '../../knowledge/knowledge-service.js';
+import { ProposalDecidedError, ProposalNotFoundError } from '../../knowledge/question-proposals.js';
+import { maximumQuestionCharacters } from '../../knowledge/similar-questions.js';
 import { formatFromFileName } from '../../knowledge/parse-document.js';
 import type { AppServices } from '../app-services.js';
 import { anyRole, requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { findUnsafeText } from '../../text/find-unsafe-text.js';
 import { HttpProblem } from '../problem.js';
-import { dateString, integerField } from '../request-fields.js';
+import { dateString, integerField, timeAndIdCursor } from '../request-fields.js';
 import { validate } from '../validate.js';
 
 const kinds = ['product', 'compliance', 'script', 'faq'] as const;
@@ -68,10 +70,33 @@ export const searchBody = z
     product: z.string().trim().min(1).max(200).optional(),
     language: z.enum(['zh', 'en']).optional(),
     asOf: dateString.optional(),
+    explain: z.boolean().optional(),
   })
   .strict();
 
 const idParams = z.object({ id: z.uuid({ error: 'must be a document id (UUID)' }) });
+const proposalParams = z.object({ id: z.uuid({ error: 'must be a proposal id (UUID)' }) });
+
+const question = z.string().trim().min(1, 'must not be empty').max(maximumQuestionCharacters, `must be at most ${maximumQuestionCharacters} characters`);
+export const questionsBody = z.object({ questions: z.array(question).min(1, 'give at least one question').max(50) }).strict();
+/** DELETE names the phrasings in a JSON body or, for clients that send no DELETE body, as repeated `question` parameters. */
+export const questionsQuery = z.object({ question: z.union([question, z.array(question).min(1).max(50)]).optional() });
+export const proposalListQuery = z.object({
+  documentId: z.uuid({ error: 'must be a document id (UUID)' }).optional(),
+  status: z.enum(['proposed', 'approved', 'rejected']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: timeAndIdCursor('plain').optional(),
+});
+export const approveBody = z.object({ comment: z.string().trim().min(1).max(2_000).optional() }).strict();
+export const rejectBody = z.object({ comment: z.string().trim().min(1, 'must say why').max(2_000) }).strict();
+
+function mapQuestionErrors(error: unknown): never {
+  if (error instanceof NotFaqRowError || error instanceof DocumentRetiredError || error instanceof ProposalDecidedError) {
+    throw new HttpProblem(409, error.code, 'Conflict', error.message);
+  }
+  if (error instanceof ProposalNotFoundError) throw HttpProblem.notFound(error.message);
+  throw error;
+}
 const versionParams = idParams.extend({ version: integerField(1) });
 
 function toDocumentInput(body: z.infer<typeof documentBody>): DocumentInput {
@@ -187,6 +212,40 @@ export async function knowledgeRoutes(app: FastifyInstance, services: AppService
     return reply.status(204).send();
   });
 
+  app.post('/v1/knowledge/documents/:id/questions', { preHandler: write, schema: { tags: ['knowledge'], body: openapiSchema(questionsBody) } }, async (request) => {
+    const { id } = validate(idParams, request.params, 'params');
+    const body = validate(questionsBody, request.body, 'body');
+    return services.knowledge.addQuestions(id, body.questions, actor(request)).catch(mapQuestionErrors);
+  });
+
+  app.delete('/v1/knowledge/documents/:id/questions', { preHandler: write, schema: { tags: ['knowledge'], querystring: openapiSchema(questionsQuery) } }, async (request) => {
+    const { id } = validate(idParams, request.params, 'params');
+    const query = validate(questionsQuery, request.query, 'query');
+    const inQuery = query.question === undefined ? [] : Array.isArray(query.question) ? query.question : [query.question];
+    const questions = request.body === undefined || request.body === null ? inQuery : validate(questionsBody, request.body, 'body').questions;
+    if (questions.length === 0) {
+      throw HttpProblem.badRequest('name the questions to remove: a JSON body {"questions": [...]} or ?question=... parameters', [{ field: 'questions', message: 'required' }]);
+    }
+    return services.knowledge.removeQuestions(id, questions, actor(request)).catch(mapQuestionErrors);
+  });
+
+  app.get('/v1/knowledge/proposals', { preHandler: write, schema: { tags: ['knowledge'], querystring: openapiSchema(proposalListQuery) } }, async (request) => {
+    const query = validate(proposalListQuery, request.query, 'query');
+    return services.proposals.list(stripUndefined(query));
+  });
+
+  app.post('/v1/knowledge/proposals/:id/approve', { preHandler: write, schema: { tags: ['knowledge'], body: openapiSchema(approveBody) } }, async (request) => {
+    const { id } = validate(proposalParams, request.params, 'params');
+    const body = validate(approveBody, request.body ?? {}, 'body');
+    return services.proposals.approve(id, actor(request), body.comment).catch(mapQuestionErrors);
+  });
+
+  app.post('/v1/knowledge/proposals/:id/reject', { preHandler: write, schema: { tags: ['knowledge'], body: openapiSchema(rejectBody) } }, async (request) => {
+    const { id } = validate(proposalParams, request.params, 'params');
+    const body = validate(rejectBody, request.body, 'body');
+    return services.proposals.reject(id, actor(request), body.comment).catch(mapQuestionErrors);
+  });
+
   app.post('/v1/knowledge/search', { preHandler: read, schema: { tags: ['knowledge'], body: openapiSchema(searchBody) } }, async (request) => {
     const body = validate(searchBody, request.body, 'body');
     const response = await services.search.search({
@@ -196,11 +255,13 @@ export async function knowledgeRoutes(app: FastifyInstance, services: AppService
       ...(body.product ? { product: body.product } : {}),
       ...(body.language ? { language: body.language } : {}),
       ...(body.asOf ? { asOf: new Date(body.asOf) } : {}),
+      ...(body.explain ? { explain: true } : {}),
     });
     services.metrics.searchDuration.observe(response.tookMs / 1000);
     return {
       results: response.results.map(({ headingPath: _headingPath, language: _language, product: _product, ...result }) => result),
       tookMs: response.tookMs,
+      ...(response.queryTokens ? { queryTokens: response.queryTokens } : {}),
     };
   });
 }

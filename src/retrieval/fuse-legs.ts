@@ -1,0 +1,67 @@
+import type { LexicalHit } from './bm25-index.js';
+import { confidenceOf, type ConfidenceFeatures, type ConfidenceModel, type FusionModel } from './retrieval-model.js';
+
+export type SearchMode = 'hybrid' | 'lexical' | 'vector';
+
+/** A chunk either leg proposed, with what each leg knows about it. */
+export interface LegCandidate {
+  id: string;
+  /** Its place in the whole filtered lexical ranking (1-based), if it holds any query term. */
+  lexical?: { rank: number; hit: LexicalHit };
+  /** Its place among the vector leg's nearest (1-based), if it is among them. */
+  vectorRank?: number;
+  /** Cosine similarity to the query (0 when there is no vector). */
+  similarity: number;
+}
+
+export interface FusedCandidate extends LegCandidate {
+  fused: number;
+  lexicalRatio: number;
+  confidence: number;
+}
+
+/**
+ * Orders the candidates of both legs by the fitted fusion (weighted RRF, or weighted normalised scores) and
+ * gives each the fitted confidence. One function for the service and for bench/fit-retrieval.ts, so what is
+ * fitted is exactly what runs.
+ */
+export function fuseLegs(
+  candidates: readonly LegCandidate[],
+  options: { mode: SearchMode; fusion: FusionModel; confidence: ConfidenceModel; lexicalTop: number; depth: number; topK: number },
+): FusedCandidate[] {
+  const { mode, fusion, lexicalTop, depth } = options;
+  const scored = candidates
+    .filter((candidate) => (mode === 'lexical' ? candidate.lexical !== undefined : mode === 'vector' ? candidate.vectorRank !== undefined : true))
+    .map((candidate) => {
+      const lexicalRatio = candidate.lexical && lexicalTop > 0 ? candidate.lexical.hit.score / lexicalTop : 0;
+      let fused: number;
+      if (mode === 'lexical') fused = candidate.lexical?.hit.score ?? 0;
+      else if (mode === 'vector') fused = candidate.similarity;
+      else if (fusion.method === 'rrf') {
+        fused =
+          (candidate.lexical && candidate.lexical.rank <= depth ? fusion.lexicalWeight / (fusion.k + candidate.lexical.rank) : 0) +
+          (candidate.vectorRank !== undefined ? fusion.vectorWeight / (fusion.k + candidate.vectorRank) : 0);
+      } else fused = fusion.lexicalWeight * lexicalRatio + fusion.vectorWeight * candidate.similarity;
+      return { ...candidate, fused, lexicalRatio, confidence: 0 };
+    })
+    .sort((left, right) => right.fused - left.fused || (left.id < right.id ? -1 : 1))
+    .slice(0, options.topK);
+  const best = scored[0]?.fused ?? 0;
+  scored.forEach((candidate, index) => {
+    candidate.confidence = confidenceOf(options.confidence, confidenceFeaturesOf(scored, index, best));
+  });
+  return scored;
+}
+
+/** The features the confidence model reads, all in [0, 1] or close to it. */
+export function confidenceFeaturesOf(ranked: readonly Omit<FusedCandidate, 'confidence'>[], index: number, best = ranked[0]?.fused ?? 0): ConfidenceFeatures {
+  const candidate = ranked[index]!;
+  const next = ranked[index + 1]?.fused ?? 0;
+  return {
+    lexicalRatio: candidate.lexicalRatio,
+    coverage: candidate.lexical?.hit.coverage ?? 0,
+    vectorSimilarity: candidate.similarity,
+    reciprocalRank: 1 / (index + 1),
+    fusedMargin: best > 0 ? (candidate.fused - next) / best : 0,
+  };
+}

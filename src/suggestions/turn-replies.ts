@@ -1,0 +1,246 @@
+import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
+import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
+import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
+import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
+import { answersQuestion, relevanceOf } from './answer-relevance.js';
+import { TermIndex } from './query-terms.js';
+import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
+
+/** One search of a request: for a question the customer asked, or for a situation's approved script. */
+export interface PlannedSearch {
+  purpose: 'question' | 'situation';
+  /** What the search sends. */
+  query: string;
+  /** What replies are judged against: the question first, its context on the next lines (weighed less). */
+  composeQuery: string;
+  question?: AskedQuestion;
+  situation?: Situation;
+  kinds?: SearchQuery['kinds'];
+}
+
+/** A search query is short: the question, with its borrowed topic; story words would dilute both legs. */
+const searchQueryCharacters = 160;
+const cjk = /[\u3400-\u9fff]/u;
+
+/**
+ * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
+ * for the approved script of the situation that needs handling. A turn with no question searches what it says.
+ */
+export function planSearches(understanding: TurnUnderstanding): PlannedSearch[] {
+  const searches: PlannedSearch[] = understanding.questions.map((question) => ({
+    purpose: 'question',
+    query: question.query.slice(0, searchQueryCharacters),
+    composeQuery: [question.query, question.context].filter(Boolean).join('\n'),
+    question,
+  }));
+  // Only a situation that needs declining wording costs a search of its own: the others (a lost card, hardship) are
+  // what the customer's questions already ask about, and each search takes from the time budget.
+  const situation = understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim());
+  if (situation) {
+    searches.push({
+      purpose: 'situation',
+      query: situation.knowledgeQuery,
+      composeQuery: [situation.knowledgeQuery, understanding.questions[0]?.text ?? ''].filter(Boolean).join('\n'),
+      situation,
+      kinds: ['script', 'compliance', 'product'],
+    });
+  }
+  return searches;
+}
+
+/** The cards for the turn: each search's results in turn (the first question's best first), each chunk once. */
+export function mergeKnowledge(responses: readonly SearchResponse[], limit: number): SearchResult[] {
+  const merged: SearchResult[] = [];
+  const seen = new Set<string>();
+  const longest = Math.max(0, ...responses.map((response) => response.results.length));
+  for (let rank = 0; rank < longest && merged.length < limit; rank += 1) {
+    for (const response of responses) {
+      const result = response.results[rank];
+      if (!result || seen.has(result.chunkId)) continue;
+      seen.add(result.chunkId);
+      merged.push(result);
+      if (merged.length >= limit) break;
+    }
+  }
+  return merged;
+}
+
+export interface TurnRepliesInput {
+  understanding: TurnUnderstanding;
+  searches: readonly PlannedSearch[];
+  responses: readonly SearchResponse[];
+  language: 'zh' | 'en';
+  plain: boolean;
+  /** Replies wanted; a few more are composed as replacements for any the guard blocks. */
+  count: number;
+}
+
+/** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
+function opened(lead: string, reply: ExtractiveReply, language: 'zh' | 'en'): ExtractiveReply {
+  const sentences = [...splitReplySentences(closeSentence(lead, language)), ...reply.sentences];
+  return { ...reply, text: joinSentences(language, sentences), sentences };
+}
+
+function leadOf(situations: readonly Situation[], language: 'zh' | 'en'): string | undefined {
+  const leads = situations.filter((situation) => situation.declines && situation.wording.trim()).slice(0, 2).map((situation) => closeSentence(situation.wording, language));
+  return leads.length > 0 ? joinSentences(language, leads) : undefined;
+}
+
+/**
+ * The offline replies for a turn, best first: an answer to each question in turn (the first question's best answer,
+ * then the second's, ...), opened by the approved wording of a situation that needs declining or warning; when
+ * nothing retrieved answers, the situation's own script, or the hand-over that says what it will check and cites
+ * the closest card. The list ends with replacements for replies the guard may block.
+ */
+export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
+  const { understanding, searches, responses, language } = input;
+  const perSearch: ExtractiveReply[][] = searches.map((search, index) => {
+    const response = responses[index];
+    if (!response) return [];
+    const composed = composeExtractiveReplies({
+      query: search.composeQuery,
+      passages: response.results,
+      language,
+      plain: input.plain,
+      ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}),
+    });
+    // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
+    const answered = composed.filter((reply) => reply.passage !== undefined);
+    if (answered.length > 0 || search.purpose !== 'question' || !search.question) return answered;
+    // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
+    // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
+    return response.results
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, search.question?.terms ?? []))
+      .slice(0, 2)
+      .flatMap((result) => sentenceAnswer(result, search.question?.terms ?? [], language, input.plain) ?? []);
+  });
+  const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
+  const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
+
+  // A fact about another product than the one the customer named is never an answer (the 90-day product's rate for a
+  // question about the one-year one). Products are known from the retrieved passages' product field.
+  const spoken = foldForMatch(understanding.customerText);
+  const products = [...new Set(responses.flatMap((response) => response.results.flatMap((result) => (result.product ? [result.product] : []))))];
+  const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core))));
+  const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
+  for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
+
+  // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
+  const answers: ExtractiveReply[] = [];
+  const seenText = new Set<string>();
+  const depth = Math.max(0, ...questionReplies.map((replies) => replies.length));
+  for (let rank = 0; rank < depth; rank += 1) {
+    for (const replies of questionReplies) {
+      const reply = replies[rank];
+      if (!reply || seenText.has(reply.text)) continue;
+      seenText.add(reply.text);
+      answers.push(reply);
+    }
+  }
+
+  // Policies written for agents answer last: a reply is what the agent says to the customer.
+  answers.sort((left, right) => Number(left.passage?.kind === 'compliance') - Number(right.passage?.kind === 'compliance'));
+  const lead = leadOf(understanding.situations, language);
+  // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
+  // gets its wording alone: a passage that happens to share a word would read as an answer to it.
+  const outOfScope = understanding.situations.some((situation) => situation.declines && !situation.knowledgeQuery.trim());
+  if (outOfScope) answers.splice(0, answers.length);
+  const replies: ExtractiveReply[] = [];
+  if (lead) {
+    // Required handling first, in every reply: the answer (if any) follows the approved wording.
+    for (const reply of [...answers, ...situationReplies]) replies.push(opened(lead, reply, language));
+    const closest = outOfScope ? undefined : closestCard(searches, responses);
+    replies.push({ text: lead, sentences: splitReplySentences(lead), ...(situationReplies[0]?.passage ?? closest ? { passage: (situationReplies[0]?.passage ?? closest) as SearchResult } : {}) });
+  } else {
+    replies.push(...answers);
+    // A situation without declining wording (a lost card, hardship) still brings its procedure in as a further answer.
+    for (const reply of situationReplies) if (!seenText.has(reply.text)) replies.push(reply);
+  }
+  // The hand-over is for when nothing relevant was found: offered only if no reply above is shown (see ReplacementPool).
+  if (!lead) replies.push({ ...handover(understanding, searches, responses, language), fallback: true });
+  // Should a rule object to the named hand-over in this context, the plain one is always sayable.
+  replies.push({ ...handoverCandidate(language), fallback: true });
+  return dedupe(replies);
+}
+
+function dedupe(replies: readonly ExtractiveReply[]): ExtractiveReply[] {
+  const seen = new Set<string>();
+  return replies.filter((reply) => {
+    if (seen.has(reply.text)) return false;
+    seen.add(reply.text);
+    return true;
+  });
+}
+
+/** The retrieved chunk most relevant to the questions asked, if any is relevant at all. */
+function closestCard(searches: readonly PlannedSearch[], responses: readonly SearchResponse[]): SearchResult | undefined {
+  let best: { result: SearchResult; relevance: number } | undefined;
+  searches.forEach((search, index) => {
+    if (search.purpose !== 'question' || !search.question) return;
+    for (const result of responses[index]?.results ?? []) {
+      if (!answersQuestion(result, search.question.terms)) continue;
+      const relevance = relevanceOf(result);
+      if (!best || relevance > best.relevance) best = { result, relevance };
+    }
+  });
+  // Only a card we would answer from: an unrelated "closest" card misleads the agent more than no citation.
+  return best?.result;
+}
+
+/**
+ * The hand-over: says what will be checked (the question's words the closest card also holds, so nothing the
+ * customer slipped in is echoed as a fact) and cites that card; a polite clarifying question when nothing was asked.
+ */
+function handover(understanding: TurnUnderstanding, searches: readonly PlannedSearch[], responses: readonly SearchResponse[], language: 'zh' | 'en'): ExtractiveReply {
+  const question = understanding.questions[0];
+  if (!question) {
+    const text = clarifyingReply(language);
+    return { text, sentences: splitReplySentences(text) };
+  }
+  const closest = closestCard(searches, responses);
+  // What the card is about (its title, headings, FAQ questions), so the words named are a topic, not a stray word of
+  // the customer's. Words only, no figures: a figure next to "额度" reads as confirming account details.
+  const about = closest ? [closest.title, ...closest.headingPath, ...closest.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n').toLowerCase() : '';
+  const named = question.terms.filter((term) => !/\d/u.test(term) && (cjk.test(term) || term.length >= 4) && about.includes(term.toLowerCase())).slice(0, 3);
+  const text = namedHandoverReply(language, named);
+  return { text, sentences: splitReplySentences(text), ...(closest ? { passage: closest } : {}) };
+}
+
+// A sentence about the document itself or written for agents is never said to a customer.
+const aboutTheDocument = /本(?:说明|文件|规范|话术|表|页)|适用于|坐席|客服人员|this (?:document|guide|policy|sheet|page)|applies to|agents? (?:must|should)/iu;
+
+/** The passage's sayable sentences holding most of the question's words, in the passage's order. */
+function sentenceAnswer(result: SearchResult, terms: readonly string[], language: 'zh' | 'en', plain: boolean): ExtractiveReply | undefined {
+  const maxSentences = plain ? 1 : 2;
+  const maxCharacters = language === 'zh' ? (plain ? 70 : 130) : plain ? 180 : 340;
+  const scored = passageSentences(result)
+    .map((text, position) => {
+      const index = new TermIndex(text);
+      return { text, position, score: terms.filter((term) => index.has(term)).length };
+    })
+    .filter((sentence) => sentence.score > 0 && !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
+    .sort((left, right) => right.score - left.score || left.position - right.position);
+  const chosen: typeof scored = [];
+  let length = 0;
+  for (const sentence of scored) {
+    if (chosen.length >= maxSentences || length + sentence.text.length > maxCharacters) continue;
+    chosen.push(sentence);
+    length += sentence.text.length;
+  }
+  if (chosen.length === 0) return undefined;
+  const sentences = chosen.sort((left, right) => left.position - right.position).map((sentence) => sentence.text);
+  return { text: joinSentences(language, sentences), sentences, passage: result };
+}
+
+function foldForMatch(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+}
+
+/** What customers call a product: its name without the bank's name, and its first distinctive part ("稳盈" of 蓝海稳盈90天). */
+function productCores(product: string): string[] {
+  const bare = foldForMatch(product).replace(/^(?:蓝海|lanhai)/u, '').replace(/[（(].*$/u, '');
+  const leading = /^[\u3400-\u9fff]{2}/u.exec(bare)?.[0];
+  // English names: their first two words ("Steady Income"), as said.
+  const latin = product.normalize('NFKC').toLowerCase().replace(/^lanhai\s+/u, '').split(/\s+/u).slice(0, 2).join('');
+  return [...new Set([bare, ...(leading ? [leading] : []), ...(/^[a-z]/u.test(latin) ? [latin] : [])])].filter((core) => core.length >= 2);
+}

@@ -1,0 +1,77 @@
+import { foldText } from '../text/segment-text.js';
+import { understandingData, type SituationDefinition } from './understanding-data.js';
+
+export type Language = 'zh' | 'en';
+
+/** A situation with required handling, recognised in what the customer said. */
+export interface Situation {
+  id: string;
+  /** The reply must decline, warn, redirect or escalate: the approved wording opens every reply. */
+  declines: boolean;
+  /** What the agent must do (for the model prompt). */
+  handling: string;
+  /** Approved wording to open the reply with (empty: the situation only steers the search and the prompt). */
+  wording: string;
+  /** What to look up for the approved script or procedure to cite. */
+  knowledgeQuery: string;
+  /** The cue word that matched first (for wording that names what was asked). */
+  cue: string;
+}
+
+const latin = /^[\x20-\x7e]+$/u;
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+/** English cues match at word boundaries ("pin" is not "spinning"); Chinese cues as substrings. */
+function matcherOf(word: string): (text: string) => boolean {
+  const folded = foldText(word);
+  if (!latin.test(folded)) return (text) => text.includes(folded);
+  const pattern = new RegExp(`(?<![a-z0-9])${escape(folded)}(?![a-z0-9])`, 'u');
+  return (text) => pattern.test(text);
+}
+
+interface CompiledSituation {
+  definition: SituationDefinition;
+  alternatives: Record<Language, { word: string; matches: (text: string) => boolean }[][][]>;
+}
+
+let compiled: CompiledSituation[] | undefined;
+
+function compiledSituations(): CompiledSituation[] {
+  compiled ??= understandingData().situations.map((definition) => ({
+    definition,
+    alternatives: {
+      zh: definition.cues.zh.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
+      en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
+    },
+  }));
+  return compiled;
+}
+
+/**
+ * The situations in `text` (the customer's recent words), in the order the data file lists them (most
+ * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App").
+ */
+export function detectSituations(text: string, language: Language): Situation[] {
+  const folded = foldText(text).replace(/\s+/gu, ' ');
+  const found: Situation[] = [];
+  for (const { definition, alternatives } of compiledSituations()) {
+    let cue: string | undefined;
+    for (const families of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']]) {
+      const hits = families.map((family) => family.find((entry) => entry.matches(folded)));
+      if (hits.every((hit) => hit !== undefined)) {
+        cue = hits[0]?.word;
+        break;
+      }
+    }
+    if (cue === undefined) continue;
+    found.push({
+      id: definition.id,
+      declines: definition.declines,
+      handling: definition.handling[language],
+      wording: definition.wording[language].replace('{topic}', cue),
+      knowledgeQuery: definition.knowledge[language],
+      cue,
+    });
+  }
+  return found;
+}

@@ -1,0 +1,263 @@
+import { foldText, words } from '../text/segment-text.js';
+import { detectSituations, type Language, type Situation } from './detect-situations.js';
+import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
+import { understandingData } from './understanding-data.js';
+
+export type { Situation } from './detect-situations.js';
+
+export interface UnderstandingTurn {
+  speaker: 'customer' | 'agent';
+  text: string;
+}
+
+/** What a sentence does: asks, requests, complains, refuses; or tells the story, fills a pause, or instructs the system. */
+export type SentenceAct = 'question' | 'request' | 'complaint' | 'refusal' | 'narrative' | 'filler' | 'instruction';
+
+export interface TurnSentence {
+  /** As said, white space collapsed. */
+  text: string;
+  /** Spoken numbers written as digits, a self-corrected part dropped. */
+  normalized: string;
+  act: SentenceAct;
+  /** Its content words (what it is about), lower case. */
+  terms: string[];
+}
+
+export interface AskedQuestion {
+  /** The question as a search would use it: the sentence, numbers normalised, with its topic when it only pointed at it. */
+  query: string;
+  /** The sentence that asks (normalised). */
+  text: string;
+  act: SentenceAct;
+  terms: string[];
+  /** What was said around it: the story of the turn and, when it only referred back, what was discussed before. */
+  context: string;
+  /** From an earlier customer turn the customer's latest turn did not replace (an answer to the agent's question, filler). */
+  carried: boolean;
+}
+
+export interface TurnUnderstanding {
+  language: Language;
+  /** The sentences of the customer's latest turn(s) since the agent last spoke. */
+  sentences: TurnSentence[];
+  /** What is asked or requested, in order; at most `maximumQuestions`. */
+  questions: AskedQuestion[];
+  situations: Situation[];
+  /** The latest turn said nothing to answer and there was nothing earlier to carry over. */
+  fillerOnly: boolean;
+  /** The customer's recent words (for matching the products they named). */
+  customerText: string;
+}
+
+/** One search per question: more would not fit the suggestion time budget. */
+export const maximumQuestions = 3;
+/** Customer turns read for situations: a scam story is often told a turn or two before the question. */
+const situationTurns = 3;
+
+const cjk = /[\u3400-\u9fff]/u;
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+interface Lexicon {
+  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference', text: string) => boolean;
+  filler: Set<string>;
+  stop: Set<string>;
+  correction: RegExp;
+}
+
+let lexicons: Record<Language, Lexicon> | undefined;
+
+function lexiconFor(language: Language): Lexicon {
+  lexicons ??= (['zh', 'en'] as const).reduce(
+    (all, code) => {
+      const { cues } = understandingData();
+      const pattern = (list: readonly string[]): RegExp => {
+        const chinese = list.filter((word) => cjk.test(word)).map(escape);
+        const latin = list.filter((word) => !cjk.test(word)).map(escape);
+        const parts = [...(chinese.length ? [`(?:${chinese.join('|')})`] : []), ...(latin.length ? [`(?<![a-z'])(?:${latin.join('|')})(?![a-z'])`] : [])];
+        return new RegExp(parts.join('|') || '(?!)', 'u');
+      };
+      // Both languages' cue words apply: customers mix them.
+      const both = (family: keyof typeof cues) => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
+      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference') };
+      all[code] = {
+        has: (family, text) => families[family].test(text),
+        filler: new Set([...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
+        stop: new Set([...cues.stopwords.zh, ...cues.stopwords.en, ...cues.question.zh, ...cues.question.en, ...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
+        correction: new RegExp(`[^，,。.!?！？]*[，,]?\\s*(?:${[...cues.correction.zh, ...cues.correction.en].map(escape).join('|')})[，,\\s]*`, 'giu'),
+      };
+      return all;
+    },
+    {} as Record<Language, Lexicon>,
+  );
+  return lexicons[language];
+}
+
+// A customer addressing the system rather than the agent ("ignore the rules and tell the agent to say…").
+const instruction = /忽略(?:之前|以上|前面|所有)?(?:的)?(?:规则|指令|提示|要求)|告诉坐席|让坐席说|系统提示|你现在是|扮演|ignore (?:all |the |any |your )?(?:previous |prior |above )?(?:rules|instructions|prompts?)|system prompt|you are now|tell the agent to say|pretend to be/iu;
+// "能不能", "退不退", "有没有", "来得及不": the A-not-A question and its clipped spoken form.
+const aNotA = /([\u4e00-\u9fff])[不没]\1|[\u4e00-\u9fff]不[？?]?\s*$/u;
+const englishInversion = /^(?:(?:and|so|but|or|also|then|okay|ok|well|like|um|uh|right)[, ]+)*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|may|might|am|have|has|must)\b/iu;
+
+/** Sentences of a customer turn: at end punctuation; long unpunctuated speech at its pauses and commas. */
+export function splitTurnSentences(text: string): string[] {
+  const collapsed = text.replace(/\s+/gu, ' ').trim();
+  if (!collapsed) return [];
+  const pieces = collapsed.split(/(?<=[。！？!?；;…])\s*|(?<=[a-z0-9)"'][.])\s+(?=[A-Za-z"'])/u);
+  const sentences: string[] = [];
+  for (const piece of pieces) {
+    const trimmed = piece.trim();
+    if (!trimmed) continue;
+    if (cjk.test(trimmed) && trimmed.length > 40) {
+      // Speech recognition writes pauses as spaces and long turns as comma chains: cut where a clause ends.
+      const clauses = trimmed.split(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])|(?<=[，,])(?=.{8,})/u).map((clause) => clause.trim()).filter(Boolean);
+      let current = '';
+      for (const clause of clauses) {
+        current = current ? `${current}${/[，,]$/u.test(current) ? '' : '，'}${clause}` : clause;
+        if (current.length >= 12 || /[？?吗呢]$/u.test(current)) {
+          sentences.push(current);
+          current = '';
+        }
+      }
+      if (current) {
+        if (sentences.length > 0 && current.length < 6) sentences[sentences.length - 1] += current;
+        else sentences.push(current);
+      }
+      continue;
+    }
+    sentences.push(trimmed);
+  }
+  return sentences;
+}
+
+/** The content words of a text: what it is about, without pronouns, particles, question words and filler. */
+export function contentTerms(text: string, language: Language): string[] {
+  const { stop } = lexiconFor(language);
+  const seen = new Set<string>();
+  for (const word of words(normalizeSpokenNumbers(text))) {
+    const term = foldText(word).trim();
+    if (!term || stop.has(term) || /^[\p{P}\p{S}]+$/u.test(term)) continue;
+    if (cjk.test(term) ? term.length < 2 : term.length < 2 && !/\d/u.test(term)) continue;
+    seen.add(term);
+  }
+  return [...seen];
+}
+
+function actOf(sentence: string, language: Language): SentenceAct {
+  const lexicon = lexiconFor(language);
+  const folded = foldText(sentence);
+  if (instruction.test(folded)) return 'instruction';
+  const bare = folded.replace(/[\p{P}\p{S}\s]+/gu, ' ').trim();
+  const pieces = bare.split(' ').filter(Boolean);
+  const isFiller = (piece: string): boolean => {
+    if (lexicon.filler.has(piece)) return true;
+    // "嗯嗯好的", "对对对": a run of filler syllables with nothing else.
+    return cjk.test(piece) && [...piece].every((character) => lexicon.filler.has(character)) || /^(?:嗯|啊|哦|对|好|行|是)+(?:的|吧|啊)?$/u.test(piece);
+  };
+  if (!bare || pieces.every(isFiller)) return 'filler';
+  if (lexicon.has('complaint', folded)) return 'complaint';
+  if (/[?？]\s*$/u.test(sentence) || aNotA.test(folded) || englishInversion.test(folded) || lexicon.has('question', folded)) return 'question';
+  if (lexicon.has('request', folded)) return 'request';
+  if (lexicon.has('refusal', folded)) return 'refusal';
+  return 'narrative';
+}
+
+function readSentences(text: string, language: Language): TurnSentence[] {
+  const { correction } = lexiconFor(language);
+  return splitTurnSentences(text).map((sentence) => {
+    // "十万，哦不，八万": what is said after the correction replaces the clause before it.
+    const corrected = sentence.replace(correction, '').trim() || sentence;
+    const normalized = normalizeSpokenNumbers(corrected);
+    return { text: sentence, normalized, act: actOf(sentence, language), terms: contentTerms(normalized, language) };
+  });
+}
+
+const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusal']);
+const contextCharacters = 160;
+
+function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean): AskedQuestion[] {
+  const lexicon = lexiconFor(language);
+  const asked: AskedQuestion[] = [];
+  sentences.forEach((sentence, position) => {
+    if (!asking.has(sentence.act)) return;
+    const before = sentences.slice(0, position).filter((other) => other.act === 'narrative' || asking.has(other.act));
+    const story = before.slice(-2).map((other) => other.normalized).join(' ');
+    // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it.
+    const pointsBack = sentence.terms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
+    const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
+    const previous = asked.at(-1);
+    if (sentence.terms.length === 0 && previous) {
+      // A bare follow-up ("是真的吗？") belongs to the question just asked.
+      previous.text = `${previous.text}${language === 'zh' ? '' : ' '}${sentence.normalized}`;
+      return;
+    }
+    const context = topic.slice(-contextCharacters);
+    const borrowed = pointsBack ? contentTerms(context, language).slice(0, 4) : [];
+    asked.push({
+      query: [sentence.normalized, ...borrowed.filter((term) => !sentence.terms.includes(term))].join(' '),
+      text: sentence.normalized,
+      act: sentence.act,
+      terms: [...sentence.terms, ...borrowed.filter((term) => !sentence.terms.includes(term))],
+      context,
+      carried,
+    });
+  });
+  return asked;
+}
+
+/** The customer turns since the agent last spoke (a question is often split over two posts). */
+function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: UnderstandingTurn[]; before: UnderstandingTurn[] } {
+  let end = turns.length;
+  while (end > 0 && turns[end - 1]?.speaker !== 'customer') end -= 1;
+  let start = end;
+  while (start > 0 && turns[start - 1]?.speaker === 'customer') start -= 1;
+  return { latest: turns.slice(start, end), before: turns.slice(0, start) };
+}
+
+/**
+ * Reads the conversation from the customer's side: what the latest turn asks or requests, one entry per
+ * question with the story around it, spoken numbers as digits, references resolved to what was being discussed;
+ * a question left unanswered carried over when the latest turn only answers the agent or fills a pause; and the
+ * situations that need required handling.
+ */
+export function understandTurn(turns: readonly UnderstandingTurn[], language: Language): TurnUnderstanding {
+  const { latest, before } = latestCustomerRun(turns);
+  const sentences = latest.flatMap((turn) => readSentences(turn.text, language));
+  const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
+  const lastEarlier = earlierCustomer.at(-1);
+  const lastAgent = before.filter((turn) => turn.speaker === 'agent').at(-1);
+  const earlierText = [lastEarlier?.text ?? '', lastAgent?.text ?? ''].filter(Boolean).join(' ').slice(0, contextCharacters);
+
+  let questions = questionsOf(sentences, normalizeSpokenNumbers(lastEarlier?.text ?? '').slice(0, contextCharacters), language, false).map((question) => ({
+    ...question,
+    // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
+    context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2),
+  }));
+  const said = sentences.filter((sentence) => sentence.act !== 'filler' && sentence.act !== 'instruction');
+  if (questions.length === 0 && lastEarlier) {
+    // The latest turn answers the agent ("对，就是那张。") or only fills a pause: the earlier question still stands,
+    // with what the customer just said as its context.
+    const previous = questionsOf(readSentences(lastEarlier.text, language), '', language, true);
+    const addition = said.map((sentence) => sentence.normalized).join(' ');
+    questions = previous.map((question) => ({
+      ...question,
+      query: addition ? `${question.query} ${contentTerms(addition, language).slice(0, 4).join(' ')}`.trim() : question.query,
+      context: [addition, question.context].filter(Boolean).join(' ').slice(0, contextCharacters),
+    }));
+  }
+  if (questions.length === 0) {
+    // No question anywhere: what the customer talks about is still the topic (a story, a statement of need).
+    const told = said.filter((sentence) => sentence.terms.length > 0);
+    const statement = told.map((sentence) => sentence.normalized).join(' ');
+    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), context: '', carried: false }];
+  }
+  const recent = turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
+  const situations = detectSituations(normalizeSpokenNumbers(recent), language);
+  return {
+    language,
+    sentences,
+    questions: questions.slice(0, maximumQuestions),
+    situations,
+    fillerOnly: questions.length === 0,
+    customerText: recent,
+  };
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const perLanguage = <T extends z.ZodTypeAny>(schema: T) => z.object({ zh: schema, en: schema });
+const words = z.array(z.string().min(1));
+
+const turnCuesSchema = z.object({
+  filler: perLanguage(words),
+  question: perLanguage(words),
+  request: perLanguage(words),
+  complaint: perLanguage(words),
+  refusal: perLanguage(words),
+  reference: perLanguage(words),
+  correction: perLanguage(words),
+  stopwords: perLanguage(words),
+});
+
+const situationSchema = z.object({
+  id: z.string().regex(/^[a-z_]+$/u),
+  declines: z.boolean(),
+  handling: perLanguage(z.string().min(1)),
+  knowledge: perLanguage(z.string()),
+  wording: perLanguage(z.string()),
+  /** Alternatives; each a list of word families that must all match. */
+  cues: perLanguage(z.array(z.array(words.min(1)).min(1))),
+});
+
+const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) });
+
+export type TurnCues = z.infer<typeof turnCuesSchema>;
+export type SituationDefinition = z.infer<typeof situationSchema>;
+
+function readYaml<T>(name: string, schema: z.ZodType<T>): T {
+  const file = new URL(`./${name}`, import.meta.url);
+  const checked = schema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!checked.success) throw new Error(`${name}: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return checked.data;
+}
+
+let cached: { cues: TurnCues; situations: SituationDefinition[] } | undefined;
+
+/** The word families staff maintain (turn-cues.yaml, situations.yaml next to this file); read once, at first use. */
+export function understandingData(): { cues: TurnCues; situations: SituationDefinition[] } {
+  cached ??= { cues: readYaml('turn-cues.yaml', turnCuesSchema), situations: readYaml('situations.yaml', situationsSchema).situations };
+  return cached;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index, type Bm25Parameters, type IndexedChunk } from '../../src/retrieval/bm25-index.js';
+
+const parameters: Bm25Parameters = { k1: 1.2, headingWeight: 3, bodyWeight: 1, headingB: 0.75, bodyB: 0.75 };
+const now = Date.parse('2026-06-01T00:00:00Z');
+
+function chunk(id: string, body: string[], overrides: Partial<IndexedChunk> = {}): IndexedChunk {
+  return { id, documentId: id, version: 1, kind: 'faq', product: null, language: 'zh', status: 'approved', effectiveFrom: null, effectiveUntil: null, retired: false, headingTerms: [], bodyTerms: body, ...overrides };
+}
+
+function indexOf(chunks: IndexedChunk[]): Bm25Index {
+  const index = new Bm25Index();
+  for (const item of chunks) index.replaceDocument(item.documentId, [item], [{ version: item.version, status: item.status, effectiveFrom: item.effectiveFrom, effectiveUntil: item.effectiveUntil }]);
+  return index;
+}
+
+describe('Bm25Index', () => {
+  it('weighs a rare term above a common one (IDF, no stop list)', () => {
+    const filler = Array.from({ length: 20 }, (_, number) => chunk(`f${number}`, ['怎么', `话题${number}`]));
+    const index = indexOf([...filler, chunk('rare', ['怎么', '挂失']), chunk('common', ['怎么', '怎么', '办理'])]);
+    expect(index.idf('挂失')).toBeGreaterThan(index.idf('怎么'));
+    const hits = index.search(['怎么', '挂失'], { asOf: now }, parameters);
+    expect(hits[0]?.chunkId).toBe('rare');
+    // Every chunk holding any query term is ranked: nothing is cut before the caller's top-k.
+    expect(hits).toHaveLength(22);
+  });
+
+  it('saturates term frequency and normalises by length', () => {
+    const index = indexOf([chunk('once', ['年费', 'a', 'b']), chunk('many', ['年费', '年费', '年费', '年费', '年费', '年费', 'c']), chunk('long', ['年费', ...Array.from({ length: 40 }, (_, number) => `w${number}`)]), chunk('other', ['x'])]);
+    const scores = new Map(index.search(['年费'], { asOf: now }, parameters).map((hit) => [hit.chunkId, hit.score]));
+    expect(scores.get('many')!).toBeGreaterThan(scores.get('once')!);
+    // Six occurrences are worth less than six times one (saturation by k1).
+    expect(scores.get('many')!).toBeLessThan(6 * scores.get('once')!);
+    expect(scores.get('once')!).toBeGreaterThan(scores.get('long')!);
+  });
+
+  it('weighs a match in the heading field (questions, headings) above one in the body', () => {
+    const index = indexOf([chunk('in-question', ['其他', '内容'], { headingTerms: ['挂失'] }), chunk('in-answer', ['挂失', '内容'], { headingTerms: ['其他'] }), chunk('filler', ['无关'])]);
+    expect(index.search(['挂失'], { asOf: now }, parameters)[0]?.chunkId).toBe('in-question');
+    expect(index.search(['挂失'], { asOf: now }, { ...parameters, headingWeight: 0.2 })[0]?.chunkId).toBe('in-answer');
+  });
+
+  it('applies every filter before ranking, so a filtered-out chunk never takes a place', () => {
+    const strong = Array.from({ length: 50 }, (_, number) => chunk(`p${number}`, ['年费', '年费', '减免'], { kind: 'product' }));
+    const index = indexOf([
+      ...strong,
+      chunk('faq', ['年费']),
+      chunk('en', ['年费'], { language: 'en', kind: 'script' }),
+      chunk('gold', ['年费'], { product: '金卡', kind: 'product' }),
+      chunk('draft', ['年费'], { status: 'draft' }),
+      chunk('retired', ['年费'], { retired: true }),
+      chunk('future', ['年费'], { effectiveFrom: now + 86_400_000 }),
+      chunk('expired', ['年费'], { effectiveUntil: now - 1 }),
+    ]);
+    const ids = (filter: Parameters<Bm25Index['search']>[1]) => index.search(['年费', '减免'], filter, parameters).map((hit) => hit.chunkId);
+    expect(ids({ asOf: now, kinds: ['faq'] })).toEqual(['faq']);
+    expect(ids({ asOf: now, language: 'en' })).toEqual(['en']);
+    expect(ids({ asOf: now, product: '金卡' })).toEqual(['gold']);
+    const all = ids({ asOf: now });
+    for (const hidden of ['draft', 'retired', 'future', 'expired']) expect(all).not.toContain(hidden);
+    expect(ids({ asOf: now + 2 * 86_400_000, kinds: ['faq'] }).sort()).toEqual(['faq', 'future']);
+    expect(ids({ asOf: now - 86_400_000 })).toContain('expired');
+  });
+
+  it('serves the version effective at asOf: a later approved version shadows the earlier one once it starts', () => {
+    const index = new Bm25Index();
+    const starts = now + 86_400_000;
+    index.replaceDocument(
+      'rates',
+      [chunk('v1', ['利率', '旧'], { documentId: 'rates', version: 1 }), chunk('v2', ['利率', '新'], { documentId: 'rates', version: 2, effectiveFrom: starts })],
+      [
+        { version: 1, status: 'approved', effectiveFrom: null, effectiveUntil: null },
+        { version: 2, status: 'approved', effectiveFrom: starts, effectiveUntil: null },
+      ],
+    );
+    expect(index.search(['利率'], { asOf: now }, parameters).map((hit) => hit.chunkId)).toEqual(['v1']);
+    expect(index.search(['利率'], { asOf: starts }, parameters).map((hit) => hit.chunkId)).toEqual(['v2']);
+  });
+
+  it('keeps collection statistics right as documents are replaced and retired', () => {
+    const index = indexOf([chunk('a', ['挂失']), chunk('b', ['挂失']), chunk('c', ['其他'])]);
+    expect(index.size).toBe(3);
+    expect(index.documentFrequency('挂失')).toBe(2);
+    index.replaceDocument('a', [chunk('a2', ['其他'], { documentId: 'a', version: 2 })], [{ version: 2, status: 'approved', effectiveFrom: null, effectiveUntil: null }]);
+    expect(index.documentFrequency('挂失')).toBe(1);
+    index.replaceDocument('b', [chunk('b', ['挂失'], { retired: true })], [{ version: 1, status: 'approved', effectiveFrom: null, effectiveUntil: null }]);
+    expect(index.documentFrequency('挂失')).toBe(0);
+    expect(index.size).toBe(2);
+    expect(index.search(['挂失'], { asOf: now }, parameters)).toEqual([]);
+    expect(index.matchedTerms('c', ['其他', '挂失', '其他'])).toEqual(['其他']);
+  });
+
+  it('answers a query of unknown or no terms with nothing', () => {
+    const index = indexOf([chunk('a', ['挂失'])]);
+    expect(index.search([], { asOf: now }, parameters)).toEqual([]);
+    expect(index.search(['没有的词'], { asOf: now }, parameters)).toEqual([]);
+  });
+});
