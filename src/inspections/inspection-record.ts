@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Summary } from '../summaries/summary-schema.js';
 import { maskStrings, maskText } from '../privacy/mask-personal-data.js';
 import { extractTerms } from '../insights/extract-terms.js';
+import { addToRollups } from '../insights/insight-rollups.js';
 import type { InsightSettings } from '../insights/insight-settings.js';
 import type { Queryable } from '../db/database.js';
 import { inspectCall, type InspectedTurn, type InspectionResult, type JudgedAnswer } from './inspect-call.js';
@@ -116,8 +117,8 @@ function rowValues(record: InspectionRecord): unknown[] {
 }
 
 /**
- * Writes inspections (skipping calls inspected already) and adds their terms to the daily term counts, in the
- * caller's transaction. Returns the conversation ids actually written.
+ * Writes inspections (skipping calls inspected already) and adds them to the insight roll-ups, in the caller's
+ * transaction. Returns the conversation ids actually written.
  */
 export async function writeInspections(transaction: Queryable, records: readonly InspectionRecord[]): Promise<Set<string>> {
   if (records.length === 0) return new Set();
@@ -130,30 +131,11 @@ export async function writeInspections(transaction: Queryable, records: readonly
     });
     return `(${placeholders.join(', ')})`;
   });
-  const inserted = await transaction.query<{ conversation_id: string }>(
-    `insert into inspections (${columns.join(', ')}) values ${tuples.join(', ')} on conflict (conversation_id) do nothing returning conversation_id`,
+  const inserted = await transaction.query<{ id: string; conversation_id: string }>(
+    `insert into inspections (${columns.join(', ')}) values ${tuples.join(', ')} on conflict (conversation_id) do nothing returning id, conversation_id`,
     parameters,
   );
   const written = new Set(inserted.rows.map((row) => row.conversation_id));
-  const counts = new Map<string, { day: string; language: string; channel: string; team: string; term: string; calls: number }>();
-  for (const record of records) {
-    if (!written.has(record.call.conversationId)) continue;
-    const day = record.call.startedAt.toISOString().slice(0, 10);
-    for (const term of record.terms) {
-      const key = `${day}\u0000${record.call.language}\u0000${record.call.channel}\u0000${record.call.team ?? ''}\u0000${term}`;
-      const entry = counts.get(key);
-      if (entry) entry.calls += 1;
-      else counts.set(key, { day, language: record.call.language, channel: record.call.channel, team: record.call.team ?? '', term, calls: 1 });
-    }
-  }
-  if (counts.size > 0) {
-    const entries = [...counts.values()];
-    await transaction.query(
-      `insert into insight_term_days (day, language, channel, team, term, calls)
-         select * from unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
-       on conflict (day, language, channel, team, term) do update set calls = insight_term_days.calls + excluded.calls`,
-      [entries.map((entry) => entry.day), entries.map((entry) => entry.language), entries.map((entry) => entry.channel), entries.map((entry) => entry.team), entries.map((entry) => entry.term), entries.map((entry) => entry.calls)],
-    );
-  }
+  await addToRollups(transaction, { inspectionIds: inserted.rows.map((row) => row.id) });
   return written;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { InsightSettings } from '../insights/insight-settings.js';
 import { stopwordSet } from '../insights/extract-terms.js';
+import { addToRollups } from '../insights/insight-rollups.js';
 import { maskText } from '../privacy/mask-personal-data.js';
 import type { Summary } from '../summaries/summary-schema.js';
 import type { ItemResult, ReviewState } from './inspect-call.js';
@@ -328,7 +329,10 @@ export class InspectionService {
       const state = current.rows[0]?.review_state;
       if (!state) throw new InspectionNotFoundError(id);
       if (!rule.from.includes(state)) throw new ReviewRefusedError('review_conflict', `an inspection in state ${state} cannot be ${input.action === 'confirm' ? 'confirmed' : input.action === 'overturn' ? 'overturned' : 'disputed'}`);
+      // The roll-ups count calls waiting for review: the call leaves them with its old state and comes back with the new.
+      await addToRollups(transaction, { inspectionIds: [id] }, -1);
       await transaction.query('update inspections set review_state = $2, updated_at = now() where id = $1', [id, rule.to]);
+      await addToRollups(transaction, { inspectionIds: [id] }, 1);
       await transaction.query(
         'insert into inspection_reviews (id, inspection_id, action, from_state, to_state, comment, actor_key_id, actor_name, actor_role) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
         [randomUUID(), id, input.action, state, rule.to, input.comment ? maskText(input.comment) : null, actor.keyId, actor.name, actor.role],

@@ -161,6 +161,19 @@ describe('inspections, call import and insights over HTTP', () => {
     expect(insights.complaints[0].exampleCalls).toHaveLength(1);
     expect(insights.vulnerableCustomers).toMatchObject({ calls: 1, complaints: 1 });
     expect(insights.groups.map((group: { key: string }) => group.key).sort()).toEqual(['north', 'south']);
+    // A confirmed call leaves the calls waiting for review: the roll-up counts follow the stored states.
+    const waitingCall = (await testApp.app.inject({ method: 'GET', url: '/v1/inspections?state=needs_review', headers: compliance })).json().items[0];
+    const month = `from=${waitingCall.callStartedAt.slice(0, 7)}-01&to=${waitingCall.callStartedAt.slice(0, 7)}-28`;
+    const before = (await testApp.app.inject({ method: 'GET', url: `/v1/insights?${month}`, headers: compliance })).json();
+    await testApp.app.inject({ method: 'POST', url: `/v1/inspections/${waitingCall.id}/review`, headers: compliance, payload: { action: 'confirm' } });
+    const after = (await testApp.app.inject({ method: 'GET', url: `/v1/insights?${month}`, headers: compliance })).json();
+    expect(after.totals.needsReview).toBe(before.totals.needsReview - 1);
+    expect(after.totals.calls).toBe(before.totals.calls);
+    const waiting = await testApp.runtime.services.database.query<{ count: string }>(
+      'select count(*) from inspections where review_state = $1 and call_started_at >= $2 and call_started_at < $3',
+      ['needs_review', after.period.from, after.period.to],
+    );
+    expect(after.totals.needsReview).toBe(Number(waiting.rows[0]?.count));
     const csv = await testApp.app.inject({ method: 'GET', url: '/v1/insights/export?from=2026-11-01&to=2026-12-01', headers: compliance });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\n')[0]).toBe('section,key,calls,previous_calls,share_change_points,detail,example_calls');

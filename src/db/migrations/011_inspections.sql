@@ -39,16 +39,48 @@ create index inspections_agent_idx on inspections (agent, call_started_at);
 create index inspections_team_idx on inspections (team, call_started_at);
 create index inspections_state_idx on inspections (review_state, call_started_at);
 
--- Emerging topics compare term counts between two periods; counting them per day at write time keeps the
--- query to a few thousand rows for a month instead of unnesting every call's terms.
-create table insight_term_days (
-  day date not null,
-  language text not null,
+-- Example calls behind a count are read from the raw rows by key and time, newest first, a few at a time.
+create index inspections_reason_idx on inspections (reason_code, call_started_at);
+create index inspections_intent_idx on inspections (intent, call_started_at);
+create index inspections_terms_idx on inspections using gin (terms);
+
+-- Voice-of-the-customer roll-ups, kept in the transaction that writes (or reviews) an inspection, so a month's
+-- insights read a few thousand summed rows instead of 100,000 calls. Each call adds one to a row per time bucket
+-- (its UTC day, ISO week and month: a period is read as whole months, then whole weeks, then days), per product
+-- slice ('' = every call, else calls that discussed the product) and per dimension:
+--   all ('')  agent  reason  intent  complaint (category)  rule  failed_item  product  vulnerable ('')  vulnerable_reason
+create table insight_rollups (
+  dimension text not null,
+  product text not null,
+  grain text not null check (grain in ('day', 'week', 'month')),
+  starts date not null,
+  team text not null,
   channel text not null,
-  team text not null default '',
+  language text not null,
+  key text not null,
+  calls integer not null,
+  complaints integer not null,
+  score_sum double precision not null,
+  failed integer not null,
+  needs_review integer not null,
+  positive integer not null,
+  neutral integer not null,
+  negative integer not null,
+  primary key (dimension, product, grain, starts, team, channel, language, key)
+);
+
+-- Emerging topics compare term counts between two periods. Terms are many (thousands a day), so besides each
+-- team x channel they are also counted for all teams ('*') and all channels ('*'): an unfiltered month reads one
+-- row per term and language per bucket rather than one per team and channel.
+create table insight_term_rollups (
+  grain text not null check (grain in ('day', 'week', 'month')),
+  starts date not null,
+  language text not null,
+  team text not null,
+  channel text not null,
   term text not null,
   calls integer not null,
-  primary key (day, language, channel, team, term)
+  primary key (grain, starts, team, channel, language, term)
 );
 
 -- Append-only: who moved an inspection from which state to which, and why.
