@@ -22,6 +22,7 @@ const benches = [
   './fuzz-bench.ts',
   './crash-bench.ts',
   './inspection-bench.ts',
+  './inspection-agreement.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {

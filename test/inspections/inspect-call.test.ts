@@ -7,6 +7,8 @@ import type { Summary } from '../../src/summaries/summary-schema.js';
 const scorecards = loadScorecards(join(import.meta.dirname, '../../evals/scorecards'));
 const zh = scorecardFor(scorecards, { language: 'zh', channel: 'voice' })!;
 const en = scorecardFor(scorecards, { language: 'en', channel: 'voice' })!;
+// The shipped cards send every call to review (their fitted threshold is 1); a card that trusts its detectors more:
+const trustingZh = { ...zh, review: { ...zh.review, autoPassConfidence: 0.7 } };
 const kinds: Record<string, string> = { 'R-GUARANTEE': 'forbidden_statement', 'R-RISK': 'required_disclosure', 'R-PASSWORD': 'forbidden_request' };
 const ruleKind = (id: string) => kinds[id];
 
@@ -27,14 +29,15 @@ describe('inspectCall', () => {
     ['agent', '请问还有其他可以帮您的吗？感谢您的来电。'],
   );
 
-  it('passes a call that follows every step, automatically', () => {
-    const result = inspectCall({ turns: goodZh, summary: summary(), scorecard: zh, ruleKind });
+  it('passes a call that follows every step, automatically when the card trusts its detectors', () => {
+    const result = inspectCall({ turns: goodZh, summary: summary(), scorecard: trustingZh, ruleKind });
     expect(item(result, 'greeting').status).toBe('passed');
     expect(item(result, 'identity-before-account').status).toBe('passed');
     expect(item(result, 'closing').status).toBe('passed');
     expect(item(result, 'complaint-acknowledged').status).toBe('not_applicable');
     expect(result.score).toBe(100);
     expect(result.reviewState).toBe('auto_passed');
+    expect(inspectCall({ turns: goodZh, summary: summary(), scorecard: zh, ruleKind }).reviewState).toBe('needs_review');
   });
 
   it('fails identity verification given after the account details, pointing at the turn that needed it', () => {
