@@ -17,6 +17,7 @@ const insightSettingsSchema = z
         maximumPerCall: z.number().int().positive(),
         minimumCjkLength: z.number().int().positive(),
         minimumLatinLength: z.number().int().positive(),
+        spokenDigits: z.string().min(1),
         stopwords: z.object({ zh: z.array(z.string()), en: z.array(z.string()) }).strict(),
       })
       .strict(),
