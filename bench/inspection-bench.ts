@@ -144,6 +144,7 @@ export async function importBench(count: number): Promise<void> {
 /** Inspection rows made in SQL (the import path is measured above): realistic cardinalities, arrays and the daily term roll-up. */
 async function populate(runtime: Awaited<ReturnType<typeof runtimeIn>>, perMonth: number): Promise<void> {
   const database = runtime.services.database;
+  const began = performance.now();
   // Conversations first: inspections reference them.
   await database.exec(`
     insert into conversations (id, external_id, channel, language, status, created_at)
@@ -164,9 +165,13 @@ async function populate(runtime: Awaited<ReturnType<typeof runtimeIn>>, perMonth
              array(select 'term-' || ((g * k * 2654435761) % 3000) from generate_series(1, 15) k)
         from generate_series(1, ${perMonth * 2}) g;
   `);
+  console.log(`  ${perMonth * 2} inspection rows made in ${((performance.now() - began) / 1000).toFixed(0)} s`);
   // The roll-ups the service keeps at write time, built here in one pass by the same SQL.
+  const rollupsBegan = performance.now();
   await database.transaction((transaction) => rebuildRollups(transaction));
   await database.exec('analyze');
+  const sizes = await database.query<{ rollups: string; terms: string }>('select (select count(*) from insight_rollups) as rollups, (select count(*) from insight_term_rollups) as terms');
+  console.log(`  roll-ups rebuilt in ${((performance.now() - rollupsBegan) / 1000).toFixed(0)} s: ${sizes.rows[0]?.rollups} count rows, ${sizes.rows[0]?.terms} term rows`);
 }
 
 export async function insightsBench(perMonth: number): Promise<void> {

@@ -414,14 +414,14 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
   },
   'GET /v1/insights': {
     summary: 'Voice of the customer (客户之声) over a period',
-    description: 'Top contact reasons and intents with counts and the change vs the previous period of the same length, complaint categories, product mentions with sentiment, elderly and vulnerable customers, compliance findings by rule, failed scorecard items and emerging topics (see `emergingMethod`), each with example call ids. Aggregated in SQL over the inspections\' stored fields.',
+    description: 'Top contact reasons and intents with counts and the change vs the previous period of the same length, complaint categories, product mentions with sentiment, elderly and vulnerable customers, compliance findings by rule, failed scorecard items and emerging topics (see `emergingMethod`), each with example call ids. Counts and trends are summed from roll-ups kept with every inspection and review (by day, ISO week and month); only the few example calls per row are read from the inspections. Periods are read as whole UTC days: `period` says which were used.',
     access: ['compliance'],
     success: { 200: jsonResponse('The insights.', responses.insightsSchema) },
     querystring: insightQuery,
   },
   'GET /v1/insights/export': {
     summary: 'The insights as CSV',
-    description: 'Columns: section, key, calls, previous_calls, share_change_points, detail, example_calls. Personal numbers never appear (terms with digits are not kept).',
+    description: 'Columns: section, key, calls, previous_calls, share_change_points, detail, example_calls. Personal numbers never appear: evidence and intents are masked, and terms with digits or spoken digit runs are not kept.',
     access: ['compliance'],
     success: { 200: textResponse('The CSV export.', ['text/csv']) },
     querystring: insightQuery,

@@ -50,12 +50,11 @@ export async function addToRollups(transaction: Queryable, selection: { inspecti
   );
   await transaction.query(
     `insert into insight_term_rollups (grain, starts, team, channel, language, term, calls)
-     select b.grain, b.starts, t.team, c.channel, i.language, term, $1::int * count(*)
+     select b.grain, b.starts, t.team, t.channel, i.language, term, $1::int * count(*)
        from inspections i
        cross join lateral ${bucketsOfCall}
        cross join lateral (select distinct unnest(i.terms) as term) as terms
-       cross join lateral (values (coalesce(i.team, '')), ('${everyValue}')) as t (team)
-       cross join lateral (values (i.channel), ('${everyValue}')) as c (channel)
+       cross join lateral (values (coalesce(i.team, ''), i.channel), ('${everyValue}', '${everyValue}')) as t (team, channel)
       where ${where}
       group by 1, 2, 3, 4, 5, 6
      on conflict (grain, starts, team, channel, language, term) do update set calls = insight_term_rollups.calls + excluded.calls`,

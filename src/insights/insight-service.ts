@@ -241,7 +241,7 @@ export class InsightService {
   }
 
   /**
-   * Term counts per period from the term roll-up (team and channel read as "every" when not filtered). The term
+   * Term counts per period from the term roll-up. The term
    * roll-up has no product slice (terms x products would outgrow the calls): a product filter counts the terms of
    * that product's calls in the period instead.
    */
@@ -260,11 +260,27 @@ export class InsightService {
       );
       rows = result.rows;
     } else {
-      const parameters = [...period.rollupParameters.slice(0, 3), query.team ?? everyValue, query.channel ?? everyValue, ...(query.language ? [query.language] : [])];
+      // Unfiltered: the every-team-and-channel rows; a team or channel filter: the exact rows, summed over the other.
+      const parameters: unknown[] = period.rollupParameters.slice(0, 3);
+      const conditions: string[] = [];
+      const condition = (sql: string, value: string) => {
+        parameters.push(value);
+        conditions.push(sql.replace('?', `$${parameters.length}`));
+      };
+      if (!query.team && !query.channel) {
+        condition('r.team = ?', everyValue);
+        condition('r.channel = ?', everyValue);
+      } else {
+        if (query.team) condition('r.team = ?', query.team);
+        else condition('r.team <> ?', everyValue);
+        if (query.channel) condition('r.channel = ?', query.channel);
+        else condition('r.channel <> ?', everyValue);
+      }
+      if (query.language) condition('r.language = ?', query.language);
       const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
         `${bucketTable} select r.term, sum(r.calls) filter (where b.current) as current, sum(r.calls) filter (where not b.current) as previous
            from insight_term_rollups r join b on r.grain = b.grain and r.starts = b.starts
-          where r.team = $4 and r.channel = $5${query.language ? ' and r.language = $6' : ''}
+          where ${conditions.join(' and ')}
           group by 1 having sum(r.calls) filter (where b.current) >= ${minimum}`,
         parameters,
       );

@@ -70,7 +70,7 @@ create table insight_rollups (
 );
 
 -- Emerging topics compare term counts between two periods. Terms are many (thousands a day), so besides each
--- team x channel they are also counted for all teams ('*') and all channels ('*'): an unfiltered month reads one
+-- team x channel they are also counted once for every team and channel ('*', '*'): an unfiltered month reads one
 -- row per term and language per bucket rather than one per team and channel.
 create table insight_term_rollups (
   grain text not null check (grain in ('day', 'week', 'month')),
