@@ -103,7 +103,7 @@ async function writeCalls(path: string, count: number, startMs: number, spanMs: 
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-async function runtimeIn(directory: string) {
+export async function runtimeIn(directory: string) {
   const config = loadConfig({ DATA_DIR: directory, LOG_LEVEL: 'silent', SEED_SAMPLE_KNOWLEDGE: 'false', KNOWLEDGE_DIR: join(repositoryRoot, 'knowledge'), RULES_DIR: join(repositoryRoot, 'evals/rules'), PROMPTS_DIR: join(repositoryRoot, 'prompts'), EVALS_DIR: join(repositoryRoot, 'evals/suites'), SCORECARDS_DIR: join(repositoryRoot, 'evals/scorecards') });
   return composeRuntime(config);
 }
@@ -149,7 +149,7 @@ export async function importBench(count: number): Promise<void> {
 }
 
 /** Inspection rows made in SQL (the import path is measured above): realistic cardinalities, arrays and the daily term roll-up. */
-async function populate(runtime: Awaited<ReturnType<typeof runtimeIn>>, perMonth: number): Promise<void> {
+export async function populate(runtime: Awaited<ReturnType<typeof runtimeIn>>, perMonth: number): Promise<void> {
   const database = runtime.services.database;
   const began = performance.now();
   // Conversations first: inspections reference them.

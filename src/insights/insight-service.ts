@@ -278,9 +278,9 @@ export class InsightService {
       }
       if (query.language) condition('r.language = ?', query.language);
       const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
+        // Lateral: one index range per bucket, never a scan of the whole roll-up (it holds every term of every day).
         `${bucketTable} select r.term, sum(r.calls) filter (where b.current) as current, sum(r.calls) filter (where not b.current) as previous
-           from insight_term_rollups r join b on r.grain = b.grain and r.starts = b.starts
-          where ${conditions.join(' and ')}
+           from b cross join lateral (select r.term, r.calls from insight_term_rollups r where r.grain = b.grain and r.starts = b.starts and ${conditions.join(' and ')}) as r
           group by 1 having sum(r.calls) filter (where b.current) >= ${minimum}`,
         parameters,
       );
