@@ -26,6 +26,8 @@ const benches = [
   './load-bench.ts',
   './fuzz-bench.ts',
   './crash-bench.ts',
+  './inspection-bench.ts',
+  './inspection-agreement.ts',
 ];
 for (const path of benches) {
   const module = (await import(path).catch((error: unknown) => {

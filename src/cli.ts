@@ -30,6 +30,10 @@ import { loadProductAliases, withSpokenAliases } from './summaries/product-alias
 import { summarizeOffline } from './summaries/offline-summarizer.js';
 import { parseTranscript, TranscriptError } from './summaries/parse-transcript.js';
 import { complianceOverTranscript } from './summaries/summary-service.js';
+import { listCallFiles, readCallFiles } from './calls/read-call-entries.js';
+import { insightGroupings, type InsightGrouping } from './insights/insight-service.js';
+import { renderInsightsCsv, renderInsightsReport } from './insights/render-insights.js';
+import { stat as statFile } from 'node:fs/promises';
 
 const kinds = ['product', 'compliance', 'script', 'faq'] as const;
 
@@ -400,6 +404,82 @@ export function buildCli(output: CliOutput = processOutput): Command {
       });
       output.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
       if (!report.ok) throw new CliExit(1);
+    });
+
+  program
+    .command('import')
+    .description('import data into the service')
+    .command('calls')
+    .description('import past calls (JSONL, CSV, transcripts; files or folders): each is summarised and inspected; idempotent by external id')
+    .argument('<paths...>', 'files or folders')
+    .option('--batch-size <n>', 'calls written per transaction', positiveInteger, 100)
+    .option('--json', 'print the report as JSON')
+    .action(async (paths: string[], options: { batchSize: number; json?: boolean }) => {
+      const { files, missing } = await listCallFiles(paths.map((path) => resolve(path)));
+      if (files.length === 0) throw new CliExit(2, `nothing to import: ${missing.join(', ')} not found\n`);
+      const exitCode = await withRuntime(async (runtime) => {
+        const totalBytes = (await Promise.all(files.map(async (file) => (await statFile(file)).size))).reduce((sum, size) => sum + size, 0);
+        const showBar = !options.json && process.stderr.isTTY;
+        const bar = showBar ? new cliProgress.SingleBar({ format: 'import [{bar}] {percentage}% | {imported} imported, {skipped} skipped, {failed} failed | {rate} calls/s', clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+        bar?.start(Math.max(totalBytes, 1), 0, { imported: 0, skipped: 0, failed: 0, rate: 0 });
+        const started = performance.now();
+        let bytes = 0;
+        const report = await runtime.services.callImport.importEntries(
+          readCallFiles(files, { relativeTo: (path) => relative(process.cwd(), path), onBytes: (count) => { bytes += count; } }),
+          {
+            batchSize: options.batchSize,
+            onProgress: (progress) => {
+              const rate = Math.round(progress.imported / Math.max((performance.now() - started) / 1000, 0.001));
+              bar?.update(Math.min(bytes, totalBytes), { ...progress, rate });
+              if (!showBar && !options.json) output.err(`read ${progress.read}, imported ${progress.imported}, skipped ${progress.skipped}, failed ${progress.failed}\n`);
+            },
+          },
+        );
+        bar?.update(totalBytes);
+        bar?.stop();
+        for (const path of missing) report.failed.push({ position: path, problem: 'not found' });
+        if (options.json) output.out(`${JSON.stringify(report, null, 2)}\n`);
+        else {
+          for (const problem of report.failed) output.err(`failed  ${problem.position}${problem.externalId ? ` (${problem.externalId})` : ''}: ${problem.problem}\n`);
+          const states = Object.entries(report.reviewStates).map(([state, count]) => `${count} ${state}`).join(', ');
+          output.out(`${report.read} read: ${report.imported} imported${states ? ` (${states})` : ''}, ${report.skipped} already imported, ${report.failed.length} failed\n`);
+        }
+        return report.failed.length > 0 ? 1 : 0;
+      }, { quietLogs: true });
+      if (exitCode !== 0) throw new CliExit(exitCode);
+    });
+
+  program
+    .command('insights')
+    .description('voice of the customer over a period: reasons, complaints, products, vulnerable customers, findings, emerging topics')
+    .requiredOption('--from <date>', 'start of the period (ISO date or timestamp)')
+    .requiredOption('--to <date>', 'end of the period, exclusive')
+    .option('--team <team>', 'only this team')
+    .option('--product <product>', 'only calls that discussed this product')
+    .addOption(new Option('--channel <channel>', 'only this channel').choices(['voice', 'chat']))
+    .addOption(new Option('--language <language>', 'only this language').choices(['zh', 'en']))
+    .addOption(new Option('--group-by <dimension>', 'a breakdown by this dimension').choices([...insightGroupings]))
+    .option('--limit <n>', 'rows per section', positiveInteger, 10)
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json', 'csv']).default('text'))
+    .action(async (options: { from: string; to: string; team?: string; product?: string; channel?: 'voice' | 'chat'; language?: 'zh' | 'en'; groupBy?: InsightGrouping; limit: number; format: 'text' | 'json' | 'csv' }) => {
+      const from = new Date(options.from);
+      const to = new Date(options.to);
+      if (Number.isNaN(from.getTime())) throw new CliExit(2, `--from '${options.from}' is not an ISO date\n`);
+      if (Number.isNaN(to.getTime())) throw new CliExit(2, `--to '${options.to}' is not an ISO date\n`);
+      if (to <= from) throw new CliExit(2, '--to must be after --from\n');
+      await withRuntime(async (runtime) => {
+        const insights = await runtime.services.insights.insights({
+          from,
+          to,
+          limit: options.limit,
+          ...(options.team ? { team: options.team } : {}),
+          ...(options.product ? { product: options.product } : {}),
+          ...(options.channel ? { channel: options.channel } : {}),
+          ...(options.language ? { language: options.language } : {}),
+          ...(options.groupBy ? { groupBy: options.groupBy } : {}),
+        });
+        output.out(options.format === 'json' ? `${JSON.stringify(insights, null, 2)}\n` : options.format === 'csv' ? renderInsightsCsv(insights) : renderInsightsReport(insights));
+      }, { quietLogs: true });
     });
 
   program

@@ -55,6 +55,15 @@ import { understandTurn } from './understanding/understand-turn.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { loadProductAliases, withSpokenAliases } from './summaries/product-aliases.js';
 import { SummaryService } from './summaries/summary-service.js';
+import { CallImportService } from './calls/call-import-service.js';
+import { InspectionService } from './inspections/inspection-service.js';
+import { loadScorecards } from './inspections/load-scorecards.js';
+import { createItemJudge } from './inspections/judge-scorecard-items.js';
+import { InsightService } from './insights/insight-service.js';
+import { loadInsightSettings } from './insights/insight-settings.js';
+import { callImportRoutes } from './http/routes/call-import-routes.js';
+import { insightRoutes } from './http/routes/insight-routes.js';
+import { inspectionRoutes } from './http/routes/inspection-routes.js';
 
 /**
  * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
@@ -283,6 +292,11 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     });
     conversations.onEnded(() => summaries.wake());
     const liveTargets = createEvalTargets({ knowledge, search, compliance, pipeline, summaries, embedder, chatModel, prompts });
+    // A bad scorecard stops the start-up with its file and item named, as a bad rule pack does.
+    const insightSettings = loadInsightSettings(resolve(config.KNOWLEDGE_DIR, 'insights.yaml'));
+    const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, ...(chatModel ? { judge: createItemJudge({ model: chatModel, prompts, onError: log }) } : {}), onError: log });
+    const callImport = new CallImportService({ database, summarize: (turns, options) => summaries.summarize(turns, options), recordContext: () => inspections.recordContext });
+    const insights = new InsightService({ database, settings: insightSettings });
     const evals = new EvalService({
       database,
       targets: liveTargets,
@@ -337,6 +351,9 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       suggestions,
       summaries,
       evals,
+      inspections,
+      callImport,
+      insights,
       metrics,
       settings: { heartbeatMilliseconds: config.SSE_HEARTBEAT_MS, judgeEnabled: chatModel !== undefined },
       modelInfo: {
@@ -365,6 +382,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       /** Background work (summary jobs, event fan-out) runs only in the server, not in one-shot CLI commands. */
       startBackground() {
         summaries.start();
+        inspections.start();
         corpusStatistics.watch();
         void events.start().catch(log);
         // Other replicas' knowledge writes reach this one's BM25 index by NOTIFY (and, failing that, at the next search).
@@ -373,6 +391,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       async close() {
         await conversations.judgementsSettled();
         await summaries.stop();
+        await inspections.stop();
         corpusStatistics.stop();
         await corpusStatistics.settled();
         apiKeys.stopWatching();
@@ -424,7 +443,7 @@ export async function composeApp(runtime: Runtime, options: { logStream?: { writ
     bodyLimitBytes: runtime.config.BODY_LIMIT_BYTES,
     logLevel: runtime.config.LOG_LEVEL,
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, reviewRoutes, consoleRoutes(resolve(runtime.config.CONSOLE_DIR))],
+    routes: [complianceRoutes, conversationRoutes, summaryRoutes, evalRoutes, reviewRoutes, inspectionRoutes, callImportRoutes, insightRoutes, consoleRoutes(resolve(runtime.config.CONSOLE_DIR))],
     trustProxy: runtime.config.TRUST_PROXY,
     protection: protectionOptions(runtime.config, runtime.services.database),
   });

@@ -125,6 +125,7 @@ const environmentSchema = z.object({
   EVALS_DIR: z.string().min(1).default('./evals/suites'),
   // The web console's build (`npm run build` writes it); served at /console/.
   CONSOLE_DIR: z.string().min(1).default('./dist/console'),
+  SCORECARDS_DIR: z.string().min(1).default('./evals/scorecards'),
   SSE_HEARTBEAT_MS: positiveInteger(15_000),
   // Requests per minute per API key, by the key's role (0 = unlimited). Counted per replica.
   RATE_LIMIT_AGENT_PER_MINUTE: limitOrOff(600),

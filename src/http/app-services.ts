@@ -14,6 +14,9 @@ import type { Metrics } from '../observability/metrics.js';
 import type { HybridSearch } from '../retrieval/hybrid-search.js';
 import type { SuggestionService } from '../suggestions/suggestion-service.js';
 import type { SummaryService } from '../summaries/summary-service.js';
+import type { CallImportService } from '../calls/call-import-service.js';
+import type { InspectionService } from '../inspections/inspection-service.js';
+import type { InsightService } from '../insights/insight-service.js';
 
 /** What the routes call. Built by compose.ts; routes never construct services or pick adapters. */
 export interface AppServices {
@@ -35,6 +38,9 @@ export interface AppServices {
   suggestions: SuggestionService;
   summaries: SummaryService;
   evals: EvalService;
+  inspections: InspectionService;
+  callImport: CallImportService;
+  insights: InsightService;
   metrics: Metrics;
   settings: { heartbeatMilliseconds: number; judgeEnabled: boolean };
   /** Provider label and model name, for responses and /readyz. */

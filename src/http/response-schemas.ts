@@ -523,3 +523,73 @@ export const gapSchema = z
 export const gapListSchema = z.object({ from: z.string().meta({ description: 'First business day counted.' }), to: z.string().meta({ description: 'Last business day counted.' }), items: z.array(gapSchema) }).loose();
 export const gapDraftSchema = z.object({ gap: gapSchema, documentId: uuid, externalId: z.string(), version: z.number().int() }).loose();
 export const gapProposalSchema = z.object({ gap: gapSchema, proposed: z.number().int() }).loose();
+const reviewState = z.enum(['auto_passed', 'needs_review', 'confirmed', 'disputed', 'overturned']);
+export const inspectionSummarySchema = z
+  .object({
+    id: uuid,
+    conversationId: uuid,
+    externalId: z.string().nullable(),
+    scorecard: z.object({ id: z.string(), version: z.string() }).loose(),
+    score: z.number().meta({ description: 'Percent of the applicable weight passed.' }),
+    passed: z.boolean(),
+    severity: z.enum(['none', 'minor', 'major', 'critical']),
+    confidence: z.number(),
+    reviewState,
+    callStartedAt: timestamp,
+    agent: z.string().nullable(),
+    team: z.string().nullable(),
+    channel: z.string(),
+    language: z.string(),
+    failedItems: z.array(z.string()),
+  })
+  .loose();
+export const inspectionListSchema = z.object({ items: z.array(inspectionSummarySchema), nextCursor: z.string().optional() }).loose();
+export const inspectionSchema = inspectionSummarySchema
+  .extend({
+    items: z.array(
+      z
+        .object({
+          itemId: z.string(),
+          title: z.string(),
+          kind: z.enum(['rule_finding', 'required_step', 'prohibited_behaviour', 'model_judged']),
+          severity,
+          weight: z.number(),
+          status: z.enum(['passed', 'failed', 'not_applicable']),
+          confidence: z.number(),
+          decidedBy: z.enum(['rules', 'cues', 'model', 'none']),
+          evidence: z.array(z.object({ turnId: z.string(), start: z.number().int().optional(), end: z.number().int().optional(), text: z.string().optional() }).loose()),
+          note: z.string().optional(),
+        })
+        .loose(),
+    ),
+    findings: z.unknown(),
+    facts: z.object({}).loose(),
+    reviews: z.array(z.object({ id: uuid, action: z.enum(['confirm', 'overturn', 'dispute']), fromState: z.string(), toState: z.string(), comment: z.string().nullable(), actor: z.object({}).loose(), at: timestamp }).loose()),
+  })
+  .loose();
+export const importReportSchema = z
+  .object({
+    read: z.number().int(),
+    imported: z.number().int(),
+    skipped: z.number().int().meta({ description: 'Already imported (same external id).' }),
+    failed: z.array(z.object({ position: z.string(), externalId: z.string().optional(), problem: z.string() }).loose()),
+    reviewStates: z.record(z.string(), z.number().int()),
+  })
+  .loose();
+const trendRow = z.object({ key: z.string(), calls: z.number().int(), previousCalls: z.number().int(), shareChange: z.number(), exampleCalls: z.array(uuid) }).loose();
+export const insightsSchema = z
+  .object({
+    period: z.object({ from: timestamp, to: timestamp, previousFrom: timestamp }).loose(),
+    totals: z.object({ calls: z.number().int(), previousCalls: z.number().int(), complaints: z.number().int(), averageScore: z.number().nullable(), needsReview: z.number().int(), failedInspections: z.number().int() }).loose(),
+    reasons: z.array(trendRow),
+    intents: z.array(trendRow),
+    complaints: z.array(trendRow),
+    products: z.array(z.object({ product: z.string(), calls: z.number().int(), previousCalls: z.number().int(), sentiment: z.object({}).loose(), complaints: z.number().int(), exampleCalls: z.array(uuid) }).loose()),
+    vulnerableCustomers: z.object({ calls: z.number().int(), complaints: z.number().int(), reasons: z.array(trendRow) }).loose(),
+    complianceFindings: z.array(trendRow),
+    failedItems: z.array(trendRow),
+    emergingTopics: z.array(z.object({ term: z.string(), current: z.number().int(), previous: z.number().int(), shareRatio: z.number(), logLikelihood: z.number(), exampleCalls: z.array(uuid) }).loose()),
+    emergingMethod: z.string(),
+    groups: z.array(z.object({ key: z.string(), calls: z.number().int() }).loose()).optional(),
+  })
+  .loose();

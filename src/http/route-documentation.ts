@@ -10,6 +10,9 @@ import { documentListQuery, metadataFields, proposalListQuery, questionsQuery } 
 import { reviewQueueQuery } from './routes/review-routes.js';
 import { diffQuery } from './routes/knowledge-diff-routes.js';
 import { gapListQuery, usageQuery } from './routes/knowledge-usage-routes.js';
+import { callImportJsonBody, callImportQuery } from './routes/call-import-routes.js';
+import { insightQuery } from './routes/insight-routes.js';
+import { inspectionListQuery } from './routes/inspection-routes.js';
 
 /**
  * What the OpenAPI document says about each route beyond its request schemas: summary, who may call it, every
@@ -462,6 +465,63 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     bodyExample: { language: 'zh', turns: [{ speaker: 'customer', text: '我想问一下信用卡年费怎么收？' }, { speaker: 'agent', text: '金卡年费每年200元，刷卡满6次免次年年费。' }] },
   },
 
+  'GET /v1/inspections': {
+    summary: 'Inspections of calls (智能质检), newest first',
+    description: 'Every ended or imported call is scored against the scorecard of its language. `item` keeps the inspections where that scorecard item failed; pass `nextCursor` back as `cursor`.',
+    access: ['compliance'],
+    success: { 200: jsonResponse('A page of inspections.', responses.inspectionListSchema) },
+    querystring: inspectionListQuery,
+  },
+  'GET /v1/inspections/:id': {
+    summary: 'One inspection: items with evidence, findings, call facts and its review history',
+    description: 'Agents may read inspections (a desk-bound key only those of its desk) to dispute them.',
+    access: ['compliance', 'agent'],
+    success: { 200: jsonResponse('The inspection.', responses.inspectionSchema) },
+  },
+  'POST /v1/inspections/:id/review': {
+    summary: 'Confirm or overturn (compliance), or dispute (agent) an inspection',
+    description: 'Every review is audited (who, when, from which state to which, and the comment, masked). A comment is required to overturn or dispute. A move the state machine does not allow (e.g. confirming an overturned inspection) is a 409.',
+    access: ['compliance', 'agent'],
+    success: { 200: jsonResponse('The inspection after the review.', responses.inspectionSchema) },
+    problems: [409],
+    bodyExample: { action: 'overturn', comment: '客户已在前一通电话中核实身份' },
+  },
+  'POST /v1/calls/import': {
+    summary: 'Import past calls: each is summarised and inspected',
+    description: [
+      'JSONL (`application/x-ndjson`, one call per line: `{externalId, agent?, team?, channel?, language?, startedAt, customer?, turns: [{speaker, text, at?, id?}]}`),',
+      'CSV (`text/csv`, one row per turn, columns external_id, started_at, speaker, text and optionally agent, team, channel, language, at, turn_id, customer_age, vulnerable),',
+      'a transcript (`text/plain`: `speaker: text` lines, or JSONL turns; its metadata in the query string), or JSON `{calls: [...]}`.',
+      'Calls are idempotent by external id (already imported: `skipped`). A bad line or call is named in `failed` with its line or id and the rest continues;',
+      'each call is stored whole (turns, summary, inspection) or not at all.',
+    ].join(' '),
+    access: ['compliance'],
+    success: { 200: jsonResponse('What was imported, skipped and refused.', responses.importReportSchema, { read: 3, imported: 2, skipped: 0, failed: [{ position: 'body line 2', problem: 'not valid JSON' }], reviewStates: { auto_passed: 1, needs_review: 1 } }) },
+    querystring: callImportQuery,
+    body: {
+      content: {
+        'application/x-ndjson': { schema: { type: 'string' } },
+        'text/csv': { schema: { type: 'string' } },
+        'text/plain': { schema: { type: 'string' } },
+        'application/json': { schema: openapiSchema(callImportJsonBody) },
+      },
+    },
+  },
+  'GET /v1/insights': {
+    summary: 'Voice of the customer (客户之声) over a period',
+    description: 'Top contact reasons and intents with counts and the change vs the previous period of the same length, complaint categories, product mentions with sentiment, elderly and vulnerable customers, compliance findings by rule, failed scorecard items and emerging topics (see `emergingMethod`), each with example call ids. Counts and trends are summed from roll-ups kept with every inspection and review (by day, ISO week and month); only the few example calls per row are read from the inspections. Periods are read as whole UTC days: `period` says which were used.',
+    access: ['compliance'],
+    success: { 200: jsonResponse('The insights.', responses.insightsSchema) },
+    querystring: insightQuery,
+  },
+  'GET /v1/insights/export': {
+    summary: 'The insights as CSV',
+    description: 'Columns: section, key, calls, previous_calls, share_change_points, detail, example_calls. Personal numbers never appear: evidence and intents are masked, and terms with digits or spoken digit runs are not kept.',
+    access: ['compliance'],
+    success: { 200: textResponse('The CSV export.', ['text/csv']) },
+    querystring: insightQuery,
+  },
+
   'POST /v1/evals/runs': {
     summary: 'Start an eval run',
     description: '`suite` is a suite name (its `name:` or its file name under evals/suites/) or an inline suite object. The run is queued; poll its link.',
@@ -607,4 +667,5 @@ export const apiTags = [
   { name: 'compliance', description: 'Consumer-protection (消保) checks and the rule packs in force.' },
   { name: 'audit', description: 'What was shown to agents, for compliance staff.' },
   { name: 'evals', description: 'Eval suites run before a knowledge, prompt or model change goes live.' },
+  { name: 'inspections', description: 'Every call inspected against scorecards (智能质检), reviews, batch import of past calls and the voice of the customer (客户之声).' },
 ];

@@ -1,0 +1,299 @@
+import type { Database } from '../db/database.js';
+import { emergingTerms, type EmergingTerm } from './emerging-terms.js';
+import { everyValue, periodBuckets, wholeDays } from './insight-rollups.js';
+import type { InsightSettings } from './insight-settings.js';
+
+export const insightGroupings = ['team', 'agent', 'channel', 'language', 'day', 'week'] as const;
+export type InsightGrouping = (typeof insightGroupings)[number];
+
+export interface InsightQuery {
+  from: Date;
+  to: Date;
+  team?: string;
+  product?: string;
+  channel?: 'voice' | 'chat';
+  language?: 'zh' | 'en';
+  groupBy?: InsightGrouping;
+  /** Rows per section (default 10). */
+  limit?: number;
+}
+
+export interface CountWithTrend {
+  key: string;
+  calls: number;
+  previousCalls: number;
+  /** Change in share of calls vs the previous period, in percentage points. */
+  shareChange: number;
+  exampleCalls: string[];
+}
+
+export interface Insights {
+  period: { from: string; to: string; previousFrom: string };
+  totals: { calls: number; previousCalls: number; complaints: number; averageScore: number | null; needsReview: number; failedInspections: number };
+  reasons: CountWithTrend[];
+  intents: CountWithTrend[];
+  complaints: CountWithTrend[];
+  products: { product: string; calls: number; previousCalls: number; sentiment: { positive: number; neutral: number; negative: number }; complaints: number; exampleCalls: string[] }[];
+  vulnerableCustomers: { calls: number; complaints: number; reasons: CountWithTrend[] };
+  complianceFindings: CountWithTrend[];
+  failedItems: CountWithTrend[];
+  emergingTopics: (EmergingTerm & { exampleCalls: string[] })[];
+  emergingMethod: string;
+  groups?: { key: string; calls: number; averageScore: number | null; complaints: number; needsReview: number; failedInspections: number }[];
+}
+
+const examplesPerRow = 3;
+
+/** The raw-row condition for "this call counts under key k" per roll-up dimension (for example calls only). */
+const exampleCondition: Record<string, string> = {
+  reason: 'i.reason_code = k.key',
+  intent: 'i.intent = k.key',
+  complaint: `i.complaint_raised and coalesce(i.complaint_category, 'other') = k.key`,
+  rule: 'k.key = any(i.rule_ids)',
+  failed_item: 'k.key = any(i.failed_items)',
+  product: 'k.key = any(i.products)',
+  vulnerable_reason: 'i.vulnerable and i.reason_code = k.key',
+  term: 'i.terms @> array[k.key]',
+};
+
+interface PeriodSql {
+  /** Bucket arrays ($1 grains, $2 starts, $3 current) then the roll-up filters. */
+  rollupParameters: unknown[];
+  rollupFilters: string;
+  /** $1 from, $2 to, then the raw-row filters (example calls). */
+  rawParameters: unknown[];
+  rawFilters: string;
+}
+
+/**
+ * Voice of the customer (客户之声) from the roll-ups kept beside the inspections (insight-rollups.ts): counts and
+ * trends sum a few thousand bucket rows (whole months, weeks, then days of the period and of the one before it);
+ * only the example calls behind each row are read from the inspections, a few per row by index. Periods are
+ * whole UTC days (the one used is returned in `period`).
+ */
+export class InsightService {
+  readonly #database: Database;
+  readonly #settings: InsightSettings;
+
+  constructor(options: { database: Database; settings: InsightSettings }) {
+    this.#database = options.database;
+    this.#settings = options.settings;
+  }
+
+  async insights(query: InsightQuery): Promise<Insights> {
+    const limit = query.limit ?? 10;
+    const { from, to } = wholeDays(query.from, query.to);
+    const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
+    const buckets = [...periodBuckets(from, to).map((bucket) => ({ ...bucket, current: true })), ...periodBuckets(previousFrom, from).map((bucket) => ({ ...bucket, current: false }))];
+    const rollupParameters: unknown[] = [buckets.map((bucket) => bucket.grain), buckets.map((bucket) => bucket.starts), buckets.map((bucket) => bucket.current), query.product ?? ''];
+    const rawParameters: unknown[] = [from.toISOString(), to.toISOString()];
+    const rollupFilters: string[] = [];
+    const rawFilters: string[] = [];
+    const filter = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      rollupParameters.push(value);
+      rollupFilters.push(` and r.${column} = $${rollupParameters.length}`);
+      rawParameters.push(value);
+      rawFilters.push(column === 'team' ? ` and coalesce(i.team, '') = $${rawParameters.length}` : ` and i.${column} = $${rawParameters.length}`);
+    };
+    filter('team', query.team);
+    filter('channel', query.channel);
+    filter('language', query.language);
+    if (query.product) {
+      rawParameters.push(query.product);
+      rawFilters.push(` and $${rawParameters.length} = any(i.products)`);
+    }
+    const period: PeriodSql = { rollupParameters, rollupFilters: rollupFilters.join(''), rawParameters, rawFilters: rawFilters.join('') };
+
+    const totalsResult = await this.#database.query<{ calls: string | null; previous_calls: string | null; complaints: string | null; score_sum: number | null; needs_review: string | null; failed: string | null }>(
+      `${bucketTable} select sum(r.calls) filter (where b.current) as calls, sum(r.calls) filter (where not b.current) as previous_calls,
+              sum(r.complaints) filter (where b.current) as complaints, sum(r.score_sum) filter (where b.current) as score_sum,
+              sum(r.needs_review) filter (where b.current) as needs_review, sum(r.failed) filter (where b.current) as failed
+         from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts
+        where r.dimension = 'all' and r.product = $4${period.rollupFilters}`,
+      rollupParameters,
+    );
+    const totalsRow = totalsResult.rows[0];
+    const calls = Number(totalsRow?.calls ?? 0);
+    const totals = {
+      calls,
+      previousCalls: Number(totalsRow?.previous_calls ?? 0),
+      complaints: Number(totalsRow?.complaints ?? 0),
+      averageScore: calls > 0 && totalsRow?.score_sum !== null && totalsRow?.score_sum !== undefined ? Math.round((Number(totalsRow.score_sum) / calls) * 10) / 10 : null,
+      needsReview: Number(totalsRow?.needs_review ?? 0),
+      failedInspections: Number(totalsRow?.failed ?? 0),
+    };
+
+    const counted = async (dimension: string): Promise<CountWithTrend[]> => {
+      const rows = await this.#counts(dimension, period, limit);
+      const examples = await this.#examples(dimension, rows.map((row) => row.key), period);
+      return rows.map((row) => {
+        const share = totals.calls > 0 ? row.calls / totals.calls : 0;
+        const previousShare = totals.previousCalls > 0 ? row.previousCalls / totals.previousCalls : 0;
+        return { key: row.key, calls: row.calls, previousCalls: row.previousCalls, shareChange: Math.round((share - previousShare) * 1000) / 10, exampleCalls: examples.get(row.key) ?? [] };
+      });
+    };
+
+    const reasons = await counted('reason');
+    const intents = await counted('intent');
+    const complaints = await counted('complaint');
+    const complianceFindings = await counted('rule');
+    const failedItems = await counted('failed_item');
+    const vulnerableReasons = await counted('vulnerable_reason');
+    const vulnerableRows = await this.#counts('vulnerable', period, 1);
+    const products = await this.#counts('product', period, limit);
+    const productExamples = await this.#examples('product', products.map((row) => row.key), period);
+
+    const emerging = await this.#emerging(query, period, totals, limit);
+    const termExamples = await this.#examples('term', emerging.map((term) => term.term), period);
+
+    const insights: Insights = {
+      period: { from: from.toISOString(), to: to.toISOString(), previousFrom: previousFrom.toISOString() },
+      totals,
+      reasons,
+      intents,
+      complaints,
+      products: products.map((row) => ({
+        product: row.key,
+        calls: row.calls,
+        previousCalls: row.previousCalls,
+        sentiment: { positive: row.positive, neutral: row.neutral, negative: row.negative },
+        complaints: row.complaints,
+        exampleCalls: productExamples.get(row.key) ?? [],
+      })),
+      vulnerableCustomers: { calls: vulnerableRows[0]?.calls ?? 0, complaints: vulnerableRows[0]?.complaints ?? 0, reasons: vulnerableReasons },
+      complianceFindings,
+      failedItems,
+      emergingTopics: emerging.map((term) => ({ ...term, exampleCalls: termExamples.get(term.term) ?? [] })),
+      emergingMethod: `terms of customer turns whose share of calls rose vs the previous period: at least ${this.#settings.emerging.minimumCalls} calls, smoothed share ratio >= ${this.#settings.emerging.minimumShareRatio}, Dunning log-likelihood G² >= ${this.#settings.emerging.minimumLogLikelihood}; ranked by G²`,
+    };
+    if (query.groupBy) insights.groups = await this.#groups(query.groupBy, period, from, to, limit);
+    return insights;
+  }
+
+  /** One dimension's keys with this period's and the previous period's sums, most calls first. */
+  async #counts(dimension: string, period: PeriodSql, limit: number) {
+    const result = await this.#database.query<{ key: string; calls: string; previous_calls: string | null; complaints: string; positive: string; neutral: string; negative: string }>(
+      `${bucketTable} select r.key, sum(r.calls) filter (where b.current) as calls, sum(r.calls) filter (where not b.current) as previous_calls,
+              sum(r.complaints) filter (where b.current) as complaints, sum(r.positive) filter (where b.current) as positive,
+              sum(r.neutral) filter (where b.current) as neutral, sum(r.negative) filter (where b.current) as negative
+         from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts
+        where r.dimension = '${dimension}' and r.product = $4${period.rollupFilters}
+        group by r.key having sum(r.calls) filter (where b.current) > 0 order by 2 desc, 1 limit ${limit}`,
+      period.rollupParameters,
+    );
+    return result.rows.map((row) => ({
+      key: row.key,
+      calls: Number(row.calls),
+      previousCalls: Number(row.previous_calls ?? 0),
+      complaints: Number(row.complaints ?? 0),
+      positive: Number(row.positive ?? 0),
+      neutral: Number(row.neutral ?? 0),
+      negative: Number(row.negative ?? 0),
+    }));
+  }
+
+  /** The newest few calls of the period behind each key: the only read of inspection rows, a few per key. */
+  async #examples(dimension: string, keys: readonly string[], period: PeriodSql): Promise<Map<string, string[]>> {
+    if (keys.length === 0) return new Map();
+    const condition = exampleCondition[dimension];
+    if (!condition) return new Map();
+    const parameters = [...period.rawParameters, keys];
+    const result = await this.#database.query<{ key: string; examples: string[] }>(
+      `select k.key, array(select i.conversation_id::text from inspections i
+                             where ${condition} and i.call_started_at >= $1 and i.call_started_at < $2${period.rawFilters}
+                             order by i.call_started_at desc limit ${examplesPerRow}) as examples
+         from unnest($${parameters.length}::text[]) as k (key)`,
+      parameters,
+    );
+    return new Map(result.rows.map((row) => [row.key, row.examples]));
+  }
+
+  async #groups(groupBy: InsightGrouping, period: PeriodSql, from: Date, to: Date, limit: number): Promise<NonNullable<Insights['groups']>> {
+    const sums = `sum(r.calls) as calls, sum(r.score_sum) as score_sum, sum(r.complaints) as complaints, sum(r.needs_review) as needs_review, sum(r.failed) as failed`;
+    let sql: string;
+    let parameters: unknown[] = period.rollupParameters;
+    if (groupBy === 'day' || groupBy === 'week') {
+      // Day buckets of the period, whatever grain the totals were read at; weeks start on Monday.
+      const key = groupBy === 'day' ? `to_char(r.starts, 'YYYY-MM-DD')` : `to_char(date_trunc('week', r.starts), 'YYYY-MM-DD')`;
+      parameters = [...period.rollupParameters, from.toISOString().slice(0, 10), to.toISOString().slice(0, 10)];
+      sql = `${bucketTable} select ${key} as key, ${sums} from insight_rollups r
+              where r.dimension = 'all' and r.product = $4 and r.grain = 'day' and r.starts >= $${parameters.length - 1}::date and r.starts < $${parameters.length}::date${period.rollupFilters}
+              group by 1 order by 1 limit 400`;
+    } else {
+      const key = groupBy === 'agent' ? 'r.key' : `r.${groupBy}`;
+      sql = `${bucketTable} select ${key} as key, ${sums} from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts and b.current
+              where r.dimension = '${groupBy === 'agent' ? 'agent' : 'all'}' and r.product = $4${period.rollupFilters}
+              group by 1 having sum(r.calls) > 0 order by 2 desc, 1 limit ${Math.max(limit, 50)}`;
+    }
+    const result = await this.#database.query<{ key: string; calls: string; score_sum: number | null; complaints: string; needs_review: string; failed: string }>(sql, parameters);
+    return result.rows.map((row) => {
+      const calls = Number(row.calls);
+      return {
+        key: row.key,
+        calls,
+        averageScore: calls > 0 && row.score_sum !== null ? Math.round((Number(row.score_sum) / calls) * 10) / 10 : null,
+        complaints: Number(row.complaints),
+        needsReview: Number(row.needs_review),
+        failedInspections: Number(row.failed),
+      };
+    });
+  }
+
+  /**
+   * Term counts per period from the term roll-up. The term
+   * roll-up has no product slice (terms x products would outgrow the calls): a product filter counts the terms of
+   * that product's calls in the period instead.
+   */
+  async #emerging(query: InsightQuery, period: PeriodSql, totals: { calls: number; previousCalls: number }, limit: number): Promise<EmergingTerm[]> {
+    const minimum = this.#settings.emerging.minimumCalls;
+    let rows: { term: string; current: string; previous: string | null }[];
+    if (query.product) {
+      const previousFrom = new Date(2 * Date.parse(String(period.rawParameters[0])) - Date.parse(String(period.rawParameters[1]))).toISOString();
+      const parameters = [...period.rawParameters, previousFrom];
+      const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
+        `select term, count(*) filter (where i.call_started_at >= $1) as current, count(*) filter (where i.call_started_at < $1) as previous
+           from inspections i, unnest(i.terms) as term
+          where i.call_started_at >= $${parameters.length} and i.call_started_at < $2${period.rawFilters}
+          group by 1 having count(*) filter (where i.call_started_at >= $1) >= ${minimum}`,
+        parameters,
+      );
+      rows = result.rows;
+    } else {
+      // Unfiltered: the every-team-and-channel rows; a team or channel filter: the exact rows, summed over the other.
+      const parameters: unknown[] = period.rollupParameters.slice(0, 3);
+      const conditions: string[] = [];
+      const condition = (sql: string, value: string) => {
+        parameters.push(value);
+        conditions.push(sql.replace('?', `$${parameters.length}`));
+      };
+      if (!query.team && !query.channel) {
+        condition('r.team = ?', everyValue);
+        condition('r.channel = ?', everyValue);
+      } else {
+        if (query.team) condition('r.team = ?', query.team);
+        else condition('r.team <> ?', everyValue);
+        if (query.channel) condition('r.channel = ?', query.channel);
+        else condition('r.channel <> ?', everyValue);
+      }
+      if (query.language) condition('r.language = ?', query.language);
+      const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
+        // Lateral: one index range per bucket, never a scan of the whole roll-up (it holds every term of every day).
+        `${bucketTable} select r.term, sum(r.calls) filter (where b.current) as current, sum(r.calls) filter (where not b.current) as previous
+           from b cross join lateral (select r.term, r.calls from insight_term_rollups r where r.grain = b.grain and r.starts = b.starts and ${conditions.join(' and ')}) as r
+          group by 1 having sum(r.calls) filter (where b.current) >= ${minimum}`,
+        parameters,
+      );
+      rows = result.rows;
+    }
+    return emergingTerms(
+      rows.map((row) => ({ term: row.term, current: Number(row.current), previous: Number(row.previous ?? 0) })),
+      { current: totals.calls, previous: totals.previousCalls },
+      this.#settings.emerging,
+      limit,
+    );
+  }
+}
+
+/** The period's buckets as a table: grain, start, and whether it belongs to the current period or the previous one. */
+const bucketTable = `with b as (select * from unnest($1::text[], $2::date[], $3::boolean[]) as b (grain, starts, current))`;
