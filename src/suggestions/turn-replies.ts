@@ -6,7 +6,6 @@ import { composeExtractiveReplies, handoverCandidate, passageSentences, type Ext
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
 import { TermIndex } from './query-terms.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
-import { foldText } from '../text/segment-text.js';
 
 /** One search of a request: for a question the customer asked, or for a situation's approved script. */
 export interface PlannedSearch {
@@ -174,21 +173,10 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
   // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
   // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
-  const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
-  // What an unserved request is about (its cue) may be a word the base has never seen, which relevance then cannot
-  // weigh: a question naming it is answered only by a passage that names it too ("buy bitcoin through the bank" is not
-  // answered by which products a risk level may buy).
-  const unservedCues = understanding.situations.filter(unserved).map((situation) => foldText(situation.cue)).filter(Boolean);
-  const coversCues = (question: AskedQuestion | undefined, result: SearchResult): boolean => {
-    const asked = unservedCues.filter((cue) => foldText(question?.text ?? '').includes(cue));
-    const passage = foldText(`${result.title ?? ''} ${result.text}`);
-    return asked.every((cue) => passage.includes(cue));
-  };
   const answerable = searches.some(
-    (search, index) =>
-      search.purpose === 'question' &&
-      (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question)) && coversCues(search.question, result)),
+    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question))),
   );
+  const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
   const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
   // A product the bank does not offer: its wording leads, and no product's own facts answer for it.
   const situations = input.notOffered ? [input.notOffered, ...asked] : asked;
