@@ -15,7 +15,7 @@ import { benchmarkFile, createBenchDatabase, formatMs, percentile, readJsonl, re
 
 const actor = { id: 'bench' };
 
-function syntheticCorpus(documents: number, sectionsPerDocument: number): { markdown: string[]; queries: string[] } {
+export function syntheticCorpus(documents: number, sectionsPerDocument: number): { markdown: string[]; queries: string[] } {
   const sentences = sampleSentences();
   const random = seededRandom(42);
   const pick = () => sentences[Math.floor(random() * sentences.length)]!;
