@@ -1192,11 +1192,19 @@ export class KnowledgeService {
     if (this.#productCache) return this.#productCache;
     const result = await this.#database.query<{ product: string; product_aliases: string[]; risk_level: RiskLevel | null; kind: DocumentKind }>(
       // The latest approved version: a draft under review (the current version) must not hide the live product.
-      `select distinct on (v.product) v.product, v.product_aliases, v.risk_level, v.kind
+      // Several documents may describe one product (a product page, its FAQ, its fee table): the risk level and kind
+      // come from the one that states a risk level, and the aliases are the union of all of them, so an alias given
+      // only on the FAQ still names the product.
+      `select v.product,
+              (array_agg(v.risk_level order by (v.risk_level is null), v.kind))[1] as risk_level,
+              (array_agg(v.kind order by (v.risk_level is null), v.kind))[1] as kind,
+              coalesce(array_agg(distinct alias.name) filter (where alias.name is not null), '{}') as product_aliases
          from documents d
          join lateral (select * from document_versions a where a.document_id = d.id and a.status = 'approved' order by a.version desc limit 1) v on true
+         left join lateral unnest(v.product_aliases) as alias(name) on true
         where d.retired_at is null and v.product is not null
-        order by v.product, (v.risk_level is null), v.kind`,
+        group by v.product
+        order by v.product`,
     );
     const products = result.rows.map((row) => ({
       name: row.product,

@@ -198,6 +198,16 @@ ${until ? `effectiveUntil: ${until}` : ''}
     expect(products.find((product) => product.name === '测试进取一号')?.riskLevel).toBe('R4');
   });
 
+  it('names a product by the aliases of every document that describes it, with the risk level of the one that states it', async () => {
+    await knowledge.ingest({ format: 'markdown', body: '---\nexternalId: steady-page\ntitle: 稳健理财\nkind: product\nproduct: 测试稳健二号\nproductAliases: [稳健二号]\nriskLevel: R2\n---\n# 稳健理财\n\n本产品风险等级R2，不保本。' }, actor);
+    await knowledge.ingest({ format: 'markdown', body: '---\nexternalId: steady-faq\ntitle: 稳健理财常见问题\nkind: faq\nproduct: 测试稳健二号\nproductAliases: [稳二]\n---\n# 赎回\n\n赎回资金T+1到账。' }, actor);
+    const steady = (await knowledge.products()).filter((product) => product.name === '测试稳健二号');
+    expect(steady).toHaveLength(1);
+    expect(steady[0]?.riskLevel).toBe('R2');
+    expect(steady[0]?.kind).toBe('product');
+    expect([...(steady[0]?.aliases ?? [])].sort()).toEqual(['稳二', '稳健二号']);
+  });
+
   it('refuses another embedder on the same vectors, and reindex switches cleanly', async () => {
     const other = createOfflineEmbedder({ dimensions: 128 });
     await expect(ensureEmbeddingIndex(testDatabase.database, other)).rejects.toBeInstanceOf(EmbedderMismatchError);
