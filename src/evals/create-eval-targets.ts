@@ -5,6 +5,7 @@ import type { ChatModel } from '../llm/chat-model.js';
 import type { Embedder } from '../llm/embedder.js';
 import type { PromptLibrary } from '../llm/prompt-library.js';
 import type { HybridSearch } from '../retrieval/hybrid-search.js';
+import { businessInstant } from '../knowledge/business-dates.js';
 import type { DispositionTaxonomy } from '../summaries/disposition-taxonomy.js';
 import { summarizeOffline } from '../summaries/offline-summarizer.js';
 import type { Summary } from '../summaries/summary-schema.js';
@@ -88,7 +89,7 @@ export function createEvalTargets(services: EvalTargetServices): EvalTargets {
         ...(input.language ? { language: input.language } : {}),
       });
     },
-    search: (query) => services.search.search(query),
+    search: ({ asOf, ...query }) => services.search.search({ ...query, ...(asOf ? { asOf: businessInstant(asOf, services.knowledge.utcOffset) } : {}) }),
     async documentExists(externalIds) {
       const found = await services.knowledge.findByExternalIds(externalIds);
       return new Set(found.keys());

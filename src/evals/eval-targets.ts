@@ -54,7 +54,11 @@ export interface EvalTargets {
   suggest(input: { conversation: { id: string; language: 'zh' | 'en'; customer?: CustomerProfile }; turns: EvalTurn[]; n: number }): Promise<EvalSuggestionBatch>;
   check(input: CheckInput): CheckResult;
   summarize(input: { turns: EvalTurn[]; language?: 'zh' | 'en' }): Promise<Summary>;
-  search(query: SearchQuery): Promise<SearchResponse>;
+  /**
+   * `asOf` is the suite's text: a date-only value means the start of that day in the bank's business zone, read by
+   * the targets because they know the zone (a suite "as of 2027-01-01" must see what the bank serves that morning).
+   */
+  search(query: Omit<SearchQuery, 'asOf'> & { asOf?: string }): Promise<SearchResponse>;
   documentExists(externalIds: string[]): Promise<Set<string>>;
   ruleExists(ruleId: string): boolean;
   describeRun(): RunDescription;

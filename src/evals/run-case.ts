@@ -252,7 +252,7 @@ async function runRetrieval(item: RetrievalCase, context: CaseContext): Promise<
     query: item.query,
     topK: k,
     ...(item.kinds ? { kinds: item.kinds } : {}),
-    ...(asOf ? { asOf: new Date(asOf) } : {}),
+    ...(asOf ? { asOf } : {}),
   });
   const retrieved = response.results.map((result) => result.externalId);
   const list = new CheckList(item);
