@@ -87,8 +87,9 @@ beforeAll(async () => {
   server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
   server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
   const browserStarting = chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
-  // Generous: on a loaded 2-core machine a fresh PGlite data dir takes tens of seconds to migrate.
-  await waitForReady(base, Date.now() + 120_000);
+  // Generous: on a loaded 2-core machine a fresh PGlite data dir takes tens of seconds to migrate (over 120 s at a
+  // load average of 20 with the agent browser file starting its own service beside it).
+  await waitForReady(base, Date.now() + 200_000);
   browser = await browserStarting;
   page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
   await mkdir(screenshots, { recursive: true });
@@ -96,7 +97,7 @@ beforeAll(async () => {
   await page.locator('input[name="api-key"]').fill(adminKey);
   await page.locator('button[type="submit"]').click();
   await page.locator('#knowledge-title').waitFor();
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
