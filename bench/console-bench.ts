@@ -19,7 +19,8 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumPath, consoleBuild, ensureConsoleBuilt, launchChromium } from '../test/support/console-service.js';
 import { percentile, readJsonl, repositoryRoot } from './support.js';
 
-const port = 39_883;
+// Overridable so two people benchmarking on one machine do not collide.
+const port = Number(process.env.CONSOLE_BENCH_PORT ?? 39_883);
 const baseUrl = `http://127.0.0.1:${port}`;
 const adminKey = 'bench-admin-key-console-0123456789';
 const scenariosFile = join(repositoryRoot, '..', 'shared', 'devsets', 'scenarios-dev.jsonl');

@@ -239,7 +239,19 @@ export const suggestionResponseSchema = z
   .loose();
 
 export const endConversationSchema = z.object({ id: uuid, status: z.enum(['active', 'ended']), endedAt: timestamp.nullable(), summary: z.string().meta({ description: 'Where to read the summary.' }) }).loose();
-export const summaryResponseSchema = z.object({ summary: summarySchema.loose() }).loose();
+export const summaryResponseSchema = z
+  .object({
+    summary: summarySchema.loose(),
+    revision: z.number().int().optional().meta({ description: '0 until the agent saves it; each save (edit or confirmation) adds one.' }),
+    confirmed: z.boolean().optional().meta({ description: 'The agent of the call signed it off.' }),
+    confirmedBy: z.string().optional().meta({ description: 'Id of the API key that confirmed it.' }),
+    confirmedAt: timestamp.optional(),
+    edited: z.boolean().optional().meta({ description: 'It differs from the generated summary.' }),
+    editedBy: z.string().optional().meta({ description: 'Id of the API key that last changed its content.' }),
+    editedAt: timestamp.optional(),
+    original: summarySchema.loose().optional().meta({ description: 'The generated summary, when the agent changed it (audit).' }),
+  })
+  .loose();
 export const summaryPendingSchema = z.object({ status: z.string().meta({ description: 'queued or running' }) }).loose();
 
 export const auditListSchema = z

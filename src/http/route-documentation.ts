@@ -422,6 +422,15 @@ export const routeDocumentation: Record<string, RouteDocumentation> = {
     },
     problems: [409, 500],
   },
+  'PUT /v1/conversations/:id/summary': {
+    summary: 'Check, edit and confirm the post-call summary',
+    description:
+      'The agent of the call (an agent key of its desk) or an admin saves the summary as checked: the changed fields over the latest revision (free text masked like generated summaries), `confirmed` true to sign it off or false to keep a draft. Every save is a new revision with who and when; the generated original is kept and returned as `original` once the content differs. The compliance section and provenance cannot be edited. 409 `summary_not_ready` before the summary is written, `summary_changed` when `revision` is not the latest.',
+    access: ['agent'],
+    success: { 200: jsonResponse('The summary as saved, with its audit fields.', responses.summaryResponseSchema) },
+    problems: [409],
+    bodyExample: { summary: { reason: '信用卡挂失', resolution: 'resolved', actionsTaken: [{ text: '已办理临时挂失', turnIds: ['t2'] }] }, confirmed: true, revision: 0 },
+  },
   'GET /v1/audit/suggestions': {
     summary: 'Audit trail of every suggestion shown',
     description: 'With prompt name and hash, provider, model, cited chunks, the guard verdict and findings, latency and the agent feedback. Ordered by time; pass `nextCursor` back as `cursor`.',

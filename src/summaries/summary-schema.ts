@@ -107,3 +107,29 @@ export type ActionTaken = z.infer<typeof actionTakenSchema>;
 export type Commitment = z.infer<typeof commitmentSchema>;
 export type FollowUp = z.infer<typeof followUpSchema>;
 export type SummaryEvidence = z.infer<typeof summaryEvidenceSchema>;
+
+/**
+ * What an agent may change when checking a summary: the content, never its provenance (provider, model,
+ * prompt, language, evidence) nor the compliance section, which the rules wrote and an agent cannot waive.
+ */
+export const summaryEditSchema = summarySchema
+  .pick({
+    reason: true,
+    customerIntent: true,
+    productsDiscussed: true,
+    actionsTaken: true,
+    resolution: true,
+    followUps: true,
+    commitments: true,
+    complaint: true,
+    sentiment: true,
+    dispositionCode: true,
+    reasonCategory: true,
+    customerAsks: true,
+    outcome: true,
+    narrative: true,
+  })
+  .partial()
+  .strict();
+
+export type SummaryEdit = z.infer<typeof summaryEditSchema>;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { appendEvent } from '../conversations/event-log.js';
@@ -10,9 +11,62 @@ import { maskSummary } from './mask-summary.js';
 import { summarizeWithModel } from './model-summarizer.js';
 import { summarizeOffline } from './offline-summarizer.js';
 import type { SummaryProduct, SummaryTurn } from './summary-context.js';
-import type { ComplianceSummary, Summary } from './summary-schema.js';
+import type { ComplianceSummary, Summary, SummaryEdit } from './summary-schema.js';
 
 export type SummaryJobStatus = 'queued' | 'running' | 'done' | 'failed' | 'none';
+
+/** The summary as the agent left it: the latest revision (or the generated one) and who checked it. */
+export interface ReviewedSummary {
+  summary: Summary;
+  /** 0 while nobody saved it; each save adds one. Send it back as `revision` to refuse a lost update. */
+  revision: number;
+  confirmed: boolean;
+  confirmedBy?: string;
+  confirmedAt?: string;
+  /** The summary differs from what the service generated. */
+  edited: boolean;
+  editedBy?: string;
+  editedAt?: string;
+  /** The generated summary, when the agent changed it (audit). */
+  original?: Summary;
+}
+
+export class SummaryNotReadyError extends Error {
+  readonly code = 'summary_not_ready';
+  constructor(conversationId: string, status: SummaryJobStatus) {
+    super(`The summary of conversation ${conversationId} is ${status === 'none' ? 'not queued' : status}: it can be checked once it is written.`);
+    this.name = 'SummaryNotReadyError';
+  }
+}
+
+export class SummaryRevisionConflictError extends Error {
+  readonly code = 'summary_changed';
+  constructor(expected: number, current: number) {
+    super(`The summary is at revision ${current}, not ${expected}: someone saved it meanwhile. Read it again and reapply the change.`);
+    this.name = 'SummaryRevisionConflictError';
+  }
+}
+
+export class UnknownDispositionCodeError extends Error {
+  readonly field = 'summary.dispositionCode';
+  constructor(code: string, known: readonly string[]) {
+    super(`unknown disposition code ${code}; known: ${known.join(', ')}`);
+    this.name = 'UnknownDispositionCodeError';
+  }
+}
+
+/** JSON as stored (jsonb drops undefined keys): two summaries compared this way differ only in content. */
+function storedForm(summary: Summary): unknown {
+  return JSON.parse(JSON.stringify(summary));
+}
+
+function parseStored(value: unknown): Summary {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as Summary;
+}
+
+function isoTime(value: Date | string): string {
+  return new Date(value).toISOString();
+}
 
 /** A job whose worker died is taken over after this long (it was marked running with a lease). */
 const leaseSeconds = 120;
@@ -187,6 +241,75 @@ export class SummaryService {
         [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', maskText(error instanceof Error ? error.message : String(error))],
       );
     }
+  }
+
+  /**
+   * Saves the agent's check of a summary as a new revision: the edited fields over the latest revision, masked
+   * like a generated summary (an agent may type a card number too), and confirmed or still a draft. The job row
+   * is locked meanwhile, so two saves of one summary are ordered and `expectedRevision` detects a lost update.
+   */
+  async review(conversationId: string, input: { edit?: SummaryEdit; confirmed: boolean; expectedRevision?: number }, savedBy: string): Promise<ReviewedSummary> {
+    await this.#database.transaction(async (transaction) => {
+      const job = await transaction.query<{ status: SummaryJobStatus; summary: unknown }>('select status, summary from summary_jobs where conversation_id = $1 for update', [conversationId]);
+      const row = job.rows[0];
+      if (!row || row.status !== 'done') throw new SummaryNotReadyError(conversationId, row?.status ?? 'none');
+      const latest = await transaction.query<{ revision: number; summary: unknown }>(
+        'select revision, summary from summary_revisions where conversation_id = $1 order by revision desc limit 1',
+        [conversationId],
+      );
+      const current = latest.rows[0] ? Number(latest.rows[0].revision) : 0;
+      if (input.expectedRevision !== undefined && input.expectedRevision !== current) throw new SummaryRevisionConflictError(input.expectedRevision, current);
+      const base = parseStored(latest.rows[0]?.summary ?? row.summary);
+      const edit = Object.fromEntries(Object.entries(input.edit ?? {}).filter(([, value]) => value !== undefined));
+      const saved = maskSummary({ ...base, ...edit });
+      if (edit.dispositionCode !== undefined) {
+        const known = [...new Set([...this.#taxonomy.codes.map((code) => code.code), this.#taxonomy.fallback])];
+        if (!known.includes(saved.dispositionCode)) throw new UnknownDispositionCodeError(saved.dispositionCode, known);
+      }
+      await transaction.query('insert into summary_revisions (conversation_id, revision, summary, confirmed, saved_by) values ($1, $2, $3, $4, $5)', [
+        conversationId,
+        current + 1,
+        JSON.stringify(saved),
+        input.confirmed,
+        savedBy,
+      ]);
+    });
+    const reviewed = await this.reviewed(conversationId);
+    if (!reviewed) throw new SummaryNotReadyError(conversationId, 'none');
+    return reviewed;
+  }
+
+  /** The summary as the agent left it, with its audit fields; undefined until the job is done. */
+  async reviewed(conversationId: string): Promise<ReviewedSummary | undefined> {
+    const job = await this.status(conversationId);
+    if (job.status !== 'done' || !job.summary) return undefined;
+    const original = job.summary;
+    const revisions = await this.#database.query<{ revision: number; summary: unknown; confirmed: boolean; saved_by: string; created_at: Date | string }>(
+      'select revision, summary, confirmed, saved_by, created_at from summary_revisions where conversation_id = $1 order by revision',
+      [conversationId],
+    );
+    const latest = revisions.rows.at(-1);
+    if (!latest) return { summary: original, revision: 0, confirmed: false, edited: false };
+    // Masked again on the way out, as generated summaries are.
+    const summary = maskSummary(parseStored(latest.summary));
+    const edited = !isDeepStrictEqual(storedForm(summary), storedForm(original));
+    // The last save that changed the content is the edit; a save that only confirmed is not.
+    let lastEdit: (typeof revisions.rows)[number] | undefined;
+    let previous = storedForm(original);
+    for (const revision of revisions.rows) {
+      const content = storedForm(maskSummary(parseStored(revision.summary)));
+      if (!isDeepStrictEqual(content, previous)) lastEdit = revision;
+      previous = content;
+    }
+    return {
+      summary,
+      revision: Number(latest.revision),
+      confirmed: latest.confirmed,
+      ...(latest.confirmed ? { confirmedBy: latest.saved_by, confirmedAt: isoTime(latest.created_at) } : {}),
+      edited,
+      ...(edited && lastEdit ? { editedBy: lastEdit.saved_by, editedAt: isoTime(lastEdit.created_at) } : {}),
+      ...(edited ? { original } : {}),
+    };
   }
 
   async status(conversationId: string): Promise<{ status: SummaryJobStatus; summary?: Summary }> {

@@ -48,12 +48,13 @@ describe('desk scoping: an agent key bound to a desk sees only its desk', () => 
   /** Every conversation-scoped request an agent desktop makes, with the status it gets. */
   const statuses = async (headers: Headers, conversation: { id: string; suggestionId: string }) => {
     const { id, suggestionId } = conversation;
-    const requests: [string, 'GET' | 'POST', string, object | undefined][] = [
+    const requests: [string, 'GET' | 'POST' | 'PUT', string, object | undefined][] = [
       ['read', 'GET', `/v1/conversations/${id}`, undefined],
       ['turn', 'POST', `/v1/conversations/${id}/turns`, { speaker: 'customer', text: '还有别的费用吗？' }],
       ['suggest', 'POST', `/v1/conversations/${id}/suggestions`, { n: 1 }],
       ['feedback', 'POST', `/v1/suggestions/${suggestionId}/feedback`, { action: 'accepted' }],
       ['summary', 'GET', `/v1/conversations/${id}/summary`, undefined],
+      ['checkSummary', 'PUT', `/v1/conversations/${id}/summary`, { confirmed: true }],
     ];
     const result: Record<string, number> = {};
     for (const [name, method, url, payload] of requests) {
@@ -67,9 +68,9 @@ describe('desk scoping: an agent key bound to a desk sees only its desk', () => 
     return result;
   };
 
-  const visible = { read: 200, turn: 201, suggest: 200, feedback: 204, summary: 409, events: 200 };
-  const hidden = { read: 404, turn: 404, suggest: 404, feedback: 404, summary: 404, events: 404 };
-  const forbidden = { read: 403, turn: 403, suggest: 403, feedback: 403, summary: 403, events: 403 };
+  const visible = { read: 200, turn: 201, suggest: 200, feedback: 204, summary: 409, checkSummary: 409, events: 200 };
+  const hidden = { read: 404, turn: 404, suggest: 404, feedback: 404, summary: 404, checkSummary: 404, events: 404 };
+  const forbidden = { read: 403, turn: 403, suggest: 403, feedback: 403, summary: 403, checkSummary: 403, events: 403 };
 
   let conversationA: Awaited<ReturnType<typeof conversationOf>>;
   let conversationB: Awaited<ReturnType<typeof conversationOf>>;

@@ -149,5 +149,95 @@ describe('summary lifecycle', () => {
     expect(String(done.summary.narrative)).toMatch(/^客户来电/u);
     await app.close();
   });
-});
 
+  it('lets the agent of the call check, edit and confirm the summary, keeping the original and every revision', async () => {
+    const runtime = await composeRuntime(config, { database: shared(testDatabase.database) });
+    runtimes.push(runtime);
+    const app = await composeApp(runtime);
+    const createKey = async (body: object) => {
+      const response = await app.inject({ method: 'POST', url: '/v1/keys', headers, payload: body });
+      expect(response.statusCode, response.body).toBe(201);
+      return { id: response.json().id as string, headers: { authorization: `Bearer ${response.json().key as string}` } };
+    };
+    const agentOfCall = await createKey({ role: 'agent', name: 'card desk agent', desk: 'cards-1' });
+    const otherDesk = await createKey({ role: 'agent', name: 'wealth desk agent', desk: 'wealth-1' });
+    const complianceKey = await createKey({ role: 'compliance', name: 'compliance officer' });
+    const agentHeaders = agentOfCall.headers;
+
+    const created = await app.inject({ method: 'POST', url: '/v1/conversations', headers: agentHeaders, payload: { language: 'zh' } });
+    const id = created.json().id as string;
+    for (const turn of call) await app.inject({ method: 'POST', url: `/v1/conversations/${id}/turns`, headers: agentHeaders, payload: turn });
+    const put = (payload: unknown, as = agentHeaders) => app.inject({ method: 'PUT', url: `/v1/conversations/${id}/summary`, headers: as, payload: payload as object });
+
+    expect((await put({ confirmed: true })).json()).toMatchObject({ status: 409, type: expect.stringMatching(/\/conversation_active$/) });
+    await app.inject({ method: 'POST', url: `/v1/conversations/${id}/end`, headers: agentHeaders });
+    // No worker runs yet: the summary is queued, not written.
+    expect((await put({ confirmed: true })).json()).toMatchObject({ status: 409, type: expect.stringMatching(/\/summary_not_ready$/) });
+
+    runtime.startBackground();
+    const generated = await waitFor(async () => {
+      const response = await app.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers: agentHeaders });
+      return response.statusCode === 200 ? (response.json() as { summary: { reason: string; dispositionCode: string; compliance: unknown }; revision: number; confirmed: boolean; edited: boolean }) : undefined;
+    });
+    expect(generated).toMatchObject({ revision: 0, confirmed: false, edited: false });
+    expect(generated).not.toHaveProperty('original');
+
+    // Another desk does not see the call; a compliance key is not the call's agent.
+    expect((await put({ confirmed: true }, otherDesk.headers)).statusCode).toBe(404);
+    expect((await put({ confirmed: true }, complianceKey.headers)).statusCode).toBe(403);
+
+    const badBodies: [unknown, string][] = [
+      [{ confirmed: 'yes' }, 'confirmed'],
+      [{}, 'confirmed'],
+      [{ summary: { resolution: 'maybe' }, confirmed: false }, 'summary.resolution'],
+      [{ summary: { compliance: { findings: [], missingDisclosures: [] } }, confirmed: true }, 'summary'],
+      [{ summary: { actionsTaken: [{ text: 'x' }] }, confirmed: true }, 'summary.actionsTaken.0.turnIds'],
+      [{ summary: { dispositionCode: 'NOT-A-CODE' }, confirmed: true }, 'summary.dispositionCode'],
+      [{ confirmed: true, revision: -1 }, 'revision'],
+    ];
+    for (const [payload, field] of badBodies) {
+      const response = await put(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json().errors.map((error: { field: string }) => error.field)).toContain(field);
+    }
+
+    // A draft edit with a phone number typed in: stored and returned masked, the original kept.
+    const phone = '13987654321';
+    const draft = await put({ summary: { reason: `客户信用卡丢失，回拨${phone}`, resolution: 'follow_up', actionsTaken: [{ text: '已办理临时挂失', turnIds: ['t2'] }] }, confirmed: false, revision: 0 });
+    expect(draft.statusCode, draft.body).toBe(200);
+    const drafted = draft.json();
+    expect(drafted).toMatchObject({ revision: 1, confirmed: false, edited: true, editedBy: agentOfCall.id, summary: { resolution: 'follow_up', dispositionCode: generated.summary.dispositionCode } });
+    expect(drafted.summary.reason).toContain('客户信用卡丢失');
+    expect(drafted.summary.compliance).toEqual(generated.summary.compliance);
+    expect(drafted.original.reason).toBe(generated.summary.reason);
+    expect(drafted).not.toHaveProperty('confirmedBy');
+
+    // A save over a revision someone else replaced is refused.
+    expect((await put({ summary: { reason: '覆盖' }, confirmed: true, revision: 0 })).json()).toMatchObject({ status: 409, type: expect.stringMatching(/\/summary_changed$/) });
+
+    const confirmed = await put({ confirmed: true, revision: 1 });
+    expect(confirmed.json()).toMatchObject({ revision: 2, confirmed: true, confirmedBy: agentOfCall.id, edited: true, editedBy: agentOfCall.id, editedAt: drafted.editedAt });
+    const read = await app.inject({ method: 'GET', url: `/v1/conversations/${id}/summary`, headers: agentHeaders });
+    expect(read.json()).toEqual(confirmed.json());
+
+    // The generated original is untouched and every save is kept; no raw number anywhere.
+    const job = await testDatabase.database.query<{ summary: unknown }>('select summary from summary_jobs where conversation_id = $1', [id]);
+    const original = (typeof job.rows[0]?.summary === 'string' ? JSON.parse(job.rows[0].summary) : job.rows[0]?.summary) as { reason: string };
+    expect(original.reason).toBe(generated.summary.reason);
+    const revisions = await testDatabase.database.query<{ revision: number; confirmed: boolean; summary: unknown }>('select revision, confirmed, summary from summary_revisions where conversation_id = $1 order by revision', [id]);
+    expect(revisions.rows.map((row) => [Number(row.revision), row.confirmed])).toEqual([[1, false], [2, true]]);
+    expect(JSON.stringify(revisions.rows) + read.body).not.toContain(phone);
+
+    // Confirming without changes is not an edit; an admin may confirm too.
+    const second = await app.inject({ method: 'POST', url: '/v1/conversations', headers: agentHeaders, payload: { language: 'zh' } });
+    const secondId = second.json().id as string;
+    for (const turn of call) await app.inject({ method: 'POST', url: `/v1/conversations/${secondId}/turns`, headers: agentHeaders, payload: turn });
+    await app.inject({ method: 'POST', url: `/v1/conversations/${secondId}/end`, headers: agentHeaders });
+    await waitFor(async () => ((await app.inject({ method: 'GET', url: `/v1/conversations/${secondId}/summary`, headers })).statusCode === 200 ? true : undefined));
+    const unchanged = await app.inject({ method: 'PUT', url: `/v1/conversations/${secondId}/summary`, headers, payload: { confirmed: true } });
+    expect(unchanged.json()).toMatchObject({ revision: 1, confirmed: true, edited: false });
+    expect(unchanged.json()).not.toHaveProperty('original');
+    await app.close();
+  });
+});

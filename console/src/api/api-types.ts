@@ -139,6 +139,23 @@ export interface Summary {
   model: string;
   promptVersion: string;
   degraded?: boolean;
+  reasonCategory?: string;
+  outcome?: 'resolved' | 'unresolved' | 'callback_promised' | 'transferred';
+  narrative?: string;
+}
+
+/** `GET|PUT /v1/conversations/:id/summary` (200): the summary as the agent left it, with who checked it when. */
+export interface SummaryReview {
+  summary: Summary;
+  /** 0 until saved; absent from servers older than the summary check. */
+  revision?: number;
+  confirmed?: boolean;
+  confirmedBy?: string;
+  confirmedAt?: string;
+  edited?: boolean;
+  editedBy?: string;
+  editedAt?: string;
+  original?: Summary;
 }
 
 /** `knowledge` event: cards for the latest customer turn. */

@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { deskScope } from '../../access/desk-scope.js';
 import { ConversationEndedError, ConversationNotFoundError, DuplicateConversationError } from '../../conversations/conversation-service.js';
 import { SuggestionNotFoundError } from '../../suggestions/suggestion-service.js';
+import { summaryEditSchema } from '../../summaries/summary-schema.js';
+import { SummaryNotReadyError, SummaryRevisionConflictError, UnknownDispositionCodeError } from '../../summaries/summary-service.js';
 import type { AppServices } from '../app-services.js';
 import { requireRole } from '../auth.js';
 import { openapiSchema } from '../openapi-schema.js';
 import { HttpProblem } from '../problem.js';
 import { openEventStream, wantsEventStream, type EventStream } from '../server-sent-events.js';
-import { timeAndIdCursor } from '../request-fields.js';
+import { largestInt4, timeAndIdCursor } from '../request-fields.js';
 import { validate } from '../validate.js';
 import { dateString } from './knowledge-routes.js';
 
@@ -91,9 +93,20 @@ function mapErrors(error: unknown): never {
   if (error instanceof ConversationNotFoundError || error instanceof SuggestionNotFoundError) throw HttpProblem.notFound(error.message);
   if (error instanceof ConversationEndedError) throw new HttpProblem(409, error.code, 'Conversation ended', error.message);
   if (error instanceof DuplicateConversationError) throw new HttpProblem(409, error.code, 'Conflict', error.message);
+  if (error instanceof SummaryNotReadyError || error instanceof SummaryRevisionConflictError) throw new HttpProblem(409, error.code, 'Conflict', error.message);
+  if (error instanceof UnknownDispositionCodeError) throw HttpProblem.badRequest(error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof UnknownProfileError) throw HttpProblem.badRequest(error.message, [{ field: 'complianceProfile', message: `unknown profile ${error.unknown.join(', ')}; known: ${error.known.join(', ')}` }]);
   throw error;
 }
+
+/** The agent's check of the summary: changed fields (the rest is kept), confirmed or not, and the revision read. */
+export const summaryReviewBody = z
+  .object({
+    summary: summaryEditSchema.optional().meta({ description: 'The fields the agent changed, in the summary\'s shape; fields left out keep their value. The compliance section and provenance cannot be changed.' }),
+    confirmed: z.boolean().meta({ description: 'true: the agent signs the summary off; false: saved as a draft (or reopened).' }),
+    revision: z.number().int().min(0).max(largestInt4).optional().meta({ description: 'The `revision` the agent read; a save over a newer one is refused with 409 summary_changed.' }),
+  })
+  .strict();
 
 export async function conversationRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   const agent = requireRole(services.apiKeys, 'agent');
@@ -247,9 +260,19 @@ export async function conversationRoutes(app: FastifyInstance, services: AppServ
     const conversation = await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
     if (conversation.status !== 'ended') throw new HttpProblem(409, 'conversation_active', 'Conversation still active', 'End the conversation (POST .../end) to have its summary written.');
     const job = await services.summaries.status(id);
-    if (job.status === 'done') return { summary: job.summary };
+    if (job.status === 'done') return (await services.summaries.reviewed(id)) ?? { summary: job.summary };
     if (job.status === 'failed') throw new HttpProblem(500, 'summary_failed', 'Summary failed', 'The summary could not be written; it is retried automatically.');
     return reply.status(202).header('retry-after', '1').send({ status: job.status });
+  });
+
+  app.put('/v1/conversations/:id/summary', { preHandler: agent, schema: { tags: ['summaries'], body: openapiSchema(summaryReviewBody) } }, async (request) => {
+    const { id } = validate(idParams, request.params, 'params');
+    const body = validate(summaryReviewBody, request.body, 'body');
+    const conversation = await services.conversations.get(id, deskScope(request.principal)).catch(mapErrors);
+    if (conversation.status !== 'ended') throw new HttpProblem(409, 'conversation_active', 'Conversation still active', 'End the conversation (POST .../end) to have its summary written.');
+    return services.summaries
+      .review(id, { ...(body.summary ? { edit: body.summary } : {}), confirmed: body.confirmed, ...(body.revision === undefined ? {} : { expectedRevision: body.revision }) }, request.principal?.keyId ?? 'unknown')
+      .catch(mapErrors);
   });
 
   app.get('/v1/audit/suggestions', { preHandler: compliance, schema: { tags: ['audit'] } }, async (request) => {

@@ -147,8 +147,17 @@ describe.skipIf(!hasChromium)('agent workspace in a real browser', () => {
     await page.click('.end-call');
     await page.waitForSelector('.summary-form', { timeout: 60_000 });
     await page.fill('.summary-form textarea >> nth=0', '客户咨询信用卡年费');
+    const saved = page.waitForResponse((response) => /\/v1\/conversations\/[^/]+\/summary$/.test(response.url()) && response.request().method() === 'PUT');
     await page.click('.summary-form button[type=submit]');
+    const savedResponse = await saved;
+    expect(savedResponse.status()).toBe(200);
     await page.waitForSelector('[data-summary-state=confirmed]');
+    // The service holds the agent's version, signed off by the agent's key, with the generated one kept.
+    const summaryUrl = savedResponse.url();
+    const stored = (await (await fetch(summaryUrl, { headers: { authorization: `Bearer ${service.adminKey}` } })).json()) as { summary: { reason: string }; confirmed: boolean; confirmedBy: string; edited: boolean; original?: { reason: string } };
+    expect(stored).toMatchObject({ confirmed: true, confirmedBy: agent.id, edited: true, summary: { reason: '客户咨询信用卡年费' } });
+    expect(stored.original?.reason).not.toBe('客户咨询信用卡年费');
+    expect(await page.locator('.summary .confirmed').textContent()).toContain(agent.id);
     await page.screenshot({ path: `${screenshots}/agent-summary.png` });
     expect(problems).toEqual([]);
     await page.context().close();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ let browser: Browser | undefined;
 let page: Page;
 let base = '';
 let dataDir = '';
+let evalsDir = '';
 let serverLog = '';
 
 function freePort(): Promise<number> {
@@ -34,6 +35,14 @@ function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** A call of the public API as the admin (setting up what the page then works on). */
+async function api<T>(method: string, path: string, body?: unknown, key = adminKey): Promise<T> {
+  const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 async function waitForReady(url: string, deadline: number): Promise<void> {
@@ -50,18 +59,37 @@ beforeAll(async () => {
   for (const built of ['dist/cli.js', 'dist/console/index.html']) if (!existsSync(join(root, built))) throw new Error(`${built} is missing: run npm run build before the browser tests`);
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: install Debian's chromium (apt-get install chromium)`);
   dataDir = await mkdtemp(join(tmpdir(), 'console-browser-'));
+  // The repository's gate suites need the sample base; this one gates compliance documents on a document the review
+  // test creates, and the eval test's suite is the repository's own.
+  evalsDir = await mkdtemp(join(tmpdir(), 'console-evals-'));
+  await copyFile(join(root, 'evals', 'suites', 'compliance-en.yaml'), join(evalsDir, 'compliance-en.yaml'));
+  await writeFile(
+    join(evalsDir, 'gate-retrieval.yaml'),
+    [
+      'name: gate-retrieval',
+      'description: Browser test gate for compliance documents.',
+      'gate: { kinds: [compliance] }',
+      'cases:',
+      '  - id: gate-atm-fee',
+      '    kind: retrieval',
+      '    query: how much is the fee for an overseas ATM withdrawal',
+      '    expect: { goldDocuments: [browser-atm-fees] }',
+      '',
+    ].join('\n'),
+  );
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['dist/cli.js', 'serve'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_SAMPLE_KNOWLEDGE: 'false', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_SAMPLE_KNOWLEDGE: 'false', LOG_LEVEL: 'warn', REVIEW_REQUIRED_KINDS: 'compliance', EVALS_DIR: evalsDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
   server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
   const browserStarting = chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
-  // Generous: on a loaded 2-core machine a fresh PGlite data dir takes tens of seconds to migrate.
-  await waitForReady(base, Date.now() + 120_000);
+  // Generous: on a loaded 2-core machine a fresh PGlite data dir takes tens of seconds to migrate (over 120 s at a
+  // load average of 20 with the agent browser file starting its own service beside it).
+  await waitForReady(base, Date.now() + 200_000);
   browser = await browserStarting;
   page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
   await mkdir(screenshots, { recursive: true });
@@ -69,7 +97,7 @@ beforeAll(async () => {
   await page.locator('input[name="api-key"]').fill(adminKey);
   await page.locator('button[type="submit"]').click();
   await page.locator('#knowledge-title').waitFor();
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -79,6 +107,7 @@ afterAll(async () => {
     await exited;
   }
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (evalsDir) await rm(evalsDir, { recursive: true, force: true });
 });
 
 describe('knowledge workspace in a browser', () => {
@@ -136,6 +165,62 @@ describe('knowledge workspace in a browser', () => {
   });
 });
 
+describe('knowledge review in a browser', () => {
+  it('uploads a compliance document as a draft, submits it through the eval gate and has another key approve it', async () => {
+    // The document the gate's retrieval case expects (a product: published without review).
+    await api('POST', '/v1/knowledge/documents', { title: 'Debit card fees', kind: 'product', format: 'markdown', language: 'en', externalId: 'browser-atm-fees', body: '# Debit card fees\n\nAn overseas ATM withdrawal costs a fee of 1% of the amount, at least 12 yuan.\n' });
+    const files = await mkdtemp(join(tmpdir(), 'console-review-'));
+    const file = join(files, 'overseas-atm-withdrawals.md');
+    await writeFile(file, '# Overseas ATM withdrawals\n\nEach overseas ATM withdrawal costs 1% of the amount, at least 12 yuan.\n');
+    await page.getByRole('tab', { name: 'Upload' }).click();
+    await page.locator('input[type="file"][name="file"]').setInputFiles([file]);
+    await page.locator('select[name="kind"]').selectOption('compliance');
+    await page.locator('input[name="owner"]').fill('atm-team');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.locator('[data-file="overseas-atm-withdrawals.md"][data-state="done"]').waitFor();
+    await rm(files, { recursive: true, force: true });
+
+    // The admin wrote it and submits it: its eval gate runs.
+    await page.getByRole('tab', { name: 'Review queue' }).click();
+    const item = page.locator('[data-testid="review-queue"] li', { hasText: 'Overseas ATM withdrawals' });
+    await item.waitFor();
+    expect(await item.getAttribute('data-review-status')).toBe('draft');
+    await item.getByRole('button', { name: 'Submit for review' }).click();
+    await expect.poll(() => item.getAttribute('data-review-status'), { timeout: 15_000 }).toBe('submitted');
+    const checks = item.getByRole('button', { name: 'Eval-gate checks' });
+    await expect
+      .poll(
+        async () => {
+          await checks.click();
+          return (await item.locator('[data-testid^="review-actions"] table tbody').textContent({ timeout: 5_000 }).catch(() => '')) ?? '';
+        },
+        { timeout: 120_000, interval: 2_000 },
+      )
+      .toMatch(/passed|blocked|error/);
+    expect(await item.locator('[data-testid^="review-actions"] table tbody').textContent()).toMatch(/^passed/);
+    // Four eyes: its author cannot approve it, and the page says so.
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(async () => (await item.getByRole('alert').textContent().catch(() => '')) ?? '').toMatch(/another|author|four/i);
+    await page.screenshot({ path: join(screenshots, 'knowledge-review-gate.png') });
+
+    // A knowledge owner's key approves it in its own session.
+    const approver = await api<{ key: string }>('POST', '/v1/keys', { role: 'knowledge_owner', name: 'approver' });
+    const context = await browser!.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const second = await context.newPage();
+    await second.goto(`${base}/console/knowledge`);
+    await second.locator('input[name="api-key"]').fill(approver.key);
+    await second.locator('button[type="submit"]').click();
+    await second.getByRole('tab', { name: 'Review queue' }).click();
+    const pending = second.locator('[data-testid="review-queue"] li', { hasText: 'Overseas ATM withdrawals' });
+    expect(await pending.getAttribute('data-gate')).toBe('passed');
+    await pending.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => pending.count(), { timeout: 15_000 }).toBe(0);
+    await context.close();
+    const documents = await api<{ items: { title: string; status: string }[] }>('GET', '/v1/knowledge/documents?limit=100');
+    expect(documents.items.filter((document) => document.title === 'Overseas ATM withdrawals').map((document) => document.status)).toEqual(['approved']);
+  }, 180_000);
+});
+
 describe('compliance workspace in a browser', () => {
   it('lists rule packs and tests a sentence with explain', async () => {
     await page.locator('[data-workspace="compliance"]').click();
@@ -168,5 +253,39 @@ describe('compliance workspace in a browser', () => {
     await expect.poll(async () => (await frame.locator('#app').textContent({ timeout: 10_000 })) ?? '', { timeout: 15_000 }).toContain('compliance-en');
     expect(await frame.locator('#app table').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(screenshots, 'compliance-evals.png') });
+  }, 90_000);
+
+  it('reviews an imported call\'s inspection: its scorecard, then overturned with a comment', async () => {
+    const report = await api<{ imported: number }>('POST', '/v1/calls/import', {
+      calls: [
+        {
+          externalId: 'browser-import-1',
+          agent: 'agent-17',
+          team: 'wealth',
+          channel: 'voice',
+          language: 'en',
+          startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          turns: [
+            { speaker: 'agent', text: 'Good morning, how can I help?' },
+            { speaker: 'customer', text: 'I want to put my savings into your new fund.' },
+            { speaker: 'agent', text: 'Sure, that fund is guaranteed to pay eight percent, you cannot lose money.' },
+            { speaker: 'customer', text: 'Great, sign me up.' },
+          ],
+        },
+      ],
+    });
+    expect(report.imported).toBe(1);
+    await page.getByRole('tab', { name: 'Inspections' }).click();
+    await page.locator('#compliance-panel-inspections select').first().selectOption('');
+    await page.getByRole('button', { name: 'browser-import-1' }).click();
+    const detail = page.locator('[data-testid="inspection-detail"]');
+    await detail.locator('h2').waitFor();
+    expect(await detail.getAttribute('data-review-state')).not.toBe('overturned');
+    await detail.locator('textarea').fill('The scorecard missed the context: reviewed by hand.');
+    await detail.getByRole('button', { name: 'Overturn' }).click();
+    await expect.poll(() => detail.getAttribute('data-review-state'), { timeout: 15_000 }).toBe('overturned');
+    await page.screenshot({ path: join(screenshots, 'compliance-inspection.png') });
+    const stored = await api<{ items: { externalId: string; reviewState: string }[] }>('GET', '/v1/inspections?state=overturned');
+    expect(stored.items.map((inspection) => inspection.externalId)).toContain('browser-import-1');
   }, 90_000);
 });

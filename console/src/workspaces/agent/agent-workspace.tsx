@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { Citation, Conversation, Speaker, Suggestion, Summary, TurnResponse } from '../../api/api-types';
+import type { Citation, Conversation, Speaker, Suggestion, SummaryReview, TurnResponse } from '../../api/api-types';
 import { openEventStream, type EventStream, type StreamState } from '../../api/event-stream';
 import { ProblemError, UnauthenticatedError } from '../../api/problem-error';
 import { ErrorBanner } from '../../components/error-banner';
@@ -17,7 +17,7 @@ import type { ReplayTurn } from './replay-transcript';
 import { StartCallForm, type CallSettings } from './start-call-form';
 import { applySuggestionEvent, startRun, streamSuggestions, withFeedback, type SuggestionRun } from './suggestion-run';
 import { SuggestionsPanel, type FeedbackInput } from './suggestions-panel';
-import { SummaryPanel } from './summary-panel';
+import { SummaryPanel, type SaveSummary } from './summary-panel';
 import { TranscriptPanel } from './transcript-panel';
 
 /** How often an ended call's summary is asked for when its event did not arrive (the stream dropped, say). */
@@ -36,6 +36,7 @@ function AgentWorkspace({ client }: WorkspaceProps) {
   const [autoSuggest, setAutoSuggest] = useState(true);
   const [run, setRun] = useState<SuggestionRun>();
   const [passage, setPassage] = useState<Citation>();
+  const [review, setReview] = useState<SummaryReview>();
   const streamRef = useRef<EventStream | undefined>(undefined);
   const suggestionAbort = useRef<AbortController | undefined>(undefined);
   const conversation = state.conversation;
@@ -178,8 +179,11 @@ function AgentWorkspace({ client }: WorkspaceProps) {
       try {
         const response = await client.send('GET', `/v1/conversations/${conversation.id}/summary`);
         if (response.status === 200) {
-          const body = (await response.json()) as { summary: Summary };
-          if (!cancelled) dispatch({ type: 'summary', summary: body.summary });
+          const body = (await response.json()) as SummaryReview;
+          if (!cancelled) {
+            setReview(body);
+            dispatch({ type: 'summary', summary: body.summary });
+          }
           return;
         }
       } catch (caught) {
@@ -200,12 +204,38 @@ function AgentWorkspace({ client }: WorkspaceProps) {
     };
   }, [client, conversation, state.ended, state.summaryState, report]);
 
+  // A summary that came as an event has no revision yet: read it once from its route (it may also be saved already).
+  const summaryArrived = state.summary !== undefined;
+  useEffect(() => {
+    if (!conversation || !summaryArrived || review) return;
+    let cancelled = false;
+    client.get<SummaryReview>(`/v1/conversations/${conversation.id}/summary`).then(
+      (body) => {
+        if (!cancelled && body?.summary) setReview(body);
+      },
+      (caught: unknown) => {
+        if (!cancelled) report(caught);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, conversation, summaryArrived, review, report]);
+
+  const saveSummary: SaveSummary = async (edit, confirmed, revision) => {
+    if (!conversation) throw new Error('no call');
+    const saved = await client.put<SummaryReview>(`/v1/conversations/${conversation.id}/summary`, { ...(Object.keys(edit).length > 0 ? { summary: edit } : {}), confirmed, ...(revision === undefined ? {} : { revision }) });
+    setReview(saved);
+    return saved;
+  };
+
   const newCall = () => {
     stopStreams();
     setRun(undefined);
     setStreamState(undefined);
     setDraft('');
     setSpeaker('customer');
+    setReview(undefined);
     dispatch({ type: 'reset' });
   };
 
@@ -261,7 +291,7 @@ function AgentWorkspace({ client }: WorkspaceProps) {
             {/* Alerts first: what the agent just said wrong matters before the next reply (and the panel is one line when empty). */}
             <AlertsPanel alerts={state.alerts} turns={state.turns} />
             {state.ended ? (
-              <SummaryPanel state={state.summaryState} summary={state.summary} turns={state.turns} onShowTurn={showTurn} />
+              <SummaryPanel state={state.summaryState} summary={state.summary} review={review} turns={state.turns} onShowTurn={showTurn} onSave={saveSummary} />
             ) : (
               <SuggestionsPanel
                 run={run}

@@ -1,37 +1,52 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Summary, Turn } from '../../api/api-types';
+import type { Summary, SummaryReview, Turn } from '../../api/api-types';
+import { ErrorBanner } from '../../components/error-banner';
 import { useText } from '../../i18n/use-text';
 import type { SummaryState } from './call-state';
+import { itemsFromLines, linesOf, summaryEdit, type SummaryEdit } from './summary-edit';
 
 const resolutions: Summary['resolution'][] = ['resolved', 'unresolved', 'escalated', 'follow_up'];
 
-function linesOf(items: readonly { text: string }[]): string {
-  return items.map((item) => item.text).join('\n');
-}
+export type SaveSummary = (edit: SummaryEdit, confirmed: boolean, revision: number | undefined) => Promise<SummaryReview>;
 
-/** Edited lines keep the source turns of the line they replace (same position); new lines have none. */
-function itemsFrom<T extends { text: string; turnIds: string[] }>(text: string, previous: readonly T[]): { text: string; turnIds: string[] }[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line, index) => ({ ...(previous[index] ?? {}), text: line, turnIds: previous[index]?.text === line ? previous[index].turnIds : [] }));
-}
-
-/** The agent checks the summary against the call (each part links to the turns it came from), edits it and confirms it. */
-export function SummaryPanel({ state, summary, turns, onShowTurn }: { state: SummaryState; summary: Summary | undefined; turns: readonly Turn[]; onShowTurn: (turnId: string) => void }) {
+/**
+ * The agent checks the summary against the call (each part links to the turns it came from), edits it and saves
+ * it as a draft or confirms it (PUT .../summary: every save is a revision the service keeps with who and when).
+ */
+export function SummaryPanel({ state, summary, review, turns, onShowTurn, onSave }: { state: SummaryState; summary: Summary | undefined; review: SummaryReview | undefined; turns: readonly Turn[]; onShowTurn: (turnId: string) => void; onSave: SaveSummary }) {
   const { t } = useText();
+  // What the service holds now: the saved revision when there is one, else the generated summary.
+  const stored = review?.summary ?? summary;
   const [draft, setDraft] = useState<Summary>();
   const [actions, setActions] = useState('');
   const [commitments, setCommitments] = useState('');
-  const [confirmed, setConfirmed] = useState<Summary>();
+  const [reopened, setReopened] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>();
 
   useEffect(() => {
-    if (!summary) return;
-    setDraft(summary);
-    setActions(linesOf(summary.actionsTaken));
-    setCommitments(linesOf(summary.commitments));
-  }, [summary]);
+    if (!stored) return;
+    setDraft(stored);
+    setActions(linesOf(stored.actionsTaken));
+    setCommitments(linesOf(stored.commitments));
+  }, [stored]);
+
+  const confirmed = review?.confirmed === true && !reopened ? review.summary : undefined;
+  const save = async (confirm: boolean) => {
+    if (!draft || !stored) return;
+    setSaving(true);
+    setSaveError(undefined);
+    try {
+      const edited: Summary = { ...draft, actionsTaken: itemsFromLines(actions, draft.actionsTaken), commitments: itemsFromLines(commitments, draft.commitments) };
+      await onSave(summaryEdit(stored, edited), confirm, review?.revision);
+      setReopened(false);
+    } catch (caught) {
+      setSaveError(caught);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const locked = Boolean(confirmed) || saving;
 
   const download = useMemo(() => (confirmed ? URL.createObjectURL(new Blob([JSON.stringify(confirmed, null, 2)], { type: 'application/json' })) : undefined), [confirmed]);
   useEffect(() => () => (download ? URL.revokeObjectURL(download) : undefined), [download]);
@@ -67,22 +82,28 @@ export function SummaryPanel({ state, summary, turns, onShowTurn }: { state: Sum
           className="summary-form"
           onSubmit={(event) => {
             event.preventDefault();
-            setConfirmed({ ...draft, actionsTaken: itemsFrom(actions, draft.actionsTaken), commitments: itemsFrom(commitments, draft.commitments) });
+            void save(true);
           }}
         >
           {draft.degraded && <p className="notice">{t('agent.summary.degraded')}</p>}
           <label>
             {t('agent.summary.reason')} {sources(draft.evidence.reason)}
-            <textarea rows={2} value={draft.reason} onChange={(event) => setDraft({ ...draft, reason: event.target.value })} disabled={Boolean(confirmed)} />
+            <textarea rows={2} value={draft.reason} onChange={(event) => setDraft({ ...draft, reason: event.target.value })} disabled={locked} />
           </label>
           <label>
             {t('agent.summary.intent')} {sources(draft.evidence.customerIntent)}
-            <textarea rows={2} value={draft.customerIntent} onChange={(event) => setDraft({ ...draft, customerIntent: event.target.value })} disabled={Boolean(confirmed)} />
+            <textarea rows={2} value={draft.customerIntent} onChange={(event) => setDraft({ ...draft, customerIntent: event.target.value })} disabled={locked} />
           </label>
+          {draft.narrative !== undefined && (
+            <label>
+              {t('agent.summary.narrative')}
+              <textarea rows={3} value={draft.narrative} onChange={(event) => setDraft({ ...draft, narrative: event.target.value })} disabled={locked} />
+            </label>
+          )}
           <div className="form-row">
             <label>
               {t('agent.summary.resolution')} {sources(draft.evidence.resolution)}
-              <select value={draft.resolution} onChange={(event) => setDraft({ ...draft, resolution: event.target.value as Summary['resolution'] })} disabled={Boolean(confirmed)}>
+              <select value={draft.resolution} onChange={(event) => setDraft({ ...draft, resolution: event.target.value as Summary['resolution'] })} disabled={locked}>
                 {resolutions.map((resolution) => (
                   <option key={resolution} value={resolution}>
                     {t(`agent.summary.resolution.${resolution}`)}
@@ -92,10 +113,10 @@ export function SummaryPanel({ state, summary, turns, onShowTurn }: { state: Sum
             </label>
             <label>
               {t('agent.summary.disposition')}
-              <input type="text" value={draft.dispositionCode} onChange={(event) => setDraft({ ...draft, dispositionCode: event.target.value })} disabled={Boolean(confirmed)} />
+              <input type="text" value={draft.dispositionCode} onChange={(event) => setDraft({ ...draft, dispositionCode: event.target.value })} disabled={locked} />
             </label>
             <label className="checkbox">
-              <input type="checkbox" checked={draft.complaint.raised} onChange={(event) => setDraft({ ...draft, complaint: { ...draft.complaint, raised: event.target.checked } })} disabled={Boolean(confirmed)} />
+              <input type="checkbox" checked={draft.complaint.raised} onChange={(event) => setDraft({ ...draft, complaint: { ...draft.complaint, raised: event.target.checked } })} disabled={locked} />
               {t('agent.summary.complaint')} {draft.complaint.category ? `(${draft.complaint.category})` : ''} {sources(draft.evidence.complaint)}
             </label>
           </div>
@@ -111,11 +132,11 @@ export function SummaryPanel({ state, summary, turns, onShowTurn }: { state: Sum
           )}
           <label>
             {t('agent.summary.actions')}
-            <textarea rows={3} value={actions} onChange={(event) => setActions(event.target.value)} disabled={Boolean(confirmed)} />
+            <textarea rows={3} value={actions} onChange={(event) => setActions(event.target.value)} disabled={locked} />
           </label>
           <label>
             {t('agent.summary.commitments')}
-            <textarea rows={2} value={commitments} onChange={(event) => setCommitments(event.target.value)} disabled={Boolean(confirmed)} />
+            <textarea rows={2} value={commitments} onChange={(event) => setCommitments(event.target.value)} disabled={locked} />
           </label>
           {draft.followUps.length > 0 && (
             <div>
@@ -150,20 +171,38 @@ export function SummaryPanel({ state, summary, turns, onShowTurn }: { state: Sum
           <p className="hint">
             {draft.provider} · {draft.model}
           </p>
+          <ErrorBanner error={saveError} onDismiss={() => setSaveError(undefined)} />
           {confirmed ? (
             <div className="confirmed" role="status">
-              <strong>{t('agent.summary.confirmed')}</strong> <span className="hint">{t('agent.summary.notStored')}</span>{' '}
+              <strong>{t('agent.summary.confirmed')}</strong>{' '}
+              <span className="hint">
+                {review?.confirmedBy} · {review?.confirmedAt ? new Date(review.confirmedAt).toLocaleString() : ''}
+                {review?.edited ? ` · ${t('agent.summary.edited')}` : ''}
+              </span>{' '}
               {download && (
                 <a href={download} download="call-summary.json">
                   {t('agent.summary.download')}
                 </a>
               )}
-              <button type="button" className="secondary" onClick={() => setConfirmed(undefined)}>
+              <button type="button" className="secondary" onClick={() => setReopened(true)}>
                 {t('agent.summary.reopen')}
               </button>
             </div>
           ) : (
-            <button type="submit">{t('agent.summary.confirm')}</button>
+            <div className="form-row">
+              <button type="submit" disabled={saving}>
+                {t('agent.summary.confirm')}
+              </button>
+              <button type="button" className="secondary" disabled={saving} onClick={() => void save(false)}>
+                {t('agent.summary.saveDraft')}
+              </button>
+              {review?.revision !== undefined && review.revision > 0 && !review.confirmed && (
+                <span className="hint" role="status">
+                  {t('agent.summary.draftSaved')}
+                  {review.edited ? ` · ${t('agent.summary.edited')}` : ''}
+                </span>
+              )}
+            </div>
           )}
         </form>
       )}

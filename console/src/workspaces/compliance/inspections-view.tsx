@@ -120,7 +120,7 @@ function InspectionDetail({ client, id, onReviewed }: { client: ApiClient; id: s
     }
   };
   return (
-    <section className="panel stack" aria-label={t('compliance.inspections.scorecard')} data-testid="inspection-detail">
+    <section className="panel stack" aria-label={t('compliance.inspections.scorecard')} data-testid="inspection-detail" data-review-state={data?.reviewState}>
       <RequestFailure error={error} />
       {data && (
         <>

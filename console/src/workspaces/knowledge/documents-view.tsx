@@ -1,3 +1,4 @@
+import { ChoiceSelect } from '../../components/choice-select';
 import { useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/api-client';
 import { EmptyState } from '../../components/empty-state';
@@ -38,57 +39,11 @@ export function DocumentsView({ client, refreshKey, onOpenPassage }: { client: A
     <div className="split">
       <section aria-label={t('knowledge.documents.title')} className="stack">
         <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label={t('knowledge.filters')}>
-          <label>
-            {t('knowledge.field.kind')}
-            <select value={filters.kind ?? ''} onChange={(event) => set({ kind: (event.target.value || undefined) as DocumentKind | undefined })} name="kind">
-              <option value="">{t('knowledge.any')}</option>
-              {documentKinds.map((kind) => (
-                <option key={kind} value={kind}>
-                  {t(`knowledge.kind.${kind}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('knowledge.field.status')}
-            <select value={filters.status ?? ''} onChange={(event) => set({ status: (event.target.value || undefined) as DocumentStatus | undefined })} name="status">
-              <option value="">{t('knowledge.any')}</option>
-              {documentStatuses.map((status) => (
-                <option key={status} value={status}>
-                  {t(`knowledge.status.${status}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('knowledge.field.product')}
-            <select value={filters.product ?? ''} onChange={(event) => set({ product: event.target.value || undefined })} name="product">
-              <option value="">{t('knowledge.any')}</option>
-              {distinctValues(documents, 'product').map((product) => (
-                <option key={product}>{product}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('knowledge.field.owner')}
-            <select value={filters.owner ?? ''} onChange={(event) => set({ owner: event.target.value || undefined })} name="owner">
-              <option value="">{t('knowledge.any')}</option>
-              {distinctValues(documents, 'owner').map((owner) => (
-                <option key={owner}>{owner}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('knowledge.field.effective')}
-            <select value={filters.effective ?? ''} onChange={(event) => set({ effective: (event.target.value || undefined) as EffectiveState | undefined })} name="effective">
-              <option value="">{t('knowledge.any')}</option>
-              {(['current', 'future', 'expired'] as const).map((state) => (
-                <option key={state} value={state}>
-                  {t(`knowledge.effective.${state}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceSelect label={t('knowledge.field.kind')} name="kind" emptyLabel={t('knowledge.any')} choices={documentKinds.map((kind) => ({ value: kind, label: t(`knowledge.kind.${kind}`) }))} value={filters.kind} onChange={(kind) => set({ kind: kind as DocumentKind | undefined })} />
+          <ChoiceSelect label={t('knowledge.field.status')} name="status" emptyLabel={t('knowledge.any')} choices={documentStatuses.map((status) => ({ value: status, label: t(`knowledge.status.${status}`) }))} value={filters.status} onChange={(status) => set({ status: status as DocumentStatus | undefined })} />
+          <ChoiceSelect label={t('knowledge.field.product')} name="product" emptyLabel={t('knowledge.any')} choices={distinctValues(documents, 'product').map((product) => ({ value: product, label: product }))} value={filters.product} onChange={(product) => set({ product })} />
+          <ChoiceSelect label={t('knowledge.field.owner')} name="owner" emptyLabel={t('knowledge.any')} choices={distinctValues(documents, 'owner').map((owner) => ({ value: owner, label: owner }))} value={filters.owner} onChange={(owner) => set({ owner })} />
+          <ChoiceSelect label={t('knowledge.field.effective')} name="effective" emptyLabel={t('knowledge.any')} choices={(['current', 'future', 'expired'] as const).map((state) => ({ value: state, label: t(`knowledge.effective.${state}`) }))} value={filters.effective} onChange={(effective) => set({ effective: effective as EffectiveState | undefined })} />
           <label>
             {t('knowledge.field.text')}
             <input type="search" value={filters.text ?? ''} onChange={(event) => set({ text: event.target.value })} name="text" />

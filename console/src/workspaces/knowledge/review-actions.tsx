@@ -3,21 +3,7 @@ import type { ApiClient } from '../../api/api-client';
 import { RequestFailure } from '../../components/not-available';
 import { RecordTable } from '../../components/record-table';
 import { useText } from '../../i18n/use-text';
-
-type Row = Record<string, unknown>;
-
-/** The rows of an answer whose exact shape belongs to a newer service: its `items`, `checks` or `results` list, or the answer itself. */
-export function rowsOf(answer: unknown): Row[] {
-  if (Array.isArray(answer)) return answer.filter((row): row is Row => typeof row === 'object' && row !== null);
-  if (answer && typeof answer === 'object') {
-    for (const key of ['items', 'checks', 'results', 'gaps', 'documents']) {
-      const value = (answer as Row)[key];
-      if (Array.isArray(value)) return rowsOf(value);
-    }
-    return [answer as Row];
-  }
-  return [];
-}
+import { checkRows, parseReviewChecks, type GateCheck } from './review-queue';
 
 /**
  * Submit, approve or reject a draft version and read its eval-gate checks (the review routes of issue 14). A server
@@ -26,7 +12,7 @@ export function rowsOf(answer: unknown): Row[] {
 export function ReviewActions({ client, documentId, version, onDone }: { client: ApiClient; documentId: string; version: number; onDone: () => void }) {
   const { t } = useText();
   const [error, setError] = useState<unknown>();
-  const [checks, setChecks] = useState<Row[]>();
+  const [checks, setChecks] = useState<GateCheck[]>();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const base = `/v1/knowledge/documents/${documentId}/versions/${version}`;
@@ -48,7 +34,7 @@ export function ReviewActions({ client, documentId, version, onDone }: { client:
         <button type="button" className="secondary" disabled={busy} onClick={() => act(() => client.post(`${base}/submit`, {}))}>
           {t('knowledge.review.submit')}
         </button>
-        <button type="button" className="secondary" disabled={busy} onClick={() => act(async () => setChecks(rowsOf(await client.get(`${base}/checks`))))}>
+        <button type="button" className="secondary" disabled={busy} onClick={() => act(async () => setChecks(parseReviewChecks(await client.get(`${base}/checks`)).checks))}>
           {t('knowledge.review.checks')}
         </button>
         <button type="button" disabled={busy} onClick={() => act(() => client.post(`${base}/approve`, {}))}>
@@ -63,7 +49,7 @@ export function ReviewActions({ client, documentId, version, onDone }: { client:
         </button>
       </div>
       <RequestFailure error={error} />
-      {checks && <RecordTable rows={checks} caption={t('knowledge.review.checks')} />}
+      {checks && <RecordTable rows={checkRows(checks)} caption={t('knowledge.review.checks')} />}
     </div>
   );
 }

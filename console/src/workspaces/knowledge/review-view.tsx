@@ -7,7 +7,8 @@ import { useRequest } from '../../components/use-request';
 import { useText } from '../../i18n/use-text';
 import { expiringWithin } from './document-filters';
 import type { KnowledgeDocument, Page } from './knowledge-types';
-import { ReviewActions, rowsOf } from './review-actions';
+import { ReviewActions } from './review-actions';
+import { checkRows, gapRows, parseReviewQueue, usageRows, type QueueVersion } from './review-queue';
 import type { PassageTarget } from './version-viewer';
 
 interface Proposal {
@@ -49,34 +50,32 @@ export function ReviewView({ client, refreshKey, onOpenPassage }: { client: ApiC
       setProposalError(error);
     }
   };
-  const queueRows = rowsOf(queue.data);
+  const waiting: QueueVersion[] = queue.data === undefined ? [] : (({ submitted, drafts }) => [...submitted, ...drafts])(parseReviewQueue(queue.data));
   return (
     <div className="stack">
       <section className="panel stack" aria-labelledby="review-queue-title">
         <h2 id="review-queue-title">{t('knowledge.review.queue')}</h2>
         <RequestFailure error={queue.error} onRetry={queue.reload} />
         {queue.data !== undefined &&
-          (queueRows.length === 0 ? (
+          (waiting.length === 0 ? (
             <EmptyState />
           ) : (
-            <ul className="stack">
-              {queueRows.map((row, index) => {
-                const documentId = typeof row.documentId === 'string' ? row.documentId : undefined;
-                const version = typeof row.version === 'number' ? row.version : undefined;
-                return (
-                  <li key={index} className="result-card">
-                    <RecordTable rows={[row]} />
-                    {documentId && version !== undefined && (
-                      <>
-                        <button type="button" className="link-button" onClick={() => onOpenPassage({ documentId, version })}>
-                          {t('knowledge.open')}
-                        </button>
-                        <ReviewActions client={client} documentId={documentId} version={version} onDone={() => setGeneration((value) => value + 1)} />
-                      </>
-                    )}
-                  </li>
-                );
-              })}
+            <ul className="stack" data-testid="review-queue">
+              {waiting.map((item) => (
+                <li key={`${item.documentId}-${item.version}`} className="result-card" data-review-status={item.status} data-gate={item.check?.status ?? 'none'}>
+                  <h3>
+                    {item.title} <span className="muted">v{item.version} · {item.kind} · {item.status}</span>
+                  </h3>
+                  <p className="muted">
+                    {[item.owner, item.createdBy && `${t('knowledge.review.author')}: ${item.createdBy}`, item.submittedBy && `${t('knowledge.review.submittedBy')}: ${item.submittedBy}`].filter(Boolean).join(' · ')}
+                  </p>
+                  {item.check && <RecordTable rows={checkRows([item.check])} caption={t('knowledge.review.checks')} />}
+                  <button type="button" className="link-button" onClick={() => onOpenPassage({ documentId: item.documentId, version: item.version })}>
+                    {t('knowledge.open')}
+                  </button>
+                  <ReviewActions client={client} documentId={item.documentId} version={item.version} onDone={() => setGeneration((value) => value + 1)} />
+                </li>
+              ))}
             </ul>
           ))}
       </section>
@@ -137,12 +136,12 @@ export function ReviewView({ client, refreshKey, onOpenPassage }: { client: ApiC
       <section className="panel stack" aria-labelledby="gaps-title">
         <h2 id="gaps-title">{t('knowledge.review.gaps')}</h2>
         <RequestFailure error={gaps.error} onRetry={gaps.reload} />
-        {gaps.data !== undefined && <RecordTable rows={rowsOf(gaps.data)} />}
+        {gaps.data !== undefined && <RecordTable rows={gapRows(gaps.data)} />}
       </section>
       <section className="panel stack" aria-labelledby="usage-title">
         <h2 id="usage-title">{t('knowledge.review.usage')}</h2>
         <RequestFailure error={usage.error} onRetry={usage.reload} />
-        {usage.data !== undefined && <RecordTable rows={rowsOf(usage.data)} />}
+        {usage.data !== undefined && <RecordTable rows={usageRows(usage.data)} />}
       </section>
     </div>
   );

@@ -1,3 +1,4 @@
+import { ChoiceSelect } from '../../components/choice-select';
 import { useRef, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../../api/api-client';
 import { uploadWithProgress } from '../../api/upload-with-progress';
@@ -63,36 +64,9 @@ export function UploadView({ client, onUploaded }: { client: ApiClient; onUpload
         </label>
         <p className="muted">{t('knowledge.upload.hint')}</p>
         <div className="filters">
-          <label>
-            {t('knowledge.field.kind')}
-            <select name="kind" defaultValue="">
-              <option value="">{t('knowledge.upload.fromFile')}</option>
-              {documentKinds.map((kind) => (
-                <option key={kind} value={kind}>
-                  {t(`knowledge.kind.${kind}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('knowledge.field.status')}
-            <select name="status" defaultValue="">
-              <option value="">{t('knowledge.upload.defaultStatus')}</option>
-              {documentStatuses.map((status) => (
-                <option key={status} value={status}>
-                  {t(`knowledge.status.${status}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('knowledge.field.language')}
-            <select name="language" defaultValue="">
-              <option value="">{t('knowledge.upload.detect')}</option>
-              <option value="zh">中文</option>
-              <option value="en">English</option>
-            </select>
-          </label>
+          <ChoiceSelect label={t('knowledge.field.kind')} name="kind" emptyLabel={t('knowledge.upload.fromFile')} choices={documentKinds.map((kind) => ({ value: kind, label: t(`knowledge.kind.${kind}`) }))} />
+          <ChoiceSelect label={t('knowledge.field.status')} name="status" emptyLabel={t('knowledge.upload.defaultStatus')} choices={documentStatuses.map((status) => ({ value: status, label: t(`knowledge.status.${status}`) }))} />
+          <ChoiceSelect label={t('knowledge.field.language')} name="language" emptyLabel={t('knowledge.upload.detect')} choices={[{ value: 'zh', label: '中文' }, { value: 'en', label: 'English' }]} />
           <label>
             {t('knowledge.field.product')}
             <input name="product" />
