@@ -5,9 +5,6 @@ const bucketsOfCall = `(values ('day', (i.call_started_at at time zone 'UTC')::d
                                ('week', date_trunc('week', i.call_started_at at time zone 'UTC')::date),
                                ('month', date_trunc('month', i.call_started_at at time zone 'UTC')::date)) as b (grain, starts)`;
 
-/** The marker for "every team" and "every channel" in the term roll-up. */
-export const everyValue = '*';
-
 /**
  * Adds (sign 1) or takes away (sign -1) the given inspections' contribution to the roll-ups, in the caller's
  * transaction. One statement per table, written once in SQL and used for new inspections, for a review that changes
@@ -50,14 +47,25 @@ export async function addToRollups(transaction: Queryable, selection: { inspecti
   );
   await transaction.query(
     `insert into insight_term_rollups (grain, starts, team, channel, language, term, calls)
-     select b.grain, b.starts, t.team, t.channel, i.language, term, $1::int * count(*)
+     select b.grain, b.starts, coalesce(i.team, ''), i.channel, i.language, term, $1::int * count(*)
        from inspections i
        cross join lateral ${bucketsOfCall}
        cross join lateral (select distinct unnest(i.terms) as term) as terms
-       cross join lateral (values (coalesce(i.team, ''), i.channel), ('${everyValue}', '${everyValue}')) as t (team, channel)
       where ${where}
       group by 1, 2, 3, 4, 5, 6
      on conflict (grain, starts, team, channel, language, term) do update set calls = insight_term_rollups.calls + excluded.calls`,
+    parameters,
+  );
+  await transaction.query(
+    `insert into insight_term_totals (grain, starts, product, language, term, calls)
+     select b.grain, b.starts, p.product, i.language, term, $1::int * count(*)
+       from inspections i
+       cross join lateral ${bucketsOfCall}
+       cross join lateral (select '' as product union select distinct unnest(i.products)) as p
+       cross join lateral (select distinct unnest(i.terms) as term) as terms
+      where ${where}
+      group by 1, 2, 3, 4, 5
+     on conflict (grain, starts, product, language, term) do update set calls = insight_term_totals.calls + excluded.calls`,
     parameters,
   );
 }
@@ -66,6 +74,7 @@ export async function addToRollups(transaction: Queryable, selection: { inspecti
 export async function rebuildRollups(transaction: Queryable): Promise<void> {
   await transaction.query('delete from insight_rollups');
   await transaction.query('delete from insight_term_rollups');
+  await transaction.query('delete from insight_term_totals');
   await addToRollups(transaction, 'all');
 }
 
