@@ -94,7 +94,9 @@ export class InsightService {
       rollupParameters.push(value);
       rollupFilters.push(` and r.${column} = $${rollupParameters.length}`);
       rawParameters.push(value);
-      rawFilters.push(column === 'team' ? ` and coalesce(i.team, '') = $${rawParameters.length}` : ` and i.${column} = $${rawParameters.length}`);
+      // '' is the roll-ups' "no team"; any other team is compared bare so the team index can answer it.
+      const rawColumn = column === 'team' && value === '' ? `coalesce(i.team, '')` : `i.${column}`;
+      rawFilters.push(` and ${rawColumn} = $${rawParameters.length}`);
     };
     filter('team', query.team);
     filter('channel', query.channel);
