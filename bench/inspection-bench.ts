@@ -7,7 +7,7 @@
  *   under several filters; prints p50/p95.
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readCallFiles } from '../src/calls/read-call-entries.js';
@@ -211,7 +211,8 @@ export async function insightsBench(perMonth: number): Promise<void> {
         }
       }
       console.log(`  insights over a month: p50 ${percentile(timings, 0.5).toFixed(0)} ms, p95 ${percentile(timings, 0.95).toFixed(0)} ms, max ${Math.max(...timings).toFixed(0)} ms (${timings.length} queries)`);
-      for (const [key, values] of byQuery) console.log(`    ${key.padEnd(40)} p50 ${percentile(values, 0.5).toFixed(0)} ms`);
+      for (const [key, values] of byQuery) console.log(`    ${key.padEnd(40)} p50 ${percentile(values, 0.5).toFixed(0)} ms, p95 ${percentile(values, 0.95).toFixed(0)} ms`);
+      console.log(`  load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
     } finally {
       await runtime.close();
     }

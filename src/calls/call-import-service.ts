@@ -72,12 +72,23 @@ export class CallImportService {
     const seen = new Map<string, string>();
     let batch: PreparedCall[] = [];
     const progress = () => options.onProgress?.({ read: report.read, imported: report.imported, skipped: report.skipped, failed: failedCount });
+    // Two stages in step: while one batch is written (the database works in its own thread), the next one is
+    // summarised and inspected here. Which calls are stored already is asked before that write starts (the database
+    // takes one statement at a time, so asking during the write would wait for it). Writes stay one at a time, in order.
+    let ready: PreparedCall[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const current = batch;
       batch = [];
-      await this.#importBatch(current, report, fail);
-      progress();
+      const fresh = await this.#skipStored(current, report);
+      const writing = this.#writeBatch(ready, report, fail).then(progress);
+      // Handled here so a failed write is not reported as unhandled while the next batch is inspected; it is still
+      // awaited below and throws.
+      writing.catch(() => undefined);
+      ready = [];
+      const inspected = await this.#inspectBatch(fresh, fail);
+      await writing;
+      ready = inspected;
     };
     for await (const entry of entries) {
       report.read += 1;
@@ -101,19 +112,26 @@ export class CallImportService {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await this.#writeBatch(ready, report, fail);
+    progress();
     if (failedCount > report.failed.length) report.failed.push({ position: '(more)', problem: `${failedCount - report.failed.length} more problems not listed` });
     return report;
   }
 
-  async #importBatch(batch: PreparedCall[], report: ImportReport, fail: (problem: ImportProblem) => void): Promise<void> {
+  /** The batch without the calls stored already (a run again, or resumed after a crash), which are counted as skipped. */
+  async #skipStored(batch: PreparedCall[], report: ImportReport): Promise<PreparedCall[]> {
     const existing = await this.#database.query<{ external_id: string }>('select external_id from conversations where external_id = any($1::text[])', [batch.map((item) => item.call.externalId)]);
     const stored = new Set(existing.rows.map((row) => row.external_id));
+    report.skipped += batch.length - batch.filter((item) => !stored.has(item.call.externalId)).length;
+    return batch.filter((item) => !stored.has(item.call.externalId));
+  }
+
+  /** Summarises and inspects each call (no write); a call that cannot be is named and left out. */
+  async #inspectBatch(batch: PreparedCall[], fail: (problem: ImportProblem) => void): Promise<PreparedCall[]> {
     const fresh: PreparedCall[] = [];
     for (const item of batch) {
-      if (stored.has(item.call.externalId)) {
-        report.skipped += 1;
-        continue;
-      }
+      // Let the write of the previous batch send its next statement: this loop is CPU work on the same thread.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         const lastAt = item.turns.at(-1)?.at;
         item.summary = await this.#summarize(item.turns, { language: item.language, ...(lastAt ? { callEndedAt: new Date(lastAt) } : {}) });
@@ -136,6 +154,11 @@ export class CallImportService {
         fail({ position: item.position, externalId: item.call.externalId, problem: `could not be summarised or inspected: ${error instanceof Error ? error.message : String(error)}` });
       }
     }
+    return fresh;
+  }
+
+  /** Stores the batch's calls in one transaction; if the batch cannot be held, call by call, each whole or not at all. */
+  async #writeBatch(fresh: PreparedCall[], report: ImportReport, fail: (problem: ImportProblem) => void): Promise<void> {
     if (fresh.length === 0) return;
     try {
       await this.#database.transaction((transaction) => writeCalls(transaction, fresh));

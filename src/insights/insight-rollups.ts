@@ -1,19 +1,19 @@
 import type { Queryable } from '../db/database.js';
 
 /** The time buckets one call counts in: its UTC day, ISO week (from Monday) and month. */
-const bucketsOfCall = `(values ('day', (i.call_started_at at time zone 'UTC')::date),
+const everyBucketOfCall = `(values ('day', (i.call_started_at at time zone 'UTC')::date),
                                ('week', date_trunc('week', i.call_started_at at time zone 'UTC')::date),
                                ('month', date_trunc('month', i.call_started_at at time zone 'UTC')::date)) as b (grain, starts)`;
-
-/** The marker for "every team" and "every channel" in the term roll-up. */
-export const everyValue = '*';
+/** Only the day: a rebuild sums the day rows into weeks and months afterwards (far fewer rows than calls). */
+const dayOfCall = `(values ('day', (i.call_started_at at time zone 'UTC')::date)) as b (grain, starts)`;
 
 /**
  * Adds (sign 1) or takes away (sign -1) the given inspections' contribution to the roll-ups, in the caller's
  * transaction. One statement per table, written once in SQL and used for new inspections, for a review that changes
  * a call's state (taken away with the old state, added with the new), and to rebuild everything.
  */
-export async function addToRollups(transaction: Queryable, selection: { inspectionIds: readonly string[] } | 'all', sign: 1 | -1 = 1): Promise<void> {
+export async function addToRollups(transaction: Queryable, selection: { inspectionIds: readonly string[] } | 'all', sign: 1 | -1 = 1, grains: 'every' | 'days' = 'every'): Promise<void> {
+  const bucketsOfCall = grains === 'every' ? everyBucketOfCall : dayOfCall;
   const where = selection === 'all' ? 'true' : 'i.id = any($2::uuid[])';
   const parameters: unknown[] = selection === 'all' ? [sign] : [sign, selection.inspectionIds];
   if (selection !== 'all' && selection.inspectionIds.length === 0) return;
@@ -50,14 +50,25 @@ export async function addToRollups(transaction: Queryable, selection: { inspecti
   );
   await transaction.query(
     `insert into insight_term_rollups (grain, starts, team, channel, language, term, calls)
-     select b.grain, b.starts, t.team, t.channel, i.language, term, $1::int * count(*)
+     select b.grain, b.starts, coalesce(i.team, ''), i.channel, i.language, term, $1::int * count(*)
        from inspections i
        cross join lateral ${bucketsOfCall}
        cross join lateral (select distinct unnest(i.terms) as term) as terms
-       cross join lateral (values (coalesce(i.team, ''), i.channel), ('${everyValue}', '${everyValue}')) as t (team, channel)
       where ${where}
       group by 1, 2, 3, 4, 5, 6
      on conflict (grain, starts, team, channel, language, term) do update set calls = insight_term_rollups.calls + excluded.calls`,
+    parameters,
+  );
+  await transaction.query(
+    `insert into insight_term_totals (grain, starts, product, language, term, calls)
+     select b.grain, b.starts, p.product, i.language, term, $1::int * count(*)
+       from inspections i
+       cross join lateral ${bucketsOfCall}
+       cross join lateral (select '' as product union select distinct unnest(i.products)) as p
+       cross join lateral (select distinct unnest(i.terms) as term) as terms
+      where ${where}
+      group by 1, 2, 3, 4, 5
+     on conflict (grain, starts, product, language, term) do update set calls = insight_term_totals.calls + excluded.calls`,
     parameters,
   );
 }
@@ -66,7 +77,23 @@ export async function addToRollups(transaction: Queryable, selection: { inspecti
 export async function rebuildRollups(transaction: Queryable): Promise<void> {
   await transaction.query('delete from insight_rollups');
   await transaction.query('delete from insight_term_rollups');
-  await addToRollups(transaction, 'all');
+  await transaction.query('delete from insight_term_totals');
+  await addToRollups(transaction, 'all', 1, 'days');
+  const weekAndMonth = `cross join lateral (values ('week', date_trunc('week', r.starts)::date), ('month', date_trunc('month', r.starts)::date)) as g (grain, starts)`;
+  await transaction.query(
+    `insert into insight_rollups (dimension, product, grain, starts, team, channel, language, key, calls, complaints, score_sum, failed, needs_review, positive, neutral, negative)
+     select r.dimension, r.product, g.grain, g.starts, r.team, r.channel, r.language, r.key, sum(r.calls), sum(r.complaints), sum(r.score_sum), sum(r.failed),
+            sum(r.needs_review), sum(r.positive), sum(r.neutral), sum(r.negative)
+       from insight_rollups r ${weekAndMonth} where r.grain = 'day' group by 1, 2, 3, 4, 5, 6, 7, 8`,
+  );
+  await transaction.query(
+    `insert into insight_term_rollups (grain, starts, team, channel, language, term, calls)
+     select g.grain, g.starts, r.team, r.channel, r.language, r.term, sum(r.calls) from insight_term_rollups r ${weekAndMonth} where r.grain = 'day' group by 1, 2, 3, 4, 5, 6`,
+  );
+  await transaction.query(
+    `insert into insight_term_totals (grain, starts, product, language, term, calls)
+     select g.grain, g.starts, r.product, r.language, r.term, sum(r.calls) from insight_term_totals r ${weekAndMonth} where r.grain = 'day' group by 1, 2, 3, 4, 5`,
+  );
 }
 
 export interface PeriodBucket {

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import { emergingTerms, type EmergingTerm } from './emerging-terms.js';
-import { everyValue, periodBuckets, wholeDays } from './insight-rollups.js';
+import { periodBuckets, wholeDays } from './insight-rollups.js';
 import type { InsightSettings } from './insight-settings.js';
 
 export const insightGroupings = ['team', 'agent', 'channel', 'language', 'day', 'week'] as const;
@@ -51,7 +51,7 @@ const exampleCondition: Record<string, string> = {
   complaint: `i.complaint_raised and coalesce(i.complaint_category, 'other') = k.key`,
   rule: 'k.key = any(i.rule_ids)',
   failed_item: 'k.key = any(i.failed_items)',
-  product: 'k.key = any(i.products)',
+  product: 'i.products @> array[k.key]',
   vulnerable_reason: 'i.vulnerable and i.reason_code = k.key',
   term: 'i.terms @> array[k.key]',
 };
@@ -94,14 +94,17 @@ export class InsightService {
       rollupParameters.push(value);
       rollupFilters.push(` and r.${column} = $${rollupParameters.length}`);
       rawParameters.push(value);
-      rawFilters.push(column === 'team' ? ` and coalesce(i.team, '') = $${rawParameters.length}` : ` and i.${column} = $${rawParameters.length}`);
+      // '' is the roll-ups' "no team"; any other team is compared bare so the team index can answer it.
+      const rawColumn = column === 'team' && value === '' ? `coalesce(i.team, '')` : `i.${column}`;
+      rawFilters.push(` and ${rawColumn} = $${rawParameters.length}`);
     };
     filter('team', query.team);
     filter('channel', query.channel);
     filter('language', query.language);
     if (query.product) {
       rawParameters.push(query.product);
-      rawFilters.push(` and $${rawParameters.length} = any(i.products)`);
+      // Containment, not = any(): the products index answers it.
+      rawFilters.push(` and i.products @> array[$${rawParameters.length}::text]`);
     }
     const period: PeriodSql = { rollupParameters, rollupFilters: rollupFilters.join(''), rawParameters, rawFilters: rawFilters.join('') };
 
@@ -241,14 +244,15 @@ export class InsightService {
   }
 
   /**
-   * Term counts per period from the term roll-up. The term
-   * roll-up has no product slice (terms x products would outgrow the calls): a product filter counts the terms of
-   * that product's calls in the period instead.
+   * Term counts of both periods. No team or channel filter (with or without a product): the term totals, kept per
+   * product slice. A team or channel: the team x channel term roll-up. Both a product and a team or channel: the
+   * terms of that product's calls (found by the products index), the one combination no roll-up holds.
    */
   async #emerging(query: InsightQuery, period: PeriodSql, totals: { calls: number; previousCalls: number }, limit: number): Promise<EmergingTerm[]> {
     const minimum = this.#settings.emerging.minimumCalls;
     let rows: { term: string; current: string; previous: string | null }[];
-    if (query.product) {
+    const byTeamOrChannel = query.team !== undefined || query.channel !== undefined;
+    if (query.product !== undefined && byTeamOrChannel) {
       const previousFrom = new Date(2 * Date.parse(String(period.rawParameters[0])) - Date.parse(String(period.rawParameters[1]))).toISOString();
       const parameters = [...period.rawParameters, previousFrom];
       const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
@@ -260,27 +264,23 @@ export class InsightService {
       );
       rows = result.rows;
     } else {
-      // Unfiltered: the every-team-and-channel rows; a team or channel filter: the exact rows, summed over the other.
       const parameters: unknown[] = period.rollupParameters.slice(0, 3);
       const conditions: string[] = [];
       const condition = (sql: string, value: string) => {
         parameters.push(value);
         conditions.push(sql.replace('?', `$${parameters.length}`));
       };
-      if (!query.team && !query.channel) {
-        condition('r.team = ?', everyValue);
-        condition('r.channel = ?', everyValue);
-      } else {
-        if (query.team) condition('r.team = ?', query.team);
-        else condition('r.team <> ?', everyValue);
-        if (query.channel) condition('r.channel = ?', query.channel);
-        else condition('r.channel <> ?', everyValue);
-      }
+      let table = 'insight_term_totals';
+      if (byTeamOrChannel) {
+        table = 'insight_term_rollups';
+        if (query.team !== undefined) condition('r.team = ?', query.team);
+        if (query.channel !== undefined) condition('r.channel = ?', query.channel);
+      } else condition('r.product = ?', query.product ?? '');
       if (query.language) condition('r.language = ?', query.language);
       const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
         // Lateral: one index range per bucket, never a scan of the whole roll-up (it holds every term of every day).
         `${bucketTable} select r.term, sum(r.calls) filter (where b.current) as current, sum(r.calls) filter (where not b.current) as previous
-           from b cross join lateral (select r.term, r.calls from insight_term_rollups r where r.grain = b.grain and r.starts = b.starts and ${conditions.join(' and ')}) as r
+           from b cross join lateral (select r.term, r.calls from ${table} r where r.grain = b.grain and r.starts = b.starts${conditions.map((sql) => ` and ${sql}`).join('')}) as r
           group by 1 having sum(r.calls) filter (where b.current) >= ${minimum}`,
         parameters,
       );

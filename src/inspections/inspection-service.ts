@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { InsightSettings } from '../insights/insight-settings.js';
 import { stopwordSet } from '../insights/extract-terms.js';
 import { addToRollups } from '../insights/insight-rollups.js';
+import { JobLoop } from '../operations/job-loop.js';
 import { maskText } from '../privacy/mask-personal-data.js';
 import type { Summary } from '../summaries/summary-schema.js';
 import type { ItemResult, ReviewState } from './inspect-call.js';
@@ -108,6 +109,20 @@ interface InspectionRow {
   vulnerable?: boolean;
 }
 
+/** A call whose summary is done, with what its inspection is made from. */
+interface PendingRow {
+  conversation_id: string;
+  summary: unknown;
+  updated_at: Date | string;
+  external_id: string | null;
+  channel: 'voice' | 'chat';
+  language: 'zh' | 'en';
+  customer: unknown;
+  metadata: unknown;
+  desk: string | null;
+  created_at: Date | string;
+}
+
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 
@@ -154,12 +169,10 @@ export class InspectionService {
   readonly #database: Database;
   readonly #context: RecordContext;
   readonly #onError: (error: unknown) => void;
-  readonly #pollMilliseconds: number;
   readonly scorecards: readonly Scorecard[];
-  #timer: NodeJS.Timeout | undefined;
-  #working: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: JobLoop<PendingRow[]>;
+  /** Calls whose inspection could not be built, by id, with their summary's time: not claimed again. */
+  readonly #passedOver = new Map<string, string>();
   /** Summaries finished before this were all looked at: the job query starts here. */
   #watermark = new Date(0);
 
@@ -168,7 +181,14 @@ export class InspectionService {
     this.scorecards = options.scorecards;
     this.#context = { scorecards: options.scorecards, ruleKind: options.ruleKind, insights: options.insights, stopwords: stopwordSet(options.insights.terms), ...(options.judge ? { judge: options.judge } : {}) };
     this.#onError = options.onError ?? (() => undefined);
-    this.#pollMilliseconds = options.pollMilliseconds ?? 2_000;
+    this.#loop = new JobLoop<PendingRow[]>({
+      claim: () => this.#claim(50),
+      run: async (batch) => {
+        await this.#inspect(batch);
+      },
+      onError: this.#onError,
+      pollMilliseconds: options.pollMilliseconds ?? 2_000,
+    });
   }
 
   get recordContext(): RecordContext {
@@ -176,84 +196,80 @@ export class InspectionService {
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#timer = setInterval(() => this.wake(), this.#pollMilliseconds);
-    this.#timer.unref();
-    this.wake();
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#working?.catch(() => undefined);
+    await this.#loop.stop();
   }
 
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#working) {
-      this.#again = true;
-      return;
-    }
-    this.#working = this.inspectPending()
-      .then(() => undefined)
-      .catch(this.#onError)
-      .finally(() => {
-        this.#working = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#loop.wake();
   }
 
   async idle(): Promise<void> {
-    while (this.#working) await this.#working.catch(() => undefined);
+    await this.#loop.idle();
   }
 
   /** Inspects every call whose summary is done and that has no inspection yet; returns how many were written. */
   async inspectPending(batchSize = 50): Promise<number> {
     let total = 0;
     for (;;) {
-      const pending = await this.#database.query<{ conversation_id: string; summary: unknown; updated_at: Date | string; external_id: string | null; channel: 'voice' | 'chat'; language: 'zh' | 'en'; customer: unknown; metadata: unknown; desk: string | null; created_at: Date | string }>(
-        `select s.conversation_id, s.summary, s.updated_at, c.external_id, c.channel, c.language, c.customer, c.metadata, c.desk, c.created_at
-           from summary_jobs s join conversations c on c.id = s.conversation_id
-          where s.status = 'done' and s.updated_at >= $1 and not exists (select 1 from inspections i where i.conversation_id = s.conversation_id)
-          order by s.updated_at limit $2`,
-        [this.#watermark.toISOString(), batchSize],
-      );
-      if (pending.rows.length === 0) return total;
-      const records: InspectionRecord[] = [];
-      for (const row of pending.rows) {
-        const turns = await this.#database.query<{ client_turn_id: string | null; id: string; speaker: 'customer' | 'agent'; text: string }>('select id, client_turn_id, speaker, text from turns where conversation_id = $1 order by sequence', [row.conversation_id]);
-        const metadata = (json(row.metadata) ?? {}) as Record<string, unknown>;
-        const customer = (json(row.customer) ?? {}) as { vulnerable?: boolean; age?: number };
-        const call: CallToInspect = {
-          conversationId: row.conversation_id,
-          ...(row.external_id ? { externalId: row.external_id } : {}),
-          startedAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-          ...(typeof metadata.agent === 'string' ? { agent: metadata.agent } : {}),
-          ...(typeof metadata.team === 'string' ? { team: metadata.team } : row.desk ? { team: row.desk } : {}),
-          channel: row.channel,
-          language: row.language,
-          customer,
-          // The summary's evidence names the turn ids it was written with: the client's id when there was one.
-          turns: turns.rows.map((turn) => ({ id: turn.client_turn_id ?? turn.id, speaker: turn.speaker, text: turn.text })),
-          summary: json(row.summary) as Summary,
-        };
-        try {
-          records.push(buildInspectionRecord(call, this.#context, await judgeCall(call, this.#context)));
-        } catch (error) {
-          this.#onError(error);
-        }
-      }
-      total += (await this.#database.transaction((transaction) => writeInspections(transaction, records))).size;
-      const last = pending.rows.at(-1);
-      // Rows that could not be inspected (no scorecard for their language) are passed over rather than retried forever.
-      if (last) this.#watermark = new Date(iso(last.updated_at));
-      if (pending.rows.length < batchSize || records.length === 0) return total;
+      const batch = await this.#claim(batchSize);
+      if (!batch) return total;
+      total += await this.#inspect(batch);
     }
+  }
+
+  /** The next calls with a done summary and no inspection, oldest summary first, from the watermark on. */
+  async #claim(batchSize: number): Promise<PendingRow[] | undefined> {
+    const pending = await this.#database.query<PendingRow>(
+      `select s.conversation_id, s.summary, s.updated_at, c.external_id, c.channel, c.language, c.customer, c.metadata, c.desk, c.created_at
+         from summary_jobs s join conversations c on c.id = s.conversation_id
+        where s.status = 'done' and s.updated_at >= $1 and not exists (select 1 from inspections i where i.conversation_id = s.conversation_id)
+          and s.conversation_id <> all($3::uuid[])
+        order by s.updated_at limit $2`,
+      [this.#watermark.toISOString(), batchSize, [...this.#passedOver.keys()]],
+    );
+    return pending.rows.length > 0 ? pending.rows : undefined;
+  }
+
+  /** Inspects and writes one batch in one transaction; a failed write throws and the batch is claimed again later. */
+  async #inspect(rows: readonly PendingRow[]): Promise<number> {
+    const records: InspectionRecord[] = [];
+    const failed: PendingRow[] = [];
+    for (const row of rows) {
+      const turns = await this.#database.query<{ client_turn_id: string | null; id: string; speaker: 'customer' | 'agent'; text: string }>('select id, client_turn_id, speaker, text from turns where conversation_id = $1 order by sequence', [row.conversation_id]);
+      const metadata = (json(row.metadata) ?? {}) as Record<string, unknown>;
+      const customer = (json(row.customer) ?? {}) as { vulnerable?: boolean; age?: number };
+      const call: CallToInspect = {
+        conversationId: row.conversation_id,
+        ...(row.external_id ? { externalId: row.external_id } : {}),
+        startedAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+        ...(typeof metadata.agent === 'string' ? { agent: metadata.agent } : {}),
+        ...(typeof metadata.team === 'string' ? { team: metadata.team } : row.desk ? { team: row.desk } : {}),
+        channel: row.channel,
+        language: row.language,
+        customer,
+        // The summary's evidence names the turn ids it was written with: the client's id when there was one.
+        turns: turns.rows.map((turn) => ({ id: turn.client_turn_id ?? turn.id, speaker: turn.speaker, text: turn.text })),
+        summary: json(row.summary) as Summary,
+      };
+      try {
+        records.push(buildInspectionRecord(call, this.#context, await judgeCall(call, this.#context)));
+      } catch (error) {
+        this.#onError(error);
+        failed.push(row);
+      }
+    }
+    const written = (await this.#database.transaction((transaction) => writeInspections(transaction, records))).size;
+    const last = rows.at(-1);
+    if (last) this.#watermark = new Date(iso(last.updated_at));
+    // Calls that could not be inspected (no scorecard for their language) are passed over rather than retried in a
+    // loop; remembered only while the watermark has not moved past them, and retried after a restart.
+    for (const row of failed) this.#passedOver.set(row.conversation_id, iso(row.updated_at));
+    for (const [id, updatedAt] of this.#passedOver) if (Date.parse(updatedAt) < this.#watermark.getTime()) this.#passedOver.delete(id);
+    return written;
   }
 
   async list(filters: InspectionFilters): Promise<{ items: InspectionSummaryView[]; nextCursor?: string }> {

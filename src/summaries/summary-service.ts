@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { ChatModel } from '../llm/chat-model.js';
 import type { PromptLibrary } from '../llm/prompt-library.js';
 import type { DispositionTaxonomy } from './disposition-taxonomy.js';
+import { JobLoop, type Backoff } from '../operations/job-loop.js';
 import { maskText } from '../privacy/mask-personal-data.js';
 import { maskSummary } from './mask-summary.js';
 import { summarizeWithModel } from './model-summarizer.js';
@@ -72,6 +73,11 @@ function isoTime(value: Date | string): string {
 const leaseSeconds = 120;
 const maxAttempts = 3;
 
+interface SummaryJob {
+  conversationId: string;
+  attempts: number;
+}
+
 /**
  * The rule engine over a whole call: per-turn findings (with the turn id, so the agent can check them) and the
  * disclosures that were required at some point but never given by the agent anywhere in the call.
@@ -118,11 +124,7 @@ export class SummaryService {
   readonly #chatModel: ChatModel | undefined;
   readonly #prompts: PromptLibrary;
   readonly #onError: (error: unknown) => void;
-  readonly #pollMilliseconds: number;
-  #timer: NodeJS.Timeout | undefined;
-  #working: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: JobLoop<SummaryJob>;
 
   constructor(options: {
     database: Database;
@@ -134,6 +136,7 @@ export class SummaryService {
     prompts: PromptLibrary;
     onError?: (error: unknown) => void;
     pollMilliseconds?: number;
+    retryBackoff?: Backoff;
   }) {
     this.#database = options.database;
     this.#engine = options.engine;
@@ -143,7 +146,15 @@ export class SummaryService {
     this.#chatModel = options.chatModel;
     this.#prompts = options.prompts;
     this.#onError = options.onError ?? (() => undefined);
-    this.#pollMilliseconds = options.pollMilliseconds ?? 2_000;
+    this.#loop = new JobLoop<SummaryJob>({
+      claim: () => this.#claim(),
+      run: (job) => this.#runJob(job),
+      fail: (job, error, retryInMilliseconds) => this.#fail(job, error, retryInMilliseconds),
+      attempts: (job) => job.attempts,
+      ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
+      onError: this.#onError,
+      pollMilliseconds: options.pollMilliseconds ?? 2_000,
+    });
   }
 
   /** A summary of any transcript: the model path when a model is configured, else the offline extractor. */
@@ -161,86 +172,65 @@ export class SummaryService {
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#timer = setInterval(() => this.wake(), this.#pollMilliseconds);
-    this.#timer.unref();
-    this.wake();
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#working?.catch(() => undefined);
+    await this.#loop.stop();
   }
 
   /** Process queued jobs now (called when a call ends, and by the poll). */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#working) {
-      this.#again = true;
-      return;
-    }
-    this.#working = this.#drain()
-      .catch(this.#onError)
-      .finally(() => {
-        this.#working = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#loop.wake();
   }
 
   /** Resolves when no job is queued or running here; for tests and graceful shutdown. */
   async idle(): Promise<void> {
-    while (this.#working) await this.#working.catch(() => undefined);
+    await this.#loop.idle();
   }
 
-  async #drain(): Promise<void> {
-    while (!this.#stopped) {
-      const claimed = await this.#database.query<{ conversation_id: string; attempts: number }>(
-        `update summary_jobs set status = 'running', attempts = attempts + 1, locked_until = now() + interval '${leaseSeconds} seconds', updated_at = now()
-          where conversation_id = (
-            select conversation_id from summary_jobs
-             where (status = 'queued' or (status = 'running' and locked_until < now())) and attempts < ${maxAttempts}
-             order by created_at limit 1 for update skip locked)
-          returning conversation_id, attempts`,
-      );
-      const job = claimed.rows[0];
-      if (!job) return;
-      await this.#runJob(job.conversation_id, Number(job.attempts));
-    }
+  /** The oldest queued job that is due (a failed one waits out its backoff), or one whose worker's lease ran out. */
+  async #claim(): Promise<SummaryJob | undefined> {
+    const claimed = await this.#database.query<{ conversation_id: string; attempts: number }>(
+      `update summary_jobs set status = 'running', attempts = attempts + 1, locked_until = now() + interval '${leaseSeconds} seconds', updated_at = now()
+        where conversation_id = (
+          select conversation_id from summary_jobs
+           where ((status = 'queued' and (locked_until is null or locked_until <= now())) or (status = 'running' and locked_until < now())) and attempts < ${maxAttempts}
+           order by created_at limit 1 for update skip locked)
+        returning conversation_id, attempts`,
+    );
+    const job = claimed.rows[0];
+    return job ? { conversationId: job.conversation_id, attempts: Number(job.attempts) } : undefined;
   }
 
-  async #runJob(conversationId: string, attempts: number): Promise<void> {
-    try {
-      const conversation = await this.#conversations.get(conversationId);
-      const turns = await this.#conversations.turns(conversationId);
-      const summary = await this.summarize(
-        turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text, at: turn.at })),
-        { language: conversation.language, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}), ...(conversation.endedAt ? { callEndedAt: new Date(conversation.endedAt) } : {}) },
+  /** Queued again, not claimable before the backoff has passed (locked_until doubles as "not before"), or failed for good. */
+  async #fail(job: SummaryJob, error: unknown, retryInMilliseconds: number): Promise<void> {
+    await this.#database.query(
+      `update summary_jobs set status = $2, error = $3, locked_until = case when $2 = 'queued' then now() + $4::int * interval '1 millisecond' end, updated_at = now() where conversation_id = $1`,
+      // The error may quote the transcript (a model's complaint about a turn): stored masked like the summary.
+      [job.conversationId, job.attempts >= maxAttempts ? 'failed' : 'queued', maskText(error instanceof Error ? error.message : String(error)), Math.round(retryInMilliseconds)],
+    );
+  }
+
+  async #runJob(job: SummaryJob): Promise<void> {
+    const { conversationId } = job;
+    const conversation = await this.#conversations.get(conversationId);
+    const turns = await this.#conversations.turns(conversationId);
+    const summary = await this.summarize(
+      turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text, at: turn.at })),
+      { language: conversation.language, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}), ...(conversation.endedAt ? { callEndedAt: new Date(conversation.endedAt) } : {}) },
+    );
+    // Only the worker holding the job writes it: a replica that lost its lease finds zero rows and stops.
+    const written = await this.#database.transaction(async (transaction) => {
+      const result = await transaction.query(
+        `update summary_jobs set status = 'done', summary = $2, error = null, locked_until = null, updated_at = now() where conversation_id = $1 and status = 'running'`,
+        [conversationId, JSON.stringify(summary)],
       );
-      // Only the worker holding the job writes it: a replica that lost its lease finds zero rows and stops.
-      const written = await this.#database.transaction(async (transaction) => {
-        const result = await transaction.query(
-          `update summary_jobs set status = 'done', summary = $2, error = null, locked_until = null, updated_at = now() where conversation_id = $1 and status = 'running'`,
-          [conversationId, JSON.stringify(summary)],
-        );
-        // The event commits with the job's `done`: a stream that sees the job done has the summary event too.
-        if (result.rowCount > 0) await appendEvent(transaction, conversationId, 'summary', { summary });
-        return result.rowCount > 0;
-      });
-      if (written) this.#conversations.signal(conversationId);
-    } catch (error) {
-      this.#onError(error);
-      await this.#database.query(
-        `update summary_jobs set status = $2, error = $3, locked_until = null, updated_at = now() where conversation_id = $1`,
-        // The error may quote the transcript (a model's complaint about a turn): stored masked like the summary.
-        [conversationId, attempts >= maxAttempts ? 'failed' : 'queued', maskText(error instanceof Error ? error.message : String(error))],
-      );
-    }
+      // The event commits with the job's `done`: a stream that sees the job done has the summary event too.
+      if (result.rowCount > 0) await appendEvent(transaction, conversationId, 'summary', { summary });
+      return result.rowCount > 0;
+    });
+    if (written) this.#conversations.signal(conversationId);
   }
 
   /**
