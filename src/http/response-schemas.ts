@@ -577,6 +577,9 @@ export const inspectionSchema = inspectionSummarySchema
     findings: z.unknown(),
     facts: z.object({}).loose(),
     reviews: z.array(z.object({ id: uuid, action: z.enum(['confirm', 'overturn', 'dispute']), fromState: z.string(), toState: z.string(), comment: z.string().nullable(), actor: z.object({}).loose(), at: timestamp }).loose()),
+    turns: z
+      .array(z.object({ id: z.string(), speaker: z.enum(['customer', 'agent']), text: z.string() }).loose())
+      .meta({ description: 'The call as inspected, card, ID and phone numbers masked; evidence turn ids refer to these.' }),
   })
   .loose();
 export const importReportSchema = z

@@ -67,9 +67,13 @@ export interface InspectionView extends InspectionSummaryView {
   findings: unknown;
   facts: { reasonCode: string; intent: string; resolution: string; complaint: { raised: boolean; category: string | null }; sentimentEnd: string; products: string[]; vulnerable: boolean };
   reviews: { id: string; action: ReviewAction; fromState: string; toState: string; comment: string | null; actor: { keyId: string | null; name: string | null; role: string | null }; at: string }[];
+  /** The call as inspected, masked like logs: an inspector reads it to confirm or overturn, and evidence names its ids. */
+  turns: { id: string; speaker: 'customer' | 'agent'; text: string }[];
 }
 
 export interface InspectionFilters {
+  /** The inspection of one call: the voice-of-the-customer view drills down from a call id to it. */
+  conversation?: string;
   agent?: string;
   team?: string;
   from?: Date;
@@ -280,6 +284,7 @@ export class InspectionService {
       parameters.push(value);
       conditions.push(condition.replace('?', `$${parameters.length}`));
     };
+    if (filters.conversation) add('conversation_id = ?', filters.conversation);
     if (filters.agent) add('agent = ?', filters.agent);
     if (filters.team) add('team = ?', filters.team);
     if (filters.from) add('call_started_at >= ?', filters.from.toISOString());
@@ -311,6 +316,10 @@ export class InspectionService {
       'select * from inspection_reviews where inspection_id = $1 order by created_at, id',
       [id],
     );
+    const turns = await this.#database.query<{ id: string; client_turn_id: string | null; speaker: 'customer' | 'agent'; text: string }>(
+      'select id, client_turn_id, speaker, text from turns where conversation_id = $1 order by sequence',
+      [row.conversation_id],
+    );
     return {
       ...summaryView(row),
       items: json(row.items) as ItemResult[],
@@ -333,6 +342,8 @@ export class InspectionService {
         actor: { keyId: review.actor_key_id, name: review.actor_name, role: review.actor_role },
         at: iso(review.created_at),
       })),
+      // The same ids the items' evidence uses: the client's turn id when the call had one.
+      turns: turns.rows.map((turn) => ({ id: turn.client_turn_id ?? turn.id, speaker: turn.speaker, text: maskText(turn.text) })),
     };
   }
 

@@ -130,6 +130,28 @@ describe('inspections, call import and insights over HTTP', () => {
     expect(badState.json().errors[0].field).toBe('query.state');
   });
 
+  it("finds a call's inspection by its conversation id and shows the call masked, for the drill-down from insights", async () => {
+    const call = zhCall('pii-1', '2026-10-06T09:00:00+08:00', { team: 'east' });
+    call.turns[1] = { speaker: 'customer', text: '我的手机号是13812345678，卡号6217999900001234567，年费怎么收？' };
+    expect((await importBody(JSON.stringify(call), 'application/x-ndjson')).json().imported).toBe(1);
+    const listed = (await testApp.app.inject({ method: 'GET', url: '/v1/inspections?team=east', headers: compliance })).json().items;
+    expect(listed).toHaveLength(1);
+    const found = (await testApp.app.inject({ method: 'GET', url: `/v1/inspections?conversation=${listed[0].conversationId}`, headers: compliance })).json().items;
+    expect(found.map((item: { id: string }) => item.id)).toEqual([listed[0].id]);
+    const other = (await testApp.app.inject({ method: 'GET', url: '/v1/inspections?conversation=3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f', headers: compliance })).json().items;
+    expect(other).toEqual([]);
+
+    const detail = await testApp.app.inject({ method: 'GET', url: `/v1/inspections/${listed[0].id}`, headers: compliance });
+    expect(detail.json().turns.map((turn: { speaker: string }) => turn.speaker)).toEqual(['agent', 'customer', 'agent', 'agent']);
+    expect(detail.json().turns[1].text).toContain('年费怎么收');
+    expect(detail.body).not.toContain('13812345678');
+    expect(detail.body).not.toContain('6217999900001234567');
+
+    const bad = await testApp.app.inject({ method: 'GET', url: '/v1/inspections?conversation=call-7', headers: compliance });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('query.conversation');
+  });
+
   it('inspects a live call once its summary is written', async () => {
     const created = (await testApp.app.inject({ method: 'POST', url: '/v1/conversations', headers: agent, payload: { language: 'en', metadata: { agent: 'agent-9', team: 'west' } } })).json();
     for (const [speaker, text] of [['agent', 'Hello, my name is Sam.'], ['customer', 'What is my balance?'], ['agent', 'Your balance is 200 dollars.'], ['agent', 'Anything else? Thanks for calling.']]) {

@@ -10,6 +10,7 @@ import { validate } from '../validate.js';
 
 export const inspectionListQuery = z
   .object({
+    conversation: z.uuid({ error: 'must be a UUID' }).optional().meta({ description: 'The inspection of this call (the conversation id insights give as an example call).' }),
     agent: z.string().min(1).max(200).optional(),
     team: z.string().min(1).max(200).optional(),
     from: dateString.optional(),
@@ -45,6 +46,7 @@ export async function inspectionRoutes(app: FastifyInstance, services: AppServic
     const query = validate(inspectionListQuery, request.query ?? {}, 'query');
     return services.inspections
       .list({
+        ...(query.conversation ? { conversation: query.conversation } : {}),
         ...(query.agent ? { agent: query.agent } : {}),
         ...(query.team ? { team: query.team } : {}),
         ...(query.from ? { from: new Date(query.from) } : {}),

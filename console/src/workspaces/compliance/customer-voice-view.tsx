@@ -5,6 +5,7 @@ import { RequestFailure } from '../../components/not-available';
 import { useRequest } from '../../components/use-request';
 import { useText } from '../../i18n/use-text';
 import { BarChart, type BarDatum } from './bar-chart';
+import { readInspectedCall } from './read-inspected-call';
 import { TrendChart } from './trend-chart';
 
 interface CountWithTrend {
@@ -25,10 +26,6 @@ interface Insights {
   groups?: { key: string; calls: number; complaints: number }[];
 }
 
-interface Conversation {
-  id: string;
-  turns?: { speaker: string; text: string }[];
-}
 
 const day = 86_400_000;
 const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
@@ -104,7 +101,7 @@ export function CustomerVoiceView({ client }: { client: ApiClient }) {
 function DrillDown({ client, title, calls }: { client: ApiClient; title: string; calls: string[] }) {
   const { t } = useText();
   const [call, setCall] = useState<string>();
-  const conversation = useRequest(call ? () => client.get<Conversation>(`/v1/conversations/${call}`) : undefined, [call]);
+  const conversation = useRequest(call ? () => readInspectedCall(client, call) : undefined, [call]);
   return (
     <section className="panel stack" aria-label={title} data-testid="drill-down">
       <h3>{t('compliance.voice.calls', { title })}</h3>
