@@ -4,7 +4,7 @@ import { untilAborted } from '../llm/until-aborted.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { normalizeText, type NormalizedText } from '../text/normalize-text.js';
 import { keepSentencesIn, sentenceLanguages } from '../text/sentence-languages.js';
-import { compileRule, type CompiledRule } from './compiled-rule.js';
+import { compileRule, patternsOf, type CompiledRule } from './compiled-rule.js';
 import { resolveProfile, ruleInProfile, ruleMatches, type ActiveProfile, type ComplianceProfiles } from './compliance-profiles.js';
 import type { ComplianceJudge } from './compliance-judge.js';
 import {
@@ -21,9 +21,10 @@ import {
   type TurnJudgement,
 } from './compliance-types.js';
 import { describeJudgeFailure, JudgeBudgetExceededError } from './judge-failure.js';
+import { PatternPrefilter, type PatternPresence } from './pattern-prefilter.js';
 import { ProductIndexCache, type ProductIndex } from './product-index.js';
 import type { RuleDefinition, RulePack } from './rule-pack-schema.js';
-import { disclosureDue, evaluateRule, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
+import { disclosureDue, evaluateRule, type ContextText, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
 import { assertUniqueIds } from './load-rule-packs.js';
 import { compileAlternation } from './safe-pattern.js';
 import { UtteranceScope } from './utterance-scope.js';
@@ -148,6 +149,12 @@ interface Prepared {
   others: { language: Language; context: EvaluationContext }[];
 }
 
+/** A context turn as matched: normalised once, its pattern literals found once, reused by every later check. */
+interface NormalizedTurn {
+  text: string;
+  presence: PatternPresence;
+}
+
 /** A rule to run and the context to run it on: the primary one, or the sentences of the rule's language. */
 interface Candidate {
   rule: CompiledRule;
@@ -200,16 +207,20 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   const maximumJudgedRules = settings?.judge.maximumRulesPerTurn ?? 8;
   const judgeBudgetMs = options.judgeBudgetMs && options.judgeBudgetMs > 0 ? options.judgeBudgetMs : defaultJudgeBudgetMs;
   const products = new ProductIndexCache(options.products);
-  const normalizedTurns = new Map<string, string>();
-  function normalizedTurn(text: string): string {
+  // Every pattern of every rule, found by its literals in one pass per text: most patterns cannot match a given
+  // text, and then they are not run (the findings are the same; only the work differs).
+  const prefilter = new PatternPrefilter(everyRule.flatMap(patternsOf));
+  const normalizedTurns = new Map<string, NormalizedTurn>();
+  function normalizedTurn(text: string): NormalizedTurn {
     const cut = text.length > contextTurnMaxCharacters ? text.slice(0, contextTurnMaxCharacters) : text;
     const cached = normalizedTurns.get(cut);
     if (cached !== undefined) return cached;
     const normalized = normalizeText(cut).text.replace(/\n/g, ' ');
+    const turn = { text: normalized, presence: prefilter.presence(normalized) };
     // Oldest first out: a call's recent turns stay, finished calls' turns leave.
     if (normalizedTurns.size >= normalizedTurnCacheSize) normalizedTurns.delete(normalizedTurns.keys().next().value ?? '');
-    normalizedTurns.set(cut, normalized);
-    return normalized;
+    normalizedTurns.set(cut, turn);
+    return turn;
   }
 
   /** `productIndex` replaces the live product list (the start-up self-check runs before the knowledge base is read). */
@@ -217,26 +228,35 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const original = typeof input.text === 'string' ? input.text : '';
     const normalized = normalizeText(original);
     const window = (input.context ?? []).slice(-contextWindowTurns);
-    const customerTurns: string[] = [];
-    let customerSinceAgent: string[] = [];
-    const agentTurns: string[] = [];
+    const customerTurns: NormalizedTurn[] = [];
+    let customerSinceAgent: NormalizedTurn[] = [];
+    const agentTurns: NormalizedTurn[] = [];
     for (const turn of window) {
       if (!turn || typeof turn.text !== 'string') continue;
-      const text = normalizedTurn(turn.text);
-      (turn.speaker === 'customer' ? customerTurns : agentTurns).push(text);
-      if (turn.speaker === 'customer') customerSinceAgent.push(text);
+      const normalizedContextTurn = normalizedTurn(turn.text);
+      (turn.speaker === 'customer' ? customerTurns : agentTurns).push(normalizedContextTurn);
+      if (turn.speaker === 'customer') customerSinceAgent.push(normalizedContextTurn);
       else customerSinceAgent = [];
     }
+    const lastCustomerTurn = customerTurns[customerTurns.length - 1];
+    const presence: Record<ContextText, PatternPresence> = {
+      text: prefilter.presence(normalized.text),
+      customerWindow: prefilter.union(customerTurns.map((turn) => turn.presence)),
+      agentWindow: prefilter.union(agentTurns.map((turn) => turn.presence)),
+      lastCustomerTurn: lastCustomerTurn?.presence ?? prefilter.union([]),
+      customerSinceAgent: prefilter.union(customerSinceAgent.map((turn) => turn.presence)),
+    };
     const language = input.language ?? (original.trim() ? detectLanguage(original.slice(0, 2_000)) : detectLanguage(window.map((turn) => turn.text).join(' ').slice(0, 2_000)));
     const context: EvaluationContext = {
       text: normalized.text,
       scope: new UtteranceScope(normalized.text),
       speaker: input.speaker ?? 'agent',
-      customerWindow: customerTurns.join('\n'),
-      lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
-      customerSinceAgent: customerSinceAgent.join('\n'),
-      agentWindow: agentTurns.join('\n'),
+      customerWindow: customerTurns.map((turn) => turn.text).join('\n'),
+      lastCustomerTurn: lastCustomerTurn?.text ?? '',
+      customerSinceAgent: customerSinceAgent.map((turn) => turn.text).join('\n'),
+      agentWindow: agentTurns.map((turn) => turn.text).join('\n'),
       windowAnswers: { customer: new Map(), agent: new Map() },
+      presence,
       customer: input.customer,
       products: productIndex ?? products.current(),
     };
@@ -246,7 +266,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       .filter((other) => other !== language && present.has(other))
       .map((other) => {
         const text = keepSentencesIn(normalized.text, other, sentences);
-        return { language: other, context: { ...context, text, scope: new UtteranceScope(text) } };
+        return { language: other, context: { ...context, text, scope: new UtteranceScope(text), presence: { ...presence, text: prefilter.presence(text) } } };
       });
     return { normalized, context, language, window, others, rules: rulesFor(input.profile) };
   }
