@@ -18,6 +18,16 @@ export class PatternPrefilter {
   readonly #rootNext = new Int32Array(0x10000);
   /** Code units that occur in some literal: any other one sends the scan back to the root at once. */
   readonly #alphabet = new Uint8Array(0x10000);
+  /** Per state, the scan that last reported its outputs: a common literal (的, the) is reported once per text. */
+  #reportedIn = new Uint32Array(1);
+  #scans = 0;
+  /**
+   * Every non-root transition in one open-addressing hash table (state, code unit) -> state: a lookup is a few
+   * typed-array reads, where a Map per state made the scan the costliest part of a check.
+   */
+  /** Slots of three: state (-1 when empty), code unit, next state; side by side, so a probe reads one cache line. */
+  #table = new Int32Array(3).fill(-1);
+  #tableMask = 0;
 
   constructor(patterns: Iterable<RegExp>) {
     const literalIds = new Map<string, number[]>();
@@ -76,30 +86,66 @@ export class PatternPrefilter {
     }
     for (const [state, children] of this.#children.entries()) if (children.size === 0) this.#children[state] = emptyChildren;
     for (const [code, child] of this.#children[0] ?? []) this.#rootNext[code] = child;
+    this.#reportedIn = new Uint32Array(this.#children.length);
+    this.#buildTable();
+  }
+
+  #buildTable(): void {
+    let size = 2;
+    while (size < this.#children.length * 2) size *= 2;
+    const table = new Int32Array(size * 3).fill(-1);
+    this.#tableMask = size - 1;
+    for (const [state, children] of this.#children.entries()) {
+      if (state === 0) continue;
+      for (const [code, child] of children) {
+        let slot = slotOf(state, code, this.#tableMask);
+        while (table[slot * 3] !== -1) slot = (slot + 1) & this.#tableMask;
+        table[slot * 3] = state;
+        table[slot * 3 + 1] = code;
+        table[slot * 3 + 2] = child;
+      }
+    }
+    this.#table = table;
+  }
+
+  /** The child of a non-root `state` by `code`, or 0 when there is none. */
+  #next(state: number, code: number): number {
+    const mask = this.#tableMask;
+    const table = this.#table;
+    for (let slot = slotOf(state, code, mask); ; slot = (slot + 1) & mask) {
+      const held = table[slot * 3] ?? -1;
+      if (held === -1) return 0;
+      if (held === state && table[slot * 3 + 1] === code) return table[slot * 3 + 2] ?? 0;
+    }
   }
 
   /** Marks the filtered patterns whose literals occur in `upperText` (upper-cased, as the literals are). */
   #scan(upperText: string, found: PresenceBits): void {
     let state = 0;
-    const children = this.#children;
     const failure = this.#failure;
     const outputs = this.#outputs;
     const rootNext = this.#rootNext;
     const alphabet = this.#alphabet;
+    const reportedIn = this.#reportedIn;
+    // The stamps restart from zero when the counter wraps, so an old stamp can never pass for this scan's.
+    this.#scans = this.#scans === 0xffffffff ? 1 : this.#scans + 1;
+    if (this.#scans === 1) reportedIn.fill(0);
+    const scan = this.#scans;
     for (let offset = 0; offset < upperText.length; offset += 1) {
       const code = upperText.charCodeAt(offset);
       if (alphabet[code] === 0) {
         state = 0;
         continue;
       }
-      let next: number | undefined;
+      let next = 0;
       while (state !== 0) {
-        next = children[state]?.get(code);
-        if (next !== undefined) break;
+        next = this.#next(state, code);
+        if (next !== 0) break;
         state = failure[state] ?? 0;
       }
-      state = state === 0 ? (rootNext[code] ?? 0) : (next ?? 0);
-      if (state === 0) continue;
+      state = state === 0 ? (rootNext[code] ?? 0) : next;
+      if (state === 0 || reportedIn[state] === scan) continue;
+      reportedIn[state] = scan;
       const owners = outputs[state];
       if (owners) for (const owner of owners) found.add(owner);
     }
@@ -120,6 +166,10 @@ export class PatternPrefilter {
 }
 
 const emptyChildren = new Map<number, number>();
+
+function slotOf(state: number, code: number, mask: number): number {
+  return (Math.imul(state, 0x9e3779b1) ^ Math.imul(code, 0x85ebca6b)) & mask;
+}
 
 /** Bits per element: 30 keeps every element a small integer, so the array stays a compact on-heap one. */
 const bitsPerWord = 30;

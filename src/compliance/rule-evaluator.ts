@@ -256,7 +256,7 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
     const hit = firstAsserted(context, rule.cues, options);
     if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"`, explain: cueExplanation('cue', hit.matched) };
   }
-  if (rule.strongCues) {
+  if (rule.strongCues && mayMatch(context, rule.strongCues.any, 'text')) {
     const hit = firstAsserted(context, rule.strongCues, { ...options, strong: true });
     if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"`, explain: cueExplanation('strong_cue', hit.matched) };
   }
