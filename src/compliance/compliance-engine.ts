@@ -294,6 +294,9 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   // text, and then they are not run (the findings are the same; only the work differs).
   const prefilter = new PatternPrefilter(everyRule.flatMap(patternsOf));
   const normalizedTurns = new Map<string, NormalizedTurn>();
+  // The keys in insertion order, as a ring: the oldest is found without an iterator on every insertion.
+  const turnOrder: string[] = [];
+  let oldestTurn = 0;
   function normalizedTurn(text: string): NormalizedTurn {
     const cut = text.length > contextTurnMaxCharacters ? text.slice(0, contextTurnMaxCharacters) : text;
     const cached = normalizedTurns.get(cut);
@@ -306,7 +309,12 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   function rememberTurn(key: string, turn: NormalizedTurn): void {
     if (normalizedTurns.has(key)) return;
     // Oldest first out: a call's recent turns stay, finished calls' turns leave.
-    if (normalizedTurns.size >= normalizedTurnCacheSize) normalizedTurns.delete(normalizedTurns.keys().next().value ?? '');
+    if (turnOrder.length < normalizedTurnCacheSize) turnOrder.push(key);
+    else {
+      normalizedTurns.delete(turnOrder[oldestTurn] ?? '');
+      turnOrder[oldestTurn] = key;
+      oldestTurn = (oldestTurn + 1) % normalizedTurnCacheSize;
+    }
     normalizedTurns.set(key, turn);
   }
 
