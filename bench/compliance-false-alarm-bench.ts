@@ -18,7 +18,7 @@ interface RawTurn {
   text: string;
 }
 
-interface Source {
+export interface Source {
   label: string;
   file: string;
   language: 'zh' | 'en';
@@ -47,7 +47,7 @@ function faqAnswers(language: 'zh' | 'en') {
   };
 }
 
-const sources: Source[] = [
+export const sources: Source[] = [
   { label: 'csds agent turns (zh)', file: `${benchmarks}/csds/sample_200.jsonl`, language: 'zh', checks: agentTurns('zh') },
   { label: 'jining bank FAQ answers (zh)', file: `${benchmarks}/jining_bank_faq_dev/kb.jsonl`, language: 'zh', checks: faqAnswers('zh') },
   { label: 'tweetsumm agent turns (en)', file: `${benchmarks}/tweetsumm/test.jsonl`, language: 'en', checks: agentTurns('en') },

@@ -8,6 +8,7 @@ const benches = [
   './replica-freshness-bench.ts',
   './compliance-bench.ts',
   './compliance-latency-bench.ts',
+  './compliance-findings-digest.ts',
   './compliance-devset-bench.ts',
   './compliance-false-alarm-bench.ts',
   './profile-judge-bench.ts',

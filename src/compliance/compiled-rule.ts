@@ -52,6 +52,12 @@ export interface CompiledRule {
   suitabilitySafe?: RegExp;
   customerLevels?: { pattern: RegExp; level: number }[];
   productTypes?: { pattern: RegExp; level: number }[];
+  /**
+   * The patterns every finding of the rule in the text starts from (a cue, a frame's claim, a pitch, a disclosure's
+   * topic): when none can match the text, and no identifier or customer-raised disclosure applies, the rule cannot
+   * fire and is not evaluated further. Derived here so it follows the detector: see `mayFire` in rule-evaluator.ts.
+   */
+  findingStarts: RegExp[];
 }
 
 function cueSetOf(sources: readonly string[]): CueSet {
@@ -120,7 +126,7 @@ function compileFrames(definition: RuleDefinition): CompiledFrame[] | undefined 
 
 export function compileRule(definition: RuleDefinition): CompiledRule {
   const { detector } = definition;
-  const compiled: CompiledRule = { definition };
+  const compiled: CompiledRule = { definition, findingStarts: [] };
   const set = <K extends keyof CompiledRule>(key: K, value: CompiledRule[K] | undefined): void => {
     if (value !== undefined) compiled[key] = value;
   };
@@ -152,5 +158,21 @@ export function compileRule(definition: RuleDefinition): CompiledRule {
   set('suitabilitySafe', alternation(detector.suitability?.safe));
   set('customerLevels', detector.suitability?.customerLevels?.map((entry) => ({ pattern: new RegExp(entry.pattern, 'i'), level: entry.level })));
   set('productTypes', detector.suitability?.productTypes?.map((entry) => ({ pattern: new RegExp(entry.pattern, 'gi'), level: entry.level })));
+  const starts = [compiled.cues, compiled.strongCues, ...(compiled.replies ?? []).map((reply) => reply.cues), compiled.situationCues, ...(compiled.frames ?? []).map((frame) => frame.claim)];
+  if (detector.suitability) starts.push(compiled.pitch);
+  if (compiled.satisfiedBy) starts.push(compiled.triggerText);
+  compiled.findingStarts = [...new Set(starts.flatMap((set) => (set ? [set.any] : [])))];
   return compiled;
+}
+
+/** Every regular expression a compiled rule runs (for the prefilter that skips those that cannot match). */
+export function patternsOf(rule: CompiledRule): RegExp[] {
+  const patterns: RegExp[] = [];
+  const visit = (value: unknown): void => {
+    if (value instanceof RegExp) patterns.push(value);
+    else if (Array.isArray(value)) for (const item of value) visit(item);
+    else if (value && typeof value === 'object') for (const item of Object.values(value)) visit(item);
+  };
+  for (const [key, value] of Object.entries(rule)) if (key !== 'definition' && key !== 'findingStarts') visit(value);
+  return patterns;
 }

@@ -4,7 +4,7 @@ import { untilAborted } from '../llm/until-aborted.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { normalizeText, type NormalizedText } from '../text/normalize-text.js';
 import { keepSentencesIn, sentenceLanguages } from '../text/sentence-languages.js';
-import { compileRule, type CompiledRule } from './compiled-rule.js';
+import { compileRule, patternsOf, type CompiledRule } from './compiled-rule.js';
 import { resolveProfile, ruleInProfile, ruleMatches, type ActiveProfile, type ComplianceProfiles } from './compliance-profiles.js';
 import type { ComplianceJudge } from './compliance-judge.js';
 import {
@@ -21,9 +21,10 @@ import {
   type TurnJudgement,
 } from './compliance-types.js';
 import { describeJudgeFailure, JudgeBudgetExceededError } from './judge-failure.js';
+import { PatternPrefilter, type PatternPresence } from './pattern-prefilter.js';
 import { ProductIndexCache, type ProductIndex } from './product-index.js';
 import type { RuleDefinition, RulePack } from './rule-pack-schema.js';
-import { disclosureDue, evaluateRule, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
+import { disclosureDue, evaluateRule, type ContextText, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
 import { assertUniqueIds } from './load-rule-packs.js';
 import { compileAlternation } from './safe-pattern.js';
 import { UtteranceScope } from './utterance-scope.js';
@@ -148,6 +149,95 @@ interface Prepared {
   others: { language: Language; context: EvaluationContext }[];
 }
 
+/** A context turn as matched: normalised once, its pattern literals found once, reused by every later check. */
+interface NormalizedTurn {
+  text: string;
+  presence: PatternPresence;
+}
+
+/**
+ * What one check knows. The conversation windows are joined only when a rule asks for them: with the prefilter
+ * most checks never read them.
+ */
+class CheckContext implements EvaluationContext {
+  readonly text: string;
+  readonly scope: UtteranceScope;
+  readonly speaker: 'agent' | 'customer';
+  readonly lastCustomerTurn: string;
+  readonly customer: CheckInput['customer'];
+  readonly products: ProductIndex;
+  readonly presence: Record<ContextText, PatternPresence>;
+  readonly #customerTurns: readonly NormalizedTurn[];
+  readonly #customerSinceAgent: readonly NormalizedTurn[];
+  readonly #agentTurns: readonly NormalizedTurn[];
+  #customerWindow: string | undefined;
+  #customerSinceAgentText: string | undefined;
+  #agentWindow: string | undefined;
+  #windowAnswers: EvaluationContext['windowAnswers'];
+
+  constructor(fields: {
+    text: string;
+    speaker: 'agent' | 'customer';
+    customerTurns: readonly NormalizedTurn[];
+    customerSinceAgent: readonly NormalizedTurn[];
+    agentTurns: readonly NormalizedTurn[];
+    presence: Record<ContextText, PatternPresence>;
+    customer: CheckInput['customer'];
+    products: ProductIndex;
+  }) {
+    this.text = fields.text;
+    this.scope = new UtteranceScope(fields.text);
+    this.speaker = fields.speaker;
+    this.#customerTurns = fields.customerTurns;
+    this.#customerSinceAgent = fields.customerSinceAgent;
+    this.#agentTurns = fields.agentTurns;
+    this.lastCustomerTurn = fields.customerTurns[fields.customerTurns.length - 1]?.text ?? '';
+    this.presence = fields.presence;
+    this.customer = fields.customer;
+    this.products = fields.products;
+  }
+
+  /** The same check on other text (the sentences of another language): the conversation is shared. */
+  withText(text: string, presence: PatternPresence): CheckContext {
+    const copy = new CheckContext({
+      text,
+      speaker: this.speaker,
+      customerTurns: this.#customerTurns,
+      customerSinceAgent: this.#customerSinceAgent,
+      agentTurns: this.#agentTurns,
+      presence: { ...this.presence, text: presence },
+      customer: this.customer,
+      products: this.products,
+    });
+    copy.#windowAnswers = this.windowAnswers;
+    return copy;
+  }
+
+  get customerWindow(): string {
+    this.#customerWindow ??= joinTurns(this.#customerTurns);
+    return this.#customerWindow;
+  }
+
+  get customerSinceAgent(): string {
+    this.#customerSinceAgentText ??= joinTurns(this.#customerSinceAgent);
+    return this.#customerSinceAgentText;
+  }
+
+  get agentWindow(): string {
+    this.#agentWindow ??= joinTurns(this.#agentTurns);
+    return this.#agentWindow;
+  }
+
+  get windowAnswers(): EvaluationContext['windowAnswers'] {
+    this.#windowAnswers ??= { customer: new Map(), agent: new Map() };
+    return this.#windowAnswers;
+  }
+}
+
+function joinTurns(turns: readonly NormalizedTurn[]): string {
+  return turns.map((turn) => turn.text).join('\n');
+}
+
 /** A rule to run and the context to run it on: the primary one, or the sentences of the rule's language. */
 interface Candidate {
   rule: CompiledRule;
@@ -200,16 +290,32 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   const maximumJudgedRules = settings?.judge.maximumRulesPerTurn ?? 8;
   const judgeBudgetMs = options.judgeBudgetMs && options.judgeBudgetMs > 0 ? options.judgeBudgetMs : defaultJudgeBudgetMs;
   const products = new ProductIndexCache(options.products);
-  const normalizedTurns = new Map<string, string>();
-  function normalizedTurn(text: string): string {
+  // Every pattern of every rule, found by its literals in one pass per text: most patterns cannot match a given
+  // text, and then they are not run (the findings are the same; only the work differs).
+  const prefilter = new PatternPrefilter(everyRule.flatMap(patternsOf));
+  const normalizedTurns = new Map<string, NormalizedTurn>();
+  // The keys in insertion order, as a ring: the oldest is found without an iterator on every insertion.
+  const turnOrder: string[] = [];
+  let oldestTurn = 0;
+  function normalizedTurn(text: string): NormalizedTurn {
     const cut = text.length > contextTurnMaxCharacters ? text.slice(0, contextTurnMaxCharacters) : text;
     const cached = normalizedTurns.get(cut);
     if (cached !== undefined) return cached;
     const normalized = normalizeText(cut).text.replace(/\n/g, ' ');
+    const turn = { text: normalized, presence: prefilter.presence(normalized) };
+    rememberTurn(cut, turn);
+    return turn;
+  }
+  function rememberTurn(key: string, turn: NormalizedTurn): void {
+    if (normalizedTurns.has(key)) return;
     // Oldest first out: a call's recent turns stay, finished calls' turns leave.
-    if (normalizedTurns.size >= normalizedTurnCacheSize) normalizedTurns.delete(normalizedTurns.keys().next().value ?? '');
-    normalizedTurns.set(cut, normalized);
-    return normalized;
+    if (turnOrder.length < normalizedTurnCacheSize) turnOrder.push(key);
+    else {
+      normalizedTurns.delete(turnOrder[oldestTurn] ?? '');
+      turnOrder[oldestTurn] = key;
+      oldestTurn = (oldestTurn + 1) % normalizedTurnCacheSize;
+    }
+    normalizedTurns.set(key, turn);
   }
 
   /** `productIndex` replaces the live product list (the start-up self-check runs before the knowledge base is read). */
@@ -217,36 +323,49 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const original = typeof input.text === 'string' ? input.text : '';
     const normalized = normalizeText(original);
     const window = (input.context ?? []).slice(-contextWindowTurns);
-    const customerTurns: string[] = [];
-    let customerSinceAgent: string[] = [];
-    const agentTurns: string[] = [];
+    const customerTurns: NormalizedTurn[] = [];
+    let customerSinceAgent: NormalizedTurn[] = [];
+    const agentTurns: NormalizedTurn[] = [];
     for (const turn of window) {
       if (!turn || typeof turn.text !== 'string') continue;
-      const text = normalizedTurn(turn.text);
-      (turn.speaker === 'customer' ? customerTurns : agentTurns).push(text);
-      if (turn.speaker === 'customer') customerSinceAgent.push(text);
+      const normalizedContextTurn = normalizedTurn(turn.text);
+      (turn.speaker === 'customer' ? customerTurns : agentTurns).push(normalizedContextTurn);
+      if (turn.speaker === 'customer') customerSinceAgent.push(normalizedContextTurn);
       else customerSinceAgent = [];
     }
+    const lastCustomerTurn = customerTurns[customerTurns.length - 1];
+    const textPresence = prefilter.presence(normalized.text);
+    if (original.length <= contextTurnMaxCharacters && !normalized.text.includes('\n')) {
+      // This text is a context turn of the next check on the call: normalised and scanned once, here (a context
+      // turn's line breaks become spaces, so a text with one is normalised again there).
+      rememberTurn(original, { text: normalized.text, presence: textPresence });
+    }
+    const presence: Record<ContextText, PatternPresence> = {
+      text: textPresence,
+      customerWindow: prefilter.union(customerTurns.map((turn) => turn.presence)),
+      agentWindow: prefilter.union(agentTurns.map((turn) => turn.presence)),
+      lastCustomerTurn: lastCustomerTurn?.presence ?? prefilter.union([]),
+      customerSinceAgent: prefilter.union(customerSinceAgent.map((turn) => turn.presence)),
+    };
     const language = input.language ?? (original.trim() ? detectLanguage(original.slice(0, 2_000)) : detectLanguage(window.map((turn) => turn.text).join(' ').slice(0, 2_000)));
-    const context: EvaluationContext = {
+    const context = new CheckContext({
       text: normalized.text,
-      scope: new UtteranceScope(normalized.text),
       speaker: input.speaker ?? 'agent',
-      customerWindow: customerTurns.join('\n'),
-      lastCustomerTurn: customerTurns[customerTurns.length - 1] ?? '',
-      customerSinceAgent: customerSinceAgent.join('\n'),
-      agentWindow: agentTurns.join('\n'),
-      windowAnswers: { customer: new Map(), agent: new Map() },
+      customerTurns,
+      customerSinceAgent,
+      agentTurns,
+      presence,
       customer: input.customer,
       products: productIndex ?? products.current(),
-    };
+    });
     const sentences = sentenceLanguages(normalized.text);
-    const present = new Set(sentences.flatMap((sentence) => sentence.languages));
+    const present = new Set<Language>();
+    for (const sentence of sentences) for (const sentenceLanguage of sentence.languages) present.add(sentenceLanguage);
     const others = (['zh', 'en'] as const)
       .filter((other) => other !== language && present.has(other))
       .map((other) => {
         const text = keepSentencesIn(normalized.text, other, sentences);
-        return { language: other, context: { ...context, text, scope: new UtteranceScope(text) } };
+        return { language: other, context: context.withText(text, prefilter.presence(text)) };
       });
     return { normalized, context, language, window, others, rules: rulesFor(input.profile) };
   }
@@ -282,9 +401,17 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const original = typeof input.text === 'string' ? input.text : '';
     if (!original.trim()) return [];
     const findings: Finding[] = [];
-    for (const { rule, context } of candidates(prepared)) {
-      const hit = evaluateRule(rule, context);
-      if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule', input.explain === true));
+    const explain = input.explain === true;
+    // The same order as `candidates`, without an object per rule: this loop runs on every turn.
+    for (const rule of prepared.rules.byLanguage.get(prepared.language) ?? []) {
+      const hit = evaluateRule(rule, prepared.context);
+      if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule', explain));
+    }
+    for (const other of prepared.others) {
+      for (const rule of prepared.rules.prohibitions.get(other.language) ?? []) {
+        const hit = evaluateRule(rule, other.context);
+        if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule', explain));
+      }
     }
     return findings;
   }

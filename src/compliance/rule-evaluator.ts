@@ -1,6 +1,7 @@
 import type { CompiledFrame, CompiledRule, CueSet, FamilySet } from './compiled-rule.js';
 import type { CustomerProfile, FindingExplanation } from './compliance-types.js';
 import { findIdentifiers } from './identifier-matchers.js';
+import type { PatternPresence } from './pattern-prefilter.js';
 import type { ProductIndex } from './product-index.js';
 import type { Span, UtteranceScope } from './utterance-scope.js';
 
@@ -22,12 +23,29 @@ export interface EvaluationContext {
    * and many rules ask the same question of them (one word family serves several frames): each is asked once.
    */
   windowAnswers?: { customer: Map<RegExp, boolean>; agent: Map<RegExp, boolean> };
+  /**
+   * Which patterns can match each text at all (pattern-prefilter.ts): a pattern none of whose required literals
+   * is in a text is not run on it (nor on any part of it, such as a sentence). Absent: every pattern runs.
+   */
+  presence?: Record<ContextText, PatternPresence>;
+}
+
+export type ContextText = 'text' | 'customerWindow' | 'agentWindow' | 'lastCustomerTurn' | 'customerSinceAgent';
+
+/** False when `pattern` cannot match the context's `field` (or any part of it). */
+function mayMatch(context: EvaluationContext, pattern: RegExp, field: ContextText): boolean {
+  return context.presence === undefined || context.presence[field].mayMatch(pattern);
+}
+
+/** `pattern.test` on a text of the context, skipped when the prefilter shows it cannot match. */
+function testField(context: EvaluationContext, pattern: RegExp, field: ContextText): boolean {
+  return mayMatch(context, pattern, field) && pattern.test(context[field]);
 }
 
 /** `pattern.test` on the customer's or the agent's window, remembered for the rest of the check. */
 export function testWindow(context: EvaluationContext, pattern: RegExp, window: 'customer' | 'agent'): boolean {
   const text = window === 'customer' ? context.customerWindow : context.agentWindow;
-  if (!text) return false;
+  if (!text || !mayMatch(context, pattern, window === 'customer' ? 'customerWindow' : 'agentWindow')) return false;
   const answers = context.windowAnswers?.[window];
   if (!answers) return pattern.test(text);
   let answer = answers.get(pattern);
@@ -60,9 +78,10 @@ type AssertedMatch = Span & { matched: string; pattern: number };
 
 function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchOptions): AssertedMatch | undefined {
   const { text, scope } = context;
-  if (!cues.any.test(text)) return undefined;
+  if (!testField(context, cues.any, 'text')) return undefined;
   let best: AssertedMatch | undefined;
   for (const [patternIndex, pattern] of cues.each.entries()) {
+    if (!mayMatch(context, pattern, 'text')) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (match[0].length === 0) {
@@ -74,9 +93,10 @@ function firstAsserted(context: EvaluationContext, cues: CueSet, options: MatchO
       const coreIndices = (match as RegExpExecArray & { indices?: { groups?: Record<string, [number, number] | undefined> } }).indices?.groups?.core;
       const core = coreIndices ? { start: coreIndices[0], end: coreIndices[1] } : matchSpan;
       const sentence = scope.sentenceText(core.start);
-      if (options.with && !options.with.test(sentence)) continue;
-      if (options.alsoWith && !options.alsoWith.test(sentence)) continue;
-      if (options.safe?.test(sentence)) continue;
+      // The sentence is part of the text: a pattern that cannot match the text cannot match it.
+      if (options.with && !(mayMatch(context, options.with, 'text') && options.with.test(sentence))) continue;
+      if (options.alsoWith && !(mayMatch(context, options.alsoWith, 'text') && options.alsoWith.test(sentence))) continue;
+      if (options.safe && mayMatch(context, options.safe, 'text') && options.safe.test(sentence)) continue;
       const asserted = options.strong
         ? !scope.isQuoted(core.start)
         : scope.isAsserted(matchSpan, core, options.includeQuestions ? { includeQuestions: true } : {});
@@ -92,19 +112,23 @@ function situationHolds(rule: CompiledRule, context: EvaluationContext): boolean
   const situation = rule.definition.detector.situation;
   if (!situation) return true;
   if (rule.situationCustomer && testWindow(context, rule.situationCustomer, 'customer')) return true;
-  if (rule.situationText?.test(context.text)) return true;
+  if (rule.situationText && testField(context, rule.situationText, 'text')) return true;
   if (situation.vulnerableProfile && (context.customer?.vulnerable === true || (context.customer?.age ?? 0) >= 65)) return true;
   return false;
 }
 
 function prerequisiteMet(rule: CompiledRule, context: EvaluationContext, before: number): boolean {
-  if (!rule.prerequisite) return false;
+  const { prerequisite } = rule;
+  if (!prerequisite) return false;
   const earlierText = context.text.slice(0, before);
-  for (const source of [context.agentWindow, earlierText]) {
-    if (!source) continue;
+  for (const [source, field] of [
+    [context.agentWindow, 'agentWindow'],
+    [earlierText, 'text'],
+  ] as const) {
+    if (!source || !mayMatch(context, prerequisite, field)) continue;
     // Look turn by turn so "验证没有通过" in one turn does not count as a verification step.
     for (const piece of source.split('\n')) {
-      if (rule.prerequisite.test(piece) && !rule.prerequisiteUnless?.test(piece)) return true;
+      if (prerequisite.test(piece) && !rule.prerequisiteUnless?.test(piece)) return true;
     }
   }
   return false;
@@ -117,10 +141,14 @@ const explicitCustomerLevel = /(?<![a-z0-9])c([1-5])(?![0-9])/;
 function customerLevel(rule: CompiledRule, context: EvaluationContext): number | undefined {
   const fromProfile = context.customer?.riskLevel;
   if (fromProfile) return Number(fromProfile.slice(1));
-  for (const source of [context.text, context.customerWindow, context.agentWindow]) {
+  for (const [source, field] of [
+    [context.text, 'text'],
+    [context.customerWindow, 'customerWindow'],
+    [context.agentWindow, 'agentWindow'],
+  ] as const) {
     const explicit = explicitCustomerLevel.exec(source);
     if (explicit) return Number(explicit[1]);
-    for (const entry of rule.customerLevels ?? []) if (entry.pattern.test(source)) return entry.level;
+    for (const entry of rule.customerLevels ?? []) if (mayMatch(context, entry.pattern, field) && entry.pattern.test(source)) return entry.level;
   }
   return undefined;
 }
@@ -130,8 +158,8 @@ function suitabilityHit(rule: CompiledRule, context: EvaluationContext): RuleHit
   const level = customerLevel(rule, context);
   if (level === undefined) return undefined;
   const { text, scope } = context;
-  if (rule.suitabilitySafe?.test(text)) return undefined;
-  const mentions = productMentions(rule, context, text);
+  if (rule.suitabilitySafe && testField(context, rule.suitabilitySafe, 'text')) return undefined;
+  const mentions = productMentions(rule, context, text, 'text');
   const pitched = firstAsserted(context, rule.pitch, {});
   if (!pitched) return undefined;
   for (const mention of mentions.sort((left, right) => left.start - right.start)) {
@@ -145,8 +173,11 @@ function suitabilityHit(rule: CompiledRule, context: EvaluationContext): RuleHit
   const reference = deicticReference.exec(text);
   if (!reference) return undefined;
   const lastAgentTurn = context.agentWindow.slice(context.agentWindow.lastIndexOf('\n') + 1);
-  for (const earlier of [context.lastCustomerTurn, lastAgentTurn]) {
-    const referred = productMentions(rule, context, earlier).sort((left, right) => right.level - left.level)[0];
+  for (const [earlier, field] of [
+    [context.lastCustomerTurn, 'lastCustomerTurn'],
+    [lastAgentTurn, 'agentWindow'],
+  ] as const) {
+    const referred = productMentions(rule, context, earlier, field).sort((left, right) => right.level - left.level)[0];
     if (referred && referred.level > level) {
       return {
         span: { start: reference.index, end: reference.index + reference[0].length },
@@ -159,7 +190,8 @@ function suitabilityHit(rule: CompiledRule, context: EvaluationContext): RuleHit
 
 const deicticReference = /这款|这只|这支|这个产品|这个基金|这个理财|该产品|该基金|\bth(?:is|at) (?:one|fund|product|plan|investment|policy)\b/giu;
 
-function productMentions(rule: CompiledRule, context: EvaluationContext, text: string): (Span & { level: number; label: string })[] {
+/** `field`: the context text `text` is (or is part of). */
+function productMentions(rule: CompiledRule, context: EvaluationContext, text: string, field: ContextText): (Span & { level: number; label: string })[] {
   const mentions: (Span & { level: number; label: string })[] = [];
   explicitProductLevel.lastIndex = 0;
   for (let match = explicitProductLevel.exec(text); match; match = explicitProductLevel.exec(text)) {
@@ -167,6 +199,7 @@ function productMentions(rule: CompiledRule, context: EvaluationContext, text: s
   }
   for (const mention of context.products.find(text)) mentions.push(mention);
   for (const entry of rule.productTypes ?? []) {
+    if (!mayMatch(context, entry.pattern, field)) continue;
     entry.pattern.lastIndex = 0;
     for (let match = entry.pattern.exec(text); match; match = entry.pattern.exec(text)) {
       mentions.push({ start: match.index, end: match.index + match[0].length, level: entry.level, label: match[0] });
@@ -176,14 +209,33 @@ function productMentions(rule: CompiledRule, context: EvaluationContext, text: s
   return mentions;
 }
 
+/**
+ * Whether the rule can fire on this context at all. Every finding starts from one of the rule's `findingStarts`
+ * matching the text (a cue, a claim, a pitch, a disclosure's topic), from an identifier read out, or from a
+ * disclosure topic the customer raised; when the prefilter shows none of these can happen, the rule's gates,
+ * windows and clause analysis need not run: the answer would be "no finding" anyway.
+ */
+function mayFire(rule: CompiledRule, context: EvaluationContext): boolean {
+  const { presence } = context;
+  if (!presence) return true;
+  for (const pattern of rule.findingStarts) if (presence.text.mayMatch(pattern)) return true;
+  const { detector } = rule.definition;
+  if (detector.identifiers && detector.identifiers.length > 0) return true;
+  if (rule.satisfiedBy && rule.triggerCustomer) {
+    return presence[detector.trigger?.customerTurn === 'latest' ? 'lastCustomerTurn' : 'customerSinceAgent'].mayMatch(rule.triggerCustomer);
+  }
+  return false;
+}
+
 /** The first violation of one rule in the checked text, or undefined. */
 export function evaluateRule(rule: CompiledRule, context: EvaluationContext): RuleHit | undefined {
   const { definition } = rule;
   const { detector } = definition;
   const appliesTo = detector.appliesTo ?? 'agent';
   if (appliesTo !== 'any' && appliesTo !== context.speaker) return undefined;
+  if (!mayFire(rule, context)) return undefined;
   if (rule.exceptCustomer && testWindow(context, rule.exceptCustomer, 'customer')) return undefined;
-  if (rule.topics && !rule.topics.test(context.text) && !testWindow(context, rule.topics, 'customer') && !testWindow(context, rule.topics, 'agent')) {
+  if (rule.topics && !testField(context, rule.topics, 'text') && !testWindow(context, rule.topics, 'customer') && !testWindow(context, rule.topics, 'agent')) {
     return undefined;
   }
   const situationMet = situationHolds(rule, context);
@@ -204,12 +256,13 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
     const hit = firstAsserted(context, rule.cues, options);
     if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"`, explain: cueExplanation('cue', hit.matched) };
   }
-  if (rule.strongCues) {
+  if (rule.strongCues && mayMatch(context, rule.strongCues.any, 'text')) {
     const hit = firstAsserted(context, rule.strongCues, { ...options, strong: true });
     if (hit && !prerequisiteMet(rule, context, hit.start)) return { span: hit, reason: `said "${hit.matched}"`, explain: cueExplanation('strong_cue', hit.matched) };
   }
   for (const reply of rule.replies ?? []) {
-    if (!reply.to.test(context.lastCustomerTurn) || reply.unless?.test(context.text) || reply.unless?.test(context.agentWindow)) continue;
+    if (!testField(context, reply.to, 'lastCustomerTurn')) continue;
+    if (reply.unless && (testField(context, reply.unless, 'text') || testField(context, reply.unless, 'agentWindow'))) continue;
     const hit = firstAsserted(context, reply.cues, { safe: rule.safe, strong: true });
     if (hit) return { span: hit, reason: `answered the customer's question with "${hit.matched}"`, explain: cueExplanation('reply', hit.matched) };
   }
@@ -240,9 +293,10 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
 }
 
 /** The first match of a family set in `text`, with the family it belongs to. */
-function firstFamilyMatch(set: FamilySet, text: string): { family: string; text: string } | undefined {
-  if (!text || !set.any.test(text)) return undefined;
+function firstFamilyMatch(set: FamilySet, text: string, presence: PatternPresence | undefined): { family: string; text: string } | undefined {
+  if (!text || (presence && !presence.mayMatch(set.any)) || !set.any.test(text)) return undefined;
   for (const [index, pattern] of set.each.entries()) {
+    if (presence && !presence.mayMatch(pattern)) continue;
     pattern.lastIndex = 0;
     const match = pattern.exec(text);
     if (match && match[0].length > 0) return { family: set.families[index] ?? '', text: match[0] };
@@ -261,26 +315,26 @@ function isVulnerable(context: EvaluationContext): boolean {
  */
 function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | undefined {
   // Most texts carry no word of the claim: one alternation test ends the frame before any other work.
-  if (!frame.claim.any.test(context.text)) return undefined;
+  if (!testField(context, frame.claim.any, 'text')) return undefined;
   if (frame.vulnerable !== undefined && isVulnerable(context) !== frame.vulnerable) return undefined;
   if (frame.customerSaid && !testWindow(context, frame.customerSaid, 'customer')) return undefined;
   if (frame.agentSaid && !testWindow(context, frame.agentSaid, 'agent')) return undefined;
   if (frame.agentNotSaid && testWindow(context, frame.agentNotSaid, 'agent')) return undefined;
-  if (frame.unless && (frame.unless.test(context.text) || testWindow(context, frame.unless, 'agent'))) return undefined;
+  if (frame.unless && (testField(context, frame.unless, 'text') || testWindow(context, frame.unless, 'agent'))) return undefined;
   const matches: FindingExplanation['matches'] = [];
   if (frame.asked) {
-    const asked = firstFamilyMatch(frame.asked, context.lastCustomerTurn);
+    const asked = firstFamilyMatch(frame.asked, context.lastCustomerTurn, context.presence?.lastCustomerTurn);
     if (!asked) return undefined;
     matches.push({ slot: 'asked', family: asked.family, text: asked.text, in: 'context' });
   }
   if (frame.about && frame.aboutIn !== 'sentence') {
-    let about = firstFamilyMatch(frame.about, context.text);
+    let about = firstFamilyMatch(frame.about, context.text, context.presence?.text);
     let where: 'text' | 'context' = 'text';
     if (!about && frame.aboutIn === 'conversation') {
       const set = frame.about;
       about =
-        (testWindow(context, set.any, 'customer') ? firstFamilyMatch(set, context.customerWindow) : undefined) ??
-        (testWindow(context, set.any, 'agent') ? firstFamilyMatch(set, context.agentWindow) : undefined);
+        (testWindow(context, set.any, 'customer') ? firstFamilyMatch(set, context.customerWindow, context.presence?.customerWindow) : undefined) ??
+        (testWindow(context, set.any, 'agent') ? firstFamilyMatch(set, context.agentWindow, context.presence?.agentWindow) : undefined);
       where = 'context';
     }
     if (!about) return undefined;
@@ -291,9 +345,9 @@ function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | u
   if (frame.about && frame.aboutIn === 'sentence') options.alsoWith = frame.about.any;
   const claim = firstAsserted(context, frame.claim, options);
   if (!claim) return undefined;
-  if (frame.agentNotSaid?.test(context.text.slice(0, claim.start))) return undefined;
+  if (frame.agentNotSaid && mayMatch(context, frame.agentNotSaid, 'text') && frame.agentNotSaid.test(context.text.slice(0, claim.start))) return undefined;
   if (frame.about && frame.aboutIn === 'sentence') {
-    const about = firstFamilyMatch(frame.about, context.scope.sentenceText(claim.start));
+    const about = firstFamilyMatch(frame.about, context.scope.sentenceText(claim.start), context.presence?.text);
     if (about) matches.push({ slot: 'about', family: about.family, text: about.text, in: 'text' });
   }
   const family = frame.claim.families[claim.pattern] ?? '';
@@ -309,8 +363,8 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
   }
   // Due in the reply to the turns that raised the topic: once an agent turn has answered them, every later turn
   // would repeat the same finding (and the earlier reply was already judged on it). `latest` narrows it to the last turn.
-  const customerText = rule.definition.detector.trigger?.customerTurn === 'latest' ? context.lastCustomerTurn : context.customerSinceAgent;
-  if (rule.triggerCustomer?.test(customerText)) {
+  const customerText = rule.definition.detector.trigger?.customerTurn === 'latest' ? 'lastCustomerTurn' : 'customerSinceAgent';
+  if (rule.triggerCustomer && testField(context, rule.triggerCustomer, customerText)) {
     // The whole reply lacks the disclosure; point at its opening rather than echo a long text back.
     return { span: { start: 0, end: Math.min(context.text.length, missingDisclosureEvidenceLength) }, reason: 'topic raised by the customer' };
   }
@@ -319,5 +373,5 @@ export function disclosureDue(rule: CompiledRule, context: EvaluationContext): R
 
 export function disclosureGiven(rule: CompiledRule, context: EvaluationContext): boolean {
   if (!rule.satisfiedBy) return true;
-  return rule.satisfiedBy.test(context.text) || testWindow(context, rule.satisfiedBy, 'agent');
+  return testField(context, rule.satisfiedBy, 'text') || testWindow(context, rule.satisfiedBy, 'agent');
 }
