@@ -30,7 +30,7 @@ async function sampleTargets(): Promise<{ targets: EvalTargets; close: () => Pro
   const products: readonly ProductEntry[] = await knowledge.products();
   const compliance = createComplianceEngine({ packs: loadRulePacks(root('evals/rules')), products: () => products });
   const prompts = new PromptLibrary(root('prompts'));
-  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, prompts, budgetMs: 10_000 });
+  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, prompts, budgetMs: 10_000, termStatistics: () => search.termStatistics() });
   const targets = createEvalTargets({ knowledge, search, compliance, pipeline, embedder, prompts, taxonomy: loadDispositionTaxonomy(root('knowledge/dispositions.yaml')) });
   return { targets, close: () => database.close() };
 }

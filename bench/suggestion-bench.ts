@@ -75,7 +75,7 @@ async function overhead(label: string, database: Database, rounds: number): Prom
   const conversations = new ConversationService({ database, compliance, search: (query) => search.search(query), buildQuery: buildRetrievalQuery, hub });
   // The product catalogue as the service keeps it (the follow-up's product, topic disclosures, products not offered).
   const products = await new KnowledgeService(database, embedder).products();
-  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, chatModel: mockModel(), prompts: new PromptLibrary(join(repositoryRoot, 'prompts')), budgetMs: 5_000, products: () => products });
+  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, chatModel: mockModel(), prompts: new PromptLibrary(join(repositoryRoot, 'prompts')), budgetMs: 5_000, products: () => products, termStatistics: () => search.termStatistics() });
   const suggestions = new SuggestionService({ database, conversations, pipeline, rulesVersion: compliance.rulesVersion });
   const conversation = await conversations.create({ language: 'zh', customer: { riskLevel: 'C3' } });
   const questions = ['你好，我想问一下信用卡年费怎么收？', '金卡年费能减免吗？', '分期手续费的年化利率是多少？', '我的卡丢了怎么办？', '大额存单现在利率多少？'];

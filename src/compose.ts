@@ -51,6 +51,7 @@ import { HybridSearch, type SearchOverlay, type SearchResult } from './retrieval
 import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { answersQuestion } from './suggestions/answer-relevance.js';
+import { termRarity } from './suggestions/query-terms.js';
 import { understandTurn } from './understanding/understand-turn.js';
 import { loadDispositionTaxonomy } from './summaries/disposition-taxonomy.js';
 import { loadProductAliases, withSpokenAliases } from './summaries/product-aliases.js';
@@ -228,6 +229,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       },
       onGuard: (outcome) => metrics.guardVerdicts.inc({ outcome }),
       products: () => products,
+      termStatistics: () => search.termStatistics(),
     });
     const pipeline = createPipeline();
     const proposals = new QuestionProposals(database, knowledge);
@@ -259,13 +261,14 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       const asked = understandTurn(turns, language).questions.filter((question) => !question.carried);
       if (asked.length === 0) return;
       const terms = asked.flatMap((question) => question.terms);
+      const rarity = termRarity(search.termStatistics());
       await usage.noteQuestion({
         conversationId,
         turnId,
         language,
         question: asked.map((question) => question.text).join(' '),
         // The suggestion path's own test: a question no card answers is one that gets the hand-over.
-        answers: (card) => card.kind !== 'compliance' && answersQuestion(card as unknown as SearchResult, terms),
+        answers: (card) => card.kind !== 'compliance' && answersQuestion(card as unknown as SearchResult, terms, rarity),
       });
     };
     conversations.onCustomerTurn((conversation, turn) => {

@@ -189,6 +189,12 @@ export class HybridSearch {
     await this.#index.catchUp();
   }
 
+  /** The BM25 index's live counts (passages, and passages per token): how rare a query's words are in the base. */
+  termStatistics(): { documents: number; documentFrequency(token: string): number } {
+    const index = this.#index.index;
+    return { documents: index.size, documentFrequency: (token) => index.documentFrequency(token) };
+  }
+
   /** After a local knowledge write: clears cached results and catches the index up in the background. */
   invalidateStatistics(): void {
     this.#cache.clear();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
-import { TermIndex } from './query-terms.js';
+import { TermIndex, termWeight, type TermRarity } from './query-terms.js';
 
 /**
  * How likely a retrieved passage answers a question (0..1): the retrieval's calibrated confidence, fitted on real
@@ -12,6 +12,7 @@ export function relevanceOf(result: SearchResult): number {
 }
 
 const fitSchema = z.object({ threshold: z.number().min(0).max(1), fittedOn: z.string(), measure: z.string() });
+const coverageFitSchema = fitSchema.extend({ unweightedThreshold: z.number().min(0).max(1) });
 
 let fitted: z.infer<typeof fitSchema> | undefined;
 
@@ -21,11 +22,30 @@ export function relevanceThreshold(): number {
   return fitted.threshold;
 }
 
-/** The share of the question's content words the passage (title, headings, text) holds. */
-export function questionCoverage(result: SearchResult, questionTerms: readonly string[]): number {
+/**
+ * The share of the question's content words the passage (title, headings, text) holds, each word weighted by its
+ * rarity in the base when known (a word the base never saw weighs most), else all alike.
+ */
+export function questionCoverage(result: SearchResult, questionTerms: readonly string[], rarity?: TermRarity): number {
   if (questionTerms.length === 0) return 0;
   const index = new TermIndex(`${result.title}\n${result.headingPath.join('\n')}\n${result.text}`);
-  return questionTerms.filter((term) => index.has(term)).length / questionTerms.length;
+  if (!rarity) return weightedShare(questionTerms, (term) => index.has(term));
+  // Weighed as the cut-off was fitted: on the content words ("bitcoin", not "buy", which any product goes with), unless
+  // the question has nothing else.
+  const content = questionTerms.filter((term) => termWeight(term) >= 1);
+  return weightedShare(content.length > 0 ? content : questionTerms, (term) => index.has(term), rarity);
+}
+
+/** The weighted share of `terms` that `holds` (the measure the cut-off is fitted on, bench/fit-passage-coverage.ts). */
+export function weightedShare(terms: readonly string[], holds: (term: string) => boolean, rarity?: TermRarity): number {
+  let total = 0;
+  let found = 0;
+  for (const term of terms) {
+    const weight = rarity ? rarity(term) : 1;
+    total += weight;
+    if (holds(term)) found += weight;
+  }
+  return total > 0 ? found / total : 0;
 }
 
 /**
@@ -33,18 +53,19 @@ export function questionCoverage(result: SearchResult, questionTerms: readonly s
  * fitted cut-off, and the passage holds the fitted share of the question's words. Confidence is relative to the
  * other results, so in a small base an unrelated first result can look confident; the words keep it honest.
  */
-export function answersQuestion(result: SearchResult, questionTerms: readonly string[]): boolean {
-  return relevanceOf(result) >= relevanceThreshold() && questionCoverage(result, questionTerms) >= passageCoverageThreshold();
+export function answersQuestion(result: SearchResult, questionTerms: readonly string[], rarity?: TermRarity): boolean {
+  return relevanceOf(result) >= relevanceThreshold() && questionCoverage(result, questionTerms, rarity) >= passageCoverageThreshold(rarity !== undefined);
 }
 
-let coverage: z.infer<typeof fitSchema> | undefined;
+let coverage: z.infer<typeof coverageFitSchema> | undefined;
 
 /**
  * The share of a question's content words a passage must hold before its sentences are offered, fitted by
- * bench/fit-passage-coverage.ts on real bank FAQ data (passage-coverage.json). Sentence choice works on words, after
- * retrieval's confidence has decided the passage is about the question.
+ * bench/fit-passage-coverage.ts on real bank FAQ data (passage-coverage.json), for the rarity-weighted share (`weighted`,
+ * the service's measure) or the plain one (no word counts at hand). Sentence choice works on words, after retrieval's
+ * confidence has decided the passage is about the question.
  */
-export function passageCoverageThreshold(): number {
-  coverage ??= fitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
-  return coverage.threshold;
+export function passageCoverageThreshold(weighted = true): number {
+  coverage ??= coverageFitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
+  return weighted ? coverage.threshold : coverage.unweightedThreshold;
 }

@@ -2,7 +2,7 @@ import type { SearchResult } from '../retrieval/hybrid-search.js';
 import { lexicalTokens } from '../text/segment-text.js';
 import { passageCoverageThreshold } from './answer-relevance.js';
 import { handoverReply } from './approved-wording.js';
-import { coverageOf, queryTerms, TermIndex, type Coverage, type QueryTerm } from './query-terms.js';
+import { coverageOf, queryTerms, TermIndex, type Coverage, type QueryTerm, type TermRarity } from './query-terms.js';
 import { joinSentences, splitReplySentences } from './reply-sentences.js';
 import { renderTables } from './table-sentences.js';
 
@@ -23,6 +23,8 @@ export interface ExtractiveOptions {
   language: 'zh' | 'en';
   /** Plain wording for vulnerable and elderly customers: at most two short sentences, no lists. */
   plain: boolean;
+  /** How rare each word is in the base: coverage weighs a rare (or never seen) word more than a common one. */
+  rarity?: TermRarity;
 }
 
 // Question filler that says nothing about the topic: matching it would make any passage look relevant.
@@ -128,14 +130,14 @@ function allowedMisses(contentWords: number): number {
  * Below this weighted share of the question's terms a passage is not about the question: the cut-off fitted on
  * labelled bank FAQ data (bench/fit-passage-coverage.ts, stored in passage-coverage.json).
  */
-const minimumCoverage = (): number => passageCoverageThreshold();
+const minimumCoverage = (weighted: boolean): number => passageCoverageThreshold(weighted);
 /** Once one passage answers the question, others may lack one more content word: they add a second angle. */
-const minimumCompanionCoverage = (): number => passageCoverageThreshold() * 0.8;
+const minimumCompanionCoverage = (weighted: boolean): number => passageCoverageThreshold(weighted) * 0.8;
 
-function assess(passage: SearchResult, terms: readonly QueryTerm[]): Candidate | undefined {
+function assess(passage: SearchResult, terms: readonly QueryTerm[], rarity?: TermRarity): Candidate | undefined {
   const content = terms.filter((term) => term.latest && term.weight >= 1);
   const about = new TermIndex(aboutText(passage));
-  const coverage = coverageOf(terms, new TermIndex(`${passage.title}\n${passage.text}`));
+  const coverage = coverageOf(terms, new TermIndex(`${passage.title}\n${passage.text}`), rarity);
   const isFaq = passage.kind === 'faq';
   // A passage that names none of the question's content words in its title, headings or FAQ questions, and has no
   // sentence holding two of them together, only mentions them in passing ("travel" in a list of purposes, "insurance" in a list
@@ -146,8 +148,8 @@ function assess(passage: SearchResult, terms: readonly QueryTerm[]): Candidate |
   if (!focused) return undefined;
   const allowed = allowedMisses(content.length);
   // A long question misses more of its words in any one passage: two content words held together still answer it.
-  const strict = coverage.ratio >= minimumCoverage() && (coverage.missing.length <= allowed || coverage.covered >= 2);
-  const companion = named && coverage.ratio >= minimumCompanionCoverage() && coverage.missing.length <= allowed + 1 && coverage.missing.length < content.length;
+  const strict = coverage.ratio >= minimumCoverage(rarity !== undefined) && (coverage.missing.length <= allowed || coverage.covered >= 2);
+  const companion = named && coverage.ratio >= minimumCompanionCoverage(rarity !== undefined) && coverage.missing.length <= allowed + 1 && coverage.missing.length < content.length;
   if (!strict && !companion) return undefined;
   const faqCoverage = isFaq ? coverageOf(latestTerms(terms), about) : undefined;
   const open = terms.filter((term) => !about.has(term.term));
@@ -237,7 +239,7 @@ export function composeExtractiveReplies(options: ExtractiveOptions): Extractive
   let terms = queryTerms(options.query, options.commonTokens);
   // A follow-up with no content word of its own ("那怎么办？") is about what the earlier turns asked.
   if (!terms.some((term) => term.latest && term.weight >= 1)) terms = terms.map((term) => ({ ...term, latest: true }));
-  const assessed = terms.length === 0 ? [] : options.passages.flatMap((passage) => assess(passage, terms) ?? []);
+  const assessed = terms.length === 0 ? [] : options.passages.flatMap((passage) => assess(passage, terms, options.rarity) ?? []);
   // Companions only join a passage that answers the question by itself: without one the question is not in the base.
   const candidates = assessed.some((candidate) => candidate.strict) ? assessed : [];
   const composed = candidates

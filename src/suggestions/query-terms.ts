@@ -1,4 +1,4 @@
-import { foldText, lexicalTokens, words } from '../text/segment-text.js';
+import { foldText, lexicalTokens, searchTokens, words } from '../text/segment-text.js';
 
 /**
  * The content words of a customer question, for judging whether a passage answers it: what the question is
@@ -59,6 +59,11 @@ function equivalentsOf(term: string): readonly string[] {
 }
 
 const cjk = /[\u3400-\u9fff]/u;
+
+/** 1 for a content word; 0.5 for a generic verb, a single Chinese character or a bare number, which say little. */
+export function termWeight(term: string): number {
+  return weightOf(term);
+}
 
 function weightOf(term: string): number {
   if (genericWords.has(term) || genericWords.has(englishRoot(term))) return 0.5;
@@ -162,13 +167,13 @@ export interface Coverage {
   covered: number;
 }
 
-export function coverageOf(terms: readonly QueryTerm[], index: TermIndex): Coverage {
+export function coverageOf(terms: readonly QueryTerm[], index: TermIndex, rarity?: TermRarity): Coverage {
   let total = 0;
   let found = 0;
   let covered = 0;
   const missing: string[] = [];
   for (const term of terms) {
-    const weight = term.latest ? term.weight : term.weight / 2;
+    const weight = (term.latest ? term.weight : term.weight / 2) * (rarity ? rarity(term.term) : 1);
     total += weight;
     if (index.has(term.term)) {
       found += weight;
@@ -178,4 +183,48 @@ export function coverageOf(terms: readonly QueryTerm[], index: TermIndex): Cover
     }
   }
   return { ratio: total > 0 ? found / total : 0, missing, covered };
+}
+
+/** How many passages of the knowledge base hold a search token, and how many passages there are (the BM25 index's counts). */
+export interface TermStatistics {
+  documents: number;
+  documentFrequency(token: string): number;
+}
+
+/** How much a query term says about what is asked: its inverse document frequency in the knowledge base. */
+export type TermRarity = (term: string) => number;
+
+const cjkBigrams = (word: string): string[] => Array.from({ length: Math.max(0, word.length - 1) }, (_unused, index) => word.slice(index, index + 2));
+
+/**
+ * Passages holding a term: for a Chinese word, the fewest passages holding one of its character bigrams (the index
+ * keeps bigrams whatever jieba made of the word); for other words, of their search tokens; any equivalent counts.
+ */
+function termFrequency(term: string, statistics: TermStatistics): number {
+  return Math.max(
+    ...equivalentsOf(term).map((candidate) => {
+      const folded = foldText(withDigits(candidate));
+      const tokens = cjk.test(folded) && folded.length >= 2 && /^[\u3400-\u9fff]+$/u.test(folded) ? cjkBigrams(folded) : searchTokens(folded);
+      return tokens.length === 0 ? 0 : Math.min(...tokens.map((token) => statistics.documentFrequency(token)));
+    }),
+  );
+}
+
+/**
+ * Inverse document frequency (Robertson/Sparck Jones, as BM25 weighs it) of query terms in the knowledge base. A word the base
+ * has never seen ("bitcoin") is weighted like its rarest word, one passage in the base: it is maximally informative, so a
+ * passage lacking it misses most of the question, however many common words ("buy") it shares.
+ */
+export function termRarity(statistics: TermStatistics): TermRarity {
+  const documents = Math.max(1, statistics.documents);
+  const idf = (frequency: number): number => Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+  const memo = new Map<string, number>();
+  return (term) => {
+    let weight = memo.get(term);
+    if (weight === undefined) {
+      weight = idf(Math.max(1, Math.min(documents, termFrequency(term, statistics))));
+      memo.set(term, weight);
+    }
+    return weight;
+  };
 }

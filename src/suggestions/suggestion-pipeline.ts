@@ -10,6 +10,7 @@ import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
+import { termRarity, type TermStatistics } from './query-terms.js';
 import { ReplacementPool } from './replacement-pool.js';
 import { buildRetrievalQuery, preferApprovedWording } from './retrieval-query.js';
 import { SuggestionGuard } from './suggestion-guard.js';
@@ -59,6 +60,8 @@ export interface SuggestionPipelineOptions {
   onGuard?: (outcome: GuardOutcome) => void;
   /** The products the knowledge base holds (names, aliases, risk levels): what a follow-up question is about. */
   products?: () => readonly KnownProduct[];
+  /** The base's word counts (the search index's): a question's rare and never-seen words weigh most in judging an answer. */
+  termStatistics?: () => TermStatistics;
 }
 
 export interface SuggestInput {
@@ -162,7 +165,9 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
         ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}),
         ...(dueForTopic.length > 0 ? { topicDisclosures: dueForTopic } : {}),
       });
-      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}), ...(notOffered ? { notOffered } : {}) });
+      const statistics = options.termStatistics?.();
+      const rarity = statistics && statistics.documents > 0 ? termRarity(statistics) : undefined;
+      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}), ...(notOffered ? { notOffered } : {}), ...(rarity ? { rarity } : {}) });
       const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;

@@ -4,7 +4,7 @@ import { productNamedIn, type KnownProduct } from '../understanding/discussed-pr
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
-import { TermIndex } from './query-terms.js';
+import { TermIndex, type TermRarity } from './query-terms.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
 
 /** One search of a request: for a question the customer asked, or for a situation's approved script. */
@@ -103,6 +103,8 @@ export interface TurnRepliesInput {
   discussed?: KnownProduct;
   /** A kind of product the customer asks about that the base holds none of (understanding/productNotOffered). */
   notOffered?: Situation;
+  /** How rare each word is in the base (its IDF): a question's rare or unknown words weigh most in its coverage. */
+  rarity?: TermRarity;
 }
 
 /** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
@@ -133,6 +135,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       language,
       plain: input.plain,
       ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}),
+      ...(input.rarity ? { rarity: input.rarity } : {}),
     });
     // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
     const answered = composed.filter((reply) => reply.passage !== undefined);
@@ -140,7 +143,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
     return response.results
-      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question)))
+      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question), input.rarity))
       .slice(0, 2)
       .flatMap((result) => sentenceAnswer(result, judgedTerms(search.question), language, input.plain) ?? []);
   });
@@ -174,7 +177,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
   // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
   const answerable = searches.some(
-    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question))),
+    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question), input.rarity)),
   );
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
   const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
@@ -188,7 +191,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   if (lead) {
     // Required handling first, in every reply: the answer (if any) follows the approved wording.
     for (const reply of [...answers, ...situationReplies]) replies.push(opened(lead, reply, language));
-    const closest = outOfScope ? undefined : closestCard(searches, responses);
+    const closest = outOfScope ? undefined : closestCard(searches, responses, input.rarity);
     replies.push({ text: lead, sentences: splitReplySentences(lead), ...(situationReplies[0]?.passage ?? closest ? { passage: (situationReplies[0]?.passage ?? closest) as SearchResult } : {}) });
   } else {
     replies.push(...answers);
@@ -196,7 +199,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     for (const reply of situationReplies) if (!seenText.has(reply.text)) replies.push(reply);
   }
   // The hand-over is for when nothing relevant was found: offered only if no reply above is shown (see ReplacementPool).
-  if (!lead) replies.push({ ...handover(understanding, searches, responses, language), fallback: true });
+  if (!lead) replies.push({ ...handover(understanding, searches, responses, language, input.rarity), fallback: true });
   // Should a rule object to the named hand-over in this context, the plain one is always sayable.
   replies.push({ ...handoverCandidate(language), fallback: true });
   return dedupe(replies);
@@ -212,12 +215,12 @@ function dedupe(replies: readonly ExtractiveReply[]): ExtractiveReply[] {
 }
 
 /** The retrieved chunk most relevant to the questions asked, if any is relevant at all. */
-function closestCard(searches: readonly PlannedSearch[], responses: readonly SearchResponse[]): SearchResult | undefined {
+function closestCard(searches: readonly PlannedSearch[], responses: readonly SearchResponse[], rarity?: TermRarity): SearchResult | undefined {
   let best: { result: SearchResult; relevance: number } | undefined;
   searches.forEach((search, index) => {
     if (search.purpose !== 'question' || !search.question) return;
     for (const result of responses[index]?.results ?? []) {
-      if (!answersQuestion(result, judgedTerms(search.question))) continue;
+      if (!answersQuestion(result, judgedTerms(search.question), rarity)) continue;
       const relevance = relevanceOf(result);
       if (!best || relevance > best.relevance) best = { result, relevance };
     }
@@ -230,13 +233,13 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
  * The hand-over: says what will be checked (the question's words the closest card also holds, so nothing the
  * customer slipped in is echoed as a fact) and cites that card; a polite clarifying question when nothing was asked.
  */
-function handover(understanding: TurnUnderstanding, searches: readonly PlannedSearch[], responses: readonly SearchResponse[], language: 'zh' | 'en'): ExtractiveReply {
+function handover(understanding: TurnUnderstanding, searches: readonly PlannedSearch[], responses: readonly SearchResponse[], language: 'zh' | 'en', rarity?: TermRarity): ExtractiveReply {
   const question = understanding.questions[0];
   if (!question) {
     const text = clarifyingReply(language);
     return { text, sentences: splitReplySentences(text) };
   }
-  const closest = closestCard(searches, responses);
+  const closest = closestCard(searches, responses, rarity);
   // What the card is about (its title, headings, FAQ questions), so the words named are a topic, not a stray word of
   // the customer's. Words only, no figures: a figure next to "额度" reads as confirming account details.
   const about = closest ? [closest.title, ...closest.headingPath, ...closest.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n').toLowerCase() : '';

@@ -260,7 +260,13 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), ownTerms: contentTerms(statement, language), context: '', carried: false }];
   }
   const recent = turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
-  const situations = detectSituations(normalizeSpokenNumbers(recent), language);
+  // A request the bank does not serve at all (declining, with nothing in the base to look up: off-topic) is one the
+  // customer makes, in the sentences that ask: a hotel or a train named in the story around a banking question is not
+  // one. (Known gap: a question that only points back at an off-topic story, "should I buy it?", is not caught either.)
+  const asked = normalizeSpokenNumbers(questions.map((question) => question.text).join('\n'));
+  const askedSituations = new Set(detectSituations(asked, language).map((situation) => situation.id));
+  const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
+  const situations = detectSituations(normalizeSpokenNumbers(recent), language).filter((situation) => !unserved(situation) || askedSituations.has(situation.id));
   return {
     language,
     sentences,

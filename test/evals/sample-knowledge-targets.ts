@@ -40,7 +40,8 @@ export async function createSampleKnowledgeTargets(): Promise<SampleKnowledge> {
   });
   const compliance = createComplianceEngine({ packs: loadRulePacks(root('evals/rules')), products: () => products });
   const prompts = new PromptLibrary(root('prompts'));
-  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, prompts, budgetMs: 10_000 });
+  // The base's word counts, as compose.ts gives them: the suites are judged on the service's own relevance.
+  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, prompts, budgetMs: 10_000, termStatistics: () => search.termStatistics() });
   const targets = createEvalTargets({
     knowledge,
     search,

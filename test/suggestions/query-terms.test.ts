@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageOf, queryTerms, TermIndex } from '../../src/suggestions/query-terms.js';
+import { coverageOf, queryTerms, TermIndex, termRarity } from '../../src/suggestions/query-terms.js';
 
 const termsOf = (query: string, common: string[] = []) => queryTerms(query, common).map((term) => term.term);
 
@@ -37,5 +37,24 @@ describe('query terms', () => {
     const coverage = coverageOf(queryTerms('Does Lanhai sell car insurance?'), new TermIndex('Lanhai sells an annuity insurance policy as an agent.'));
     expect(coverage.missing).toEqual(['car']);
     expect(coverage.ratio).toBeCloseTo(1.5 / 2.5);
+  });
+});
+
+describe('term rarity', () => {
+  const frequencies: Record<string, number> = { buy: 40, 信用: 30, 用卡: 30, 年费: 5, 年: 60, 费: 50 };
+  const rarity = termRarity({ documents: 100, documentFrequency: (token) => frequencies[token] ?? 0 });
+
+  it('weighs a rare word more than a common one, and a word the base never saw like its rarest', () => {
+    expect(rarity('年费')).toBeGreaterThan(rarity('信用卡'));
+    expect(rarity('信用卡')).toBeGreaterThan(0);
+    expect(rarity('bitcoin')).toBeCloseTo(Math.log(1 + 99.5 / 1.5), 5);
+    expect(rarity('bitcoin')).toBeGreaterThan(rarity('buy') * 2);
+  });
+
+  it('makes a passage missing the unknown word miss most of the question', () => {
+    const terms = queryTerms('Can I buy bitcoin?').map((term) => ({ ...term, weight: 1 }));
+    const index = new TermIndex('Which products can I buy?');
+    expect(coverageOf(terms, index).ratio).toBeCloseTo(0.5, 5);
+    expect(coverageOf(terms, index, rarity).ratio).toBeLessThan(0.3);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse, SearchResult } from '../../src/retrieval/hybrid-search.js';
 import { composeTurnReplies, judgedTerms, mergeKnowledge, planSearches } from '../../src/suggestions/turn-replies.js';
+import { termRarity } from '../../src/suggestions/query-terms.js';
+import { searchTokens } from '../../src/text/segment-text.js';
 import { understandTurn } from '../../src/understanding/understand-turn.js';
 
 let counter = 0;
@@ -127,5 +129,42 @@ describe('composeTurnReplies: requests the bank does not serve', () => {
     const composed = composeTurnReplies({ understanding, searches, responses: [response([loanFaq])], language: 'zh', plain: false, count: 3, notOffered });
     expect(composed.every((reply) => !reply.text.includes('不收违约金'))).toBe(true);
     expect(composed[0]?.text).toContain('转接专员');
+  });
+});
+
+describe('composeTurnReplies: a word the base has never seen', () => {
+  // Word counts as the search index keeps them, over a small base: what the service hands the composer.
+  function rarityOver(texts: readonly string[]) {
+    const frequency = new Map<string, number>();
+    for (const text of texts) for (const token of new Set(searchTokens(text))) frequency.set(token, (frequency.get(token) ?? 0) + 1);
+    return termRarity({ documents: texts.length, documentFrequency: (token) => frequency.get(token) ?? 0 });
+  }
+  const riskFaq = { ...passage('Which products can I buy with my risk assessment result?', 'Your assessment (C1 to C5) must be at or above the product risk level: C2 may buy up to R2.', 'faq', []), language: 'en' as const };
+  const base = [
+    riskFaq.text,
+    'You can buy foreign currency in the app up to the annual quota.',
+    'Time deposits can be opened in the app from CNY 50.',
+    'Wealth products are not deposits and are not principal-protected.',
+    'Lost cards can be frozen in the app at once.',
+    'International transfers cost CNY 50 per transfer.',
+    '信用卡交易争议：同一笔消费被重复扣款的，可以申请交易争议处理。',
+    '信用卡年费：普卡首年免年费。',
+    '手机银行跨行转账免手续费。',
+  ];
+
+  it('hands over when the passage shares only a common word with the question, not its subject (bitcoin)', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: 'Can I buy bitcoin through the bank?' }], 'en');
+    const searches = planSearches(understanding);
+    const composed = composeTurnReplies({ understanding, searches, responses: searches.map(() => response([riskFaq])), language: 'en', plain: false, count: 3, rarity: rarityOver(base) });
+    expect(composed.some((reply) => reply.passage?.chunkId === riskFaq.chunkId)).toBe(false);
+  });
+
+  it('still answers when the unknown word is only the story around a question the base answers (a hotel)', () => {
+    const cardCharge = passage('信用卡交易争议办理说明', '同一笔消费被重复扣款的，可以申请交易争议处理，争议金额处理期间可暂不还款。', 'product', ['信用卡交易争议办理说明', '适用情形'], 0.8);
+    const understanding = understandTurn([{ speaker: 'customer', text: '我住酒店被信用卡重复扣款了，重复扣款可以申请交易争议吗？' }], 'zh');
+    const searches = planSearches(understanding);
+    const composed = composeTurnReplies({ understanding, searches, responses: searches.map(() => response([cardCharge])), language: 'zh', plain: false, count: 3, rarity: rarityOver(base) });
+    expect(composed[0]?.passage?.chunkId).toBe(cardCharge.chunkId);
+    expect(composed[0]?.text).not.toContain('服务的范围');
   });
 });

@@ -86,6 +86,15 @@ describe('understandTurn', () => {
     expect(none.situations).toHaveLength(0);
   });
 
+  it('takes an off-topic word as a request only when the customer asks about it, not when it is part of the story', () => {
+    const asked = understandTurn([customer('Can you book me a train ticket to Shanghai for tomorrow?')], 'en');
+    expect(asked.situations.map((situation) => situation.id)).toContain('off_topic');
+    const story = understandTurn([customer('I booked a hotel for a work trip and the card was charged twice. Do I have to pay the duplicate charge before you look into it?')], 'en');
+    expect(story.situations.map((situation) => situation.id)).not.toContain('off_topic');
+    const zhStory = understandTurn([customer('上周出差住酒店，信用卡被扣了两次一样的钱。重复的那笔我要先还上吗？')], 'zh');
+    expect(zhStory.situations.map((situation) => situation.id)).not.toContain('off_topic');
+  });
+
   it('keeps a 5,000-character ramble to a few questions', () => {
     const ramble = '我跟你说啊，这个事情说来话长，'.repeat(300) + '所以定期存款能提前取吗？';
     const understanding = understandTurn([customer(ramble)], 'zh');
