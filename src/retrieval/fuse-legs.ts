@@ -91,6 +91,8 @@ export function rerankFeaturesOf(candidate: Omit<FusedCandidate, 'confidence' | 
     orderedInQuestion: match?.orderedInQuestion ?? 0,
     orderedInQuery: match?.orderedInQuery ?? 0,
     sharedRun: match?.sharedRun ?? 0,
+    orderedDice: match && match.orderedInQuestion + match.orderedInQuery > 0 ? (2 * match.orderedInQuestion * match.orderedInQuery) / (match.orderedInQuestion + match.orderedInQuery) : 0,
+    lengthRatio: match?.lengthRatio ?? 0,
   };
 }
 

@@ -16,6 +16,8 @@ export interface MatchFeatures {
   orderedInQuery: number;
   /** Longest common run of characters with the best naming line, over the shorter of the two. */
   sharedRun: number;
+  /** The shorter of query and best naming line over the longer (in letters and digits): a paraphrase keeps its length. */
+  lengthRatio: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export function matchFeaturesOf(index: Bm25Index, chunkId: string, queryTerms: r
   let orderedInQuestion = 0;
   let orderedInQuery = 0;
   let sharedRun = 0;
+  let lengthRatio = 0;
   for (const line of lines) {
     const compactLine = compact(line, orderedLineLimit);
     if (compactLine === '' || compactQuery === '') continue;
@@ -83,6 +86,7 @@ export function matchFeaturesOf(index: Bm25Index, chunkId: string, queryTerms: r
     orderedInQuestion = Math.max(orderedInQuestion, common / compactLine.length);
     orderedInQuery = Math.max(orderedInQuery, common / compactQuery.length);
     sharedRun = Math.max(sharedRun, longestCommonRun(compactQuery, compactLine) / Math.min(compactLine.length, compactQuery.length));
+    lengthRatio = Math.max(lengthRatio, Math.min(compactLine.length, compactQuery.length) / Math.max(compactLine.length, compactQuery.length));
   }
-  return { ...coverage, orderedInQuestion, orderedInQuery, sharedRun };
+  return { ...coverage, orderedInQuestion, orderedInQuery, sharedRun, lengthRatio };
 }

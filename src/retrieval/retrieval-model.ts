@@ -29,6 +29,8 @@ export const rerankFeatureNames = [
   'orderedInQuestion',
   'orderedInQuery',
   'sharedRun',
+  'orderedDice',
+  'lengthRatio',
 ] as const;
 export type RerankFeatures = Record<(typeof rerankFeatureNames)[number], number>;
 

@@ -15,7 +15,7 @@ function candidate(id: string, score: number, rank: number, orderedInQuestion: n
     id,
     lexical: { rank, hit: { chunkId: id, score, coverage: 0.5 } },
     similarity: 0.3,
-    match: { queryInHeading: 0.5, queryInBody: 0.2, headingInQuery: 0.5, orderedInQuestion, orderedInQuery: orderedInQuestion, sharedRun: 0.3 },
+    match: { queryInHeading: 0.5, queryInBody: 0.2, headingInQuery: 0.5, orderedInQuestion, orderedInQuery: orderedInQuestion, sharedRun: 0.3, lengthRatio: 0.8 },
   };
 }
 

@@ -62,6 +62,11 @@ describe('matchFeaturesOf', () => {
     expect(features.orderedInQuery).toBe(1);
   });
 
+  it('measures how close the lengths of query and best naming line are', () => {
+    expect(matchFeaturesOf(index, 'a', ['卡片'], '卡片挂失', ['卡片挂失']).lengthRatio).toBe(1);
+    expect(matchFeaturesOf(index, 'a', ['卡片'], '卡片', ['卡片挂失']).lengthRatio).toBe(0.5);
+  });
+
   it('stays bounded on a very long query and is zero without naming lines', () => {
     const features = matchFeaturesOf(index, 'a', ['卡片'], '卡片挂失'.repeat(2_000), ['卡片挂失']);
     expect(features.orderedInQuestion).toBe(1);
