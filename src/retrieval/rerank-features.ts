@@ -29,7 +29,9 @@ const orderedLineLimit = 200;
 
 /** Letters and digits only, folded: punctuation and spaces say nothing about order. */
 function compact(text: string, limit: number): string {
-  return foldText(text).replace(/[^\p{L}\p{N}]/gu, '').slice(0, limit);
+  // Cut before folding too, so a 5,000-character turn is not folded once per candidate (spaces and punctuation
+  // dropped after the cut can leave it a little short of the limit, which the features do not mind).
+  return foldText(text.slice(0, limit * 2)).replace(/[^\p{L}\p{N}]/gu, '').slice(0, limit);
 }
 
 function longestCommonSubsequence(left: string, right: string): number {
