@@ -11,8 +11,9 @@ import { embeddingText } from '../src/knowledge/embedding-index.js';
 import { embedQueries, type Embedder } from '../src/llm/embedder.js';
 import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { Bm25Index, type Bm25Parameters, type IndexFilter } from '../src/retrieval/bm25-index.js';
-import { confidenceFeaturesOf, fuseLegs, type LegCandidate } from '../src/retrieval/fuse-legs.js';
-import { confidenceFeatureNames, confidenceOf, retrievalModelFile, type ConfidenceModel, type FusionModel, type RetrievalModel } from '../src/retrieval/retrieval-model.js';
+import { confidenceFeaturesOf, fuseLegs, rerankFeaturesOf, type LegCandidate } from '../src/retrieval/fuse-legs.js';
+import { matchFeaturesOf, namingLines } from '../src/retrieval/rerank-features.js';
+import { confidenceFeatureNames, confidenceOf, rerankFeatureNames, retrievalModelFile, type ConfidenceModel, type FusionModel, type RerankModel, type RetrievalModel } from '../src/retrieval/retrieval-model.js';
 import { analyzeSearchFields } from '../src/text/search-fields.js';
 import { searchTokens } from '../src/text/segment-text.js';
 import { formatFigures, loadJiningFaq, rankingFigures, splitQueries, type FaqQuery } from './jining-faq.js';
@@ -28,6 +29,8 @@ export interface FitCorpus {
   vectors: Float64Array[];
   queryTerms: Map<string, string[]>;
   queryVectors: Map<string, Float64Array>;
+  /** Each FAQ's naming lines as the service reads them from its chunk (for the re-ranking's match features). */
+  lines: Map<string, string[]>;
 }
 
 function normalised(vector: readonly number[]): Float64Array {
@@ -42,11 +45,13 @@ export async function buildFitCorpus(embedder: Embedder): Promise<{ corpus: FitC
   const index = new Bm25Index();
   const texts: string[] = [];
   const ids: string[] = [];
+  const lines = new Map<string, string[]>();
   for (const item of data.kb) {
     const chunk = chunkFaqRow({ id: item.faq_id, questions: item.standard_questions, answer: item.answer, line: 0 });
     const title = item.standard_questions[0] ?? item.faq_id;
     const fields = analyzeSearchFields({ title, kind: 'faq', heading: chunk.fields?.heading ?? '', body: chunk.fields?.body ?? '' });
     index.replaceDocument(item.faq_id, [{ id: item.faq_id, documentId: item.faq_id, version: 1, kind: 'faq', product: null, language: 'zh', status: 'approved', effectiveFrom: null, effectiveUntil: null, retired: false, ...fields }], [{ version: 1, status: 'approved', effectiveFrom: null, effectiveUntil: null }]);
+    lines.set(item.faq_id, namingLines({ kind: 'faq', text: chunk.text, title, headingPath: chunk.headingPath }));
     texts.push(embeddingText(title, chunk.text));
     ids.push(item.faq_id);
   }
@@ -61,7 +66,7 @@ export async function buildFitCorpus(embedder: Embedder): Promise<{ corpus: FitC
     const batch = data.queries.slice(start, start + 256);
     (await embedQueries(embedder, batch.map((query) => query.query))).forEach((vector, offset) => queryVectors.set(batch[offset]!.qid, normalised(vector)));
   }
-  return { corpus: { index, ids, vectors, queryTerms, queryVectors }, queries: data.queries };
+  return { corpus: { index, ids, vectors, queryTerms, queryVectors, lines }, queries: data.queries };
 }
 
 function lexicalRank(corpus: FitCorpus, query: FaqQuery, parameters: Bm25Parameters): number {
@@ -70,7 +75,7 @@ function lexicalRank(corpus: FitCorpus, query: FaqQuery, parameters: Bm25Paramet
 }
 
 /** Both legs' candidates for a query, as HybridSearch builds them. */
-function candidatesOf(corpus: FitCorpus, query: FaqQuery, parameters: Bm25Parameters): { candidates: LegCandidate[]; lexicalTop: number } {
+export function candidatesOf(corpus: FitCorpus, query: FaqQuery, parameters: Bm25Parameters): { candidates: LegCandidate[]; lexicalTop: number } {
   const hits = corpus.index.search(corpus.queryTerms.get(query.qid) ?? [], filter, parameters);
   const queryVector = corpus.queryVectors.get(query.qid)!;
   const similarity = corpus.vectors.map((vector) => {
@@ -89,17 +94,18 @@ function candidatesOf(corpus: FitCorpus, query: FaqQuery, parameters: Bm25Parame
   const candidates = [...ids].map((id): LegCandidate => {
     const lexicalEntry = lexical.get(id);
     const rank = vectorRank.get(id);
-    return { id, ...(lexicalEntry ? { lexical: lexicalEntry } : {}), ...(rank !== undefined ? { vectorRank: rank } : {}), similarity: similarity[position.get(id)!]! };
+    const match = matchFeaturesOf(corpus.index, id, corpus.queryTerms.get(query.qid) ?? [], query.query, corpus.lines.get(id) ?? []);
+    return { id, ...(lexicalEntry ? { lexical: lexicalEntry } : {}), ...(rank !== undefined ? { vectorRank: rank } : {}), similarity: similarity[position.get(id)!]!, match };
   });
   return { candidates, lexicalTop: hits[0]?.score ?? 0 };
 }
 
 const neutralConfidence: ConfidenceModel = { intercept: 0, weights: Object.fromEntries(confidenceFeatureNames.map((name) => [name, 0])) as ConfidenceModel['weights'] };
 
-function hybridRanks(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel, mode: 'hybrid' | 'lexical' | 'vector' = 'hybrid'): number[] {
+function hybridRanks(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel, mode: 'hybrid' | 'lexical' | 'vector' = 'hybrid', rerank?: RerankModel): number[] {
   return queries.map((query) => {
     const { candidates, lexicalTop } = prepared.get(query.qid)!;
-    const ranked = fuseLegs(candidates, { mode, fusion, confidence: neutralConfidence, lexicalTop, depth, topK: depth });
+    const ranked = fuseLegs(candidates, { mode, fusion, confidence: neutralConfidence, lexicalTop, depth, topK: depth, ...(rerank ? { rerank } : {}) });
     return ranked.findIndex((entry) => entry.id === query.gold_faq_id) + 1;
   });
 }
@@ -155,6 +161,77 @@ function fitFusion(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; l
   return { fusion: best, value: bestValue, tried: options.length };
 }
 
+/** Each query's candidates as re-ranking features (in rerankFeatureNames order) and which one is the answer. */
+function rerankGroups(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[]): { features: number[][]; gold: number }[] {
+  return queries.flatMap((query) => {
+    const { candidates, lexicalTop } = prepared.get(query.qid)!;
+    const gold = candidates.findIndex((candidate) => candidate.id === query.gold_faq_id);
+    // A query whose answer neither leg proposed teaches the order nothing.
+    if (gold < 0) return [];
+    const features = candidates.map((candidate) => {
+      const values = rerankFeaturesOf({ ...candidate, lexicalRatio: candidate.lexical && lexicalTop > 0 ? candidate.lexical.hit.score / lexicalTop : 0 }, depth);
+      return rerankFeatureNames.map((name) => values[name]);
+    });
+    return [{ features, gold }];
+  });
+}
+
+/**
+ * Listwise logistic (softmax over each query's candidates, maximising the answer's log-probability) by full-batch
+ * gradient descent on standardised features, with L2 `penalty`.
+ */
+function trainRerank(groups: readonly { features: number[][]; gold: number }[], mean: number[], scale: number[], penalty: number): number[] {
+  const size = rerankFeatureNames.length;
+  const standardised = groups.map((group) => group.features.map((row) => row.map((value, index) => (value - mean[index]!) / scale[index]!)));
+  const weights = new Array<number>(size).fill(0);
+  const rate = 0.5;
+  for (let step = 0; step < 1500; step += 1) {
+    const gradient = new Array<number>(size).fill(0);
+    standardised.forEach((rows, groupIndex) => {
+      const scores = rows.map((row) => row.reduce((sum, value, index) => sum + weights[index]! * value, 0));
+      const highest = Math.max(...scores);
+      const exponentials = scores.map((score) => Math.exp(score - highest));
+      const total = exponentials.reduce((sum, value) => sum + value, 0);
+      rows.forEach((row, rowIndex) => {
+        const error = exponentials[rowIndex]! / total - (rowIndex === groups[groupIndex]!.gold ? 1 : 0);
+        for (let index = 0; index < size; index += 1) gradient[index]! += error * row[index]!;
+      });
+    });
+    for (let index = 0; index < size; index += 1) weights[index] = weights[index]! - rate * (gradient[index]! / Math.max(groups.length, 1) + penalty * weights[index]!);
+  }
+  return weights;
+}
+
+function rerankModelOf(mean: number[], scale: number[], weights: number[], fit?: Record<string, unknown>): RerankModel {
+  const record = (values: number[]) => Object.fromEntries(rerankFeatureNames.map((name, index) => [name, round4(values[index]!)])) as RerankModel['weights'];
+  return { mean: record(mean), scale: record(scale), weights: record(weights), ...(fit ? { fit } : {}) };
+}
+
+/**
+ * Fits the re-ranking on the fit half. The L2 penalty is chosen by two-fold cross-validation inside the fit half
+ * (never by the held-out half), then the weights are refitted on the whole fit half with it.
+ */
+function fitRerank(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel): { model: RerankModel; penalty: number; folds: Record<string, number> } {
+  const groups = rerankGroups(prepared, queries);
+  const rows = groups.flatMap((group) => group.features);
+  const mean = rerankFeatureNames.map((_, index) => rows.reduce((sum, row) => sum + row[index]!, 0) / Math.max(rows.length, 1));
+  const scale = rerankFeatureNames.map((_, index) => Math.sqrt(rows.reduce((sum, row) => sum + (row[index]! - mean[index]!) ** 2, 0) / Math.max(rows.length, 1)) || 1);
+  const folds = [queries.filter((_, index) => index % 2 === 0), queries.filter((_, index) => index % 2 === 1)];
+  const scores: Record<string, number> = {};
+  let best = { penalty: 0, value: Number.NEGATIVE_INFINITY };
+  for (const penalty of [0, 0.001, 0.01, 0.03, 0.1]) {
+    let value = 0;
+    for (const [trainIndex, testIndex] of [[0, 1], [1, 0]] as const) {
+      const weights = trainRerank(rerankGroups(prepared, folds[trainIndex]!), mean, scale, penalty);
+      value += objective(hybridRanks(prepared, folds[testIndex]!, fusion, 'hybrid', rerankModelOf(mean, scale, weights))) / 2;
+    }
+    scores[String(penalty)] = round4(value);
+    if (value > best.value + 1e-9) best = { penalty, value };
+  }
+  const weights = trainRerank(groups, mean, scale, best.penalty);
+  return { model: rerankModelOf(mean, scale, weights, { on: 'jining_bank_faq_dev (fit half)', queries: queries.length, penalty: best.penalty, by: 'bench/fit-retrieval.ts' }), penalty: best.penalty, folds: scores };
+}
+
 interface Example {
   features: number[];
   label: number;
@@ -179,11 +256,11 @@ function withoutAnswer(entry: { candidates: LegCandidate[]; lexicalTop: number }
   return { candidates, lexicalTop: lexicalOrder[0]?.lexical?.hit.score ?? 0 };
 }
 
-function examplesOf(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel): Example[] {
+function examplesOf(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel, rerank?: RerankModel): Example[] {
   return queries.flatMap((query) => {
     const entry = prepared.get(query.qid)!;
     return [entry, withoutAnswer(entry, query.gold_faq_id)].flatMap(({ candidates, lexicalTop }) => {
-      const ranked = fuseLegs(candidates, { mode: 'hybrid', fusion, confidence: neutralConfidence, lexicalTop, depth, topK });
+      const ranked = fuseLegs(candidates, { mode: 'hybrid', fusion, confidence: neutralConfidence, lexicalTop, depth, topK, ...(rerank ? { rerank } : {}) });
       return ranked.map((ranking, index) => {
         const features = confidenceFeaturesOf(ranked, index);
         return { features: confidenceFeatureNames.map((name) => features[name]), label: ranking.id === query.gold_faq_id ? 1 : 0 };
@@ -276,7 +353,8 @@ export async function main(): Promise<void> {
   const current = JSON.parse(readFileSync(file, 'utf8')) as RetrievalModel;
 
   const started = performance.now();
-  const bm25 = fitBm25(corpus, fit, current.bm25);
+  // --keep-bm25: the BM25F parameters as they are (the grid takes minutes on a loaded machine), the rest refitted.
+  const bm25 = process.argv.includes('--keep-bm25') ? { parameters: current.bm25, value: 0 } : fitBm25(corpus, fit, current.bm25);
   console.log(`BM25F fitted in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(bm25.parameters)}`);
   const textbook: Bm25Parameters = { k1: 1.2, headingWeight: 1, bodyWeight: 1, headingB: 0.75, bodyB: 0.75 };
   for (const [name, parameters] of [['textbook (k1 1.2, b 0.75, equal fields)', textbook], ['fitted', bm25.parameters]] as const) {
@@ -296,10 +374,14 @@ export async function main(): Promise<void> {
   ] as const) {
     console.log(`  ${name.padEnd(30)} held out ${formatFigures(rankingFigures(hybridRanks(prepared, heldOut, setting, mode)))}`);
   }
+  const rerank = fitRerank(prepared, fit, fusion.fusion);
+  console.log(`re-ranking (listwise logistic over ${rerankFeatureNames.length} features; L2 ${rerank.penalty} by two-fold CV on the fit half ${JSON.stringify(rerank.folds)}): ${JSON.stringify(rerank.model.weights)}`);
+  console.log(`  ${'hybrid, fitted + re-ranked'.padEnd(30)} fit half ${formatFigures(rankingFigures(hybridRanks(prepared, fit, fusion.fusion, 'hybrid', rerank.model)))}`);
+  console.log(`  ${'hybrid, fitted + re-ranked'.padEnd(30)} held out ${formatFigures(rankingFigures(hybridRanks(prepared, heldOut, fusion.fusion, 'hybrid', rerank.model)))}`);
 
-  const confidence = fitLogistic(examplesOf(prepared, fit, fusion.fusion));
+  const confidence = fitLogistic(examplesOf(prepared, fit, fusion.fusion, rerank.model));
   console.log(`confidence (logistic regression on the fit half's top ${topK}): ${JSON.stringify(confidence)}`);
-  const heldOutPairs = examplesOf(prepared, heldOut, fusion.fusion).map((example) => ({
+  const heldOutPairs = examplesOf(prepared, heldOut, fusion.fusion, rerank.model).map((example) => ({
     confidence: confidenceOf(confidence, Object.fromEntries(confidenceFeatureNames.map((name, index) => [name, example.features[index]!])) as Parameters<typeof confidenceOf>[1]),
     label: example.label,
   }));
@@ -315,7 +397,7 @@ export async function main(): Promise<void> {
 
   const key = embedder.id.replace(/:\d+$/u, '');
   const fitNote = { on: 'jining_bank_faq_dev (fit half by FNV-1a of qid)', queries: fit.length, embedder: embedder.id, by: 'bench/fit-retrieval.ts', heldOutBrier: round4(figures.brier), heldOutEce: round4(figures.expectedCalibrationError) };
-  const entry = { fusion: fusion.fusion, confidence: confidence, fit: fitNote };
+  const entry = { fusion: fusion.fusion, confidence: confidence, rerank: rerank.model, fit: fitNote };
   const next: RetrievalModel = {
     bm25: bm25.parameters,
     fit: { on: fitNote.on, queries: fit.length, by: fitNote.by, objective: 'MRR + 0.1 recall@5 of the lexical leg' },

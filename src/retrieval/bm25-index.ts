@@ -65,6 +65,13 @@ export interface LexicalHit {
   coverage: number;
 }
 
+/** IDF-weighted shares of one text covered by another (see Bm25Index.fieldCoverage). */
+export interface FieldCoverage {
+  queryInHeading: number;
+  queryInBody: number;
+  headingInQuery: number;
+}
+
 function termFrequencies(terms: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
@@ -210,6 +217,39 @@ export class Bm25Index {
     const entry = this.#entries.get(chunkId);
     if (!entry) return [];
     return [...new Set(queryTerms)].filter((term) => entry.heading.has(term) || entry.body.has(term));
+  }
+
+  /**
+   * How a chunk's fields and a query cover each other, weighted by IDF (features for the learned re-ranking):
+   * the share of the query's weight its heading holds and its body holds, and the share of its heading's weight the
+   * query holds. The last is what a query-only coverage misses: a short question fully inside a long query, or a
+   * long question of which the query names only a part. Zero for a chunk the index does not hold.
+   */
+  fieldCoverage(chunkId: string, queryTerms: readonly string[]): FieldCoverage {
+    const entry = this.#entries.get(chunkId);
+    if (!entry) return { queryInHeading: 0, queryInBody: 0, headingInQuery: 0 };
+    const query = new Set(queryTerms);
+    let queryTotal = 0;
+    let inHeading = 0;
+    let inBody = 0;
+    for (const term of query) {
+      const idf = this.idf(term);
+      queryTotal += idf;
+      if (entry.heading.has(term)) inHeading += idf;
+      if (entry.body.has(term)) inBody += idf;
+    }
+    let headingTotal = 0;
+    let headingMatched = 0;
+    for (const term of entry.heading.keys()) {
+      const idf = this.idf(term);
+      headingTotal += idf;
+      if (query.has(term)) headingMatched += idf;
+    }
+    return {
+      queryInHeading: queryTotal > 0 ? inHeading / queryTotal : 0,
+      queryInBody: queryTotal > 0 ? inBody / queryTotal : 0,
+      headingInQuery: headingTotal > 0 ? headingMatched / headingTotal : 0,
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ import { searchTokens } from '../text/segment-text.js';
 import type { Bm25Parameters, LexicalHit } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
 import { fuseLegs } from './fuse-legs.js';
+import { matchFeaturesOf, namingLines } from './rerank-features.js';
 import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
 
 export interface SearchQuery {
@@ -272,9 +273,11 @@ export class HybridSearch {
         const id = row.chunk_id as string;
         const lexical = lexicalRank.get(id);
         const rankInVector = vectorRank.get(id);
-        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance) };
+        // The learned re-ranking reads how query and chunk cover each other; only hybrid search re-ranks.
+        const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines({ kind: row.kind, text: row.text, title: row.title, headingPath: row.heading_path ?? [] })) : undefined;
+        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance), ...(match ? { match } : {}) };
       }),
-      { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexicalHits[0]?.score ?? 0, depth: candidates, topK },
+      { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexicalHits[0]?.score ?? 0, depth: candidates, topK, ...(this.#legs.rerank ? { rerank: this.#legs.rerank } : {}) },
     );
     const best = fused[0]?.fused ?? 0;
     const results = fused.map((entry): SearchResult => {

@@ -16,7 +16,33 @@ const confidenceSchema = z.object({
   weights: z.object(Object.fromEntries(confidenceFeatureNames.map((name) => [name, z.number()])) as Record<(typeof confidenceFeatureNames)[number], z.ZodNumber>),
 });
 
-const embedderModelSchema = z.object({ fusion: fusionSchema, confidence: confidenceSchema, fit: z.record(z.string(), z.unknown()).optional() });
+export const rerankFeatureNames = [
+  'lexicalRatio',
+  'lexicalReciprocalRank',
+  'vectorSimilarity',
+  'vectorReciprocalRank',
+  'coverage',
+  'queryInHeading',
+  'queryInBody',
+  'headingInQuery',
+  'headingDice',
+  'orderedInQuestion',
+  'orderedInQuery',
+  'sharedRun',
+  'orderedDice',
+  'lengthRatio',
+] as const;
+export type RerankFeatures = Record<(typeof rerankFeatureNames)[number], number>;
+
+const perRerankFeature = z.object(Object.fromEntries(rerankFeatureNames.map((name) => [name, z.number()])) as Record<(typeof rerankFeatureNames)[number], z.ZodNumber>);
+
+/**
+ * A linear scoring of each candidate over standardised features ((value - mean) / scale), fitted listwise (softmax
+ * over a query's candidates) by bench/fit-retrieval.ts; it replaces the fusion's order when present.
+ */
+const rerankSchema = z.object({ mean: perRerankFeature, scale: perRerankFeature, weights: perRerankFeature, fit: z.record(z.string(), z.unknown()).optional() });
+
+const embedderModelSchema = z.object({ fusion: fusionSchema, confidence: confidenceSchema, rerank: rerankSchema.optional(), fit: z.record(z.string(), z.unknown()).optional() });
 
 const retrievalModelSchema = z.object({
   bm25: z.object({ k1: z.number().positive(), headingWeight: z.number().min(0), bodyWeight: z.number().min(0), headingB: z.number().min(0).max(1), bodyB: z.number().min(0).max(1) }),
@@ -28,6 +54,7 @@ const retrievalModelSchema = z.object({
 export type RetrievalModel = z.infer<typeof retrievalModelSchema>;
 export type FusionModel = z.infer<typeof fusionSchema>;
 export type ConfidenceModel = z.infer<typeof confidenceSchema>;
+export type RerankModel = z.infer<typeof rerankSchema>;
 export type EmbedderRetrievalModel = z.infer<typeof embedderModelSchema>;
 
 export const retrievalModelFile = new URL('./retrieval-model.json', import.meta.url);
@@ -56,4 +83,11 @@ export function confidenceOf(model: ConfidenceModel, features: ConfidenceFeature
   let sum = model.intercept;
   for (const name of confidenceFeatureNames) sum += model.weights[name] * features[name];
   return 1 / (1 + Math.exp(-sum));
+}
+
+/** The re-ranking's linear score of one candidate (higher is better; only differences within one query matter). */
+export function rerankScore(model: RerankModel, features: RerankFeatures): number {
+  let sum = 0;
+  for (const name of rerankFeatureNames) sum += (model.weights[name] * (features[name] - model.mean[name])) / (model.scale[name] || 1);
+  return sum;
 }
