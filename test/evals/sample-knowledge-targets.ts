@@ -40,8 +40,9 @@ export async function createSampleKnowledgeTargets(): Promise<SampleKnowledge> {
   });
   const compliance = createComplianceEngine({ packs: loadRulePacks(root('evals/rules')), products: () => products });
   const prompts = new PromptLibrary(root('prompts'));
-  // The base's word counts, as compose.ts gives them: the suites are judged on the service's own relevance.
-  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, prompts, budgetMs: 10_000, termStatistics: () => search.termStatistics() });
+  // The base's word counts and products, as compose.ts gives them: the suites are judged on the service's own
+  // relevance and its products-not-offered check.
+  const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, prompts, budgetMs: 10_000, products: () => products, termStatistics: () => search.termStatistics() });
   const targets = createEvalTargets({
     knowledge,
     search,

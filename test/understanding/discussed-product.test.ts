@@ -83,6 +83,13 @@ describe('productNotOffered (product-categories.yaml)', () => {
     expect(passing).toBeUndefined();
   });
 
+  it('tells general insurance lines from the life policies a bank distributes', () => {
+    const withAnnuity: KnownProduct[] = [...catalogue, { name: 'Qingsong Participating Annuity', aliases: ['青松年金险'] }];
+    expect(productNotOffered([{ speaker: 'customer', text: 'Does Qingsong sell motor insurance for my van?' }], withAnnuity, 'en')?.cue).toBe('motor insurance');
+    expect(productNotOffered([{ speaker: 'customer', text: '你们那个车险能在这儿买吗？' }], withAnnuity, 'zh')?.cue).toBe('车险');
+    expect(productNotOffered([{ speaker: 'customer', text: '年金险每年领多少？' }], withAnnuity, 'zh')).toBeUndefined();
+  });
+
   it('stays quiet for a kind the base offers, or when a product of the base is being discussed', () => {
     expect(productNotOffered([{ speaker: 'customer', text: 'How much is a home loan with you?' }], catalogue, 'en')).toBeUndefined();
     expect(productNotOffered([{ speaker: 'customer', text: '安居贷和车贷比哪个利息低？' }], catalogue, 'zh')).toBeUndefined();
