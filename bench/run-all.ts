@@ -1,6 +1,8 @@
 /** `npm run bench`: every bench script in turn. Figures go to stdout; see each file for what it measures. */
 const benches = [
   './knowledge-bench.ts',
+  './lexical-leg-bench.ts',
+  './search-stages-bench.ts',
   './knowledge-usage-bench.ts',
   './retrieval-bench.ts',
   './embedder-bench.ts',

@@ -3,7 +3,7 @@ import { toVectorLiteral } from '../db/vector-literal.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
 import { embedQueries, type Embedder } from '../llm/embedder.js';
 import { searchTokens } from '../text/segment-text.js';
-import type { Bm25Parameters, LexicalHit } from './bm25-index.js';
+import type { Bm25Parameters, LexicalRanking } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
 import { fuseLegs } from './fuse-legs.js';
 import { matchFeaturesOf, namingLines } from './rerank-features.js';
@@ -159,7 +159,7 @@ export class HybridSearch {
   readonly #index: SearchIndexSync;
   readonly #bm25: Bm25Parameters;
   readonly #legs: EmbedderRetrievalModel;
-  readonly #cache = new Map<string, { until: number; response: SearchResponse }>();
+  readonly #cache = new Map<string, { until: number; changeId: number; response: SearchResponse }>();
   readonly #cacheMilliseconds: number;
 
   /**
@@ -204,23 +204,30 @@ export class HybridSearch {
 
   /**
    * Searches "as of now" are cached for a few seconds: the knowledge cards pushed for a customer turn and the
-   * suggestion requested right after it run the same query. Any knowledge write clears the cache, so only an
-   * effective date passing can be seen late, by at most the cache's lifetime.
+   * suggestion requested right after it run the same query (and the query embedding, a provider call, is saved).
+   * A cached answer is used only while no knowledge write has been committed since it was computed (one read of
+   * the latest change id, whichever replica wrote): a write elsewhere is seen at the next search, not when a
+   * NOTIFY or a poll arrives. Only an effective date passing can be seen late, by at most the cache's lifetime.
    */
   async search(query: SearchQuery): Promise<SearchResponse> {
-    if (query.asOf || query.explain || query.overlay || this.#cacheMilliseconds <= 0) return this.#search(query);
+    if (query.asOf || query.explain || query.overlay || this.#cacheMilliseconds <= 0) return (await this.#search(query)).response;
     const key = JSON.stringify([query.query, query.topK ?? 5, query.kinds ?? null, query.product ?? null, query.language ?? null, query.mode ?? 'hybrid']);
     const cached = this.#cache.get(key);
-    if (cached && cached.until > Date.now()) {
+    if (cached && cached.until > Date.now() && (await this.#latestChange()) <= cached.changeId) {
       return { ...cached.response, results: cached.response.results.map((result) => ({ ...result })), tookMs: 0 };
     }
-    const response = await this.#search(query);
+    const { response, changeId } = await this.#search(query);
     if (this.#cache.size >= cacheEntries) this.#cache.delete(this.#cache.keys().next().value as string);
-    this.#cache.set(key, { until: Date.now() + this.#cacheMilliseconds, response });
+    this.#cache.set(key, { until: Date.now() + this.#cacheMilliseconds, changeId, response });
     return response;
   }
 
-  async #search(query: SearchQuery): Promise<SearchResponse> {
+  async #latestChange(): Promise<number> {
+    const result = await this.#database.query<{ change_id: number | string }>('select coalesce(max(id), 0) as change_id from search_index_changes');
+    return Number(result.rows[0]?.change_id ?? 0);
+  }
+
+  async #search(query: SearchQuery): Promise<{ response: SearchResponse; changeId: number }> {
     const started = performance.now();
     const topK = query.topK ?? 5;
     const mode = query.mode ?? 'hybrid';
@@ -236,16 +243,17 @@ export class HybridSearch {
     };
     const analysed = [...new Set(searchTokens(query.query))];
     // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
-    if (analysed.length === 0) return { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) };
+    if (analysed.length === 0) return { response: { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) }, changeId: 0 };
     const terms = mode === 'vector' ? [] : analysed;
     const vector = mode === 'lexical' ? null : toVectorLiteral((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
     await this.#index.ready();
 
-    let lexicalHits: LexicalHit[] = [];
+    let lexical: LexicalRanking | undefined;
     let rows: Row[] = [];
+    let changeId = 0;
     // A second pass only when another writer committed after the index last caught up.
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      lexicalHits = terms.length > 0 ? this.#index.index.search(terms, filter, this.#bm25) : [];
+      lexical = terms.length > 0 ? this.#index.index.rank(terms, filter, this.#bm25, candidates) : undefined;
       const result = await this.#database.query<Row>(query.overlay ? overlaySearchSql : searchSql, [
         vector,
         asOf.toISOString(),
@@ -253,17 +261,17 @@ export class HybridSearch {
         query.product ?? null,
         query.language ?? null,
         candidates,
-        lexicalHits.slice(0, candidates).map((hit) => hit.chunkId),
+        (lexical?.top ?? []).map((hit) => hit.chunkId),
         ...(query.overlay ? [query.overlay.documentId, query.overlay.version] : []),
       ]);
       rows = result.rows;
-      const changeId = Number(rows[0]?.change_id ?? 0);
+      changeId = Number(rows[0]?.change_id ?? 0);
       if (changeId <= this.#index.watermark || attempt === 1) break;
       await this.#index.catchUp();
     }
 
     const byChunk = new Map(rows.filter((row) => row.chunk_id !== null).map((row) => [row.chunk_id as string, row]));
-    const lexicalRank = new Map(lexicalHits.map((hit, index) => [hit.chunkId, { rank: index + 1, hit }]));
+    const lexicalRank = lexical?.lookup(byChunk.keys()) ?? new Map<string, never>();
     const vectorRanked = [...byChunk.values()]
       .filter((row) => row.nearest === true && row.distance !== null)
       .sort((left, right) => Number(left.distance) - Number(right.distance) || (left.chunk_id! < right.chunk_id! ? -1 : 1));
@@ -277,7 +285,7 @@ export class HybridSearch {
         const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines({ kind: row.kind, text: row.text, title: row.title, headingPath: row.heading_path ?? [] })) : undefined;
         return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance), ...(match ? { match } : {}) };
       }),
-      { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexicalHits[0]?.score ?? 0, depth: candidates, topK, ...(this.#legs.rerank ? { rerank: this.#legs.rerank } : {}) },
+      { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexical?.top[0]?.score ?? 0, depth: candidates, topK, ...(this.#legs.rerank ? { rerank: this.#legs.rerank } : {}) },
     );
     const best = fused[0]?.fused ?? 0;
     const results = fused.map((entry): SearchResult => {
@@ -313,12 +321,13 @@ export class HybridSearch {
     });
     const commonAbove = Math.max(commonMinimumDocuments, this.#index.index.size * commonShare);
     const commonTokens = terms.filter((term) => this.#index.index.documentFrequency(term) > commonAbove);
-    return {
+    const response: SearchResponse = {
       results,
       tookMs: Math.round((performance.now() - started) * 100) / 100,
       ...(commonTokens.length > 0 ? { commonTokens } : {}),
       ...(query.explain ? { queryTokens: terms } : {}),
     };
+    return { response, changeId };
   }
 }
 

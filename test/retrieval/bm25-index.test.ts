@@ -95,4 +95,38 @@ describe('Bm25Index', () => {
     expect(index.search([], { asOf: now }, parameters)).toEqual([]);
     expect(index.search(['没有的词'], { asOf: now }, parameters)).toEqual([]);
   });
+
+  it('ranks the best few exactly as the full sort does, and counts the rank of any other hit (ties broken by id)', () => {
+    // A deterministic pseudo-random base with many equal scores (identical bodies), some filtered out by kind.
+    let state = 7;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const vocabulary = Array.from({ length: 12 }, (_, number) => `t${number}`);
+    const chunks = Array.from({ length: 400 }, (_, number) =>
+      chunk(
+        `c${String(number).padStart(3, '0')}`,
+        Array.from({ length: 1 + Math.floor(next() * 4) }, () => vocabulary[Math.floor(next() * 6)]!),
+        { kind: number % 7 === 0 ? 'script' : 'faq', headingTerms: next() < 0.3 ? [vocabulary[Math.floor(next() * 12)]!] : [] },
+      ),
+    );
+    const index = indexOf(chunks);
+    for (const [terms, filter] of [
+      [['t0', 't3', 't9'], { asOf: now }],
+      [['t1', 't2', 't5'], { asOf: now, kinds: ['faq' as const] }],
+      [['t4'], { asOf: now }],
+    ] as const) {
+      const full = index.search(terms, filter, parameters);
+      expect(full.length).toBeGreaterThan(40);
+      const ranking = index.rank(terms, filter, parameters, 30);
+      expect(ranking.size).toBe(full.length);
+      expect(ranking.top).toEqual(full.slice(0, 30));
+      const asked = [full[3]!.chunkId, full[35]!.chunkId, full.at(-1)!.chunkId, 'not-a-hit'];
+      const found = ranking.lookup(asked);
+      expect([...found.keys()].sort()).toEqual(asked.slice(0, 3).sort());
+      for (const id of asked.slice(0, 3)) {
+        const rank = full.findIndex((hit) => hit.chunkId === id) + 1;
+        expect(found.get(id)).toEqual({ rank, hit: full[rank - 1] });
+      }
+    }
+    expect(index.rank(['没有的词'], { asOf: now }, parameters, 30).top).toEqual([]);
+  });
 });

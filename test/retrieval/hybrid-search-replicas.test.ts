@@ -73,6 +73,20 @@ describe.each(adapterKinds)('HybridSearch over %s: BM25 leg, filters, replicas, 
     expect(retired.results.map((result) => result.externalId)).not.toContain('fx-hours');
   });
 
+  it('does not answer from its cache once another replica has committed a write, told or not', async () => {
+    // A long-lived cache and no NOTIFY or poll: only the change id read at each cached search can reveal the write.
+    const cached = new HybridSearch(other, embedder, { cacheMilliseconds: 60_000 });
+    await cached.refreshStatistics();
+    const before = await cached.search({ query: '保险箱租用手续', topK: 3 });
+    expect(before.results.map((result) => result.externalId)).not.toContain('safe-box');
+    expect((await cached.search({ query: '保险箱租用手续', topK: 3 })).tookMs).toBe(0);
+    await knowledge.ingest({ format: 'text', body: '保险箱租用需本人携带身份证到网点办理。', externalId: 'safe-box', title: '保险箱租用手续', kind: 'faq' }, actor);
+    const after = await cached.search({ query: '保险箱租用手续', topK: 3 });
+    expect(after.results[0]?.externalId).toBe('safe-box');
+    // Unchanged since: the cache answers again.
+    expect((await cached.search({ query: '保险箱租用手续', topK: 3 })).tookMs).toBe(0);
+  });
+
   it('explains each result: both legs, their ranks and scores, and the query tokens it matched', async () => {
     const response = await replicaA.search({ query: '银行卡丢了怎么办', topK: 3, explain: true });
     expect(response.queryTokens).toEqual(expect.arrayContaining(['银行卡', '丢了']));

@@ -1,0 +1,81 @@
+/**
+ * Where a search's time goes at 10,000 chunks (issue 10's p95 <= 10 ms): each stage of HybridSearch timed on its
+ * own over the same queries, embedded PGlite in process: query analysis, query embedding, the in-process BM25 leg,
+ * the vector leg's SQL alone, the whole search statement (vector leg + row fetch), and the whole search (wall and
+ * CPU time). Run alone: `npx tsx bench/search-stages-bench.ts`.
+ */
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { toVectorLiteral } from '../src/db/vector-literal.js';
+import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
+import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
+import { embedQueries } from '../src/llm/embedder.js';
+import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
+import { HybridSearch } from '../src/retrieval/hybrid-search.js';
+import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
+import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
+import { searchTokens } from '../src/text/segment-text.js';
+import { syntheticCorpus } from './knowledge-bench.js';
+import { createBenchDatabase, formatMs, percentile } from './support.js';
+
+const actor = { id: 'bench' };
+
+async function timeEach(label: string, queries: readonly string[], run: (query: string) => Promise<unknown> | unknown): Promise<void> {
+  const times: number[] = [];
+  const cpuStart = process.cpuUsage();
+  for (const query of queries) {
+    const started = performance.now();
+    await run(query);
+    times.push(performance.now() - started);
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuPerQuery = (cpu.user + cpu.system) / 1000 / queries.length;
+  console.log(`  ${label.padEnd(44)} p50 ${formatMs(percentile(times, 0.5))}  p95 ${formatMs(percentile(times, 0.95))}  cpu/query ${formatMs(cpuPerQuery)}`);
+}
+
+export async function main(): Promise<void> {
+  console.log('== search stages at 10,000 chunks (embedded PGlite)');
+  const bench = await createBenchDatabase();
+  try {
+    const embedder = createOfflineEmbedder();
+    await ensureEmbeddingIndex(bench.embedded, embedder);
+    const knowledge = new KnowledgeService(bench.embedded, embedder);
+    const { markdown, queries } = syntheticCorpus(1000, 10);
+    await knowledge.bulk(async () => {
+      for (const body of markdown) await knowledge.ingest({ format: 'markdown', body }, actor);
+    });
+    const [warmup, measured] = [queries.slice(0, 100), queries.slice(100)];
+    const search = new HybridSearch(bench.embedded, embedder);
+    await search.refreshStatistics();
+    for (const query of warmup) await search.search({ query, topK: 5 });
+    const sync = new SearchIndexSync(bench.embedded);
+    await sync.catchUp();
+    const model = loadRetrievalModel();
+    const asOf = new Date().toISOString();
+    const vectors = new Map<string, string>();
+    for (const query of measured) vectors.set(query, toVectorLiteral((await embedQueries(embedder, [query]))[0] ?? []));
+    console.log(`  (${measured.length} queries after ${warmup.length} warm-up; load average ${loadavg().map((value) => value.toFixed(2)).join(' ')})`);
+    await timeEach('query analysis (searchTokens)', measured, (query) => searchTokens(query));
+    await timeEach('query embedding (offline)', measured, (query) => embedQueries(embedder, [query]));
+    await timeEach('lexical leg (in-process BM25F, all hits)', measured, (query) => sync.index.search([...new Set(searchTokens(query))], { asOf: Date.now() }, model.bm25));
+    await timeEach('vector leg SQL alone (HNSW, 30 ids)', measured, (query) =>
+      bench.embedded.query(
+        `select c.id from chunks c where c.status = 'approved' and not c.retired and (c.effective_from is null or c.effective_from <= $2)
+           and (c.effective_until is null or c.effective_until > $2) order by c.embedding <=> $1::vector limit 30`,
+        [vectors.get(query), asOf],
+      ),
+    );
+    const nearest = new Map<string, string[]>();
+    for (const query of measured) nearest.set(query, (await bench.embedded.query<{ id: string }>('select id from chunks order by embedding <=> $1::vector limit 30', [vectors.get(query)])).rows.map((row) => row.id));
+    await timeEach('row fetch of 30 chunks by id', measured, (query) =>
+      bench.embedded.query('select c.id, c.text, c.heading_path, d.external_id from chunks c join documents d on d.id = c.document_id where c.id = any($1::uuid[])', [nearest.get(query)]),
+    );
+    await timeEach('whole search, hybrid', measured, (query) => search.search({ query, topK: 5 }));
+    await timeEach('whole search, lexical only', measured, (query) => search.search({ query, topK: 5, mode: 'lexical' }));
+    await timeEach('whole search, vector only', measured, (query) => search.search({ query, topK: 5, mode: 'vector' }));
+  } finally {
+    await bench.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
