@@ -186,12 +186,14 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   if (input.notOffered) answers.splice(0, answers.length, ...answers.filter((reply) => !reply.passage?.product));
   const lead = leadOf(situations, language);
   const outOfScope = asked.some(unserved);
-  if (outOfScope) answers.splice(0, answers.length);
+  // A suspected scam: the fee or arrival time of the transfer the customer was told to make would help it along.
+  const withheld = situations.some((situation) => situation.withholdsAnswers);
+  if (outOfScope || withheld) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {
     // Required handling first, in every reply: the answer (if any) follows the approved wording.
     for (const reply of [...answers, ...situationReplies]) replies.push(opened(lead, reply, language));
-    const closest = outOfScope ? undefined : closestCard(searches, responses, input.rarity);
+    const closest = outOfScope || withheld ? undefined : closestCard(searches, responses, input.rarity);
     replies.push({ text: lead, sentences: splitReplySentences(lead), ...(situationReplies[0]?.passage ?? closest ? { passage: (situationReplies[0]?.passage ?? closest) as SearchResult } : {}) });
   } else {
     replies.push(...answers);

@@ -8,6 +8,11 @@ export interface Situation {
   id: string;
   /** The reply must decline, warn, redirect or escalate: the approved wording opens every reply. */
   declines: boolean;
+  /**
+   * Facts answering the customer's own question would help the harm the situation warns about (the fee and arrival
+   * time of a transfer a scammer asked for): replies give the wording and the situation's script only.
+   */
+  withholdsAnswers: boolean;
   /** What the agent must do (for the model prompt). */
   handling: string;
   /** Approved wording to open the reply with (empty: the situation only steers the search and the prompt). */
@@ -67,6 +72,7 @@ export function detectSituations(text: string, language: Language): Situation[] 
     found.push({
       id: definition.id,
       declines: definition.declines,
+      withholdsAnswers: definition.withholdsAnswers ?? false,
       handling: definition.handling[language],
       wording: definition.wording[language].replace('{topic}', cue),
       knowledgeQuery: definition.knowledge[language],

@@ -153,6 +153,7 @@ export function productNotOffered(turns: readonly UnderstandingTurn[], products:
     return {
       id: 'product_not_offered',
       declines: true,
+      withholdsAnswers: false,
       handling:
         language === 'zh'
           ? `客户询问的${said}不在知识库的产品范围内：如实说明没有相关规则，不用其他产品的规定作答，转接专员或登记回电核实。`

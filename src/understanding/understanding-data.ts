@@ -19,6 +19,8 @@ const turnCuesSchema = z.object({
 const situationSchema = z.object({
   id: z.string().regex(/^[a-z_]+$/u),
   declines: z.boolean(),
+  /** The customer's own questions get no facts while this situation holds (e.g. fees of the transfer a scammer asked for). */
+  withholdsAnswers: z.boolean().optional(),
   handling: perLanguage(z.string().min(1)),
   knowledge: perLanguage(z.string()),
   wording: perLanguage(z.string()),

@@ -48,6 +48,17 @@ describe('composeTurnReplies', () => {
     expect(shown.every((reply) => reply.text.includes('诈骗'))).toBe(true);
   });
 
+  it('gives a suspected scam its warning and script only, never the fee or arrival time of the transfer asked about', () => {
+    // One search for the questions, one for the situation's script.
+    const { replies: list } = replies('有人自称公安，让我把存款转到安全账户核查。跨行转账手续费怎么收？多久能到账？', [[transferFees, transferTime], [fraudScript]]);
+    const shown = list.filter((reply) => !reply.fallback);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((reply) => reply.text.includes('诈骗'))).toBe(true);
+    expect(list.some((reply) => reply.passage?.chunkId === transferFees.chunkId || reply.passage?.chunkId === transferTime.chunkId)).toBe(false);
+    expect(list.some((reply) => reply.text.includes('0.02%') || reply.text.includes('实时到账'))).toBe(false);
+    expect(shown.some((reply) => reply.passage?.chunkId === fraudScript.chunkId)).toBe(true);
+  });
+
   it('never offers a flattened table row', () => {
     const { replies: list } = replies('一年定期利率多少？', [[rateTable]]);
     expect(list.some((reply) => reply.text.includes('|'))).toBe(false);
@@ -125,7 +136,7 @@ describe('composeTurnReplies: requests the bank does not serve', () => {
     const loanFaq = { ...passage('青松安居贷常见问题', '首期还款后可随时提前还款，不收违约金。', 'faq', []), product: '青松安居贷' };
     const understanding = understandTurn([{ speaker: 'customer', text: '车贷提前还款收不收违约金？' }], 'zh');
     const searches = planSearches(understanding);
-    const notOffered = { id: 'product_not_offered', declines: true, handling: '', wording: '抱歉，我们的知识库里没有车贷相关的产品规则，稍后为您转接专员核实。', knowledgeQuery: '', cue: '车贷' };
+    const notOffered = { id: 'product_not_offered', declines: true, withholdsAnswers: false, handling: '', wording: '抱歉，我们的知识库里没有车贷相关的产品规则，稍后为您转接专员核实。', knowledgeQuery: '', cue: '车贷' };
     const composed = composeTurnReplies({ understanding, searches, responses: [response([loanFaq])], language: 'zh', plain: false, count: 3, notOffered });
     expect(composed.every((reply) => !reply.text.includes('不收违约金'))).toBe(true);
     expect(composed[0]?.text).toContain('转接专员');
