@@ -85,7 +85,9 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       return worker;
     },
     async close() {
-      await wired?.close();
+      // A runtime given the wire closes it too, and a second close of a pool throws: the socket server must still
+      // stop, or its listener keeps the bench process alive after the figures are printed.
+      await wired?.close().catch(() => undefined);
       await server?.stop();
       if (pgliteOpen) await pglite.close();
       await worker?.close();
