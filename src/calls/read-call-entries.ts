@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
+import { listFiles } from '../operations/list-files.js';
 import { parseTranscript, TranscriptError } from '../summaries/parse-transcript.js';
 import type { ImportEntry } from './imported-call.js';
 
@@ -204,20 +205,7 @@ const importableExtensions = new Set(['.jsonl', '.ndjson', '.csv', '.txt']);
 
 /** The files to import: given files as they are, folders walked for .jsonl, .ndjson, .csv and .txt (sorted, hidden skipped). */
 export async function listCallFiles(paths: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
-  const files: string[] = [];
-  const missing: string[] = [];
-  const walk = async (path: string, explicit: boolean): Promise<void> => {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) {
-      missing.push(path);
-      return;
-    }
-    if (info.isDirectory()) {
-      for (const entry of (await readdir(path)).sort()) if (!entry.startsWith('.')) await walk(join(path, entry), false);
-    } else if (explicit || importableExtensions.has(extname(path).toLowerCase())) files.push(path);
-  };
-  for (const path of paths) await walk(path, true);
-  return { files, missing };
+  return listFiles(paths, (path, explicit) => explicit || importableExtensions.has(extname(path).toLowerCase()));
 }
 
 export function readableOf(text: string): Readable {

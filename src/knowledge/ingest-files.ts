@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, relative } from 'node:path';
+import { listFiles } from '../operations/list-files.js';
 import type { Actor, DocumentInput, DocumentKind } from './document-input.js';
 import { IngestError } from './ingest-error.js';
 import { KnowledgeService } from './knowledge-service.js';
@@ -21,25 +22,7 @@ function isIngestible(path: string): boolean {
 }
 
 export async function listIngestibleFiles(paths: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
-  const files: string[] = [];
-  const missing: string[] = [];
-  const walk = async (path: string, explicit: boolean): Promise<void> => {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) {
-      missing.push(path);
-      return;
-    }
-    if (info.isDirectory()) {
-      const entries = (await readdir(path)).sort();
-      for (const entry of entries) if (!entry.startsWith('.') && entry !== 'node_modules') await walk(join(path, entry), false);
-    } else if (explicit ? formatFromFileName(path) !== undefined : isIngestible(path)) {
-      files.push(path);
-    } else if (explicit) {
-      missing.push(path);
-    }
-  };
-  for (const path of paths) await walk(path, true);
-  return { files, missing };
+  return listFiles(paths, (path, explicit) => (explicit ? formatFromFileName(path) !== undefined : isIngestible(path)));
 }
 
 
