@@ -6,6 +6,7 @@ import { VerdictBadge, type Verdict } from '../../components/severity-badge';
 import { useRequest } from '../../components/use-request';
 import { useText } from '../../i18n/use-text';
 import type { AuditItem, Page } from './compliance-types';
+import { PeriodFields } from './period-fields';
 
 export type FeedbackFilter = '' | 'accepted' | 'edited' | 'dismissed' | 'none';
 
@@ -41,14 +42,7 @@ export function AuditView({ client }: { client: ApiClient }) {
           {t('compliance.audit.conversation')}
           <input value={conversationId} onChange={(event) => setConversationId(event.target.value)} size={36} />
         </label>
-        <label>
-          {t('compliance.from')}
-          <input type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
-        </label>
-        <label>
-          {t('compliance.to')}
-          <input type="date" value={to} onChange={(event) => setTo(event.target.value)} />
-        </label>
+        <PeriodFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <label>
           {t('compliance.audit.verdict')}
           <select value={verdict} onChange={(event) => setVerdict(event.target.value as '' | Verdict)}>

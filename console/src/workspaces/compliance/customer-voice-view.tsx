@@ -7,6 +7,7 @@ import { useText } from '../../i18n/use-text';
 import { BarChart, type BarDatum } from './bar-chart';
 import { readInspectedCall } from './read-inspected-call';
 import { TrendChart } from './trend-chart';
+import { PeriodFields } from './period-fields';
 
 interface CountWithTrend {
   key: string;
@@ -46,14 +47,7 @@ export function CustomerVoiceView({ client }: { client: ApiClient }) {
   return (
     <section className="stack" aria-label={t('compliance.voice.title')}>
       <div className="filters">
-        <label>
-          {t('compliance.from')}
-          <input type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
-        </label>
-        <label>
-          {t('compliance.to')}
-          <input type="date" value={to} onChange={(event) => setTo(event.target.value)} />
-        </label>
+        <PeriodFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
       </div>
       <RequestFailure error={error} onRetry={reload} />
       {data && (

@@ -80,26 +80,8 @@ export function DocumentDetail({ client, documentId, onOpenPassage }: { client: 
             <section className="stack" aria-label={t('knowledge.diff.title')}>
               <h3>{t('knowledge.diff.title')}</h3>
               <div className="filters">
-                <label>
-                  {t('knowledge.diff.from')}
-                  <select value={diffFrom} onChange={(event) => setFrom(Number(event.target.value))}>
-                    {numbers.map((number) => (
-                      <option key={number} value={number}>
-                        v{number}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  {t('knowledge.diff.to')}
-                  <select value={diffTo} onChange={(event) => setTo(Number(event.target.value))}>
-                    {numbers.map((number) => (
-                      <option key={number} value={number}>
-                        v{number}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <VersionSelect label={t('knowledge.diff.from')} versions={numbers} value={diffFrom} onChange={setFrom} />
+                <VersionSelect label={t('knowledge.diff.to')} versions={numbers} value={diffTo} onChange={setTo} />
               </div>
               <VersionDiff client={client} documentId={documentId} from={diffFrom} to={diffTo} />
             </section>
@@ -124,4 +106,20 @@ function VersionDiff({ client, documentId, from, to }: { client: ApiClient; docu
   if (error) return <RequestFailure error={error} />;
   if (!data || loading) return <p className="muted">{t('knowledge.loading')}</p>;
   return <DiffView before={data[0].body} after={data[1].body} />;
+}
+
+/** One end of the diff: a version of this document. */
+function VersionSelect({ label, versions, value, onChange }: { label: string; versions: readonly number[]; value: number; onChange: (version: number) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(event) => onChange(Number(event.target.value))}>
+        {versions.map((number) => (
+          <option key={number} value={number}>
+            v{number}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
