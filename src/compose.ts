@@ -402,6 +402,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
         await events.stop();
         await search.stop();
         await evals.close();
+        // After the eval service: its close aborts the suite run a check is waiting on.
+        await gate.close();
         await database.close();
       },
     };

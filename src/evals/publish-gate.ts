@@ -15,7 +15,13 @@ export interface PublishGateOptions {
   /** The same services reading the base with `overlay` in place of the document's current version. */
   shadowTargets(overlay: SearchOverlay): EvalTargets;
   onError?: (error: unknown) => void;
+  /** How often this replica marks its running checks alive. */
+  heartbeatMilliseconds?: number;
+  /** A running check without a heartbeat for this long was interrupted (its replica stopped): it reads as `error`. */
+  staleSeconds?: number;
 }
+
+const interruptedMessage = 'interrupted: the service stopped before the gate finished; submit the version again';
 
 /** Whether a suite's `gate:` covers a version of this kind and product. */
 export function suiteGates(suite: LoadedSuite, target: Pick<GateTarget, 'kind' | 'product'>): boolean {
@@ -81,9 +87,25 @@ function suiteResult(report: EvalReport, baseline: string): GateSuiteResult {
 export class PublishGate implements PublishGatePort {
   readonly #options: PublishGateOptions;
   readonly #running = new Map<string, Promise<void>>();
+  readonly #staleSeconds: number;
+  readonly #heartbeat: NodeJS.Timeout;
 
   constructor(options: PublishGateOptions) {
     this.#options = options;
+    this.#staleSeconds = options.staleSeconds ?? 120;
+    this.#heartbeat = setInterval(() => {
+      if (this.#running.size === 0) return;
+      void options.database
+        .query(`update document_checks set heartbeat_at = now() where id = any($1::uuid[]) and status = 'running'`, [[...this.#running.keys()]])
+        .catch((error: unknown) => options.onError?.(error));
+    }, options.heartbeatMilliseconds ?? 15_000);
+    this.#heartbeat.unref();
+  }
+
+  /** Stops the heartbeat and waits for the checks this replica runs. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    await Promise.allSettled([...this.#running.values()]);
   }
 
   /** The suites that gate this version, validated: an invalid suite file or reference throws (a SuiteError). */
@@ -116,6 +138,12 @@ export class PublishGate implements PublishGatePort {
   }
 
   async checks(documentId: string, version: number): Promise<GateCheck[]> {
+    // A check whose replica stopped would otherwise stay 'running' and block approval for good.
+    await this.#options.database.query(
+      `update document_checks set status = 'error', error = $4, finished_at = now()
+        where document_id = $1 and version = $2 and status = 'running' and heartbeat_at < now() - make_interval(secs => $3)`,
+      [documentId, version, this.#staleSeconds, interruptedMessage],
+    );
     const result = await this.#options.database.query<CheckRow>(
       'select * from document_checks where document_id = $1 and version = $2 order by created_at desc, id',
       [documentId, version],

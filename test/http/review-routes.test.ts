@@ -199,6 +199,46 @@ describe('review before publish: four eyes, eval-gated approval, review queue', 
     expect((await inject('GET', `/v1/knowledge/documents/${documentId}/versions/4`, agent)).json().status).toBe('submitted');
   });
 
+  it('marks a check whose replica stopped as interrupted, so the version can be submitted again; a live one keeps running', async () => {
+    const { database, knowledge, evals } = testApp.runtime.services;
+    let release: () => void = () => undefined;
+    const slowGate = new PublishGate({
+      database,
+      evals: {
+        allSuites: () => evals.allSuites(),
+        validateReferences: (suite) => evals.validateReferences(suite),
+        approvedBaseline: () => Promise.resolve(undefined),
+        runWithTargets: () => new Promise((_resolve, reject) => (release = () => reject(new Error('stopped by the test')))),
+      },
+      liveTargets: {} as never,
+      shadowTargets: () => ({ documentExists: () => Promise.resolve(new Set(['rv-platinum-fee'])), ruleExists: () => true }) as never,
+      heartbeatMilliseconds: 20,
+      staleSeconds: 60,
+    });
+    const review = new DocumentReview({ database, knowledge, gate: slowGate });
+    const live = await review.submit(documentId, 4, { id: 'someone' });
+    // A check left by a replica that stopped an hour ago: still 'running', its heartbeat long stale.
+    const orphan = '00000000-0000-4000-8000-00000000dead';
+    await database.query(
+      `insert into document_checks (id, document_id, version, status, requested_by, created_at, heartbeat_at)
+       values ($1, $2, 4, 'running', 'someone', now() - interval '1 hour', now() - interval '1 hour')`,
+      [orphan, documentId],
+    );
+    // The live check's replica beats its heartbeat while it runs.
+    await database.query(`update document_checks set heartbeat_at = now() - interval '10 minutes' where id = $1`, [live.check.checkId]);
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const beat = await database.query<{ fresh: boolean }>(`select heartbeat_at > now() - interval '1 minute' as fresh from document_checks where id = $1`, [live.check.checkId]);
+      if (beat.rows[0]?.fresh) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const checks = await slowGate.checks(documentId, 4);
+    expect(checks.find((check) => check.checkId === orphan)).toMatchObject({ status: 'error', error: expect.stringMatching(/^interrupted/) });
+    expect(checks.find((check) => check.checkId === live.check.checkId)).toMatchObject({ status: 'running' });
+    release();
+    expect(await slowGate.settled(live.check.checkId)).toMatchObject({ status: 'error', error: 'stopped by the test' });
+    await slowGate.close();
+  });
+
   it('lists what awaits an owner or approver, filtered by owner', async () => {
     const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
     await inject('POST', '/v1/knowledge/documents', author, { externalId: 'rv-script-expiring', kind: 'script', format: 'markdown', body: '# 分期话术\n\n分期手续费按期收取。', owner: 'team-credit', effectiveUntil: soon });
