@@ -283,6 +283,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
         summaryProducts = withSpokenAliases(fresh, productAliases);
       }, log);
     });
+    const jobRetryBackoff = { baseMilliseconds: config.JOB_RETRY_BASE_MS, maximumMilliseconds: config.JOB_RETRY_MAX_MS };
     const summaries = new SummaryService({
       database,
       engine: compliance,
@@ -291,13 +292,14 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       taxonomy: loadDispositionTaxonomy(resolve(config.KNOWLEDGE_DIR, 'dispositions.yaml')),
       ...(chatModel ? { chatModel } : {}),
       prompts,
+      retryBackoff: jobRetryBackoff,
       onError: log,
     });
     conversations.onEnded(() => summaries.wake());
     const liveTargets = createEvalTargets({ knowledge, search, compliance, pipeline, summaries, embedder, chatModel, prompts });
     // A bad scorecard stops the start-up with its file and item named, as a bad rule pack does.
     const insightSettings = loadInsightSettings(resolve(config.KNOWLEDGE_DIR, 'insights.yaml'));
-    const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, ...(chatModel ? { judge: createItemJudge({ model: chatModel, prompts, onError: log }) } : {}), onError: log });
+    const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, retryBackoff: jobRetryBackoff, ...(chatModel ? { judge: createItemJudge({ model: chatModel, prompts, onError: log }) } : {}), onError: log });
     const callImport = new CallImportService({ database, summarize: (turns, options) => summaries.summarize(turns, options), recordContext: () => inspections.recordContext });
     const insights = new InsightService({ database, settings: insightSettings });
     const evals = new EvalService({

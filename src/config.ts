@@ -127,6 +127,9 @@ const environmentSchema = z.object({
   CONSOLE_DIR: z.string().min(1).default('./dist/console'),
   SCORECARDS_DIR: z.string().min(1).default('./evals/scorecards'),
   SSE_HEARTBEAT_MS: positiveInteger(15_000),
+  // A failed summary or inspection job is retried after this delay, doubled per attempt up to the maximum.
+  JOB_RETRY_BASE_MS: positiveInteger(1_000),
+  JOB_RETRY_MAX_MS: positiveInteger(60_000),
   // Requests per minute per API key, by the key's role (0 = unlimited). Counted per replica.
   RATE_LIMIT_AGENT_PER_MINUTE: limitOrOff(600),
   RATE_LIMIT_KNOWLEDGE_OWNER_PER_MINUTE: limitOrOff(1_200),
@@ -179,5 +182,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     );
   }
   const config = parsed.data;
+  if (config.JOB_RETRY_MAX_MS < config.JOB_RETRY_BASE_MS) {
+    throw new ConfigError([`JOB_RETRY_MAX_MS: must be at least JOB_RETRY_BASE_MS (${config.JOB_RETRY_BASE_MS})`]);
+  }
   return { ...config, modelMode: config.OPENAI_API_KEY ? 'openai' : 'offline' };
 }

@@ -24,6 +24,12 @@ describe('config', () => {
       for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OPENAI_BASE_URL']) expect(message).toContain(name);
     }
   });
+
+  it('retries failed jobs after 1 s doubling to 60 s by default, and names a maximum below the base', () => {
+    expect(loadConfig({})).toMatchObject({ JOB_RETRY_BASE_MS: 1_000, JOB_RETRY_MAX_MS: 60_000 });
+    expect(() => loadConfig({ JOB_RETRY_BASE_MS: '5000', JOB_RETRY_MAX_MS: '2000' })).toThrow(/JOB_RETRY_MAX_MS/);
+    expect(() => loadConfig({ JOB_RETRY_BASE_MS: 'soon' })).toThrow(/JOB_RETRY_BASE_MS/);
+  });
 });
 
 describe('config: limits and edges', () => {

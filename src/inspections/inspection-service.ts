@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import type { InsightSettings } from '../insights/insight-settings.js';
 import { stopwordSet } from '../insights/extract-terms.js';
 import { addToRollups } from '../insights/insight-rollups.js';
-import { JobLoop } from '../operations/job-loop.js';
+import { type Backoff, JobLoop } from '../operations/job-loop.js';
 import { maskText } from '../privacy/mask-personal-data.js';
 import type { Summary } from '../summaries/summary-schema.js';
 import type { ItemResult, ReviewState } from './inspect-call.js';
@@ -180,7 +180,7 @@ export class InspectionService {
   /** Summaries finished before this were all looked at: the job query starts here. */
   #watermark = new Date(0);
 
-  constructor(options: { database: Database; scorecards: readonly Scorecard[]; ruleKind: (ruleId: string) => string | undefined; insights: InsightSettings; judge?: ItemJudge; onError?: (error: unknown) => void; pollMilliseconds?: number }) {
+  constructor(options: { database: Database; scorecards: readonly Scorecard[]; ruleKind: (ruleId: string) => string | undefined; insights: InsightSettings; judge?: ItemJudge; onError?: (error: unknown) => void; pollMilliseconds?: number; retryBackoff?: Backoff }) {
     this.#database = options.database;
     this.scorecards = options.scorecards;
     this.#context = { scorecards: options.scorecards, ruleKind: options.ruleKind, insights: options.insights, stopwords: stopwordSet(options.insights.terms), ...(options.judge ? { judge: options.judge } : {}) };
@@ -190,6 +190,7 @@ export class InspectionService {
       run: async (batch) => {
         await this.#inspect(batch);
       },
+      ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
       onError: this.#onError,
       pollMilliseconds: options.pollMilliseconds ?? 2_000,
     });
