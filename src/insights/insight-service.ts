@@ -192,22 +192,22 @@ export class InsightService {
   }
 
   /**
-   * The sums of every section's dimension in one statement: per bucket and dimension one index range of the
-   * roll-ups (lateral, so the planner never scans the whole table), grouped by key; the first `limit` keys of each
+   * The sums of every section's dimension in one statement: per bucket one index search per dimension (lateral, so
+   * the planner never scans the whole table nor the agents' rows, the largest dimension), grouped by key; the first `limit` keys of each
    * dimension by calls (then key), and the single row of the totals and of the vulnerable customers.
    */
   async #sections(period: PeriodSql, limit: number): Promise<Map<string, SectionRow[]>> {
     const parameters = [...period.rollupParameters, sectionDimensions];
     const result = await this.#database.query<{ dimension: string; key: string; calls: string | null; previous_calls: string | null; complaints: string | null; score_sum: number | null; needs_review: string | null; failed: string | null; positive: string | null; neutral: string | null; negative: string | null }>(
-      `${bucketTable}, d as (select * from unnest($${parameters.length}::text[]) as d (dimension)),
+      `${bucketTable},
        sums as (
          select r.dimension, r.key, sum(b.sign * r.calls) filter (where b.current) as calls, sum(b.sign * r.calls) filter (where not b.current) as previous_calls,
                 sum(b.sign * r.complaints) filter (where b.current) as complaints, sum(b.sign * r.score_sum) filter (where b.current) as score_sum,
                 sum(b.sign * r.needs_review) filter (where b.current) as needs_review, sum(b.sign * r.failed) filter (where b.current) as failed,
                 sum(b.sign * r.positive) filter (where b.current) as positive, sum(b.sign * r.neutral) filter (where b.current) as neutral, sum(b.sign * r.negative) filter (where b.current) as negative
-           from b cross join d cross join lateral (
+           from b cross join lateral (
                   select r.* from insight_rollups r
-                   where r.dimension = d.dimension and r.product = $5 and r.grain = b.grain and r.starts = b.starts${period.rollupFilters}) as r
+                   where r.dimension = any($${parameters.length}::text[]) and r.product = $5 and r.grain = b.grain and r.starts = b.starts${period.rollupFilters}) as r
           group by 1, 2),
        ranked as (select sums.*, row_number() over (partition by dimension order by calls desc, key) as rank from sums where calls > 0 or dimension = 'all')
        select * from ranked where rank <= ${limit} or dimension in ('all', 'vulnerable') order by dimension, rank`,
