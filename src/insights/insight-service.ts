@@ -193,8 +193,9 @@ export class InsightService {
 
   /**
    * The sums of every section's dimension in one statement: per bucket one index search per dimension (lateral, so
-   * the planner never scans the whole table nor the agents' rows, the largest dimension), grouped by key; the first `limit` keys of each
-   * dimension by calls (then key), and the single row of the totals and of the vulnerable customers.
+   * the planner never scans the whole table nor the agents' rows, the largest dimension), grouped by key; the first
+   * `limit` keys of each dimension by calls (then key), and the single row of the totals and of the vulnerable
+   * customers. Buckets taken away (sign -1) make the sums exact for any run of whole days.
    */
   async #sections(period: PeriodSql, limit: number): Promise<Map<string, SectionRow[]>> {
     const parameters = [...period.rollupParameters, sectionDimensions];
