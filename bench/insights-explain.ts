@@ -14,7 +14,7 @@ try {
   const database = runtime.services.database;
   const existing = await database.query<{ calls: string }>('select count(*) as calls from inspections');
   if (Number(existing.rows[0]?.calls ?? 0) === 0) await populate(runtime, Number(count ?? 100_000));
-  const shapes = [{}, { team: 'north' }, { product: 'product-3' }, { channel: 'voice' as const }, { language: 'zh' as const }, { language: 'zh' as const, channel: 'voice' as const }, { product: 'product-3', team: 'north' }, { groupBy: 'day' as const }, { groupBy: 'agent' as const, team: 'vip' }];
+  const shapes = [{}, { team: 'north' }, { product: 'product-3' }, { channel: 'voice' as const }, { language: 'zh' as const }, { language: 'zh' as const, channel: 'voice' as const }, { product: 'product-3', team: 'west' }, { groupBy: 'day' as const }, { groupBy: 'agent' as const, team: 'vip' }];
   const original = database.query.bind(database);
   let statements: { sql: string; parameters: unknown[] | undefined; took: number }[] = [];
   database.query = (async (sql: string, parameters?: unknown[]) => {
