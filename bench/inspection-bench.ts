@@ -203,7 +203,7 @@ export async function insightsBench(perMonth: number, keep?: string): Promise<vo
         { language: 'en' as const },
         { language: 'zh' as const, channel: 'voice' as const },
         { product: 'product-3' },
-        // product-3's calls are all in team west (the generator's modular arithmetic): a combination that has calls.
+        // product-3's calls are in teams west and south only (the generator's modular arithmetic): a pair with calls.
         { product: 'product-3', team: 'west' },
         { groupBy: 'day' as const },
         { groupBy: 'agent' as const, team: 'vip' },
