@@ -1,7 +1,8 @@
 /**
  * Insights query plans. `tsx bench/insights-explain.ts DIR [N]`: fills DIR with N inspected calls a month (two months,
  * as inspection-bench.ts) if it holds none, then prints per request shape the time of each statement the insights
- * service runs and the EXPLAIN ANALYZE of the slow ones. DIR is kept so plans can be compared between changes.
+ * service runs and (--explain) the EXPLAIN ANALYZE of the two slowest; --product-team: only that shape. DIR is kept
+ * so plans can be compared between changes.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ try {
   const database = runtime.services.database;
   const existing = await database.query<{ calls: string }>('select count(*) as calls from inspections');
   if (Number(existing.rows[0]?.calls ?? 0) === 0) await populate(runtime, Number(count ?? 100_000));
-  const shapes = [{}, { team: 'north' }, { product: 'product-3' }, { channel: 'voice' as const }, { language: 'zh' as const }, { language: 'zh' as const, channel: 'voice' as const }, { product: 'product-3', team: 'west' }, { groupBy: 'day' as const }, { groupBy: 'agent' as const, team: 'vip' }];
+  const shapes = process.argv.includes('--product-team') ? [{ product: 'product-3', team: 'west' }] : [{}, { team: 'north' }, { product: 'product-3' }, { channel: 'voice' as const }, { language: 'zh' as const }, { language: 'zh' as const, channel: 'voice' as const }, { product: 'product-3', team: 'west' }, { groupBy: 'day' as const }, { groupBy: 'agent' as const, team: 'vip' }];
   const original = database.query.bind(database);
   let statements: { sql: string; parameters: unknown[] | undefined; took: number }[] = [];
   database.query = (async (sql: string, parameters?: unknown[]) => {
