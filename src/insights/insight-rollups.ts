@@ -146,3 +146,41 @@ export function wholeDays(from: Date, to: Date): { from: Date; to: Date } {
   const end = Math.ceil(to.getTime() / dayMilliseconds) * dayMilliseconds;
   return { from: new Date(start), to: new Date(Math.max(end, start + dayMilliseconds)) };
 }
+
+export interface SignedBucket extends PeriodBucket {
+  /** 1: the bucket's rows are added; -1: taken away (the days a wider bucket holds beyond the period). */
+  sign: 1 | -1;
+}
+
+const monthStart = (time: number) => {
+  const date = new Date(time);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+};
+const weekStart = (time: number) => time - ((new Date(time).getUTCDay() + 6) % 7) * dayMilliseconds;
+
+/**
+ * The fewest roll-up buckets whose signed sum is exactly [from, to): the plain cover (periodBuckets), or a period
+ * widened to whole months or weeks at one or both ends minus the days it was widened by. The roll-ups hold the
+ * same calls at every grain (written in one transaction), so October 2 to November 1 is read as the month of
+ * October minus October 1 (2 buckets) instead of 3 days, 3 weeks and 6 days (12): each bucket is an index range of
+ * a few thousand term rows, so buckets are what a request pays for.
+ */
+export function signedPeriodBuckets(from: Date, to: Date): SignedBucket[] {
+  const start = from.getTime();
+  const end = to.getTime();
+  const cover = (left: number, right: number, sign: 1 | -1): SignedBucket[] => (left < right ? periodBuckets(new Date(left), new Date(right)).map((bucket) => ({ ...bucket, sign })) : []);
+  let best = cover(start, end, 1);
+  for (const [floor, ceiling] of [
+    [monthStart, (time: number) => (monthStart(time) === time ? time : nextMonth(time))],
+    [weekStart, (time: number) => (weekStart(time) === time ? time : weekStart(time) + 7 * dayMilliseconds)],
+  ] as const) {
+    for (const left of [start, floor(start)]) {
+      for (const right of [end, ceiling(end)]) {
+        if (left === start && right === end) continue;
+        const candidate = [...cover(left, right, 1), ...cover(left, start, -1), ...cover(end, right, -1)];
+        if (candidate.length < best.length) best = candidate;
+      }
+    }
+  }
+  return best;
+}

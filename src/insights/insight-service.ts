@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import { emergingTerms, type EmergingTerm } from './emerging-terms.js';
-import { periodBuckets, wholeDays } from './insight-rollups.js';
+import { signedPeriodBuckets, wholeDays } from './insight-rollups.js';
 import type { InsightSettings } from './insight-settings.js';
 
 export const insightGroupings = ['team', 'agent', 'channel', 'language', 'day', 'week'] as const;
@@ -44,6 +44,24 @@ export interface Insights {
 
 const examplesPerRow = 3;
 
+/** The roll-up dimensions the sections read ('all' is the totals). */
+const sectionDimensions = ['all', 'reason', 'intent', 'complaint', 'rule', 'failed_item', 'vulnerable_reason', 'vulnerable', 'product'];
+/** The sections that show example calls (the emerging terms add theirs). */
+const exampleDimensions = ['reason', 'intent', 'complaint', 'rule', 'failed_item', 'vulnerable_reason', 'product'];
+
+interface SectionRow {
+  key: string;
+  calls: number;
+  previousCalls: number;
+  complaints: number;
+  scoreSum: number | null;
+  needsReview: number;
+  failed: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+}
+
 /** The raw-row condition for "this call counts under key k" per roll-up dimension (for example calls only). */
 const exampleCondition: Record<string, string> = {
   reason: 'i.reason_code = k.key',
@@ -51,18 +69,22 @@ const exampleCondition: Record<string, string> = {
   complaint: `i.complaint_raised and coalesce(i.complaint_category, 'other') = k.key`,
   rule: 'k.key = any(i.rule_ids)',
   failed_item: 'k.key = any(i.failed_items)',
-  product: 'i.products @> array[k.key]',
+  // = any(), not containment: the newest calls by time find a top product within a few rows; the products index
+  // would fetch and sort every call of the product in both periods (tens of thousands) for three examples.
+  product: 'k.key = any(i.products)',
   vulnerable_reason: 'i.vulnerable and i.reason_code = k.key',
   term: 'i.terms @> array[k.key]',
 };
 
 interface PeriodSql {
-  /** Bucket arrays ($1 grains, $2 starts, $3 current) then the roll-up filters. */
+  /** Bucket arrays ($1 grains, $2 starts, $3 current, $4 signs), $5 the product slice, then the roll-up filters. */
   rollupParameters: unknown[];
   rollupFilters: string;
   /** $1 from, $2 to, then the raw-row filters (example calls). */
   rawParameters: unknown[];
   rawFilters: string;
+  /** The raw-row filters for example calls: the product as = any(), so the key's own index (or time) leads. */
+  exampleFilters: string;
 }
 
 /**
@@ -84,8 +106,8 @@ export class InsightService {
     const limit = query.limit ?? 10;
     const { from, to } = wholeDays(query.from, query.to);
     const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-    const buckets = [...periodBuckets(from, to).map((bucket) => ({ ...bucket, current: true })), ...periodBuckets(previousFrom, from).map((bucket) => ({ ...bucket, current: false }))];
-    const rollupParameters: unknown[] = [buckets.map((bucket) => bucket.grain), buckets.map((bucket) => bucket.starts), buckets.map((bucket) => bucket.current), query.product ?? ''];
+    const buckets = [...signedPeriodBuckets(from, to).map((bucket) => ({ ...bucket, current: true })), ...signedPeriodBuckets(previousFrom, from).map((bucket) => ({ ...bucket, current: false }))];
+    const rollupParameters: unknown[] = [buckets.map((bucket) => bucket.grain), buckets.map((bucket) => bucket.starts), buckets.map((bucket) => bucket.current), buckets.map((bucket) => bucket.sign), query.product ?? ''];
     const rawParameters: unknown[] = [from.toISOString(), to.toISOString()];
     const rollupFilters: string[] = [];
     const rawFilters: string[] = [];
@@ -101,54 +123,49 @@ export class InsightService {
     filter('team', query.team);
     filter('channel', query.channel);
     filter('language', query.language);
+    let exampleFilters = rawFilters.join('');
     if (query.product) {
       rawParameters.push(query.product);
+      exampleFilters += ` and $${rawParameters.length} = any(i.products)`;
       // Containment, not = any(): the products index answers it.
       rawFilters.push(` and i.products @> array[$${rawParameters.length}::text]`);
     }
-    const period: PeriodSql = { rollupParameters, rollupFilters: rollupFilters.join(''), rawParameters, rawFilters: rawFilters.join('') };
+    const period: PeriodSql = { rollupParameters, rollupFilters: rollupFilters.join(''), rawParameters, rawFilters: rawFilters.join(''), exampleFilters };
 
-    const totalsResult = await this.#database.query<{ calls: string | null; previous_calls: string | null; complaints: string | null; score_sum: number | null; needs_review: string | null; failed: string | null }>(
-      `${bucketTable} select sum(r.calls) filter (where b.current) as calls, sum(r.calls) filter (where not b.current) as previous_calls,
-              sum(r.complaints) filter (where b.current) as complaints, sum(r.score_sum) filter (where b.current) as score_sum,
-              sum(r.needs_review) filter (where b.current) as needs_review, sum(r.failed) filter (where b.current) as failed
-         from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts
-        where r.dimension = 'all' and r.product = $4${period.rollupFilters}`,
-      rollupParameters,
-    );
-    const totalsRow = totalsResult.rows[0];
-    const calls = Number(totalsRow?.calls ?? 0);
+    // Every section's sums in one read of the roll-ups (one index range per bucket and dimension), then every
+    // section's example calls in one statement: two round trips instead of one per section.
+    const sections = await this.#sections(period, limit);
+    const totalsRow = sections.get('all')?.[0];
+    const calls = totalsRow?.calls ?? 0;
     const totals = {
       calls,
-      previousCalls: Number(totalsRow?.previous_calls ?? 0),
-      complaints: Number(totalsRow?.complaints ?? 0),
-      averageScore: calls > 0 && totalsRow?.score_sum !== null && totalsRow?.score_sum !== undefined ? Math.round((Number(totalsRow.score_sum) / calls) * 10) / 10 : null,
-      needsReview: Number(totalsRow?.needs_review ?? 0),
-      failedInspections: Number(totalsRow?.failed ?? 0),
+      previousCalls: totalsRow?.previousCalls ?? 0,
+      complaints: totalsRow?.complaints ?? 0,
+      averageScore: calls > 0 && totalsRow?.scoreSum !== null && totalsRow?.scoreSum !== undefined ? Math.round((totalsRow.scoreSum / calls) * 10) / 10 : null,
+      needsReview: totalsRow?.needsReview ?? 0,
+      failedInspections: totalsRow?.failed ?? 0,
     };
-
-    const counted = async (dimension: string): Promise<CountWithTrend[]> => {
-      const rows = await this.#counts(dimension, period, limit);
-      const examples = await this.#examples(dimension, rows.map((row) => row.key), period);
-      return rows.map((row) => {
+    const emerging = await this.#emerging(query, period, totals, limit);
+    const rowsOf = (dimension: string) => sections.get(dimension) ?? [];
+    const examples = await this.#examples(
+      [...exampleDimensions.map((dimension) => ({ dimension, keys: rowsOf(dimension).map((row) => row.key) })), { dimension: 'term', keys: emerging.map((term) => term.term) }],
+      period,
+    );
+    const exampleCallsOf = (dimension: string, key: string) => examples.get(dimension)?.get(key) ?? [];
+    const counted = (dimension: string): CountWithTrend[] =>
+      rowsOf(dimension).map((row) => {
         const share = totals.calls > 0 ? row.calls / totals.calls : 0;
         const previousShare = totals.previousCalls > 0 ? row.previousCalls / totals.previousCalls : 0;
-        return { key: row.key, calls: row.calls, previousCalls: row.previousCalls, shareChange: Math.round((share - previousShare) * 1000) / 10, exampleCalls: examples.get(row.key) ?? [] };
+        return { key: row.key, calls: row.calls, previousCalls: row.previousCalls, shareChange: Math.round((share - previousShare) * 1000) / 10, exampleCalls: exampleCallsOf(dimension, row.key) };
       });
-    };
-
-    const reasons = await counted('reason');
-    const intents = await counted('intent');
-    const complaints = await counted('complaint');
-    const complianceFindings = await counted('rule');
-    const failedItems = await counted('failed_item');
-    const vulnerableReasons = await counted('vulnerable_reason');
-    const vulnerableRows = await this.#counts('vulnerable', period, 1);
-    const products = await this.#counts('product', period, limit);
-    const productExamples = await this.#examples('product', products.map((row) => row.key), period);
-
-    const emerging = await this.#emerging(query, period, totals, limit);
-    const termExamples = await this.#examples('term', emerging.map((term) => term.term), period);
+    const reasons = counted('reason');
+    const intents = counted('intent');
+    const complaints = counted('complaint');
+    const complianceFindings = counted('rule');
+    const failedItems = counted('failed_item');
+    const vulnerableReasons = counted('vulnerable_reason');
+    const vulnerableRows = rowsOf('vulnerable');
+    const products = rowsOf('product');
 
     const insights: Insights = {
       period: { from: from.toISOString(), to: to.toISOString(), previousFrom: previousFrom.toISOString() },
@@ -162,72 +179,101 @@ export class InsightService {
         previousCalls: row.previousCalls,
         sentiment: { positive: row.positive, neutral: row.neutral, negative: row.negative },
         complaints: row.complaints,
-        exampleCalls: productExamples.get(row.key) ?? [],
+        exampleCalls: exampleCallsOf('product', row.key),
       })),
       vulnerableCustomers: { calls: vulnerableRows[0]?.calls ?? 0, complaints: vulnerableRows[0]?.complaints ?? 0, reasons: vulnerableReasons },
       complianceFindings,
       failedItems,
-      emergingTopics: emerging.map((term) => ({ ...term, exampleCalls: termExamples.get(term.term) ?? [] })),
+      emergingTopics: emerging.map((term) => ({ ...term, exampleCalls: exampleCallsOf('term', term.term) })),
       emergingMethod: `terms of customer turns whose share of calls rose vs the previous period: at least ${this.#settings.emerging.minimumCalls} calls, smoothed share ratio >= ${this.#settings.emerging.minimumShareRatio}, Dunning log-likelihood G² >= ${this.#settings.emerging.minimumLogLikelihood}; ranked by G²`,
     };
     if (query.groupBy) insights.groups = await this.#groups(query.groupBy, period, from, to, limit);
     return insights;
   }
 
-  /** One dimension's keys with this period's and the previous period's sums, most calls first. */
-  async #counts(dimension: string, period: PeriodSql, limit: number) {
-    const result = await this.#database.query<{ key: string; calls: string; previous_calls: string | null; complaints: string; positive: string; neutral: string; negative: string }>(
-      `${bucketTable} select r.key, sum(r.calls) filter (where b.current) as calls, sum(r.calls) filter (where not b.current) as previous_calls,
-              sum(r.complaints) filter (where b.current) as complaints, sum(r.positive) filter (where b.current) as positive,
-              sum(r.neutral) filter (where b.current) as neutral, sum(r.negative) filter (where b.current) as negative
-         from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts
-        where r.dimension = '${dimension}' and r.product = $4${period.rollupFilters}
-        group by r.key having sum(r.calls) filter (where b.current) > 0 order by 2 desc, 1 limit ${limit}`,
-      period.rollupParameters,
-    );
-    return result.rows.map((row) => ({
-      key: row.key,
-      calls: Number(row.calls),
-      previousCalls: Number(row.previous_calls ?? 0),
-      complaints: Number(row.complaints ?? 0),
-      positive: Number(row.positive ?? 0),
-      neutral: Number(row.neutral ?? 0),
-      negative: Number(row.negative ?? 0),
-    }));
-  }
-
-  /** The newest few calls of the period behind each key: the only read of inspection rows, a few per key. */
-  async #examples(dimension: string, keys: readonly string[], period: PeriodSql): Promise<Map<string, string[]>> {
-    if (keys.length === 0) return new Map();
-    const condition = exampleCondition[dimension];
-    if (!condition) return new Map();
-    const parameters = [...period.rawParameters, keys];
-    const result = await this.#database.query<{ key: string; examples: string[] }>(
-      `select k.key, array(select i.conversation_id::text from inspections i
-                             where ${condition} and i.call_started_at >= $1 and i.call_started_at < $2${period.rawFilters}
-                             order by i.call_started_at desc limit ${examplesPerRow}) as examples
-         from unnest($${parameters.length}::text[]) as k (key)`,
+  /**
+   * The sums of every section's dimension in one statement: per bucket one index search per dimension (lateral, so
+   * the planner never scans the whole table nor the agents' rows, the largest dimension), grouped by key; the first
+   * `limit` keys of each dimension by calls (then key), and the single row of the totals and of the vulnerable
+   * customers. Buckets taken away (sign -1) make the sums exact for any run of whole days.
+   */
+  async #sections(period: PeriodSql, limit: number): Promise<Map<string, SectionRow[]>> {
+    const parameters = [...period.rollupParameters, sectionDimensions];
+    const result = await this.#database.query<{ dimension: string; key: string; calls: string | null; previous_calls: string | null; complaints: string | null; score_sum: number | null; needs_review: string | null; failed: string | null; positive: string | null; neutral: string | null; negative: string | null }>(
+      `${bucketTable},
+       sums as (
+         select r.dimension, r.key, sum(b.sign * r.calls) filter (where b.current) as calls, sum(b.sign * r.calls) filter (where not b.current) as previous_calls,
+                sum(b.sign * r.complaints) filter (where b.current) as complaints, sum(b.sign * r.score_sum) filter (where b.current) as score_sum,
+                sum(b.sign * r.needs_review) filter (where b.current) as needs_review, sum(b.sign * r.failed) filter (where b.current) as failed,
+                sum(b.sign * r.positive) filter (where b.current) as positive, sum(b.sign * r.neutral) filter (where b.current) as neutral, sum(b.sign * r.negative) filter (where b.current) as negative
+           from b cross join lateral (
+                  select r.* from insight_rollups r
+                   where r.dimension = any($${parameters.length}::text[]) and r.product = $5 and r.grain = b.grain and r.starts = b.starts${period.rollupFilters}) as r
+          group by 1, 2),
+       ranked as (select sums.*, row_number() over (partition by dimension order by calls desc, key) as rank from sums where calls > 0 or dimension = 'all')
+       select * from ranked where rank <= ${limit} or dimension in ('all', 'vulnerable') order by dimension, rank`,
       parameters,
     );
-    return new Map(result.rows.map((row) => [row.key, row.examples]));
+    const sections = new Map<string, SectionRow[]>();
+    for (const row of result.rows) {
+      const rows = sections.get(row.dimension) ?? [];
+      rows.push({
+        key: row.key,
+        calls: Number(row.calls ?? 0),
+        previousCalls: Number(row.previous_calls ?? 0),
+        complaints: Number(row.complaints ?? 0),
+        scoreSum: row.score_sum === null ? null : Number(row.score_sum),
+        needsReview: Number(row.needs_review ?? 0),
+        failed: Number(row.failed ?? 0),
+        positive: Number(row.positive ?? 0),
+        neutral: Number(row.neutral ?? 0),
+        negative: Number(row.negative ?? 0),
+      });
+      sections.set(row.dimension, rows);
+    }
+    return sections;
+  }
+
+  /** The newest few calls of the period behind each key of each section, in one statement: a few rows per key, by index. */
+  async #examples(sections: readonly { dimension: string; keys: readonly string[] }[], period: PeriodSql): Promise<Map<string, Map<string, string[]>>> {
+    const parameters: unknown[] = [...period.rawParameters];
+    const parts: string[] = [];
+    for (const { dimension, keys } of sections) {
+      const condition = exampleCondition[dimension];
+      if (!condition || keys.length === 0) continue;
+      parameters.push(keys);
+      parts.push(`select '${dimension}' as dimension, k.key, array(select i.conversation_id::text from inspections i
+                          where ${condition} and i.call_started_at >= $1 and i.call_started_at < $2${period.exampleFilters}
+                          order by i.call_started_at desc limit ${examplesPerRow}) as examples
+                    from unnest($${parameters.length}::text[]) as k (key)`);
+    }
+    const examples = new Map<string, Map<string, string[]>>();
+    if (parts.length === 0) return examples;
+    const result = await this.#database.query<{ dimension: string; key: string; examples: string[] }>(parts.join('\n union all '), parameters);
+    for (const row of result.rows) {
+      const keys = examples.get(row.dimension) ?? new Map<string, string[]>();
+      keys.set(row.key, row.examples);
+      examples.set(row.dimension, keys);
+    }
+    return examples;
   }
 
   async #groups(groupBy: InsightGrouping, period: PeriodSql, from: Date, to: Date, limit: number): Promise<NonNullable<Insights['groups']>> {
-    const sums = `sum(r.calls) as calls, sum(r.score_sum) as score_sum, sum(r.complaints) as complaints, sum(r.needs_review) as needs_review, sum(r.failed) as failed`;
+    const sums = (weight: string) => `sum(${weight}r.calls) as calls, sum(${weight}r.score_sum) as score_sum, sum(${weight}r.complaints) as complaints, sum(${weight}r.needs_review) as needs_review, sum(${weight}r.failed) as failed`;
     let sql: string;
     let parameters: unknown[] = period.rollupParameters;
     if (groupBy === 'day' || groupBy === 'week') {
       // Day buckets of the period, whatever grain the totals were read at; weeks start on Monday.
       const key = groupBy === 'day' ? `to_char(r.starts, 'YYYY-MM-DD')` : `to_char(date_trunc('week', r.starts), 'YYYY-MM-DD')`;
       parameters = [...period.rollupParameters, from.toISOString().slice(0, 10), to.toISOString().slice(0, 10)];
-      sql = `${bucketTable} select ${key} as key, ${sums} from insight_rollups r
-              where r.dimension = 'all' and r.product = $4 and r.grain = 'day' and r.starts >= $${parameters.length - 1}::date and r.starts < $${parameters.length}::date${period.rollupFilters}
+      sql = `${bucketTable} select ${key} as key, ${sums('')} from insight_rollups r
+              where r.dimension = 'all' and r.product = $5 and r.grain = 'day' and r.starts >= $${parameters.length - 1}::date and r.starts < $${parameters.length}::date${period.rollupFilters}
               group by 1 order by 1 limit 400`;
     } else {
       const key = groupBy === 'agent' ? 'r.key' : `r.${groupBy}`;
-      sql = `${bucketTable} select ${key} as key, ${sums} from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts and b.current
-              where r.dimension = '${groupBy === 'agent' ? 'agent' : 'all'}' and r.product = $4${period.rollupFilters}
-              group by 1 having sum(r.calls) > 0 order by 2 desc, 1 limit ${Math.max(limit, 50)}`;
+      sql = `${bucketTable} select ${key} as key, ${sums('b.sign * ')} from insight_rollups r join b on r.grain = b.grain and r.starts = b.starts and b.current
+              where r.dimension = '${groupBy === 'agent' ? 'agent' : 'all'}' and r.product = $5${period.rollupFilters}
+              group by 1 having sum(b.sign * r.calls) > 0 order by 2 desc, 1 limit ${Math.max(limit, 50)}`;
     }
     const result = await this.#database.query<{ key: string; calls: string; score_sum: number | null; complaints: string; needs_review: string; failed: string }>(sql, parameters);
     return result.rows.map((row) => {
@@ -264,7 +310,7 @@ export class InsightService {
       );
       rows = result.rows;
     } else {
-      const parameters: unknown[] = period.rollupParameters.slice(0, 3);
+      const parameters: unknown[] = period.rollupParameters.slice(0, 4);
       const conditions: string[] = [];
       const condition = (sql: string, value: string) => {
         parameters.push(value);
@@ -279,9 +325,9 @@ export class InsightService {
       if (query.language) condition('r.language = ?', query.language);
       const result = await this.#database.query<{ term: string; current: string; previous: string | null }>(
         // Lateral: one index range per bucket, never a scan of the whole roll-up (it holds every term of every day).
-        `${bucketTable} select r.term, sum(r.calls) filter (where b.current) as current, sum(r.calls) filter (where not b.current) as previous
+        `${bucketTable} select r.term, sum(b.sign * r.calls) filter (where b.current) as current, sum(b.sign * r.calls) filter (where not b.current) as previous
            from b cross join lateral (select r.term, r.calls from ${table} r where r.grain = b.grain and r.starts = b.starts${conditions.map((sql) => ` and ${sql}`).join('')}) as r
-          group by 1 having sum(r.calls) filter (where b.current) >= ${minimum}`,
+          group by 1 having sum(b.sign * r.calls) filter (where b.current) >= ${minimum}`,
         parameters,
       );
       rows = result.rows;
@@ -295,5 +341,5 @@ export class InsightService {
   }
 }
 
-/** The period's buckets as a table: grain, start, and whether it belongs to the current period or the previous one. */
-const bucketTable = `with b as (select * from unnest($1::text[], $2::date[], $3::boolean[]) as b (grain, starts, current))`;
+/** The period's buckets as a table: grain, start, whether it belongs to the current period or the previous one, and whether its rows are added (1) or taken away (-1). */
+const bucketTable = `with b as (select * from unnest($1::text[], $2::date[], $3::boolean[], $4::int[]) as b (grain, starts, current, sign))`;

@@ -57,6 +57,15 @@ describe('data directory check', () => {
     expect(checkDataDirectory(healthy)).toBe('existing');
   });
 
+  it('accepts a database whose large sort left its temporary-files folder behind', async () => {
+    const directory = damaged(() => {});
+    const database = await createPgliteDatabase({ dataDirectory: directory });
+    await database.exec(`set work_mem = '64kB'; create table spilled as select g from generate_series(1, 200000) g order by md5(g::text);`);
+    await database.close();
+    expect(existsSync(join(directory, 'base', 'pgsql_tmp'))).toBe(true);
+    expect(checkDataDirectory(directory)).toBe('existing');
+  });
+
   it('refuses a database without PG_VERSION and never initialises a new one over it', async () => {
     const directory = damaged((path) => rmSync(join(path, 'PG_VERSION')));
     const before = readdirSync(join(directory, 'base')).sort();

@@ -44,7 +44,8 @@ function makeCalls(count: number): RawCall[] {
   const random = seeded(13);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const some = (list: readonly string[], most: number) => [...new Set(Array.from({ length: Math.floor(random() * (most + 1)) }, () => pick(list)))];
-  const start = Date.parse('2026-10-02T00:00:00Z');
+  // From late September: the previous period of November is read as October minus October 1, and that day has calls.
+  const start = Date.parse('2026-09-25T00:00:00Z');
   const span = Date.parse('2026-12-01T00:00:00Z') - start;
   const terms = Array.from({ length: 30 }, (_, index) => `term${index}`);
   return Array.from({ length: count }, (_, index) => {
@@ -198,6 +199,8 @@ const shapes: [string, InsightQuery][] = [
   ['product', { ...month, product: 'loan' }],
   ['product and team', { ...month, product: 'card', team: 'south', language: 'en' }],
   ['days and weeks, not a calendar month', { from: new Date('2026-11-04T00:00:00Z'), to: new Date('2026-11-27T00:00:00Z'), channel: 'voice' }],
+  ['a month less its first day (read as the month minus a day)', { from: new Date('2026-11-02T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z'), team: 'south' }],
+  ['a product over a month less a day', { from: new Date('2026-11-02T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z'), product: 'deposit' }],
 ];
 
 describe('insights from the roll-ups give the numbers of the raw calls', () => {
