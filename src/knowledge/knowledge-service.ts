@@ -316,8 +316,8 @@ export class KnowledgeService {
 
   /**
    * The generation counter is what a replica that missed the notification (a dropped LISTEN connection, a proxy
-   * that does not forward notifications) finds when it polls. Run as the last statement of a write's own
-   * transaction, it commits with the write (the notice is delivered at commit) and costs no round trip of its own.
+   * that does not forward notifications) finds when it polls. It runs after the write's commit, once per
+   * transaction (a request, a window of a folder or sync, a FAQ set), never once per document of a batch.
    */
   async #bumpGeneration(queryable: Queryable): Promise<string | undefined> {
     const bumped = await queryable.query<{ value: string }>(
@@ -330,10 +330,9 @@ export class KnowledgeService {
     return bumped.rows[0]?.value;
   }
 
-  /** After the commit of a write that bumped the generation in its transaction (#bumpGeneration). */
-  #committed(generation: string | undefined, chunks: number): void {
-    this.#changedHere();
-    if (generation !== undefined) this.#generation = generation;
+  /** After the commit of a write of `chunks` chunks. */
+  async #committed(chunks: number): Promise<void> {
+    await this.#changed();
     this.#chunksSinceAnalyze += chunks;
   }
 
@@ -543,12 +542,9 @@ export class KnowledgeService {
     }
     const vectors = embedded ?? (await this.#embed(prepared, existing?.documentId));
     await this.#dropIndexForBulk(prepared.chunks.length);
-    const { result, generation } = await this.#database.transaction(async (transaction) => {
-      const written = await this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId);
-      return { result: written, generation: written.outcome === 'unchanged' ? undefined : await this.#bumpGeneration(transaction) };
-    });
+    const result = await this.#database.transaction((transaction) => this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId));
     if (result.outcome !== 'unchanged') {
-      this.#committed(generation, prepared.chunks.length);
+      await this.#committed(prepared.chunks.length);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     return result;
@@ -849,7 +845,7 @@ export class KnowledgeService {
       const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
       const rebuildIndex = this.#database.kind === 'pglite' && !this.#bulk && rebuildsVectorIndex(changedChunks, await this.#indexedRows());
       await this.#dropIndexForBulk(changedChunks);
-      const generation = await this.#database.transaction(async (transaction) => {
+      await this.#database.transaction(async (transaction) => {
         if (rebuildIndex) await transaction.exec(`drop index if exists ${vectorIndex.name}`);
         const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
         for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
@@ -857,9 +853,8 @@ export class KnowledgeService {
           await transaction.exec(`set local maintenance_work_mem = '256MB'`);
           await transaction.exec(vectorIndex.create);
         }
-        return this.#bumpGeneration(transaction);
       });
-      this.#committed(generation, changedChunks);
+      await this.#committed(changedChunks);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     const result: FaqSetResult = { documents: [], created: 0, updated: 0, unchanged: 0 };
@@ -946,12 +941,11 @@ export class KnowledgeService {
              edited_by = excluded.edited_by, edited_at = now()`,
           [documentId, questions.map(questionKey), [...questions], action, actor.id],
         );
-        const stored = await this.#writeVersion(transaction, prepared, expectedVersion, vectors, actor, documentId);
-        return { stored, generation: await this.#bumpGeneration(transaction) };
+        return this.#writeVersion(transaction, prepared, expectedVersion, vectors, actor, documentId);
       });
       if (result) {
-        this.#committed(result.generation, prepared.chunks.length);
-        return { ...result.stored, questions: next };
+        await this.#committed(prepared.chunks.length);
+        return { ...result, questions: next };
       }
       if (attempt >= 3) throw new IngestError('concurrent_edit', 'the document kept changing while its questions were edited; try again', { field: 'questions' });
     }
@@ -1016,12 +1010,11 @@ export class KnowledgeService {
       if (changed.length > 0) {
         const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
         await this.#dropIndexForBulk(changedChunks);
-        const generation = await this.#database.transaction(async (transaction) => {
+        await this.#database.transaction(async (transaction) => {
           const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
           for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
-          return this.#bumpGeneration(transaction);
         });
-        this.#committed(generation, changedChunks);
+        await this.#committed(changedChunks);
         if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
       }
       for (const document of window) {
