@@ -17,11 +17,11 @@ import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
 import { createOpenAIEmbedder } from '../src/llm/openai-embedder.js';
 import { benchmarkFile, createBenchDatabase, readJsonl } from './support.js';
 
-const delayMilliseconds = 20;
-const dimensions = 256;
+export const delayMilliseconds = 20;
+export const dimensions = 256;
 const actor = { id: 'bench' };
 
-interface MockEmbeddings {
+export interface MockEmbeddings {
   baseURL: string;
   requests: number;
   texts: number;
@@ -41,7 +41,8 @@ function vectorOf(text: string): number[] {
   return vector;
 }
 
-async function startMockEmbeddings(): Promise<MockEmbeddings> {
+/** A local server playing the OpenAI embeddings API with a fixed delay per request (never the network). */
+export async function startMockEmbeddings(): Promise<MockEmbeddings> {
   const mock = { requests: 0, texts: 0, largestBatch: 0 };
   const server: Server = createServer((request, response) => {
     const parts: Buffer[] = [];

@@ -1,6 +1,7 @@
 /** `npm run bench`: every bench script in turn. Figures go to stdout; see each file for what it measures. */
 const benches = [
   './knowledge-bench.ts',
+  './ingest-bench.ts',
   './lexical-leg-bench.ts',
   './search-stages-bench.ts',
   './knowledge-usage-bench.ts',

@@ -2,12 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import { wrapPglite } from '../src/db/pglite-database.js';
+import { openPglite, wrapPglite } from '../src/db/pglite-database.js';
 import { createPgliteWorkerDatabase } from '../src/db/pglite-worker-database.js';
 import { createPostgresDatabase } from '../src/db/postgres-database.js';
 
@@ -53,7 +51,8 @@ export interface BenchDatabase {
 /** An embedded PGlite in a temporary data directory (as `npm start` uses), optionally served over a socket too. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   const directory = mkdtempSync(join(tmpdir(), 'agent-assist-bench-'));
-  const pglite = await PGlite.create({ dataDir: directory, extensions: { vector } });
+  // The server's own settings (relaxed durability among them), so ingest and latency figures are the server's.
+  const pglite = await openPglite(directory);
   const embedded = wrapPglite(pglite);
   await migrate(embedded);
   await embedded.exec(sessionSql);

@@ -20,6 +20,7 @@ import { embeddingText } from './embedding-index.js';
 import { applyQuestionEdits, maximumQuestionCharacters, questionKey, type QuestionEdit } from './similar-questions.js';
 import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { vectorIndex } from './search-indexes.js';
+import { rebuildsVectorIndex } from './vector-index-maintenance.js';
 import { IngestError } from './ingest-error.js';
 import { effectiveDateView, inferredDay, parseEffectiveDate } from './business-dates.js';
 import type { Chunk, FaqRow } from './knowledge-types.js';
@@ -162,7 +163,7 @@ const chunkInsertBatch = 200;
 const writeBatch = 500;
 /** Texts per embedder call when a FAQ set is embedded before its transaction. */
 const embedBatch = 256;
-/** From this many documents in one call, the vector index is rebuilt once instead of updated per row. */
+/** From this many documents a sync runs as a bulk load (bulk()), where the HNSW index may be rebuilt once. */
 const bulkThreshold = 200;
 
 function hashContent(parts: Record<string, unknown>): string {
@@ -274,7 +275,8 @@ export class KnowledgeService {
   #catalogueCache: readonly CatalogueProduct[] | undefined;
   readonly #listeners = new Set<() => void>();
   #chunksSinceAnalyze = 0;
-  #bulk: { indexDropped: boolean } | undefined;
+  /** During bulk(): whether the HNSW index was dropped, the table's rows before the load, the chunks written since. */
+  #bulk: { indexDropped: boolean; tableRows?: number; pendingChunks: number } | undefined;
 
   readonly #utcOffset: string;
   readonly #reviewRequiredKinds: ReadonlySet<DocumentKind>;
@@ -308,19 +310,30 @@ export class KnowledgeService {
    */
   async #changed(): Promise<void> {
     this.#changedHere();
-    // The generation counter is what a replica that missed the notification (a dropped LISTEN connection, a
-    // proxy that does not forward notifications) finds when it polls.
-    const bumped = await this.#database
-      .query<{ value: string }>(
-        `with bumped as (
-           insert into settings (key, value) values ($1, '1')
-           on conflict (key) do update set value = (settings.value::bigint + 1)::text, updated_at = now() returning value)
-         select value, pg_notify($2, $3) from bumped`,
-        [generationKey, knowledgeChannel, this.#replicaId],
-      )
-      .catch(() => undefined);
-    const value = bumped?.rows[0]?.value;
+    const value = await this.#bumpGeneration(this.#database).catch(() => undefined);
     if (value !== undefined) this.#generation = value;
+  }
+
+  /**
+   * The generation counter is what a replica that missed the notification (a dropped LISTEN connection, a proxy
+   * that does not forward notifications) finds when it polls. It runs after the write's commit, once per
+   * transaction (a request, a window of a folder or sync, a FAQ set), never once per document of a batch.
+   */
+  async #bumpGeneration(queryable: Queryable): Promise<string | undefined> {
+    const bumped = await queryable.query<{ value: string }>(
+      `with bumped as (
+         insert into settings (key, value) values ($1, '1')
+         on conflict (key) do update set value = (settings.value::bigint + 1)::text, updated_at = now() returning value)
+       select value, pg_notify($2, $3) from bumped`,
+      [generationKey, knowledgeChannel, this.#replicaId],
+    );
+    return bumped.rows[0]?.value;
+  }
+
+  /** After the commit of a write of `chunks` chunks. */
+  async #committed(chunks: number): Promise<void> {
+    await this.#changed();
+    this.#chunksSinceAnalyze += chunks;
   }
 
   #changedHere(): void {
@@ -528,26 +541,37 @@ export class KnowledgeService {
       return { documentId: existing.documentId, externalId: prepared.externalId, version: existing.version, chunkCount: existing.chunkCount, contentHash: existing.hash, outcome: 'unchanged' };
     }
     const vectors = embedded ?? (await this.#embed(prepared, existing?.documentId));
-    await this.#dropIndexForBulk();
+    await this.#dropIndexForBulk(prepared.chunks.length);
     const result = await this.#database.transaction((transaction) => this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId));
     if (result.outcome !== 'unchanged') {
-      await this.#afterWrite(prepared.chunks.length);
+      await this.#committed(prepared.chunks.length);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     return result;
   }
 
-  async #dropIndexForBulk(): Promise<void> {
-    if (this.#bulk && !this.#bulk.indexDropped) {
-      await this.#database.exec(`drop index if exists ${vectorIndex.name}`);
-      this.#bulk.indexDropped = true;
-    }
+  /** Rows in the chunk table (each has a vector in the HNSW index): what a rebuild would have to index again. */
+  async #indexedRows(): Promise<number> {
+    const result = await this.#database.query<{ rows: string }>('select count(*) as rows from chunks');
+    return Number(result.rows[0]?.rows ?? 0);
   }
 
-  async #afterWrite(chunks: number): Promise<void> {
-    await this.#changed();
-    this.#chunksSinceAnalyze += chunks;
+  /**
+   * In a bulk load, the HNSW index is dropped (and built once at the end) when the rows this load writes are a
+   * large enough share of the table that building the graph again costs less than inserting them one by one
+   * (vector-index-maintenance.json, fitted by bench/fit-vector-index-maintenance.ts): re-ingesting a few changed
+   * files into a large base no longer rebuilds the whole graph.
+   */
+  async #dropIndexForBulk(pendingChunks: number): Promise<void> {
+    const bulk = this.#bulk;
+    if (!bulk || bulk.indexDropped || pendingChunks === 0) return;
+    bulk.tableRows ??= await this.#indexedRows();
+    bulk.pendingChunks += pendingChunks;
+    if (!rebuildsVectorIndex(bulk.pendingChunks, bulk.tableRows)) return;
+    await this.#database.exec(`drop index if exists ${vectorIndex.name}`);
+    bulk.indexDropped = true;
   }
+
 
   /** Writes one new version inside the caller's transaction; `expectedVersion` is the version seen before embedding. */
   async #writeVersion(
@@ -741,7 +765,7 @@ export class KnowledgeService {
    */
   async bulk<T>(work: () => Promise<T>): Promise<T> {
     if (this.#bulk) return work();
-    this.#bulk = { indexDropped: false };
+    this.#bulk = { indexDropped: false, pendingChunks: 0 };
     try {
       return await work();
     } finally {
@@ -817,8 +841,10 @@ export class KnowledgeService {
       // building the HNSW graph once at the end of it is several times faster than updating it row by row,
       // and dropping the index inside the transaction means a crash rolls the drop back too. On Postgres the
       // drop would lock every replica's searches out until commit, so the index is updated row by row there.
-      const rebuildIndex = changed.length >= bulkThreshold && this.#database.kind === 'pglite' && !this.#bulk;
-      await this.#dropIndexForBulk();
+      // Whether a rebuild pays is fitted (vector-index-maintenance.json): the set's rows against the table's.
+      const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
+      const rebuildIndex = this.#database.kind === 'pglite' && !this.#bulk && rebuildsVectorIndex(changedChunks, await this.#indexedRows());
+      await this.#dropIndexForBulk(changedChunks);
       await this.#database.transaction(async (transaction) => {
         if (rebuildIndex) await transaction.exec(`drop index if exists ${vectorIndex.name}`);
         const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
@@ -828,7 +854,7 @@ export class KnowledgeService {
           await transaction.exec(vectorIndex.create);
         }
       });
-      await this.#afterWrite(changed.reduce((total, document) => total + document.chunks.length, 0));
+      await this.#committed(changedChunks);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     const result: FaqSetResult = { documents: [], created: 0, updated: 0, unchanged: 0 };
@@ -918,22 +944,27 @@ export class KnowledgeService {
         return this.#writeVersion(transaction, prepared, expectedVersion, vectors, actor, documentId);
       });
       if (result) {
-        await this.#afterWrite(prepared.chunks.length);
+        await this.#committed(prepared.chunks.length);
         return { ...result, questions: next };
       }
       if (attempt >= 3) throw new IngestError('concurrent_edit', 'the document kept changing while its questions were edited; try again', { field: 'questions' });
     }
   }
 
-  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; retired: boolean; recorded: boolean }>> {
-    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; retired_at: unknown; recorded: boolean }>(
+  async #currentHashes(externalIds: readonly string[]): Promise<Map<string, { documentId: string; version: number; hash: string; chunkCount: number; retired: boolean; recorded: boolean }>> {
+    const result = await this.#database.query<{ id: string; external_id: string; version: number; content_hash: string; chunk_count: number; retired_at: unknown; recorded: boolean }>(
       `select d.id, d.external_id, d.current_version as version, case when v.status = 'rejected' then '' else v.content_hash end as content_hash,
-              d.retired_at, v.answer is not null as recorded
+              v.chunk_count, d.retired_at, v.answer is not null as recorded
          from documents d join document_versions v on v.document_id = d.id and v.version = d.current_version
         where d.external_id = any($1::text[])`,
       [[...externalIds]],
     );
-    return new Map(result.rows.map((row) => [row.external_id, { documentId: row.id, version: Number(row.version), hash: row.content_hash, retired: row.retired_at !== null, recorded: row.recorded }]));
+    return new Map(
+      result.rows.map((row) => [
+        row.external_id,
+        { documentId: row.id, version: Number(row.version), hash: row.content_hash, chunkCount: Number(row.chunk_count), retired: row.retired_at !== null, recorded: row.recorded },
+      ]),
+    );
   }
 
   /** #embed for many documents: one read of the vectors already stored, then the embedder in batches. */
@@ -960,9 +991,10 @@ export class KnowledgeService {
   }
 
   /**
-   * #store for many documents with the embedder called across them: a provider that answers a batch of texts in
-   * about the time of one makes a sync or a folder as fast as a FAQ set, instead of one round trip per document.
-   * Each document is still its own transaction, as when it is posted alone.
+   * #store for many documents (externalIds distinct), the embedder called across them and each window written as
+   * one transaction of a few multi-row statements (#writeVersions) with one generation bump: a folder or a sync
+   * costs what a FAQ set does, instead of six statements and a commit per document. A window is all or nothing,
+   * as one document is when posted alone.
    */
   async #storeMany(documents: readonly PreparedDocument[], actor: Actor): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
@@ -974,8 +1006,31 @@ export class KnowledgeService {
         return !current || current.hash !== document.contentHash || current.retired;
       });
       const vectors = await this.#embedMany(changed, existing);
-      const vectorsOf = new Map(changed.map((document, index) => [document, vectors[index]]));
-      for (const document of window) results.push(await this.#store(document, actor, undefined, vectorsOf.get(document)));
+      const written = new Map<string, IngestResult>();
+      if (changed.length > 0) {
+        const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
+        await this.#dropIndexForBulk(changedChunks);
+        await this.#database.transaction(async (transaction) => {
+          const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
+          for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
+        });
+        await this.#committed(changedChunks);
+        if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
+      }
+      for (const document of window) {
+        const stored = written.get(document.externalId);
+        const current = existing.get(document.externalId);
+        results.push(
+          stored ?? {
+            documentId: current!.documentId,
+            externalId: document.externalId,
+            version: current!.version,
+            chunkCount: current!.chunkCount,
+            contentHash: current!.hash,
+            outcome: 'unchanged',
+          },
+        );
+      }
     }
     return results;
   }
