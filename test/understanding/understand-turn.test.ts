@@ -104,6 +104,13 @@ describe('understandTurn', () => {
     expect(understandTurn([customer('Which one should I get?')], 'en').situations.map((situation) => situation.id)).not.toContain('off_topic');
   });
 
+  it('takes something lost for a lost card only when the customer says a card (or what holds one) was lost', () => {
+    const ids = (text: string) => understandTurn([customer(text)], 'zh').situations.map((situation) => situation.id);
+    expect(ids('钱包昨天在地铁上丢了，里面的卡怎么办？')).toContain('lost_stolen_card');
+    expect(ids('我的借记卡不见了，能先停掉吗？')).toContain('lost_stolen_card');
+    expect(ids('上个月工作丢了，房租都交不上，这个月能晚点还吗？')).not.toContain('lost_stolen_card');
+  });
+
   it('keeps a 5,000-character ramble to a few questions', () => {
     const ramble = '我跟你说啊，这个事情说来话长，'.repeat(300) + '所以定期存款能提前取吗？';
     const understanding = understandTurn([customer(ramble)], 'zh');
