@@ -124,6 +124,9 @@ function englishRoot(word: string): string {
 
 const chineseDigits: Record<string, string> = { 一: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9', 十: '10' };
 
+// Passages write terms in figures ("1 year", "6 months"); customers say them in words ("one-year", "six months").
+const englishDigits: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12' };
+
 /** "三年期" as the passages write it ("3年期"): a one-character Chinese number before a unit. */
 function withDigits(term: string): string {
   return term.replace(/[一二两三四五六七八九十](?=[年个天期月周日笔次万千])/gu, (digit) => chineseDigits[digit] ?? digit);
@@ -149,13 +152,20 @@ export class TermIndex {
   }
 
   #hasExactly(term: string): boolean {
-    if (!cjk.test(term)) return this.#roots.has(englishRoot(term)) || (/\d/u.test(term) && this.#folded.includes(term));
+    if (!cjk.test(term)) return this.#hasLatin(term) || (term.includes('-') && term.split('-').every((part) => part.length > 0 && this.#hasLatin(part)));
     if (this.#folded.includes(term)) return true;
     const digits = withDigits(term);
     if (digits !== term && this.#folded.includes(digits)) return true;
     if (term.length < 3) return false;
     const parts = lexicalTokens(term, { bigrams: false }).filter((part) => part !== term);
     return parts.length > 0 && parts.every((part) => this.#folded.includes(part));
+  }
+
+  /** A Latin word by root, a figure as written, a small number word as its digits ("one-year" meets "1 year"). */
+  #hasLatin(term: string): boolean {
+    if (this.#roots.has(englishRoot(term)) || (/\d/u.test(term) && this.#folded.includes(term))) return true;
+    const digits = englishDigits[term];
+    return digits !== undefined && this.#roots.has(digits);
   }
 }
 

@@ -84,7 +84,9 @@ export interface SuggestionPromptInput {
 export function renderUnderstanding(understanding: TurnUnderstanding | undefined): string {
   if (!understanding) return '';
   const questions = understanding.questions.map((question, index) => `<question id="Q${index + 1}">${escapeData(question.text)}</question>`);
-  const situations = understanding.situations.map((situation) => `<situation id="${situation.id}">${escapeData(situation.handling)}</situation>`);
+  const situations = understanding.situations.map(
+    (situation) => `<situation id="${situation.id}"${situation.withholdsAnswers ? ' withholds-answers="true"' : ''}>${escapeData(situation.handling)}</situation>`,
+  );
   const lines = [
     '<understanding>',
     ...(questions.length > 0 ? questions : ['(no question found: ask what the customer needs)']),
@@ -92,6 +94,19 @@ export function renderUnderstanding(understanding: TurnUnderstanding | undefined
     '</understanding>',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The instruction that goes with the understanding. A situation that withholds answers (a suspected scam) turns the
+ * usual "answer each question" round: the fee or arrival time of the transfer a scammer asked for would help the scam,
+ * so the model is told to warn and not to answer, as the offline replies do (turn-replies.ts).
+ */
+export function understandingInstruction(understanding: TurnUnderstanding): string {
+  const withheld = understanding.situations.filter((situation) => situation.withholdsAnswers).map((situation) => situation.id);
+  if (withheld.length > 0) {
+    return `A situation marked withholds-answers (${withheld.join(', ')}) holds: every reply gives its required handling (the warning) only. Do not answer the customer's question itself: no fee, limit, rate, arrival time or procedure of the transfer or payment asked about, even if the passages hold it.`;
+  }
+  return 'Answer each question found, from the passages; where a situation is named, its required handling comes first in every reply.';
 }
 
 /** The system prompt (rules) and one user message holding the conversation and passages as delimited data. */
@@ -108,7 +123,7 @@ export function suggestionMessages(input: SuggestionPromptInput): ChatMessage[] 
     '',
     renderPassages(input.passages),
     '',
-    ...(input.understanding ? [renderUnderstanding(input.understanding), '', 'Answer each question found, from the passages; where a situation is named, its required handling comes first in every reply.', ''] : []),
+    ...(input.understanding ? [renderUnderstanding(input.understanding), '', understandingInstruction(input.understanding), ''] : []),
     `Suggest ${input.count} replies for the agent's next turn, in ${languageNames[input.language]}.`,
   ].join('\n');
   return [

@@ -59,9 +59,12 @@ export function planSearches(understanding: TurnUnderstanding, discussed?: Discu
     const asked = [own ? question.text : question.query, anchor].filter(Boolean).join(' ');
     return { purpose: 'question', query, composeQuery: [asked, borrowed, question.context].filter(Boolean).join('\n'), question };
   });
-  // Only a situation that needs declining wording costs a search of its own: the others (a lost card, hardship) are
-  // what the customer's questions already ask about, and each search takes from the time budget.
-  const situation = understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim());
+  // One situation search at most (each search takes from the time budget): the declining one's script first; else the
+  // procedure a situation requires (a lost card, hardship, an elderly caller), which a long spoken turn's questions
+  // rarely name in the base's words ("能不能缓几个月" is the hardship procedure).
+  const situation =
+    understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim()) ??
+    understanding.situations.find((candidate) => !candidate.declines && candidate.knowledgeQuery.trim());
   if (situation) {
     searches.push({
       purpose: 'situation',
@@ -158,12 +161,16 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
   for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
 
+  // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
+  // column of the round robin: the procedure is due whatever the questions' own answers are.
+  const required = searches.some((search) => search.purpose === 'situation' && search.situation && !search.situation.declines) ? [situationReplies] : [];
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];
   const seenText = new Set<string>();
-  const depth = Math.max(0, ...questionReplies.map((replies) => replies.length));
+  const columns = [...questionReplies, ...required];
+  const depth = Math.max(0, ...columns.map((replies) => replies.length));
   for (let rank = 0; rank < depth; rank += 1) {
-    for (const replies of questionReplies) {
+    for (const replies of columns) {
       const reply = replies[rank];
       if (!reply || seenText.has(reply.text)) continue;
       seenText.add(reply.text);

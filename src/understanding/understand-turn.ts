@@ -36,6 +36,8 @@ export interface AskedQuestion {
   context: string;
   /** From an earlier customer turn the customer's latest turn did not replace (an answer to the agent's question, filler). */
   carried: boolean;
+  /** What a question too bare to name its topic pointed back at ("which should I buy?": the story before it); else empty. */
+  referent: string;
 }
 
 export interface TurnUnderstanding {
@@ -208,6 +210,9 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       ownTerms: sentence.terms,
       context,
       carried,
+      // Only a question too bare to name a topic ("which should I buy?") is about the story: one with words of its own
+      // ("do I pay the duplicate charge before you look into it?") is about them, whatever "it" is.
+      referent: sentence.terms.length < 2 ? context : '',
     });
   });
   return asked;
@@ -257,13 +262,14 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     // No question anywhere: what the customer talks about is still the topic (a story, a statement of need).
     const told = said.filter((sentence) => sentence.terms.length > 0);
     const statement = told.map((sentence) => sentence.normalized).join(' ');
-    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), ownTerms: contentTerms(statement, language), context: '', carried: false }];
+    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), ownTerms: contentTerms(statement, language), context: '', carried: false, referent: '' }];
   }
   const recent = turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
   // A request the bank does not serve at all (declining, with nothing in the base to look up: off-topic) is one the
   // customer makes, in the sentences that ask: a hotel or a train named in the story around a banking question is not
-  // one. (Known gap: a question that only points back at an off-topic story, "should I buy it?", is not caught either.)
-  const asked = normalizeSpokenNumbers(questions.map((question) => question.text).join('\n'));
+  // one. A question too bare to name its topic ("which should I buy?", "那买哪个？") asks about what it points back at,
+  // so that story counts as asked.
+  const asked = normalizeSpokenNumbers(questions.map((question) => [question.text, question.referent].filter(Boolean).join('\n')).join('\n'));
   const askedSituations = new Set(detectSituations(asked, language).map((situation) => situation.id));
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
   const situations = detectSituations(normalizeSpokenNumbers(recent), language).filter((situation) => !unserved(situation) || askedSituations.has(situation.id));

@@ -33,6 +33,15 @@ describe('query terms', () => {
     expect(en.has('bitcoin')).toBe(false);
   });
 
+  it('finds a hyphenated English term by its parts and a spoken number word as the figure passages write', () => {
+    const passage = new TermIndex('A 3-year fixed rate bond pays 2.10% for 3 years; cashing it in after 6 months earns the demand rate.');
+    expect(passage.has('three-year')).toBe(true);
+    expect(passage.has('six')).toBe(true);
+    expect(passage.has('five-year')).toBe(false);
+    expect(passage.has('fixed-rate')).toBe(true);
+    expect(passage.has('floating-rate')).toBe(false);
+  });
+
   it('reports the weighted share covered and the content words missing', () => {
     const coverage = coverageOf(queryTerms('Does Lanhai sell car insurance?'), new TermIndex('Lanhai sells an annuity insurance policy as an agent.'));
     expect(coverage.missing).toEqual(['car']);

@@ -290,6 +290,23 @@ describe('with a chat model (OpenAI API played by msw)', () => {
     expectAllCompliant(batch, wealthQuestion, 'zh');
   });
 
+  it('tells the model to warn and not to answer when a suspected scam withholds answers, and to answer otherwise', async () => {
+    const recorder = server.completionJson({ suggestions: [{ text: '这很像诈骗，请不要转账，也不要把验证码告诉任何人，建议挂断电话并报警。', citations: [] }] });
+    const { pipeline: instance } = pipeline({ model: true });
+    const scam = turns(['customer', '有人自称警察，说我涉嫌洗钱，要我把存款转到安全账户核查。跨行转账手续费多少？多久到账？']);
+    await suggest(instance, 'zh', scam, 1);
+    const user = recorder.messages()[1]?.content ?? '';
+    expect(user).toMatch(/<situation id="fraud_scam" withholds-answers="true">/);
+    expect(user).toMatch(/Do not answer the customer's question itself/);
+    expect(user).not.toMatch(/Answer each question found/);
+
+    const plain = server.completionJson({ suggestions: [{ text: '手机银行转账每笔最多5万元，一天最多20万元。', citations: ['P1'] }] });
+    await suggest(instance, 'zh', turns(['customer', '我要给别人转账，一天能转多少？']), 1);
+    const ordinary = plain.messages()[1]?.content ?? '';
+    expect(ordinary).toMatch(/Answer each question found/);
+    expect(ordinary).not.toMatch(/withholds-answers/);
+  });
+
   it('asks the model for plain wording and adds the reminder for an elderly customer', async () => {
     const recorder = server.completionJson({ suggestions: [{ text: '手机银行转账每笔最多5万元，一天最多20万元。', citations: ['P1'] }] });
     const { pipeline: instance } = pipeline({ model: true });

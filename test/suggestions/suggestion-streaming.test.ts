@@ -165,7 +165,9 @@ describe('guarded streaming with a model', () => {
 
   it('keeps finished suggestions and replaces the one cut off when the budget runs out mid-stream', async () => {
     const slowTail = Array.from({ length: 30 }, () => '补卡');
-    const recorder = server.stream(['### S1\n', '我先帮您办理临时挂失[P1]。', '\n### S2\n', ...slowTail, '。'], { delayMs: 100 });
+    // The finished reply cites nothing, so the lost-card answer (the only passage that answers) is free to replace the
+    // cut-off one: a passage already cited is never offered twice, and a hand-over never sits next to an answer.
+    const recorder = server.stream(['### S1\n', '我先帮您办理临时挂失。', '\n### S2\n', ...slowTail, '。'], { delayMs: 100 });
     const desktop = new Desktop();
     const { instance, degraded } = pipeline({ model: true, budgetMs: 1_200 });
     const turns = [turn('我的借记卡丢了怎么办？')];

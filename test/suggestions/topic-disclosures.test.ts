@@ -31,6 +31,21 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
   });
 });
 
+describe('arrears and hardship (UK-COLL-001)', () => {
+  it('signposts debt advice in every English reply when the difficulty was said in the turn before the question', () => {
+    const exchange = 'I was made redundant, so I lost my job in spring and I am behind on the card.\nI understand.\nIs it better to borrow from a friend to clear it?';
+    expect(ids(exchange, 'en')).toContain('arrears-hardship');
+    const due = topicDisclosures(engine, { language: 'en', text: exchange });
+    expect(due.map((item) => item.ruleId)).toContain('UK-COLL-001');
+    expect(due.find((item) => item.ruleId === 'UK-COLL-001')?.satisfiedBy?.test('free debt advice is available from StepChange')).toBe(true);
+  });
+
+  it('is not due for an ordinary payment question or in a Chinese conversation', () => {
+    expect(ids('How do I pay my card bill from another bank?', 'en')).not.toContain('arrears-hardship');
+    expect(topicDisclosures(engine, { language: 'zh', text: '我失业了，behind on 信用卡，怎么办？' }).map((item) => item.ruleId)).not.toContain('UK-COLL-001');
+  });
+});
+
 describe('topicDisclosures', () => {
   it("brings the rule pack's own remedy and test of whether a text already gives it", () => {
     const [apr] = topicDisclosures(engine, { language: 'zh', text: '借款利息怎么算？' });

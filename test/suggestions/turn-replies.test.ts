@@ -33,6 +33,30 @@ describe('planSearches', () => {
   });
 });
 
+const hardshipProcedure = passage('信用卡逾期与协商还款', '因失业、疾病暂时无力还款的，可申请协商还款，按审核结果办理分期或延期。', 'product', ['信用卡逾期与协商还款', '协商还款']);
+const unrelatedFaq = passage('手机银行登录', '手机银行登录密码连续输错5次会锁定，可在登录页重置。', 'faq', ['手机银行登录']);
+
+describe('a situation with a required procedure but no declining wording', () => {
+  it('searches for its procedure and offers it among the first replies, even when the question found nothing', () => {
+    const text = '最近失业了，这个月的信用卡实在还不上。你们那边有没有什么办法，缓一缓行不行？';
+    const understanding = understandTurn([{ speaker: 'customer', text }], 'zh');
+    expect(understanding.situations.map((situation) => situation.id)).toContain('collections_hardship');
+    const searches = planSearches(understanding);
+    const situationSearch = searches.find((search) => search.purpose === 'situation');
+    expect(situationSearch?.situation?.id).toBe('collections_hardship');
+    const list = composeTurnReplies({
+      understanding,
+      searches,
+      responses: searches.map((search) => response(search.purpose === 'situation' ? [hardshipProcedure] : [unrelatedFaq])),
+      language: 'zh',
+      plain: false,
+      count: 3,
+    });
+    const shown = list.filter((reply) => !reply.fallback);
+    expect(shown.slice(0, 3).some((reply) => reply.passage?.chunkId === hardshipProcedure.chunkId)).toBe(true);
+  });
+});
+
 describe('composeTurnReplies', () => {
   it('answers each question of the turn in turn, citing its passage', () => {
     const { replies: list } = replies('我老家在外地。跨行转账手续费怎么收？转账多久能到账？', [[transferFees], [transferTime]]);

@@ -95,6 +95,22 @@ describe('understandTurn', () => {
     expect(zhStory.situations.map((situation) => situation.id)).not.toContain('off_topic');
   });
 
+  it('takes a question too bare to name its topic as asking about the off-topic story it points back at (en and zh)', () => {
+    const english = understandTurn([customer('My coworker will not stop talking about ethereum and dogecoin, he says they only go up.'), { speaker: 'agent', text: 'I see.' }, customer('Which one should I get?')], 'en');
+    expect(english.situations.map((situation) => situation.id)).toContain('off_topic');
+    const chinese = understandTurn([customer('我表哥最近一直在炒币，说虚拟币一个月翻了三倍。'), { speaker: 'agent', text: '嗯，您说。' }, customer('那我买哪个？')], 'zh');
+    expect(chinese.situations.map((situation) => situation.id)).toContain('off_topic');
+    // Without the story, the same bare question is no off-topic request.
+    expect(understandTurn([customer('Which one should I get?')], 'en').situations.map((situation) => situation.id)).not.toContain('off_topic');
+  });
+
+  it('takes something lost for a lost card only when the customer says a card (or what holds one) was lost', () => {
+    const ids = (text: string) => understandTurn([customer(text)], 'zh').situations.map((situation) => situation.id);
+    expect(ids('钱包昨天在地铁上丢了，里面的卡怎么办？')).toContain('lost_stolen_card');
+    expect(ids('我的借记卡不见了，能先停掉吗？')).toContain('lost_stolen_card');
+    expect(ids('上个月工作丢了，房租都交不上，这个月能晚点还吗？')).not.toContain('lost_stolen_card');
+  });
+
   it('keeps a 5,000-character ramble to a few questions', () => {
     const ramble = '我跟你说啊，这个事情说来话长，'.repeat(300) + '所以定期存款能提前取吗？';
     const understanding = understandTurn([customer(ramble)], 'zh');
