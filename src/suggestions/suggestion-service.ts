@@ -106,8 +106,8 @@ export class SuggestionService {
   }
 
   async suggest(conversationId: string, options: { n: number; stream?: StreamObserver; signal?: AbortSignal }): Promise<SuggestionResponse> {
-    const conversation = await this.#conversations.get(conversationId);
-    const turns = await this.#conversations.turns(conversationId, { last: 30 });
+    // Both reads at once: over a Postgres pool they overlap (the turns of a conversation that is not found are never used).
+    const [conversation, turns] = await Promise.all([this.#conversations.get(conversationId), this.#conversations.turns(conversationId, { last: 30 })]);
     const batch = await this.#pipeline.suggest({
       conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}) },
       turns: turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text })),
