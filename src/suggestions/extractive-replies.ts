@@ -1,4 +1,5 @@
 import type { SearchResult } from '../retrieval/hybrid-search.js';
+import { memoizeByText } from '../text/memoize-by-text.js';
 import { lexicalTokens } from '../text/segment-text.js';
 import { passageCoverageThreshold } from './answer-relevance.js';
 import { handoverReply } from './approved-wording.js';
@@ -34,9 +35,12 @@ const fillerTokens = new Set([
   'please', 'would', 'could', 'like', 'want', 'know', 'tell', 'about', 'have', 'there', 'any', 'hi', 'hello', 'thank', 'thanks', 'need', 'just', 'not', 'no',
 ]);
 
+// Every retrieved passage is tokenised for the approved-wording check, turn after turn: once per text is enough.
+const topicTokensOnce = memoizeByText((text) => new Set(lexicalTokens(text).filter((token) => !fillerTokens.has(token))), 2_000);
+
 /** The topic tokens of a text: lexical tokens minus question filler. */
-export function topicTokens(text: string): Set<string> {
-  return new Set(lexicalTokens(text).filter((token) => !fillerTokens.has(token)));
+export function topicTokens(text: string): ReadonlySet<string> {
+  return topicTokensOnce(text);
 }
 
 /** Share of the query's topic tokens that a text contains (0..1), and how many. */
@@ -60,6 +64,16 @@ const counterExampleHeading = /^(avoid|don'?t|do not|never)\b|禁止|反例|勿�
  * Scripts hold approved wording in quotes, so when a script line has quotes only the quoted words are kept.
  */
 export function passageSentences(passage: SearchResult): string[] {
+  // Read by the relevance check, the composer and the sentence answer, for each search that returns the passage.
+  return [...passageSentencesOnce(JSON.stringify([passage.kind, passage.language, passage.headingPath, passage.text]))];
+}
+
+const passageSentencesOnce = memoizeByText((key) => {
+  const [kind, language, headingPath, text] = JSON.parse(key) as [SearchResult['kind'], string, string[], string];
+  return sayableSentences({ kind, language, headingPath, text });
+}, 2_000);
+
+function sayableSentences(passage: Pick<SearchResult, 'kind' | 'language' | 'headingPath' | 'text'>): string[] {
   if (passage.headingPath.some((heading) => counterExampleHeading.test(heading.trim()))) return [];
   const lines = passage.text.split('\n');
   const breadcrumb = passage.headingPath.join(' > ');

@@ -1,3 +1,4 @@
+import { memoizeByText } from '../text/memoize-by-text.js';
 import { foldText, lexicalTokens, searchTokens, words } from '../text/segment-text.js';
 
 /**
@@ -132,14 +133,19 @@ function withDigits(term: string): string {
   return term.replace(/[一二两三四五六七八九十](?=[年个天期月周日笔次万千])/gu, (digit) => chineseDigits[digit] ?? digit);
 }
 
+// The same passages and sentences are looked up in every search of a turn and again on the next turns: each text is
+// folded and segmented once (the roots are only read, never changed).
+const analyse = memoizeByText((text) => ({ folded: foldText(text), roots: new Set(units(text).filter((unit) => !cjk.test(unit)).map(englishRoot)) }), 5_000);
+
 /** A text prepared once for looking up many terms. */
 export class TermIndex {
   readonly #folded: string;
-  readonly #roots: Set<string>;
+  readonly #roots: ReadonlySet<string>;
 
   constructor(text: string) {
-    this.#folded = foldText(text);
-    this.#roots = new Set(units(text).filter((unit) => !cjk.test(unit)).map(englishRoot));
+    const analysed = analyse(text);
+    this.#folded = analysed.folded;
+    this.#roots = analysed.roots;
   }
 
   /** Chinese by substring (segmentation may differ), a compound by all its parts; English by root. */

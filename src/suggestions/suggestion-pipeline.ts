@@ -150,8 +150,16 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const notOffered = productNotOffered(input.turns, products, language);
       const fallbackQuery = buildRetrievalQuery(input.turns);
       const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
+      // Two questions (or a question and a situation) can plan the very same search: it runs once.
+      const running = new Map<string, Promise<SearchResponse>>();
       const responses = await Promise.all(
-        planned.map((search) => options.search({ query: search.query, language, topK: retrievalTopK, ...(search.kinds ? { kinds: search.kinds } : {}) })),
+        planned.map((search) => {
+          const request: SearchQuery = { query: search.query, language, topK: retrievalTopK, ...(search.kinds ? { kinds: search.kinds } : {}) };
+          const key = JSON.stringify([request.query, request.kinds ?? null]);
+          const pending = running.get(key) ?? options.search(request);
+          running.set(key, pending);
+          return pending;
+        }),
       );
       input.signal?.throwIfAborted();
       const query = planned.map((search) => search.query).join('\n');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Finding } from '../compliance/compliance-types.js';
 import type { ConversationService, Turn } from '../conversations/conversation-service.js';
 import { customerQuestion } from '../conversations/customer-question.js';
-import { appendEvent } from '../conversations/event-log.js';
+import { writeWithEvent } from '../conversations/event-log.js';
 import type { Database } from '../db/database.js';
 import { findingIdentifierKeys, maskStrings, maskText } from '../privacy/mask-personal-data.js';
 import type { SearchResult } from '../retrieval/hybrid-search.js';
@@ -106,8 +106,8 @@ export class SuggestionService {
   }
 
   async suggest(conversationId: string, options: { n: number; stream?: StreamObserver; signal?: AbortSignal }): Promise<SuggestionResponse> {
-    const conversation = await this.#conversations.get(conversationId);
-    const turns = await this.#conversations.turns(conversationId, { last: 30 });
+    // Both reads at once: over a Postgres pool they overlap (the turns of a conversation that is not found are never used).
+    const [conversation, turns] = await Promise.all([this.#conversations.get(conversationId), this.#conversations.turns(conversationId, { last: 30 })]);
     const batch = await this.#pipeline.suggest({
       conversation: { id: conversation.id, language: conversation.language, customer: conversation.customer, ...(conversation.complianceProfile ? { complianceProfile: conversation.complianceProfile } : {}) },
       turns: turns.map((turn) => ({ id: turn.id, speaker: turn.speaker, text: turn.text })),
@@ -131,7 +131,7 @@ export class SuggestionService {
     return response;
   }
 
-  /** The audit rows and the pushed `suggestion` event in one transaction: what was shown is what was recorded. */
+  /** The audit rows and the pushed `suggestion` event in one statement: what was shown is what was recorded. */
   async #store(conversationId: string, turnId: string | undefined, batch: SuggestionBatch): Promise<ShownSuggestion[]> {
     const batchId = randomUUID();
     const retrieved = JSON.stringify(batch.knowledge.map((result) => ({ chunkId: result.chunkId, documentId: result.documentId, version: result.version })));
@@ -145,15 +145,17 @@ export class SuggestionService {
       origin: suggestion.origin,
     }));
     if (shown.length === 0) return [];
-    await this.#database.transaction(async (transaction) => {
-      await transaction.query(
-        `insert into suggestions (id, conversation_id, turn_id, batch_id, rank, text, origin, citations, disclosures, verdict, findings, retrieved,
+    // The audit rows and the event in one statement (one round trip, not five), still all or nothing.
+    await writeWithEvent(
+      this.#database,
+      {
+        sql: `insert into suggestions (id, conversation_id, turn_id, batch_id, rank, text, origin, citations, disclosures, verdict, findings, retrieved,
            provider, model, prompt_name, prompt_hash, rules_version, degraded, degraded_cause, latency_ms, model_ms, usage)
          select item.id, $2, $3, $4, item.rank, item.text, item.origin, item.citations, item.disclosures, item.verdict, item.findings, $5,
                 $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
            from unnest($1::uuid[], $16::int[], $17::text[], $18::text[], $19::jsonb[], $20::jsonb[], $21::text[], $22::jsonb[])
              as item(id, rank, text, origin, citations, disclosures, verdict, findings)`,
-        [
+        parameters: [
           shown.map((suggestion) => suggestion.id), conversationId, turnId ?? null, batchId, retrieved, batch.provider, batch.model,
           batch.promptName, batch.promptHash, this.#rulesVersion, batch.degraded, batch.degradedCause ?? null, Math.round(batch.tookMs),
           batch.modelMs === undefined ? null : Math.round(batch.modelMs), batch.usage ? JSON.stringify(batch.usage) : null,
@@ -161,9 +163,11 @@ export class SuggestionService {
           shown.map((suggestion) => JSON.stringify(suggestion.citations)), shown.map((suggestion) => JSON.stringify(suggestion.disclosures)),
           shown.map((suggestion) => suggestion.compliance.verdict), shown.map((suggestion) => JSON.stringify(suggestion.compliance.findings)),
         ],
-      );
-      await appendEvent(transaction, conversationId, 'suggestion', { turnId, suggestions: shown, provider: batch.provider, model: batch.model, degraded: batch.degraded });
-    });
+      },
+      conversationId,
+      'suggestion',
+      { turnId, suggestions: shown, provider: batch.provider, model: batch.model, degraded: batch.degraded },
+    );
     this.#conversations.signal(conversationId);
     return shown;
   }

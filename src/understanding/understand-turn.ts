@@ -1,3 +1,4 @@
+import { memoizeByText } from '../text/memoize-by-text.js';
 import { foldText, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
@@ -166,7 +167,17 @@ function actOf(sentence: string, language: Language): SentenceAct {
   return 'narrative';
 }
 
+// A turn is read by the cards, their situations, the knowledge-gap check and the suggestion alike: segmented once.
+const readSentencesOnce = memoizeByText((key) => {
+  const language = key.slice(0, 2) as Language;
+  return computeSentences(key.slice(3), language);
+}, 2_000);
+
 function readSentences(text: string, language: Language): TurnSentence[] {
+  return readSentencesOnce(`${language}:${text}`).map((sentence) => ({ ...sentence, terms: [...sentence.terms] }));
+}
+
+function computeSentences(text: string, language: Language): TurnSentence[] {
   const { correction } = lexiconFor(language);
   return splitTurnSentences(text).map((sentence) => {
     // "十万，哦不，八万": what is said after the correction replaces the clause before it.
