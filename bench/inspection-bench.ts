@@ -1,12 +1,17 @@
 /**
- * Inspections bench. `tsx bench/inspection-bench.ts [import N] [insights N]`:
+ * Inspections bench. `tsx bench/inspection-bench.ts [import N [batch]] [digest N [batch]] [batch-fit N sizes] [insights N]`:
  * - import: N synthetic calls (our own templates, with CSDS and TweetSumm dialogues from ../shared/benchmarks read
  *   by path for realism) streamed from a JSONL file through import -> offline summary -> inspection -> store, into
- *   an on-disk PGlite as in production; prints calls/s and peak RSS as it goes.
+ *   an on-disk PGlite as in production; prints calls/s, calls per CPU second, peak RSS, CPU by thread (main, database
+ *   worker, the rest) and the wall time of each stage.
+ * - digest: the same import, then a digest of every call's inspection and summary and of the roll-ups: a change that
+ *   should not alter outcomes (batching, caching) must print the same digest.
+ * - batch-fit: the import at each batch size, in calls per CPU second.
  * - insights: N inspected calls in a month (and as many in the month before, for trends), then the insights query
  *   under several filters; prints p50/p95 wall and CPU time and peak RSS. `insights N DIR` fills DIR once and keeps it.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -108,18 +113,71 @@ export async function runtimeIn(directory: string) {
   return composeRuntime(config);
 }
 
-export async function importBench(count: number): Promise<void> {
+/**
+ * CPU seconds per thread of this process (Linux /proc; empty elsewhere). Worker threads are all named "node": the
+ * main thread has the process id, the database worker is the busiest of the others, the rest are V8's garbage
+ * collection and compiler helpers and libuv's pool.
+ */
+function threadSeconds(): Map<string, number> {
+  const seconds = new Map<string, number>();
+  try {
+    for (const thread of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(thread, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // Not Linux: the split by thread is left out.
+  }
+  return seconds;
+}
+
+function describeThreads(before: Map<string, number>, calls: number): string {
+  const used = [...threadSeconds()].map(([thread, seconds]) => ({ thread, seconds: seconds - (before.get(thread) ?? 0) }));
+  if (used.length === 0) return 'CPU by thread not available';
+  const main = used.find((entry) => entry.thread === String(process.pid))?.seconds ?? 0;
+  const others = used.filter((entry) => entry.thread !== String(process.pid)).sort((a, b) => b.seconds - a.seconds);
+  const database = others[0]?.seconds ?? 0;
+  const rest = others.slice(1).reduce((sum, entry) => sum + entry.seconds, 0);
+  const perCall = (seconds: number) => `${((seconds * 1000) / Math.max(calls, 1)).toFixed(2)} ms/call`;
+  return `CPU by thread: main ${main.toFixed(1)} s (${perCall(main)}), database worker ${database.toFixed(1)} s (${perCall(database)}), GC/compiler/pool ${rest.toFixed(1)} s (${perCall(rest)})`;
+}
+
+/** What an import decided, call by call, and what the roll-ups hold: equal digests mean the same outcomes. */
+async function outcomeDigest(runtime: Awaited<ReturnType<typeof runtimeIn>>): Promise<{ calls: number; inspections: string; summaries: string; rollups: string }> {
+  const database = runtime.services.database;
+  const hash = (rows: unknown[]) => createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
+  const inspections = await database.query<{ external_id: string; items: unknown }>(
+    `select external_id, score, passed, severity, confidence, review_state, items, findings, vulnerable, reason_code, intent, resolution, complaint_raised,
+            complaint_category, sentiment_end, products, rule_ids, failed_items, terms, agent, team, channel, language, call_started_at
+       from inspections order by external_id`,
+  );
+  const summaries = await database.query('select c.external_id, s.status, s.summary from summary_jobs s join conversations c on c.id = s.conversation_id order by c.external_id');
+  const rollups = await database.query(
+    `select 'r' as t, dimension || '|' || product || '|' || grain || '|' || starts || '|' || team || '|' || channel || '|' || language || '|' || key as k,
+            calls || '|' || complaints || '|' || round(score_sum::numeric, 3) || '|' || failed || '|' || needs_review || '|' || positive || '|' || neutral || '|' || negative as v
+       from insight_rollups
+     union all select 't', grain || '|' || starts || '|' || team || '|' || channel || '|' || language || '|' || term, calls::text from insight_term_rollups
+     union all select 'p', grain || '|' || starts || '|' || product || '|' || language || '|' || term, calls::text from insight_term_totals
+     order by 1, 2`,
+  );
+  return { calls: inspections.rows.length, inspections: hash(inspections.rows), summaries: hash(summaries.rows), rollups: hash(rollups.rows) };
+}
+
+export async function importBench(count: number, options: { batchSize?: number; digest?: boolean } = {}): Promise<{ callsPerCpuSecond: number; peakRss: number }> {
   const directory = mkdtempSync(join(tmpdir(), 'inspection-bench-'));
   try {
     const file = join(directory, 'calls.jsonl');
     await writeCalls(file, count, Date.parse('2026-11-01T00:00:00Z'), 30 * 86_400_000);
-    console.log(`import bench: ${count} calls, ${(statSync(file).size / 1e6).toFixed(1)} MB JSONL (3/4 template calls, 1/4 CSDS/TweetSumm dialogues)`);
+    console.log(`import bench: ${count} calls, ${(statSync(file).size / 1e6).toFixed(1)} MB JSONL (3/4 template calls, 1/4 CSDS/TweetSumm dialogues), batch ${options.batchSize ?? 'default'}`);
     const runtime = await runtimeIn(join(directory, 'data'));
     try {
       let peak = process.memoryUsage().rss;
+      console.log(`  RSS with the runtime open, before importing: ${(peak / 1e6).toFixed(0)} MB`);
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 200);
+      const threadsBefore = threadSeconds();
       const started = performance.now();
       // CPU seconds of this process (main thread and the database worker): on a shared machine wall time also
       // counts other people's work, CPU time counts ours.
@@ -128,24 +186,47 @@ export async function importBench(count: number): Promise<void> {
         const used = process.cpuUsage(cpuStarted);
         return (used.user + used.system) / 1e6;
       };
-      let nextReport = 5_000;
+      const stages = { inspect: 0, write: 0, wait: 0 };
+      let nextReport = 10_000;
       const report = await runtime.services.callImport.importEntries(readCallFiles([file]), {
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        onStage: (stage, milliseconds) => {
+          stages[stage] += milliseconds;
+        },
         onProgress: (progress) => {
           if (progress.read < nextReport) return;
-          nextReport += 5_000;
+          nextReport += 10_000;
           const seconds = (performance.now() - started) / 1000;
-          console.log(`  ${progress.read} read, ${progress.imported} imported: ${(progress.imported / seconds).toFixed(1)} calls/s wall, ${(progress.imported / cpuSeconds()).toFixed(1)} calls per CPU second, peak RSS ${(peak / 1e6).toFixed(0)} MB`);
+          console.log(`  ${progress.read} read, ${progress.imported} imported: ${(progress.imported / seconds).toFixed(1)} calls/s wall, ${(progress.imported / cpuSeconds()).toFixed(1)} calls per CPU second, peak RSS ${(peak / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, load ${loadavg()[0]!.toFixed(1)}`);
         },
       });
       clearInterval(sampler);
       const seconds = (performance.now() - started) / 1000;
-      console.log(`  import + summary + inspection: ${report.imported} calls in ${seconds.toFixed(1)} s = ${(report.imported / seconds).toFixed(1)} calls/s wall, ${(report.imported / cpuSeconds()).toFixed(1)} calls per CPU second; failed ${report.failed.length}; peak RSS ${(peak / 1e6).toFixed(0)} MB; states ${JSON.stringify(report.reviewStates)}`);
+      const callsPerCpuSecond = report.imported / cpuSeconds();
+      console.log(`  import + summary + inspection: ${report.imported} calls in ${seconds.toFixed(1)} s = ${(report.imported / seconds).toFixed(1)} calls/s wall, ${callsPerCpuSecond.toFixed(1)} calls per CPU second; failed ${report.failed.length}; peak RSS ${(peak / 1e6).toFixed(0)} MB; states ${JSON.stringify(report.reviewStates)}`);
+      console.log(`  ${describeThreads(threadsBefore, report.imported)}`);
+      console.log(`  stages (wall, summed over batches): summarise + inspect ${(stages.inspect / 1000).toFixed(1)} s, write ${(stages.write / 1000).toFixed(1)} s (overlaps the next batch's inspection), waiting for a write ${(stages.wait / 1000).toFixed(1)} s; load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+      if (options.digest) console.log(`  outcome digest: ${JSON.stringify(await outcomeDigest(runtime))}`);
+      return { callsPerCpuSecond, peakRss: peak };
     } finally {
       await runtime.close();
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * Fits the import's batch size (IMPORT_BATCH_SIZE): each size imports the same calls; the roll-up increments and the
+ * statements are per batch, so a larger batch costs the database less per call, and holds the database's one
+ * connection longer. Measured in calls per CPU second (wall time on a shared machine counts other people's work);
+ * prints the fit, which goes to config.ts by hand with the figures in the commit.
+ */
+async function fitBatchSize(count: number, sizes: readonly number[]): Promise<void> {
+  const results: { size: number; callsPerCpuSecond: number; peakRss: number }[] = [];
+  for (const size of sizes) results.push({ size, ...(await importBench(count, { batchSize: size })) });
+  const best = results.reduce((winner, result) => (result.callsPerCpuSecond > winner.callsPerCpuSecond ? result : winner));
+  console.log(`batch fit over ${count} calls: ${results.map((result) => `${result.size}: ${result.callsPerCpuSecond.toFixed(1)} calls/CPU-s, peak RSS ${(result.peakRss / 1e6).toFixed(0)} MB`).join('; ')}; best ${best.size}`);
 }
 
 /** Inspection rows made in SQL (the import path is measured above): realistic cardinalities, arrays and the daily term roll-up. */
@@ -250,8 +331,11 @@ export async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [mode, count, keep] = process.argv.slice(2);
-  if (mode === 'import') await importBench(Number(count ?? 2_000));
-  else if (mode === 'insights') await insightsBench(Number(count ?? 100_000), keep);
+  const [mode, count, extra] = process.argv.slice(2);
+  if (mode === 'import') await importBench(Number(count ?? 2_000), { ...(extra ? { batchSize: Number(extra) } : {}) });
+  else if (mode === 'batch-fit') await fitBatchSize(Number(count ?? 3_000), (extra ?? '100,250,500').split(',').map(Number));
+  else if (mode === 'digest') await importBench(Number(count ?? 1_000), { digest: true, ...(extra ? { batchSize: Number(extra) } : {}) });
+  // `insights N DIR`: DIR keeps the filled database, so runs before and after a change read the same rows.
+  else if (mode === 'insights') await insightsBench(Number(count ?? 100_000), extra);
   else await main();
 }

@@ -412,9 +412,9 @@ export function buildCli(output: CliOutput = processOutput): Command {
     .command('calls')
     .description('import past calls (JSONL, CSV, transcripts; files or folders): each is summarised and inspected; idempotent by external id')
     .argument('<paths...>', 'files or folders')
-    .option('--batch-size <n>', 'calls written per transaction', positiveInteger, 100)
+    .option('--batch-size <n>', 'calls written per transaction (default IMPORT_BATCH_SIZE)', positiveInteger)
     .option('--json', 'print the report as JSON')
-    .action(async (paths: string[], options: { batchSize: number; json?: boolean }) => {
+    .action(async (paths: string[], options: { batchSize?: number; json?: boolean }) => {
       const { files, missing } = await listCallFiles(paths.map((path) => resolve(path)));
       if (files.length === 0) throw new CliExit(2, `nothing to import: ${missing.join(', ')} not found\n`);
       const exitCode = await withRuntime(async (runtime) => {
@@ -427,7 +427,7 @@ export function buildCli(output: CliOutput = processOutput): Command {
         const report = await runtime.services.callImport.importEntries(
           readCallFiles(files, { relativeTo: (path) => relative(process.cwd(), path), onBytes: (count) => { bytes += count; } }),
           {
-            batchSize: options.batchSize,
+            ...(options.batchSize ? { batchSize: options.batchSize } : {}),
             onProgress: (progress) => {
               const rate = Math.round(progress.imported / Math.max((performance.now() - started) / 1000, 0.001));
               bar?.update(Math.min(bytes, totalBytes), { ...progress, rate });

@@ -300,7 +300,7 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     // A bad scorecard stops the start-up with its file and item named, as a bad rule pack does.
     const insightSettings = loadInsightSettings(resolve(config.KNOWLEDGE_DIR, 'insights.yaml'));
     const inspections = new InspectionService({ database, scorecards: loadScorecards(resolve(config.SCORECARDS_DIR)), ruleKind: (ruleId) => compliance.rule(ruleId)?.kind, insights: insightSettings, retryBackoff: jobRetryBackoff, ...(chatModel ? { judge: createItemJudge({ model: chatModel, prompts, onError: log }) } : {}), onError: log });
-    const callImport = new CallImportService({ database, summarize: (turns, options) => summaries.summarize(turns, options), recordContext: () => inspections.recordContext });
+    const callImport = new CallImportService({ database, batchSize: config.IMPORT_BATCH_SIZE, summarize: (turns, options) => summaries.summarize(turns, options), recordContext: () => inspections.recordContext });
     const insights = new InsightService({ database, settings: insightSettings });
     const evals = new EvalService({
       database,

@@ -88,6 +88,10 @@ const environmentSchema = z.object({
   KNOWLEDGE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   EMBEDDING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  // Past calls written per transaction by an import (CLI and POST /v1/calls/import). The roll-up increments and
+  // statements are per batch, so larger costs the database less per call but holds its connection longer; fitted
+  // by `tsx bench/inspection-bench.ts batch-fit`. At most 2,000: an inspection row takes 28 statement parameters.
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(100),
   LLM_TIMEOUT_MS: positiveInteger(10_000),
   SUGGESTION_BUDGET_MS: positiveInteger(1_500),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

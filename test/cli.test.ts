@@ -106,6 +106,33 @@ describe('agent-assist CLI', () => {
     expect(failed.err).toContain('line 2');
   });
 
+  it('imports calls in batches of --batch-size or IMPORT_BATCH_SIZE; a second run skips them; a bad IMPORT_BATCH_SIZE is named', async () => {
+    const calls = join(directory, 'calls.jsonl');
+    const call = (index: number) => ({
+      externalId: `cli-call-${index}`,
+      startedAt: `2026-10-0${index + 1}T09:00:00Z`,
+      turns: [
+        { speaker: 'agent', text: '您好，工号1234为您服务。' },
+        { speaker: 'customer', text: '我的卡丢了，要挂失。' },
+        { speaker: 'agent', text: '已为您办理挂失，请问还有其他可以帮您的吗？' },
+      ],
+    });
+    writeFileSync(calls, [0, 1, 2].map((index) => JSON.stringify(call(index))).join('\n'));
+    const first = await cli('import', 'calls', calls, '--json', '--batch-size', '2');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ read: 3, imported: 3, skipped: 0, failed: [] });
+    process.env.IMPORT_BATCH_SIZE = '1';
+    const again = await cli('import', 'calls', calls, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ read: 3, imported: 0, skipped: 3 });
+    process.env.IMPORT_BATCH_SIZE = '0';
+    const bad = await cli('import', 'calls', calls);
+    delete process.env.IMPORT_BATCH_SIZE;
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('IMPORT_BATCH_SIZE');
+    // Two imports, each opening the runtime (and the first creating the database) on a shared two-core machine.
+  }, 300_000);
+
   it('lists question proposals, and answers a decision on an unknown one with exit 1 and bad usage with exit 2', async () => {
     const listed = await cli('proposals', 'list', '--json');
     expect(listed.code).toBe(0);

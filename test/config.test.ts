@@ -32,6 +32,15 @@ describe('config', () => {
   });
 });
 
+describe('config: call import', () => {
+  it('takes the import batch size from IMPORT_BATCH_SIZE, and names a size the statements cannot hold', () => {
+    expect(loadConfig({}).IMPORT_BATCH_SIZE).toBeGreaterThan(0);
+    expect(loadConfig({ IMPORT_BATCH_SIZE: '300' }).IMPORT_BATCH_SIZE).toBe(300);
+    expect(() => loadConfig({ IMPORT_BATCH_SIZE: '0' })).toThrow(/IMPORT_BATCH_SIZE/);
+    expect(() => loadConfig({ IMPORT_BATCH_SIZE: '5000' })).toThrow(/IMPORT_BATCH_SIZE/);
+  });
+});
+
 describe('config: limits and edges', () => {
   it('has contact-centre defaults: per-role limits, lockout, shedding on, no CORS origin, no trusted proxy', () => {
     const config = loadConfig({});

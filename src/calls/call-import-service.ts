@@ -39,6 +39,9 @@ interface PreparedCall {
   record?: InspectionRecord;
 }
 
+/** Where an import's time goes, per batch: summarising and inspecting (here), writing (the database's thread), and waiting for a write to finish. */
+export type ImportStage = 'inspect' | 'write' | 'wait';
+
 export type Summarize = (turns: readonly SummaryTurn[], options: { language?: 'zh' | 'en'; callEndedAt?: Date }) => Promise<Summary>;
 
 /** At most this many problems are listed in a report; the count is always exact. */
@@ -53,15 +56,17 @@ export class CallImportService {
   readonly #database: Database;
   readonly #summarize: Summarize;
   readonly #context: () => RecordContext;
+  readonly #batchSize: number;
 
-  constructor(options: { database: Database; summarize: Summarize; recordContext: () => RecordContext }) {
+  constructor(options: { database: Database; summarize: Summarize; recordContext: () => RecordContext; batchSize?: number }) {
     this.#database = options.database;
+    this.#batchSize = options.batchSize ?? 100;
     this.#summarize = options.summarize;
     this.#context = options.recordContext;
   }
 
-  async importEntries(entries: AsyncIterable<ImportEntry>, options: { batchSize?: number; onProgress?: (progress: ImportProgress) => void } = {}): Promise<ImportReport> {
-    const batchSize = options.batchSize ?? 100;
+  async importEntries(entries: AsyncIterable<ImportEntry>, options: { batchSize?: number; onProgress?: (progress: ImportProgress) => void; onStage?: (stage: ImportStage, milliseconds: number) => void } = {}): Promise<ImportReport> {
+    const batchSize = options.batchSize ?? this.#batchSize;
     const report: ImportReport = { read: 0, imported: 0, skipped: 0, failed: [], reviewStates: {} };
     let failedCount = 0;
     const fail = (problem: ImportProblem) => {
@@ -81,13 +86,21 @@ export class CallImportService {
       const current = batch;
       batch = [];
       const fresh = await this.#skipStored(current, report);
-      const writing = this.#writeBatch(ready, report, fail).then(progress);
+      const timed = async <T>(stage: ImportStage, work: Promise<T>): Promise<T> => {
+        const began = performance.now();
+        try {
+          return await work;
+        } finally {
+          options.onStage?.(stage, performance.now() - began);
+        }
+      };
+      const writing = timed('write', this.#writeBatch(ready, report, fail)).then(progress);
       // Handled here so a failed write is not reported as unhandled while the next batch is inspected; it is still
       // awaited below and throws.
       writing.catch(() => undefined);
       ready = [];
-      const inspected = await this.#inspectBatch(fresh, fail);
-      await writing;
+      const inspected = await timed('inspect', this.#inspectBatch(fresh, fail));
+      await timed('wait', writing);
       ready = inspected;
     };
     for await (const entry of entries) {
@@ -112,7 +125,9 @@ export class CallImportService {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    const began = performance.now();
     await this.#writeBatch(ready, report, fail);
+    options.onStage?.('write', performance.now() - began);
     progress();
     if (failedCount > report.failed.length) report.failed.push({ position: '(more)', problem: `${failedCount - report.failed.length} more problems not listed` });
     return report;

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallImportService, type ImportStage } from '../../src/calls/call-import-service.js';
 import { listCallFiles, readCallFiles } from '../../src/calls/read-call-entries.js';
+import type { Database } from '../../src/db/database.js';
 import { rebuildRollups } from '../../src/insights/insight-rollups.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -76,5 +78,34 @@ describe('call import from files', () => {
     }
     await database.transaction((transaction) => rebuildRollups(transaction));
     expect(await snapshot()).toEqual(kept);
+  });
+
+  it('writes the calls in transactions of its batch size, and reports where the time went', async () => {
+    const { services } = testApp.runtime;
+    let transactions = 0;
+    // The same database, counting the transactions the import opens.
+    const counted = new Proxy(services.database, {
+      get(target, property, receiver) {
+        if (property === 'transaction') {
+          return (work: Parameters<Database['transaction']>[0]) => {
+            transactions += 1;
+            return target.transaction(work);
+          };
+        }
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const importer = new CallImportService({ database: counted, batchSize: 2, summarize: (turns, options) => services.summaries.summarize(turns, options), recordContext: () => services.inspections.recordContext });
+    writeFileSync(join(directory, 'batches.jsonl'), Array.from({ length: 5 }, (_, index) => JSON.stringify(call(`b-${index}`, index + 1))).join('\n'));
+    const stages: Record<ImportStage, number[]> = { inspect: [], write: [], wait: [] };
+    const report = await importer.importEntries(readCallFiles([join(directory, 'batches.jsonl')]), { onStage: (stage, milliseconds) => stages[stage].push(milliseconds) });
+    expect(report).toMatchObject({ read: 5, imported: 5, failed: [] });
+    // 2 + 2 + 1 calls.
+    expect(transactions).toBe(3);
+    expect(stages.inspect).toHaveLength(3);
+    expect([...stages.inspect, ...stages.write, ...stages.wait].every((milliseconds) => milliseconds >= 0)).toBe(true);
+    const inspected = await services.database.query<{ count: string }>("select count(*) from inspections where external_id like 'b-%'");
+    expect(Number(inspected.rows[0]?.count)).toBe(5);
   });
 });
