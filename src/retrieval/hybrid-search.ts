@@ -5,6 +5,7 @@ import { embedQueries, type Embedder } from '../llm/embedder.js';
 import { searchTokens } from '../text/segment-text.js';
 import type { Bm25Parameters, LexicalRanking } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
+import { queryVectorOf, type QueryVector } from './chunk-vectors.js';
 import { fuseLegs } from './fuse-legs.js';
 import { matchFeaturesOf, namingLines } from './rerank-features.js';
 import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
@@ -97,9 +98,10 @@ const retrievableWithOverlay = (alias: string) => `
 
 /**
  * One round trip: the vector leg (pgvector over the HNSW index, filtered inside), the rows of its candidates and
- * of the lexical leg's (ranked in process, already filtered), each with its cosine distance so both legs' scores
- * are known for every candidate, and the latest search-index change id, so a replica whose index is behind a
- * committed write notices and catches up before answering.
+ * of the lexical leg's (ranked in process, already filtered), and the latest search-index change id, so a replica
+ * whose index is behind a committed write notices and catches up before answering. The candidates' cosine
+ * distances are computed in process from the vectors the index holds (ChunkVectors): asking for them here made
+ * the database detoast every candidate's stored vector, most of this statement's time.
  */
 const searchStatement = (condition: (alias: string) => string) => `
 with vector_leg as (
@@ -115,7 +117,7 @@ with vector_leg as (
   select coalesce(max(id), 0) as change_id from search_index_changes
 )
 select latest.change_id, c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product,
-       c.language, k.nearest, case when $1::vector is null then null else c.embedding <=> $1::vector end as distance
+       c.language, k.nearest
   from latest
   left join candidates k on true
   left join chunks c on c.id = k.id
@@ -138,7 +140,6 @@ interface Row {
   product: string | null;
   language: string;
   nearest: boolean | null;
-  distance: number | string | null;
 }
 
 /** A token in more than this share of the chunks is reported as common (for the suggestion pipeline's relevance check). */
@@ -151,6 +152,11 @@ export interface HybridSearchOptions {
   /** The fitted parameters; the file beside this module by default. */
   model?: RetrievalModel;
   onError?: (error: unknown) => void;
+  /**
+   * Where the candidates' cosine distances are computed: from the vectors held in process (the default, same
+   * numbers), or by the database for every candidate (the earlier way; bench/search-equivalence-bench.ts compares).
+   */
+  vectorDistances?: 'in-process' | 'database';
 }
 
 export class HybridSearch {
@@ -161,6 +167,7 @@ export class HybridSearch {
   readonly #legs: EmbedderRetrievalModel;
   readonly #cache = new Map<string, { until: number; changeId: number; response: SearchResponse }>();
   readonly #cacheMilliseconds: number;
+  readonly #distancesInProcess: boolean;
 
   /**
    * `cacheMilliseconds` (default 0, off) keeps "as of now" results that long; whoever turns it on must call
@@ -173,6 +180,7 @@ export class HybridSearch {
     this.#bm25 = model.bm25;
     this.#legs = embedderModel(model, embedder.id);
     this.#cacheMilliseconds = options.cacheMilliseconds ?? 0;
+    this.#distancesInProcess = (options.vectorDistances ?? 'in-process') === 'in-process';
     this.#index = new SearchIndexSync(database, options.onError ? { onError: options.onError } : {});
   }
 
@@ -227,6 +235,21 @@ export class HybridSearch {
     return Number(result.rows[0]?.change_id ?? 0);
   }
 
+  /**
+   * The cosine distance of each candidate, from the vectors held in process; a candidate written after the index
+   * last caught up (another writer committed during this search) is asked of the database instead.
+   */
+  async #distances(query: QueryVector, literal: string, chunkIds: readonly string[]): Promise<Map<string, number>> {
+    const { distances, unknown } = this.#distancesInProcess ? this.#index.vectors.distances(query, chunkIds) : { distances: new Map<string, number>(), unknown: [...chunkIds] };
+    if (unknown.length === 0) return distances;
+    const result = await this.#database.query<{ id: string; distance: number | string | null }>(
+      'select id, embedding <=> $1::vector as distance from chunks where id = any($2::uuid[])',
+      [literal, unknown],
+    );
+    for (const row of result.rows) if (row.distance !== null) distances.set(row.id, Number(row.distance));
+    return distances;
+  }
+
   async #search(query: SearchQuery): Promise<{ response: SearchResponse; changeId: number }> {
     const started = performance.now();
     const topK = query.topK ?? 5;
@@ -245,7 +268,8 @@ export class HybridSearch {
     // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
     if (analysed.length === 0) return { response: { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) }, changeId: 0 };
     const terms = mode === 'vector' ? [] : analysed;
-    const vector = mode === 'lexical' ? null : toVectorLiteral((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
+    const queryValues = mode === 'lexical' ? null : ((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
+    const vector = queryValues === null ? null : toVectorLiteral(queryValues);
     await this.#index.ready();
 
     let lexical: LexicalRanking | undefined;
@@ -271,10 +295,11 @@ export class HybridSearch {
     }
 
     const byChunk = new Map(rows.filter((row) => row.chunk_id !== null).map((row) => [row.chunk_id as string, row]));
+    const distances = queryValues === null ? new Map<string, number>() : await this.#distances(queryVectorOf(queryValues), vector!, [...byChunk.keys()]);
     const lexicalRank = lexical?.lookup(byChunk.keys()) ?? new Map<string, never>();
     const vectorRanked = [...byChunk.values()]
-      .filter((row) => row.nearest === true && row.distance !== null)
-      .sort((left, right) => Number(left.distance) - Number(right.distance) || (left.chunk_id! < right.chunk_id! ? -1 : 1));
+      .filter((row) => row.nearest === true && distances.has(row.chunk_id!))
+      .sort((left, right) => distances.get(left.chunk_id!)! - distances.get(right.chunk_id!)! || (left.chunk_id! < right.chunk_id! ? -1 : 1));
     const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunk_id as string, index + 1]));
     const fused = fuseLegs(
       [...byChunk.values()].map((row) => {
@@ -283,7 +308,8 @@ export class HybridSearch {
         const rankInVector = vectorRank.get(id);
         // The learned re-ranking reads how query and chunk cover each other; only hybrid search re-ranks.
         const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines({ kind: row.kind, text: row.text, title: row.title, headingPath: row.heading_path ?? [] })) : undefined;
-        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance), ...(match ? { match } : {}) };
+        const distance = distances.get(id);
+        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: distance === undefined ? 0 : 1 - distance, ...(match ? { match } : {}) };
       }),
       { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexical?.top[0]?.score ?? 0, depth: candidates, topK, ...(this.#legs.rerank ? { rerank: this.#legs.rerank } : {}) },
     );

@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
 import { searchFieldsFromText } from '../text/search-fields.js';
 import { Bm25Index, type IndexedChunk, type IndexedVersion } from './bm25-index.js';
+import { ChunkVectors, vectorFromBinary } from './chunk-vectors.js';
 
 const changeChannel = 'search_index_changes';
 /** Change notes older than this are pruned; a replica further behind than that reloads everything. */
@@ -24,6 +25,8 @@ interface ChunkRow {
   text: string | null;
   heading_path: string[] | null;
   title: string | null;
+  /** pgvector's binary form (vector_send), null for a chunk not embedded. */
+  embedding: Uint8Array | null;
 }
 
 interface VersionRow {
@@ -42,7 +45,8 @@ const chunkColumns = `c.id, c.document_id, c.version, c.kind, c.product, c.langu
   c.heading_terms, c.body_terms,
   case when c.heading_terms is null then c.text end as text,
   case when c.heading_terms is null then c.heading_path end as heading_path,
-  case when c.heading_terms is null then v.title end as title`;
+  case when c.heading_terms is null then v.title end as title,
+  vector_send(c.embedding) as embedding`;
 
 /**
  * Keeps this replica's BM25 index equal to the database. Writes to `chunks` are noted in `search_index_changes`
@@ -52,6 +56,8 @@ const chunkColumns = `c.id, c.document_id, c.version, c.kind, c.product, c.langu
  */
 export class SearchIndexSync {
   readonly index = new Bm25Index();
+  /** The chunks' embeddings, kept with the index (same loads, same watermark) for the candidates' distances. */
+  readonly vectors = new ChunkVectors();
   #watermark = -1;
   #catchingUp: Promise<void> | undefined;
   #again = false;
@@ -129,6 +135,7 @@ export class SearchIndexSync {
     const chunks = await this.#database.query<ChunkRow>(`select ${chunkColumns} from chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version`);
     const versions = await this.#database.query<VersionRow>('select document_id, version, status, effective_from, effective_until from document_versions');
     this.index.clear();
+    this.vectors.clear();
     this.#apply(chunks.rows, versions.rows, []);
   }
 
@@ -144,6 +151,7 @@ export class SearchIndexSync {
 
   #apply(chunkRows: readonly ChunkRow[], versionRows: readonly VersionRow[], documentIds: readonly string[]): void {
     const chunksByDocument = new Map<string, IndexedChunk[]>(documentIds.map((id) => [id, []]));
+    const vectorsByDocument = new Map<string, { id: string; embedding: Float32Array | null }[]>();
     for (const row of chunkRows) {
       const fields =
         row.heading_terms !== null && row.body_terms !== null
@@ -166,6 +174,10 @@ export class SearchIndexSync {
       const list = chunksByDocument.get(row.document_id);
       if (list) list.push(chunk);
       else chunksByDocument.set(row.document_id, [chunk]);
+      const vector = { id: row.id, embedding: row.embedding === null ? null : vectorFromBinary(row.embedding) };
+      const vectors = vectorsByDocument.get(row.document_id);
+      if (vectors) vectors.push(vector);
+      else vectorsByDocument.set(row.document_id, [vector]);
     }
     const versionsByDocument = new Map<string, IndexedVersion[]>();
     for (const row of versionRows) {
@@ -173,6 +185,9 @@ export class SearchIndexSync {
       list.push({ version: Number(row.version), status: row.status, effectiveFrom: time(row.effective_from), effectiveUntil: time(row.effective_until) });
       versionsByDocument.set(row.document_id, list);
     }
-    for (const [documentId, chunks] of chunksByDocument) this.index.replaceDocument(documentId, chunks, versionsByDocument.get(documentId) ?? []);
+    for (const [documentId, chunks] of chunksByDocument) {
+      this.index.replaceDocument(documentId, chunks, versionsByDocument.get(documentId) ?? []);
+      this.vectors.replaceDocument(documentId, vectorsByDocument.get(documentId) ?? []);
+    }
   }
 }
