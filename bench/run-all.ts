@@ -6,6 +6,7 @@ const benches = [
   './search-stages-bench.ts',
   './knowledge-usage-bench.ts',
   './retrieval-bench.ts',
+  './search-equivalence-bench.ts',
   './embedder-bench.ts',
   './embedding-batch-bench.ts',
   './replica-freshness-bench.ts',

@@ -1,8 +1,9 @@
 /**
  * Where a search's time goes at 10,000 chunks (issue 10's p95 <= 10 ms): each stage of HybridSearch timed on its
  * own over the same queries, embedded PGlite in process: query analysis, query embedding, the in-process BM25 leg,
- * the vector leg's SQL alone, the whole search statement (vector leg + row fetch), and the whole search (wall and
- * CPU time). Run alone: `npx tsx bench/search-stages-bench.ts`.
+ * the vector leg's SQL alone, the candidates' row fetch, their cosine distances (in process, and by the database
+ * as before), the re-ranking's match features, and the whole search (wall and CPU time). Run alone:
+ * `npx tsx bench/search-stages-bench.ts`.
  */
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +12,9 @@ import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
 import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
 import { embedQueries } from '../src/llm/embedder.js';
 import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
+import { queryVectorOf } from '../src/retrieval/chunk-vectors.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
+import { matchFeaturesOf, namingLines } from '../src/retrieval/rerank-features.js';
 import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
 import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
 import { searchTokens } from '../src/text/segment-text.js';
@@ -70,6 +73,28 @@ export async function main(): Promise<void> {
     await timeEach('row fetch of 30 chunks by id', measured, (query) =>
       bench.embedded.query('select c.id, c.text, c.heading_path, d.external_id from chunks c join documents d on d.id = c.document_id where c.id = any($1::uuid[])', [nearest.get(query)]),
     );
+    // The ~60 candidates of a hybrid search: the lexical leg's best 30 and the vector leg's nearest 30.
+    const candidates = new Map<string, string[]>();
+    for (const query of measured) {
+      const lexical = sync.index.rank([...new Set(searchTokens(query))], { asOf: Date.now() }, model.bm25, 30).top.map((hit) => hit.chunkId);
+      candidates.set(query, [...new Set([...lexical, ...(nearest.get(query) ?? [])])]);
+    }
+    await timeEach('candidate distances by the database (~60)', measured, (query) =>
+      bench.embedded.query('select id, embedding <=> $1::vector as distance from chunks where id = any($2::uuid[])', [vectors.get(query), candidates.get(query)]),
+    );
+    const queryValues = new Map<string, number[]>();
+    for (const query of measured) queryValues.set(query, (await embedQueries(embedder, [query]))[0] ?? []);
+    await timeEach('candidate distances in process (~60)', measured, (query) => sync.vectors.distances(queryVectorOf(queryValues.get(query)!), candidates.get(query)!));
+    const rows = new Map<string, { kind: string; text: string; title: string; headingPath: string[] }>();
+    const fetched = await bench.embedded.query<{ id: string; kind: string; text: string; title: string; heading_path: string[] }>(
+      'select c.id, c.kind, c.text, v.title, c.heading_path from chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version where c.id = any($1::uuid[])',
+      [[...new Set([...candidates.values()].flat())]],
+    );
+    for (const row of fetched.rows) rows.set(row.id, { kind: row.kind, text: row.text, title: row.title, headingPath: row.heading_path ?? [] });
+    await timeEach('re-rank match features (~60 candidates)', measured, (query) => {
+      const terms = [...new Set(searchTokens(query))];
+      for (const id of candidates.get(query)!) matchFeaturesOf(sync.index, id, terms, query, namingLines(rows.get(id)!));
+    });
     await timeEach('whole search, hybrid', measured, (query) => search.search({ query, topK: 5 }));
     await timeEach('whole search, lexical only', measured, (query) => search.search({ query, topK: 5, mode: 'lexical' }));
     await timeEach('whole search, vector only', measured, (query) => search.search({ query, topK: 5, mode: 'vector' }));

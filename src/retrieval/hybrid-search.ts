@@ -5,6 +5,8 @@ import { embedQueries, type Embedder } from '../llm/embedder.js';
 import { searchTokens } from '../text/segment-text.js';
 import type { Bm25Parameters, LexicalRanking } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
+import { queryVectorOf } from './chunk-vectors.js';
+import type { HeldChunkRow } from './held-chunk-rows.js';
 import { fuseLegs } from './fuse-legs.js';
 import { matchFeaturesOf, namingLines } from './rerank-features.js';
 import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
@@ -88,18 +90,45 @@ const retrievable = (alias: string) => `
  * The shadow view of the publish gate: the overlaid document ($8) is its version $9 alone, whatever its status
  * and dates; every other document as `retrievable`. A separate statement, so the live path's plan is untouched.
  */
-const retrievableWithOverlay = (alias: string) => `
-  ((${alias}.document_id <> $8::uuid and ${retrievable(alias)})
-   or (${alias}.document_id = $8::uuid and ${alias}.version = $9::int and not ${alias}.retired
+const retrievableWithOverlay = (alias: string, documentParameter = '$8', versionParameter = '$9') => `
+  ((${alias}.document_id <> ${documentParameter}::uuid and ${retrievable(alias)})
+   or (${alias}.document_id = ${documentParameter}::uuid and ${alias}.version = ${versionParameter}::int and not ${alias}.retired
        and ($3::text[] is null or ${alias}.kind = any($3::text[]))
        and ($4::text is null or ${alias}.product = $4)
        and ($5::text is null or ${alias}.language = $5)))`;
 
 /**
- * One round trip: the vector leg (pgvector over the HNSW index, filtered inside), the rows of its candidates and
- * of the lexical leg's (ranked in process, already filtered), each with its cosine distance so both legs' scores
- * are known for every candidate, and the latest search-index change id, so a replica whose index is behind a
- * committed write notices and catches up before answering.
+ * One round trip: the vector leg (pgvector over the HNSW index, filtered inside) and the latest search-index change
+ * id, so a replica whose index is behind a committed write notices and catches up before answering. The rows and
+ * cosine distances of both legs' candidates come from what the index holds (HeldChunkRows, ChunkVectors): asking
+ * the database for them joined three tables and detoasted every candidate's stored vector, most of a search's time.
+ */
+const nearestStatement = (condition: (alias: string) => string) => `
+with vector_leg as (
+  select c.id from chunks c
+   where $1::vector is not null and ${condition('c')}
+   order by c.embedding <=> $1::vector
+   limit $6
+), latest as (
+  select coalesce(max(id), 0) as change_id from search_index_changes
+)
+select latest.change_id, v.id as chunk_id from latest left join vector_leg v on true`;
+
+const nearestSql = nearestStatement(retrievable);
+const overlayNearestSql = nearestStatement((alias) => retrievableWithOverlay(alias, '$7', '$8'));
+
+/** Rows and distances of chunks the index does not hold yet (written after it last caught up). */
+const rowsByIdSql = `
+select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.kind, c.text, c.heading_path, c.product, c.language,
+       case when $1::vector is null then null else c.embedding <=> $1::vector end as distance
+  from chunks c
+  join documents d on d.id = c.document_id
+  join document_versions ver on ver.document_id = c.document_id and ver.version = c.version
+ where c.id = any($2::uuid[])`;
+
+/**
+ * The earlier way, kept as the reference the in-process path is compared with (bench/search-equivalence-bench.ts):
+ * the vector leg, the rows of both legs' candidates and each one's cosine distance, all from the database.
  */
 const searchStatement = (condition: (alias: string) => string) => `
 with vector_leg as (
@@ -141,6 +170,30 @@ interface Row {
   distance: number | string | null;
 }
 
+/** A candidate of either leg: its row, whether the vector leg proposed it, and its cosine distance if it has one. */
+interface Candidate extends HeldChunkRow {
+  chunkId: string;
+  nearest: boolean;
+  distance: number | undefined;
+}
+
+function candidateOf(row: Omit<Row, 'change_id' | 'nearest'>, nearest: boolean): Candidate {
+  return {
+    chunkId: row.chunk_id!,
+    documentId: row.document_id,
+    externalId: row.external_id,
+    version: Number(row.version),
+    title: row.title,
+    kind: row.kind,
+    text: row.text,
+    headingPath: row.heading_path ?? [],
+    product: row.product,
+    language: row.language,
+    nearest,
+    distance: row.distance === null ? undefined : Number(row.distance),
+  };
+}
+
 /** A token in more than this share of the chunks is reported as common (for the suggestion pipeline's relevance check). */
 const commonShare = 0.05;
 const commonMinimumDocuments = 50;
@@ -151,6 +204,11 @@ export interface HybridSearchOptions {
   /** The fitted parameters; the file beside this module by default. */
   model?: RetrievalModel;
   onError?: (error: unknown) => void;
+  /**
+   * Where the candidates' rows and cosine distances come from: what the index holds in process (the default, the
+   * same values), or the database for every candidate (the earlier way; bench/search-equivalence-bench.ts compares).
+   */
+  candidatesFrom?: 'index' | 'database';
 }
 
 export class HybridSearch {
@@ -161,6 +219,7 @@ export class HybridSearch {
   readonly #legs: EmbedderRetrievalModel;
   readonly #cache = new Map<string, { until: number; changeId: number; response: SearchResponse }>();
   readonly #cacheMilliseconds: number;
+  readonly #candidatesFromIndex: boolean;
 
   /**
    * `cacheMilliseconds` (default 0, off) keeps "as of now" results that long; whoever turns it on must call
@@ -173,6 +232,7 @@ export class HybridSearch {
     this.#bm25 = model.bm25;
     this.#legs = embedderModel(model, embedder.id);
     this.#cacheMilliseconds = options.cacheMilliseconds ?? 0;
+    this.#candidatesFromIndex = (options.candidatesFrom ?? 'index') === 'index';
     this.#index = new SearchIndexSync(database, options.onError ? { onError: options.onError } : {});
   }
 
@@ -227,6 +287,29 @@ export class HybridSearch {
     return Number(result.rows[0]?.change_id ?? 0);
   }
 
+  /**
+   * Both legs' candidates with their rows and cosine distances, read from what the index holds; a chunk written
+   * after the index last caught up (another writer committed during this search) is read from the database.
+   * Ordered by chunk id, whatever the source, so what fusion sums is summed in the same order everywhere.
+   */
+  async #heldCandidates(queryValues: readonly number[] | null, literal: string | null, nearestIds: readonly string[], lexicalIds: readonly string[]): Promise<Candidate[]> {
+    const nearest = new Set(nearestIds);
+    const ids = [...new Set([...nearestIds, ...lexicalIds])];
+    const { distances, unknown } = queryValues === null ? { distances: new Map<string, number>(), unknown: [] } : this.#index.vectors.distances(queryVectorOf(queryValues), ids);
+    const missing = new Set(unknown);
+    const found: Candidate[] = [];
+    for (const id of ids) {
+      const row = this.#index.rows.get(id);
+      if (!row) missing.add(id);
+      else if (!missing.has(id)) found.push({ ...row, chunkId: id, nearest: nearest.has(id), distance: distances.get(id) });
+    }
+    if (missing.size > 0) {
+      const result = await this.#database.query<Omit<Row, 'change_id' | 'nearest'>>(rowsByIdSql, [literal, [...missing]]);
+      for (const row of result.rows) found.push(candidateOf(row, nearest.has(row.chunk_id!)));
+    }
+    return found.sort((left, right) => (left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
+  }
+
   async #search(query: SearchQuery): Promise<{ response: SearchResponse; changeId: number }> {
     const started = performance.now();
     const topK = query.topK ?? 5;
@@ -245,59 +328,69 @@ export class HybridSearch {
     // Punctuation, emoji, symbols: nothing to match in either leg (an empty text embeds to a meaningless vector).
     if (analysed.length === 0) return { response: { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) }, changeId: 0 };
     const terms = mode === 'vector' ? [] : analysed;
-    const vector = mode === 'lexical' ? null : toVectorLiteral((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
+    const queryValues = mode === 'lexical' ? null : ((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
+    const vector = queryValues === null ? null : toVectorLiteral(queryValues);
     await this.#index.ready();
 
     let lexical: LexicalRanking | undefined;
-    let rows: Row[] = [];
+    let candidateRows: Candidate[] = [];
     let changeId = 0;
     // A second pass only when another writer committed after the index last caught up.
     for (let attempt = 0; attempt < 2; attempt += 1) {
       lexical = terms.length > 0 ? this.#index.index.rank(terms, filter, this.#bm25, candidates) : undefined;
-      const result = await this.#database.query<Row>(query.overlay ? overlaySearchSql : searchSql, [
-        vector,
-        asOf.toISOString(),
-        filter.kinds ? [...filter.kinds] : null,
-        query.product ?? null,
-        query.language ?? null,
-        candidates,
-        (lexical?.top ?? []).map((hit) => hit.chunkId),
-        ...(query.overlay ? [query.overlay.documentId, query.overlay.version] : []),
-      ]);
-      rows = result.rows;
-      changeId = Number(rows[0]?.change_id ?? 0);
+      const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
+      const legParameters = [vector, asOf.toISOString(), filter.kinds ? [...filter.kinds] : null, query.product ?? null, query.language ?? null, candidates];
+      const overlayParameters = query.overlay ? [query.overlay.documentId, query.overlay.version] : [];
+      if (this.#candidatesFromIndex) {
+        const result = await this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters, ...overlayParameters]);
+        changeId = Number(result.rows[0]?.change_id ?? 0);
+        if (changeId > this.#index.watermark && attempt === 0) {
+          await this.#index.catchUp();
+          continue;
+        }
+        const nearestIds = result.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
+        candidateRows = await this.#heldCandidates(queryValues, vector, nearestIds, lexicalIds);
+        break;
+      }
+      const result = await this.#database.query<Row>(query.overlay ? overlaySearchSql : searchSql, [...legParameters, lexicalIds, ...overlayParameters]);
+      changeId = Number(result.rows[0]?.change_id ?? 0);
+      candidateRows = result.rows
+        .filter((row) => row.chunk_id !== null)
+        .map((row) => candidateOf(row, row.nearest === true))
+        .sort((left, right) => (left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
       if (changeId <= this.#index.watermark || attempt === 1) break;
       await this.#index.catchUp();
     }
 
-    const byChunk = new Map(rows.filter((row) => row.chunk_id !== null).map((row) => [row.chunk_id as string, row]));
+    const byChunk = new Map(candidateRows.map((row) => [row.chunkId, row]));
     const lexicalRank = lexical?.lookup(byChunk.keys()) ?? new Map<string, never>();
-    const vectorRanked = [...byChunk.values()]
-      .filter((row) => row.nearest === true && row.distance !== null)
-      .sort((left, right) => Number(left.distance) - Number(right.distance) || (left.chunk_id! < right.chunk_id! ? -1 : 1));
-    const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunk_id as string, index + 1]));
+    const vectorRanked = candidateRows
+      .filter((row) => row.nearest && row.distance !== undefined)
+      .sort((left, right) => left.distance! - right.distance! || (left.chunkId < right.chunkId ? -1 : 1));
+    const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunkId, index + 1]));
     const fused = fuseLegs(
-      [...byChunk.values()].map((row) => {
-        const id = row.chunk_id as string;
+      candidateRows.map((row) => {
+        const id = row.chunkId;
         const lexical = lexicalRank.get(id);
         const rankInVector = vectorRank.get(id);
         // The learned re-ranking reads how query and chunk cover each other; only hybrid search re-ranks.
-        const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines({ kind: row.kind, text: row.text, title: row.title, headingPath: row.heading_path ?? [] })) : undefined;
-        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: row.distance === null ? 0 : 1 - Number(row.distance), ...(match ? { match } : {}) };
+        const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines(row)) : undefined;
+        const distance = row.distance;
+        return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: distance === undefined ? 0 : 1 - distance, ...(match ? { match } : {}) };
       }),
       { mode, fusion: this.#legs.fusion, confidence: this.#legs.confidence, lexicalTop: lexical?.top[0]?.score ?? 0, depth: candidates, topK, ...(this.#legs.rerank ? { rerank: this.#legs.rerank } : {}) },
     );
     const best = fused[0]?.fused ?? 0;
     const results = fused.map((entry): SearchResult => {
       const row = byChunk.get(entry.id)!;
-      const headingPath = row.heading_path ?? [];
+      const headingPath = row.headingPath;
       return {
         chunkId: entry.id,
-        documentId: row.document_id,
-        externalId: row.external_id,
-        version: Number(row.version),
+        documentId: row.documentId,
+        externalId: row.externalId,
+        version: row.version,
         title: row.title,
-        kind: row.kind,
+        kind: row.kind as DocumentKind,
         text: row.text,
         // Relative to the best result of this search: 1 for the first, comparable within one response only.
         score: best > 0 ? round(entry.fused / best) : 0,

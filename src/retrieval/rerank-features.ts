@@ -34,6 +34,25 @@ function compact(text: string, limit: number): string {
   return foldText(text.slice(0, limit * 2)).replace(/[^\p{L}\p{N}]/gu, '').slice(0, limit);
 }
 
+/**
+ * `compact`, remembered: a search folds the same query once per candidate and the same naming lines search after
+ * search (a FAQ's questions): folding them again is wasted work. Bounded; emptied when full.
+ */
+const compacted = new Map<string, string>();
+const compactedEntries = 20_000;
+
+function compactRemembered(text: string, limit: number): string {
+  // compact reads only this much of the text: a 5,000-character turn is remembered by its start.
+  const key = `${limit}\u0000${text.slice(0, limit * 2)}`;
+  let value = compacted.get(key);
+  if (value === undefined) {
+    if (compacted.size >= compactedEntries) compacted.clear();
+    value = compact(text, limit);
+    compacted.set(key, value);
+  }
+  return value;
+}
+
 function longestCommonSubsequence(left: string, right: string): number {
   const row = new Array<number>(right.length + 1).fill(0);
   for (let index = 1; index <= left.length; index += 1) {
@@ -76,13 +95,13 @@ export function namingLines(input: { kind: string; text: string; title: string; 
 /** The match features of one candidate; the best naming line counts (a similar question may match where the standard one does not). */
 export function matchFeaturesOf(index: Bm25Index, chunkId: string, queryTerms: readonly string[], query: string, lines: readonly string[]): MatchFeatures {
   const coverage = index.fieldCoverage(chunkId, queryTerms);
-  const compactQuery = compact(query, orderedQueryLimit);
+  const compactQuery = compactRemembered(query, orderedQueryLimit);
   let orderedInQuestion = 0;
   let orderedInQuery = 0;
   let sharedRun = 0;
   let lengthRatio = 0;
   for (const line of lines) {
-    const compactLine = compact(line, orderedLineLimit);
+    const compactLine = compactRemembered(line, orderedLineLimit);
     if (compactLine === '' || compactQuery === '') continue;
     const common = longestCommonSubsequence(compactQuery, compactLine);
     orderedInQuestion = Math.max(orderedInQuestion, common / compactLine.length);

@@ -2,6 +2,8 @@ import type { Database } from '../db/database.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
 import { searchFieldsFromText } from '../text/search-fields.js';
 import { Bm25Index, type IndexedChunk, type IndexedVersion } from './bm25-index.js';
+import { ChunkVectors, vectorFromBinary } from './chunk-vectors.js';
+import { HeldChunkRows, type HeldChunkRow } from './held-chunk-rows.js';
 
 const changeChannel = 'search_index_changes';
 /** Change notes older than this are pruned; a replica further behind than that reloads everything. */
@@ -20,10 +22,13 @@ interface ChunkRow {
   retired: boolean;
   heading_terms: string[] | null;
   body_terms: string[] | null;
-  /** Only for chunks stored before migration 006 (no terms): their fields are analysed from it. */
-  text: string | null;
+  /** Returned by searches; for chunks stored before migration 006 (no terms) the fields are analysed from them too. */
+  text: string;
   heading_path: string[] | null;
-  title: string | null;
+  title: string;
+  external_id: string;
+  /** pgvector's binary form (vector_send), null for a chunk not embedded. */
+  embedding: Uint8Array | null;
 }
 
 interface VersionRow {
@@ -40,9 +45,9 @@ function time(value: Date | string | null): number | null {
 
 const chunkColumns = `c.id, c.document_id, c.version, c.kind, c.product, c.language, c.status, c.effective_from, c.effective_until, c.retired,
   c.heading_terms, c.body_terms,
-  case when c.heading_terms is null then c.text end as text,
-  case when c.heading_terms is null then c.heading_path end as heading_path,
-  case when c.heading_terms is null then v.title end as title`;
+  c.text, c.heading_path, v.title, d.external_id,
+  vector_send(c.embedding) as embedding`;
+const chunkTables = `chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version join documents d on d.id = c.document_id`;
 
 /**
  * Keeps this replica's BM25 index equal to the database. Writes to `chunks` are noted in `search_index_changes`
@@ -52,6 +57,9 @@ const chunkColumns = `c.id, c.document_id, c.version, c.kind, c.product, c.langu
  */
 export class SearchIndexSync {
   readonly index = new Bm25Index();
+  /** The chunks' embeddings and rows, kept with the index (same loads, same watermark) for a search's candidates. */
+  readonly vectors = new ChunkVectors();
+  readonly rows = new HeldChunkRows();
   #watermark = -1;
   #catchingUp: Promise<void> | undefined;
   #again = false;
@@ -126,16 +134,18 @@ export class SearchIndexSync {
   }
 
   async #loadAll(): Promise<void> {
-    const chunks = await this.#database.query<ChunkRow>(`select ${chunkColumns} from chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version`);
+    const chunks = await this.#database.query<ChunkRow>(`select ${chunkColumns} from ${chunkTables}`);
     const versions = await this.#database.query<VersionRow>('select document_id, version, status, effective_from, effective_until from document_versions');
     this.index.clear();
+    this.vectors.clear();
+    this.rows.clear();
     this.#apply(chunks.rows, versions.rows, []);
   }
 
   async #loadDocuments(documentIds: readonly string[]): Promise<void> {
     if (documentIds.length === 0) return;
     const chunks = await this.#database.query<ChunkRow>(
-      `select ${chunkColumns} from chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version where c.document_id = any($1::uuid[])`,
+      `select ${chunkColumns} from ${chunkTables} where c.document_id = any($1::uuid[])`,
       [documentIds],
     );
     const versions = await this.#database.query<VersionRow>('select document_id, version, status, effective_from, effective_until from document_versions where document_id = any($1::uuid[])', [documentIds]);
@@ -144,6 +154,8 @@ export class SearchIndexSync {
 
   #apply(chunkRows: readonly ChunkRow[], versionRows: readonly VersionRow[], documentIds: readonly string[]): void {
     const chunksByDocument = new Map<string, IndexedChunk[]>(documentIds.map((id) => [id, []]));
+    const vectorsByDocument = new Map<string, { id: string; embedding: Float32Array | null }[]>();
+    const rowsByDocument = new Map<string, { id: string; row: HeldChunkRow }[]>();
     for (const row of chunkRows) {
       const fields =
         row.heading_terms !== null && row.body_terms !== null
@@ -166,6 +178,17 @@ export class SearchIndexSync {
       const list = chunksByDocument.get(row.document_id);
       if (list) list.push(chunk);
       else chunksByDocument.set(row.document_id, [chunk]);
+      const vector = { id: row.id, embedding: row.embedding === null ? null : vectorFromBinary(row.embedding) };
+      const vectors = vectorsByDocument.get(row.document_id);
+      if (vectors) vectors.push(vector);
+      else vectorsByDocument.set(row.document_id, [vector]);
+      const held = {
+        id: row.id,
+        row: { documentId: row.document_id, externalId: row.external_id, version: Number(row.version), title: row.title, kind: row.kind, text: row.text, headingPath: row.heading_path ?? [], product: row.product, language: row.language },
+      };
+      const rows = rowsByDocument.get(row.document_id);
+      if (rows) rows.push(held);
+      else rowsByDocument.set(row.document_id, [held]);
     }
     const versionsByDocument = new Map<string, IndexedVersion[]>();
     for (const row of versionRows) {
@@ -173,6 +196,10 @@ export class SearchIndexSync {
       list.push({ version: Number(row.version), status: row.status, effectiveFrom: time(row.effective_from), effectiveUntil: time(row.effective_until) });
       versionsByDocument.set(row.document_id, list);
     }
-    for (const [documentId, chunks] of chunksByDocument) this.index.replaceDocument(documentId, chunks, versionsByDocument.get(documentId) ?? []);
+    for (const [documentId, chunks] of chunksByDocument) {
+      this.index.replaceDocument(documentId, chunks, versionsByDocument.get(documentId) ?? []);
+      this.vectors.replaceDocument(documentId, vectorsByDocument.get(documentId) ?? []);
+      this.rows.replaceDocument(documentId, rowsByDocument.get(documentId) ?? []);
+    }
   }
 }

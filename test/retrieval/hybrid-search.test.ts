@@ -41,6 +41,22 @@ describe('HybridSearch', () => {
     expect((await search.search({ query: '跨行转账手续费多少', asOf: new Date() })).tookMs).toBeGreaterThan(0);
   });
 
+  it('reads candidates from what the index holds with the same results, every field, as from the database', async () => {
+    const fromIndex = new HybridSearch(testDatabase.database, embedder);
+    const fromDatabase = new HybridSearch(testDatabase.database, embedder, { candidatesFrom: 'database' });
+    const queries = [
+      { query: '跨行转账手续费多少', topK: 10, explain: true },
+      { query: '网点营业时间', topK: 10, kinds: ['product' as const], explain: true },
+      { query: '第12号网点几点开门', topK: 5, mode: 'vector' as const },
+      { query: '第12号网点几点开门', topK: 5, mode: 'lexical' as const },
+    ];
+    for (const query of queries) {
+      const [held, read] = [await fromIndex.search(query), await fromDatabase.search(query)];
+      expect(held.results.length).toBeGreaterThan(0);
+      expect(held.results).toEqual(read.results);
+    }
+  });
+
   it('leaves tokens most chunks contain out of the lexical query and reports them', async () => {
     const search = new HybridSearch(testDatabase.database, embedder);
     await search.refreshStatistics();
