@@ -103,13 +103,16 @@ const retrievableWithOverlay = (alias: string, documentParameter = '$8', version
  * cosine distances of both legs' candidates come from what the index holds (HeldChunkRows, ChunkVectors): asking
  * the database for them joined three tables and detoasted every candidate's stored vector, most of a search's time.
  */
-const nearestStatement = (condition: (alias: string) => string) => `
-with vector_leg as (
+/** The vector leg: the `$6` nearest retrievable chunks to the query vector `$1`, over the HNSW index. */
+const vectorLeg = (condition: (alias: string) => string) => `vector_leg as (
   select c.id from chunks c
    where $1::vector is not null and ${condition('c')}
    order by c.embedding <=> $1::vector
    limit $6
-), latest as (
+)`;
+
+const nearestStatement = (condition: (alias: string) => string) => `
+with ${vectorLeg(condition)}, latest as (
   select coalesce(max(id), 0) as change_id from search_index_changes
 )
 select latest.change_id, v.id as chunk_id from latest left join vector_leg v on true`;
@@ -131,12 +134,7 @@ select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.k
  * the vector leg, the rows of both legs' candidates and each one's cosine distance, all from the database.
  */
 const searchStatement = (condition: (alias: string) => string) => `
-with vector_leg as (
-  select c.id from chunks c
-   where $1::vector is not null and ${condition('c')}
-   order by c.embedding <=> $1::vector
-   limit $6
-), candidates as (
+with ${vectorLeg(condition)}, candidates as (
   select id, bool_or(nearest) as nearest
     from (select id, true as nearest from vector_leg union all select unnest($7::uuid[]), false) as proposed
    group by id
