@@ -52,6 +52,23 @@ describe('review before publish: four eyes, eval-gated approval, review queue', 
     }
   };
 
+  /** A gate over the real suites and database whose suite runs are `runWithTargets` (they fail or hang as a test needs). */
+  const gateRunning = (runWithTargets: () => Promise<never>, options: { heartbeatMilliseconds?: number; staleSeconds?: number } = {}) => {
+    const { database, evals } = testApp.runtime.services;
+    return new PublishGate({
+      database,
+      evals: {
+        allSuites: () => evals.allSuites(),
+        validateReferences: (suite) => evals.validateReferences(suite),
+        approvedBaseline: () => Promise.resolve(undefined),
+        runWithTargets,
+      },
+      liveTargets: {} as never,
+      shadowTargets: () => ({ documentExists: () => Promise.resolve(new Set(['rv-platinum-fee'])), ruleExists: () => true }) as never,
+      ...options,
+    });
+  };
+
   beforeAll(async () => {
     suites = await mkdtemp(join(tmpdir(), 'review-suites-'));
     await writeFile(join(suites, 'review-gate.yaml'), gateSuite);
@@ -175,18 +192,8 @@ describe('review before publish: four eyes, eval-gated approval, review queue', 
   });
 
   it('leaves the version submitted, not approved and not lost, when the gate run fails', async () => {
-    const { database, knowledge, evals } = testApp.runtime.services;
-    const failingGate = new PublishGate({
-      database,
-      evals: {
-        allSuites: () => evals.allSuites(),
-        validateReferences: (suite) => evals.validateReferences(suite),
-        approvedBaseline: () => Promise.resolve(undefined),
-        runWithTargets: () => Promise.reject(new Error('eval worker went away')),
-      },
-      liveTargets: {} as never,
-      shadowTargets: () => ({ documentExists: () => Promise.resolve(new Set(['rv-platinum-fee'])), ruleExists: () => true }) as never,
-    });
+    const { database, knowledge } = testApp.runtime.services;
+    const failingGate = gateRunning(() => Promise.reject(new Error('eval worker went away')));
     const review = new DocumentReview({ database, knowledge, gate: failingGate });
     const submitted = await review.submit(documentId, 4, { id: 'someone' });
     const check = await failingGate.settled(submitted.check.checkId);
@@ -200,21 +207,9 @@ describe('review before publish: four eyes, eval-gated approval, review queue', 
   });
 
   it('marks a check whose replica stopped as interrupted, so the version can be submitted again; a live one keeps running', async () => {
-    const { database, knowledge, evals } = testApp.runtime.services;
+    const { database, knowledge } = testApp.runtime.services;
     let release: () => void = () => undefined;
-    const slowGate = new PublishGate({
-      database,
-      evals: {
-        allSuites: () => evals.allSuites(),
-        validateReferences: (suite) => evals.validateReferences(suite),
-        approvedBaseline: () => Promise.resolve(undefined),
-        runWithTargets: () => new Promise((_resolve, reject) => (release = () => reject(new Error('stopped by the test')))),
-      },
-      liveTargets: {} as never,
-      shadowTargets: () => ({ documentExists: () => Promise.resolve(new Set(['rv-platinum-fee'])), ruleExists: () => true }) as never,
-      heartbeatMilliseconds: 20,
-      staleSeconds: 60,
-    });
+    const slowGate = gateRunning(() => new Promise((_resolve, reject) => (release = () => reject(new Error('stopped by the test')))), { heartbeatMilliseconds: 20, staleSeconds: 60 });
     const review = new DocumentReview({ database, knowledge, gate: slowGate });
     const live = await review.submit(documentId, 4, { id: 'someone' });
     // A check left by a replica that stopped an hour ago: still 'running', its heartbeat long stale.
