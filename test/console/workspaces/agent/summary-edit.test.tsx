@@ -2,28 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../../../console/src/api/api-types';
 import { itemsFromLines, summaryEdit } from '../../../../console/src/workspaces/agent/summary-edit';
+import { lostCardSummary } from './lost-card-summary';
 
-const generated: Summary = {
-  reason: 'Lost card',
-  customerIntent: 'Block the card',
-  productsDiscussed: [],
+const generated = lostCardSummary({
   actionsTaken: [
     { text: 'Card blocked', turnIds: ['t2'] },
     { text: 'Replacement ordered', turnIds: ['t4'] },
   ],
-  resolution: 'resolved',
-  followUps: [],
-  commitments: [],
-  complaint: { raised: false },
-  sentiment: { start: 'neutral', end: 'positive' },
   compliance: { findings: [{ ruleId: 'r1', severity: 'major', title: 'x' }], missingDisclosures: ['d1'] },
-  evidence: { reason: ['t1'] },
-  dispositionCode: 'CARD-LOSS',
-  language: 'en',
-  provider: 'offline',
-  model: 'extractive',
-  promptVersion: 'v1',
-};
+});
 
 describe('summaryEdit', () => {
   it('sends nothing when the agent changed nothing', () => {

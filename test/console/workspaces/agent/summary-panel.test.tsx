@@ -1,33 +1,17 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Summary, SummaryReview } from '../../../../console/src/api/api-types';
+import type { SummaryReview } from '../../../../console/src/api/api-types';
 import { ProblemError } from '../../../../console/src/api/problem-error';
 import { shellCatalogues, TextProvider } from '../../../../console/src/i18n/use-text';
 import en from '../../../../console/src/workspaces/agent/messages.en.json';
 import zh from '../../../../console/src/workspaces/agent/messages.zh.json';
 import { SummaryPanel, type SaveSummary } from '../../../../console/src/workspaces/agent/summary-panel';
+import { lostCardSummary } from './lost-card-summary';
 
 afterEach(cleanup);
 
-const generated: Summary = {
-  reason: 'Lost card',
-  customerIntent: 'Block the card',
-  productsDiscussed: [],
-  actionsTaken: [{ text: 'Card blocked', turnIds: ['t2'] }],
-  resolution: 'resolved',
-  followUps: [],
-  commitments: [],
-  complaint: { raised: false },
-  sentiment: { start: 'neutral', end: 'positive' },
-  compliance: { findings: [], missingDisclosures: [] },
-  evidence: { reason: ['t1'] },
-  dispositionCode: 'CARD-LOSS',
-  language: 'en',
-  provider: 'offline',
-  model: 'extractive',
-  promptVersion: 'v1',
-};
+const generated = lostCardSummary();
 
 function renderPanel(onSave: SaveSummary, review: SummaryReview = { summary: generated, revision: 0, confirmed: false, edited: false }) {
   localStorage.setItem('agent-assist.language', 'en');
