@@ -7,7 +7,8 @@
  * Wall time and CPU time of this process (embedded PGlite runs in it) are both printed with the load average:
  * on a shared machine the CPU figure is the stable one. Goals: >= 500 chunks/s offline, >= 300 FAQ rows/s vs the mock.
  *
- * Run: npx tsx bench/ingest-bench.ts   (INGEST_BENCH_DOCUMENTS=1000: 10 sections each; the first 10 % one by one)
+ * Run: npx tsx bench/ingest-bench.ts   (INGEST_BENCH_DOCUMENTS=1000: 10 sections each; the first 10 % one by one;
+ * EMBEDDING_DIMENSIONS: the offline embedder's dimensions, as the server reads it, default the embedder's own)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ import { syntheticCorpus } from './knowledge-bench.js';
 import { createBenchDatabase } from './support.js';
 
 const actor = { id: 'bench' };
+/** The offline embedder at the dimensions the server would use (EMBEDDING_DIMENSIONS), to see what HNSW costs at each. */
+const offlineEmbedder = () => createOfflineEmbedder(process.env.EMBEDDING_DIMENSIONS ? { dimensions: Number(process.env.EMBEDDING_DIMENSIONS) } : {});
 
 interface Measured {
   seconds: number;
@@ -51,7 +54,8 @@ async function offlineDocuments(documents: number): Promise<void> {
   const bench = await createBenchDatabase();
   const directory = mkdtempSync(join(tmpdir(), 'agent-assist-ingest-bench-'));
   try {
-    const embedder = createOfflineEmbedder();
+    const embedder = offlineEmbedder();
+    console.log(`offline embedder: ${embedder.dimensions} dimensions`);
     await ensureEmbeddingIndex(bench.embedded, embedder);
     const knowledge = new KnowledgeService(bench.embedded, embedder);
     const { markdown } = syntheticCorpus(documents, 10);
@@ -101,7 +105,7 @@ export async function main(): Promise<void> {
     console.log('jining_bank_faq_dev not found beside the repository: FAQ ingest figures skipped');
     return;
   }
-  await faqSet(jining.jsonl, jining.kb.length, 'offline embedder', createOfflineEmbedder(), '');
+  await faqSet(jining.jsonl, jining.kb.length, 'offline embedder', offlineEmbedder(), '');
   const mock = await startMockEmbeddings();
   try {
     const embedder = createOpenAIEmbedder({ apiKey: 'bench', baseURL: mock.baseURL, model: 'bench-embedding', dimensions, timeoutMs: 30_000 });

@@ -167,6 +167,8 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     // The offline embedder weighs queries by document frequencies fitted on the base (stored, shared by replicas).
     const corpusStatistics = new CorpusStatisticsKeeper(database, embedder, {
       refitShare: offlineEmbedderRefitShare,
+      // One drift check a second at most: after each of a run of one-document writes it cost as much as the write's SQL.
+      checkIntervalMilliseconds: 1_000,
       onFitted: () => search.invalidateStatistics(),
       onError: log,
     });

@@ -11,6 +11,13 @@ export interface CorpusStatisticsOptions {
   refitShare: number;
   /** How often a replica looks for a newer fit stored by another replica. */
   reloadMilliseconds?: number;
+  /**
+   * The least time between two drift checks (default 0: a check after every write). A check counts the passages
+   * written since the fit over the whole chunk table and reads the newest fit: after every one of a run of
+   * one-document writes it cost about as much as the write's own statements. Writes within the interval share one
+   * check at its end, so a refit comes at most this much later.
+   */
+  checkIntervalMilliseconds?: number;
   /** A new fit is in use (by this replica's refit or another's): cached search results are stale. */
   onFitted?: () => void;
   onError?: (error: unknown) => void;
@@ -54,6 +61,9 @@ export class CorpusStatisticsKeeper {
   #checking: Promise<void> | undefined;
   #recheck = false;
   #timer: NodeJS.Timeout | undefined;
+  /** When the last drift check started, and the check waiting for the interval to pass (with its promise). */
+  #lastCheck = Number.NEGATIVE_INFINITY;
+  #deferred: { timer: NodeJS.Timeout; done: Promise<void>; release(): void } | undefined;
 
   constructor(database: Database, embedder: Embedder, options: CorpusStatisticsOptions) {
     this.#database = database;
@@ -79,7 +89,16 @@ export class CorpusStatisticsKeeper {
 
   /** Resolves when no check or refit is running (close waits for it, so a one-shot command does not cut one off). */
   async settled(): Promise<void> {
-    while (this.#checking) await this.#checking;
+    for (;;) {
+      const deferred = this.#deferred;
+      if (deferred) {
+        // A check still waiting for its interval runs now: the caller is about to close.
+        clearTimeout(deferred.timer);
+        this.#deferred = undefined;
+        await this.#check().finally(deferred.release);
+      } else if (this.#checking) await this.#checking;
+      else return;
+    }
   }
 
   /** Polls for fits stored by other replicas (server only; one-shot CLI commands do not need it). */
@@ -96,9 +115,30 @@ export class CorpusStatisticsKeeper {
     this.#timer = undefined;
   }
 
-  /** After a knowledge write: refit in the background when the base has drifted; writes in a burst coalesce. */
+  /**
+   * After a knowledge write: refit in the background when the base has drifted; writes in a burst coalesce, and a
+   * write within checkIntervalMilliseconds of the last check waits for the interval's end (one check for all of them).
+   */
   changed(): Promise<void> {
     if (!this.#corpus) return Promise.resolve();
+    if (this.#deferred) return this.#deferred.done;
+    const wait = this.#lastCheck + (this.#options.checkIntervalMilliseconds ?? 0) - performance.now();
+    if (wait > 0 && !this.#checking) {
+      let release: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      const timer = setTimeout(() => {
+        this.#deferred = undefined;
+        void this.changed().finally(release);
+      }, wait);
+      // A one-shot command does not stay alive for it: close() runs it at once through settled().
+      timer.unref();
+      this.#deferred = { timer, done, release };
+      return done;
+    }
+    return this.#check();
+  }
+
+  #check(): Promise<void> {
     if (this.#checking) {
       this.#recheck = true;
       return this.#checking;
@@ -106,6 +146,7 @@ export class CorpusStatisticsKeeper {
     this.#checking = (async () => {
       do {
         this.#recheck = false;
+        this.#lastCheck = performance.now();
         await this.#refitIfDrifted();
       } while (this.#recheck);
     })()

@@ -87,6 +87,41 @@ describe('CorpusStatisticsKeeper', () => {
     expect(Number(rows.rows[0]?.count)).toBe(1);
   });
 
+  it('checks again only after checkIntervalMilliseconds: writes within it share one check, which settled() runs at once', async () => {
+    let fitted = 0;
+    const keeper = new CorpusStatisticsKeeper(testDatabase.database, embedder, { refitShare: 0.5, checkIntervalMilliseconds: 60_000, onFitted: () => (fitted += 1) });
+    await keeper.start();
+    await keeper.settled();
+    const version = keeper.fit!.version;
+    fitted = 0;
+
+    // Four new passages on six fitted: past the share, but the last check was just now.
+    await knowledge.ingestFaqSet(
+      {
+        format: 'jsonl',
+        body: faqSet([
+          ['card-7', '信用卡账单日怎么改', '在手机银行修改账单日。'],
+          ['card-8', '借记卡转账限额多少', '以柜台设置为准。'],
+          ['card-9', '存折丢了怎么办', '携带身份证到网点挂失。'],
+          ['card-10', '信用卡分期怎么申请', '在手机银行申请分期。'],
+        ]),
+      },
+      actor,
+    );
+    const first = keeper.changed();
+    const second = keeper.changed();
+    // Long enough for an immediate check and refit of ten passages to have finished, were one started.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(keeper.fit?.version).toBe(version);
+    expect(fitted).toBe(0);
+
+    await keeper.settled();
+    await Promise.all([first, second]);
+    expect(keeper.fit?.version).toBeGreaterThan(version);
+    expect(keeper.fit?.documents).toBe(10);
+    expect(fitted).toBe(1);
+  });
+
   it('does nothing for an embedder without corpus statistics', async () => {
     const plain = { id: embedder.id, dimensions: 64, embed: embedder.embed };
     const keeper = new CorpusStatisticsKeeper(testDatabase.database, plain, { refitShare: 0 });
