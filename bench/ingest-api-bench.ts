@@ -58,7 +58,7 @@ class StatementTimes {
             this.#serialised(true, () => {
               const started = performance.now();
               return (value as Database['transaction'])
-                .call(object, (transaction) => work(times.wrap(transaction, false)))
+                .call(object, (transaction) => work(this.wrap(transaction, false)))
                 .finally(() => this.#note('(whole transaction)', performance.now() - started));
             });
         }

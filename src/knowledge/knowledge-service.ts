@@ -330,10 +330,23 @@ export class KnowledgeService {
     return bumped.rows[0]?.value;
   }
 
-  /** After the commit of a write of `chunks` chunks. */
-  async #committed(chunks: number): Promise<void> {
-    await this.#changed();
+  /**
+   * After the commit of a write of `chunks` chunks. `generation`: the write bumped the counter (and queued the
+   * NOTIFY, which Postgres sends at commit) as its transaction's last statement, one statement and one commit
+   * fewer per write than a bump after it; the others hear of it no earlier than they can read it either way.
+   */
+  async #committed(chunks: number, generation?: string): Promise<void> {
+    if (generation === undefined) await this.#changed();
+    else {
+      this.#generation = generation;
+      this.#changedHere();
+    }
     this.#chunksSinceAnalyze += chunks;
+  }
+
+  /** The generation bump inside a write's transaction, or undefined when it wrote nothing new. */
+  async #bumpIfWritten(transaction: Queryable, written: boolean): Promise<string | undefined> {
+    return written ? this.#bumpGeneration(transaction) : undefined;
   }
 
   #changedHere(): void {
@@ -542,9 +555,12 @@ export class KnowledgeService {
     }
     const vectors = embedded ?? (await this.#embed(prepared, existing?.documentId));
     await this.#dropIndexForBulk(prepared.chunks.length);
-    const result = await this.#database.transaction((transaction) => this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId));
+    const { result, generation } = await this.#database.transaction(async (transaction) => {
+      const stored = await this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId);
+      return { result: stored, generation: await this.#bumpIfWritten(transaction, stored.outcome !== 'unchanged') };
+    });
     if (result.outcome !== 'unchanged') {
-      await this.#committed(prepared.chunks.length);
+      await this.#committed(prepared.chunks.length, generation);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     return result;
@@ -845,7 +861,7 @@ export class KnowledgeService {
       const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
       const rebuildIndex = this.#database.kind === 'pglite' && !this.#bulk && rebuildsVectorIndex(changedChunks, await this.#indexedRows());
       await this.#dropIndexForBulk(changedChunks);
-      await this.#database.transaction(async (transaction) => {
+      const generation = await this.#database.transaction(async (transaction) => {
         if (rebuildIndex) await transaction.exec(`drop index if exists ${vectorIndex.name}`);
         const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
         for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
@@ -853,8 +869,9 @@ export class KnowledgeService {
           await transaction.exec(`set local maintenance_work_mem = '256MB'`);
           await transaction.exec(vectorIndex.create);
         }
+        return this.#bumpIfWritten(transaction, true);
       });
-      await this.#committed(changedChunks);
+      await this.#committed(changedChunks, generation);
       if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
     }
     const result: FaqSetResult = { documents: [], created: 0, updated: 0, unchanged: 0 };
@@ -941,11 +958,13 @@ export class KnowledgeService {
              edited_by = excluded.edited_by, edited_at = now()`,
           [documentId, questions.map(questionKey), [...questions], action, actor.id],
         );
-        return this.#writeVersion(transaction, prepared, expectedVersion, vectors, actor, documentId);
+        const stored = await this.#writeVersion(transaction, prepared, expectedVersion, vectors, actor, documentId);
+        return { ...stored, generation: await this.#bumpIfWritten(transaction, stored.outcome !== 'unchanged') };
       });
       if (result) {
-        await this.#committed(prepared.chunks.length);
-        return { ...result, questions: next };
+        const { generation, ...stored } = result;
+        await this.#committed(prepared.chunks.length, generation);
+        return { ...stored, questions: next };
       }
       if (attempt >= 3) throw new IngestError('concurrent_edit', 'the document kept changing while its questions were edited; try again', { field: 'questions' });
     }
@@ -1010,11 +1029,12 @@ export class KnowledgeService {
       if (changed.length > 0) {
         const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
         await this.#dropIndexForBulk(changedChunks);
-        await this.#database.transaction(async (transaction) => {
+        const generation = await this.#database.transaction(async (transaction) => {
           const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
           for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
+          return this.#bumpIfWritten(transaction, true);
         });
-        await this.#committed(changedChunks);
+        await this.#committed(changedChunks, generation);
         if (!this.#bulk && this.#chunksSinceAnalyze >= 1000) await this.analyze();
       }
       for (const document of window) {

@@ -88,6 +88,33 @@ describe('batched writes of many documents', () => {
     }
   });
 
+  it('bumps the generation of a one-document write inside its transaction: one commit per document, none after it', async () => {
+    const knowledge = new KnowledgeService(recorded, embedder);
+    let transactions = 0;
+    const inTransaction: string[] = [];
+    const counted: Database = {
+      ...recorded,
+      transaction: (work) =>
+        recorded.transaction((transaction) => {
+          transactions += 1;
+          return work({ query: (sql, parameters) => (inTransaction.push(sql), transaction.query(sql, parameters)), exec: (sql) => (inTransaction.push(sql), transaction.exec(sql)) });
+        }),
+    };
+    const service = new KnowledgeService(counted, embedder);
+    const [input] = documents('one-commit', 1);
+    const before = await generation();
+    statements.length = 0;
+    expect((await service.ingest(input!, actor)).outcome).toBe('created');
+    expect(await generation()).toBe(before + 1);
+    expect(transactions).toBe(1);
+    expect(inTransaction.at(-1)).toMatch(/insert into settings/);
+    // Outside the transaction only reads: the bump is not a statement (and a commit) of its own any more.
+    expect(statements.filter((sql) => !inTransaction.includes(sql)).every((sql) => /^\s*select/i.test(sql))).toBe(true);
+    // Unchanged content writes nothing and bumps nothing.
+    expect((await knowledge.ingest(input!, actor)).outcome).toBe('unchanged');
+    expect(await generation()).toBe(before + 1);
+  });
+
   it('reports unchanged documents with their stored version and re-versions only what changed', async () => {
     const knowledge = new KnowledgeService(recorded, embedder);
     const inputs = documents('again', 6);
