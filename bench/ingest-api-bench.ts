@@ -16,73 +16,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { composeApp, composeRuntime, openDatabase } from '../src/compose.js';
-import type { Database, Queryable } from '../src/db/database.js';
 import { loadConfig } from '../src/config.js';
 import { syntheticCorpus } from './knowledge-bench.js';
+import { StatementTimes } from './statement-times.js';
 import { protectionOff, repositoryRoot } from './support.js';
 
 const adminKey = 'bench-admin-key-0123456789abcdef';
-
-/** Time per statement (its first words) or transaction, each run alone (embedded PGlite runs one at a time anyway). */
-class StatementTimes {
-  readonly #times = new Map<string, { calls: number; milliseconds: number }>();
-  recording = false;
-
-  /** The statements and transactions of the whole process one after another, so each one's time is its own, not a wait. */
-  #tail: Promise<unknown> = Promise.resolve();
-
-  #serialised<R>(topLevel: boolean, work: () => Promise<R>): Promise<R> {
-    if (!topLevel) return work();
-    const run = this.#tail.then(work, work);
-    this.#tail = run.catch(() => undefined);
-    return run;
-  }
-
-  wrap<T extends Queryable>(target: T, topLevel = true): T {
-    return new Proxy(target, {
-      get: (object, property, receiver) => {
-        const value = Reflect.get(object, property, receiver) as unknown;
-        if (property === 'query' || property === 'exec') {
-          return (sql: string, ...rest: unknown[]) =>
-            this.#serialised(topLevel, async () => {
-              const started = performance.now();
-              try {
-                return await (value as (sql: string, ...rest: unknown[]) => Promise<unknown>).call(object, sql, ...rest);
-              } finally {
-                this.#note(sql, performance.now() - started);
-              }
-            });
-        }
-        if (property === 'transaction') {
-          return <R>(work: (transaction: Queryable) => Promise<R>) =>
-            this.#serialised(true, () => {
-              const started = performance.now();
-              return (value as Database['transaction'])
-                .call(object, (transaction) => work(this.wrap(transaction, false)))
-                .finally(() => this.#note('(whole transaction)', performance.now() - started));
-            });
-        }
-        return typeof value === 'function' ? (value as (...parameters: unknown[]) => unknown).bind(object) : value;
-      },
-    });
-  }
-
-  #note(sql: string, milliseconds: number): void {
-    if (!this.recording) return;
-    const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-    const entry = this.#times.get(key) ?? { calls: 0, milliseconds: 0 };
-    entry.calls += 1;
-    entry.milliseconds += milliseconds;
-    this.#times.set(key, entry);
-  }
-
-  print(documents: number): void {
-    const rows = [...this.#times].sort((left, right) => right[1].milliseconds - left[1].milliseconds);
-    for (const [sql, { calls, milliseconds }] of rows) {
-      console.log(`  ${(milliseconds / documents).toFixed(2).padStart(7)} ms/document ${String(calls).padStart(5)} calls  ${sql}`);
-    }
-  }
-}
 
 function load(): string {
   return `load ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;

@@ -8,7 +8,8 @@
  * on a shared machine the CPU figure is the stable one. Goals: >= 500 chunks/s offline, >= 300 FAQ rows/s vs the mock.
  *
  * Run: npx tsx bench/ingest-bench.ts   (INGEST_BENCH_DOCUMENTS=1000: 10 sections each; the first 10 % one by one;
- * EMBEDDING_DIMENSIONS: the offline embedder's dimensions, as the server reads it, default the embedder's own)
+ * EMBEDDING_DIMENSIONS: the offline embedder's dimensions, as the server reads it, default the embedder's own;
+ * INGEST_BENCH_STATEMENTS=1: the time of each kind of SQL statement in the folder load, per 1,000 chunks)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { createOpenAIEmbedder } from '../src/llm/openai-embedder.js';
 import { delayMilliseconds, dimensions, startMockEmbeddings } from './embedding-batch-bench.js';
 import { loadJiningFaq } from './jining-faq.js';
 import { syntheticCorpus } from './knowledge-bench.js';
+import { StatementTimes } from './statement-times.js';
 import { createBenchDatabase } from './support.js';
 
 const actor = { id: 'bench' };
@@ -57,7 +59,8 @@ async function offlineDocuments(documents: number): Promise<void> {
     const embedder = offlineEmbedder();
     console.log(`offline embedder: ${embedder.dimensions} dimensions`);
     await ensureEmbeddingIndex(bench.embedded, embedder);
-    const knowledge = new KnowledgeService(bench.embedded, embedder);
+    const statements = new StatementTimes();
+    const knowledge = new KnowledgeService(process.env.INGEST_BENCH_STATEMENTS === '1' ? statements.wrap(bench.embedded) : bench.embedded, embedder);
     const { markdown } = syntheticCorpus(documents, 10);
     const oneByOne = markdown.slice(0, Math.ceil(documents / 10));
     let chunks = 0;
@@ -71,10 +74,13 @@ async function offlineDocuments(documents: number): Promise<void> {
       return path;
     });
     let bulkChunks = 0;
+    statements.recording = true;
     const bulkTime = await measured(async () => {
       for (const result of await ingestFiles(knowledge, files, { actor })) bulkChunks += result.chunks;
     });
+    statements.recording = false;
     console.log(`offline ingest, folder of ${files.length} Markdown files (CLI ingest, bulk load onto ${chunks} chunks): ${rate(bulkChunks, 'chunks', bulkTime)} (goal >= 500); ${load()}`);
+    statements.print(bulkChunks / 1000, 'ms/1,000 chunks');
   } finally {
     rmSync(directory, { recursive: true, force: true });
     await bench.close();

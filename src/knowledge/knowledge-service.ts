@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
-import { tokensToTsvectorLiteral } from '../text/lexical-vector.js';
 import { analyzeSearchFields } from '../text/search-fields.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { chunkDocument, chunkFaqRow } from './chunk-document.js';
@@ -712,14 +711,14 @@ export class KnowledgeService {
         const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
         await transaction.query(
           `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-             effective_until, retired, lexical, embedding, heading_terms, body_terms)
+             effective_until, retired, embedding, heading_terms, body_terms)
            select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
                   data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
-                  data.lexical::tsvector, data.embedding::vector,
+                  data.embedding::vector,
                   array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
              from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
-                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[])
-               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, lexical, embedding,
+                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::jsonb[], $15::jsonb[])
+               as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, embedding,
                        heading_terms, body_terms)`,
           [
             slice.map(() => randomUUID()),
@@ -762,14 +761,11 @@ export class KnowledgeService {
   }
 
   /**
-   * Refreshes the planner's statistics and merges pending lexical index entries. Without statistics the planner
-   * believes the chunk table is tiny and scans it instead of using the HNSW index; Postgres's autovacuum does
-   * both eventually, embedded PGlite never does.
+   * Refreshes the planner's statistics. Without them the planner believes the chunk table is tiny and scans it
+   * instead of using the HNSW index; Postgres's autovacuum does it eventually, embedded PGlite never does.
    */
   async analyze(): Promise<void> {
     this.#chunksSinceAnalyze = 0;
-    // Merging the GIN pending list matters as much: lexical searches scan it linearly (see migration 004).
-    await this.#database.query(`select gin_clean_pending_list('chunks_lexical_idx')`);
     await this.#database.exec('analyze documents; analyze document_versions; analyze chunks;');
   }
 
@@ -1338,16 +1334,16 @@ function documentView(row: VersionRow & { id: string; external_id: string; sourc
 }
 
 /**
- * The lexical tsvector, the embedding, then the BM25 fields (JSON arrays of analysed tokens) of each chunk, as the
- * last four insert parameters. Each chunk is analysed once; the tsvector is built from the same tokens.
+ * The embedding, then the BM25 fields (JSON arrays of analysed tokens) of each chunk, as the last three insert
+ * parameters. Each chunk is analysed once. No tsvector any more (migration 024): the lexical leg is the in-process
+ * BM25 index over these fields, and writing a column nothing read, with its GIN index, was a large share of a write.
  */
-function withSearchColumns(items: readonly { document: PreparedDocument; chunk: Chunk }[], vectors: readonly string[]): [string[], string[], string[], string[]] {
+function withSearchColumns(items: readonly { document: PreparedDocument; chunk: Chunk }[], vectors: readonly string[]): [string[], string[], string[]] {
   const analysed = items.map(({ document, chunk }) => {
     const fields = chunk.fields ?? { heading: chunk.headingPath.join('\n'), body: chunk.text };
     return analyzeSearchFields({ title: document.title, kind: document.kind, heading: fields.heading, body: fields.body });
   });
   return [
-    analysed.map((fields) => tokensToTsvectorLiteral([...fields.headingTerms, ...fields.bodyTerms])),
     [...vectors],
     analysed.map((fields) => JSON.stringify(fields.headingTerms)),
     analysed.map((fields) => JSON.stringify(fields.bodyTerms)),
@@ -1371,12 +1367,12 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
     const batch = prepared.chunks.slice(start, start + chunkInsertBatch);
     await transaction.query(
       `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-         effective_until, retired, lexical, embedding, heading_terms, body_terms)
+         effective_until, retired, embedding, heading_terms, body_terms)
        select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
-              data.lexical::tsvector, data.embedding::vector,
+              data.embedding::vector,
               array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
-         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[])
-           as data(id, ordinal, text, heading_path, lexical, embedding, heading_terms, body_terms)`,
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::jsonb[], $15::jsonb[])
+           as data(id, ordinal, text, heading_path, embedding, heading_terms, body_terms)`,
       [
         documentId,
         version,

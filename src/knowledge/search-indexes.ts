@@ -1,6 +1,9 @@
 import type { Queryable } from '../db/database.js';
 
-/** The two indexes retrieval depends on; without them every search scans the whole chunk table. */
+/**
+ * The index retrieval depends on; without it every vector search scans the whole chunk table. (The lexical leg is
+ * the in-process BM25 index; its old GIN index over chunks.lexical was dropped by migration 024.)
+ */
 export const searchIndexes = [
   {
     name: 'chunks_embedding_idx',
@@ -9,14 +12,6 @@ export const searchIndexes = [
     column: 'embedding',
     // HNSW with cosine distance: the vector leg orders by <=>, and the offline embedder's vectors are unit length.
     create: 'create index if not exists chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)',
-  },
-  {
-    name: 'chunks_lexical_idx',
-    purpose: 'lexical (GIN)',
-    method: 'gin',
-    column: 'lexical',
-    // Same pending-list limit as migration 004: embedded PGlite never autovacuums.
-    create: 'create index if not exists chunks_lexical_idx on chunks using gin (lexical) with (gin_pending_list_limit = 256)',
   },
 ] as const;
 

@@ -38,7 +38,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const finish = (): DoctorReport => ({ ok: checks.every((check) => check.status === 'ok'), checks });
   const skipRest = (reason: string) => {
-    for (const name of ['migrations', 'pgvector', 'vector index', 'lexical index', 'embedder']) checks.push({ name, status: 'skipped', detail: reason });
+    for (const name of ['migrations', 'pgvector', 'vector index', 'embedder']) checks.push({ name, status: 'skipped', detail: reason });
   };
 
   if (options.dataDirectory) {
@@ -86,7 +86,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const embeddingColumn = await database
       .query(`select 1 from pg_attribute where attrelid = 'chunks'::regclass and attname = 'embedding' and not attisdropped`)
       .then((result) => result.rows.length > 0, () => false);
-    for (const [name, indexName] of [['vector index', 'chunks_embedding_idx'], ['lexical index', 'chunks_lexical_idx']] as const) {
+    for (const [name, indexName] of [['vector index', 'chunks_embedding_idx']] as const) {
       const index = indexes?.find((candidate) => candidate.name === indexName);
       if (!index) checks.push({ name, status: 'skipped', detail: 'the chunk table does not exist yet (migrations pending)' });
       else if (index.state === 'missing' && indexName === 'chunks_embedding_idx' && !embeddingColumn) {

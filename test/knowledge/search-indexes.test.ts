@@ -18,8 +18,10 @@ describe('search indexes', () => {
     await testDatabase?.close();
   });
 
-  it('reports both indexes present on a new base and repairs nothing', async () => {
-    expect(await states()).toEqual({ chunks_embedding_idx: 'present', chunks_lexical_idx: 'present' });
+  it('reports the vector index present on a new base and repairs nothing; the unused GIN index is gone (migration 024)', async () => {
+    expect(await states()).toEqual({ chunks_embedding_idx: 'present' });
+    const gin = await testDatabase.database.query(`select 1 from pg_class where relname = 'chunks_lexical_idx'`);
+    expect(gin.rows).toEqual([]);
     expect(await repairSearchIndexes(testDatabase.database)).toEqual([]);
   });
 
@@ -34,19 +36,16 @@ describe('search indexes', () => {
       onNotice: (message) => notices.push(message),
     });
     await runtime.close();
-    expect(await states()).toEqual({ chunks_embedding_idx: 'present', chunks_lexical_idx: 'present' });
+    expect(await states()).toEqual({ chunks_embedding_idx: 'present' });
     expect(notices).toEqual(['search index chunks_embedding_idx was missing and has been rebuilt']);
   });
 
-  it('rebuilds an index left invalid and a missing lexical index', async () => {
+  it('rebuilds an index left invalid', async () => {
     // What an interrupted CREATE INDEX CONCURRENTLY leaves behind.
-    await testDatabase.database.exec(`update pg_index set indisvalid = false where indexrelid = 'chunks_embedding_idx'::regclass; drop index chunks_lexical_idx;`);
-    expect(await states()).toEqual({ chunks_embedding_idx: 'invalid', chunks_lexical_idx: 'missing' });
+    await testDatabase.database.exec(`update pg_index set indisvalid = false where indexrelid = 'chunks_embedding_idx'::regclass;`);
+    expect(await states()).toEqual({ chunks_embedding_idx: 'invalid' });
     const repaired = await repairSearchIndexes(testDatabase.database);
-    expect(repaired.map(({ name, was }) => ({ name, was }))).toEqual([
-      { name: 'chunks_embedding_idx', was: 'invalid' },
-      { name: 'chunks_lexical_idx', was: 'missing' },
-    ]);
-    expect(await states()).toEqual({ chunks_embedding_idx: 'present', chunks_lexical_idx: 'present' });
+    expect(repaired.map(({ name, was }) => ({ name, was }))).toEqual([{ name: 'chunks_embedding_idx', was: 'invalid' }]);
+    expect(await states()).toEqual({ chunks_embedding_idx: 'present' });
   });
 });
