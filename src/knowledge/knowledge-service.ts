@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { toVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
-import { analyzeSearchFields } from '../text/search-fields.js';
+import { analyzeSearchFields, joinSearchTokens } from '../text/search-fields.js';
 import { detectLanguage } from '../text/segment-text.js';
 import { chunkDocument, chunkFaqRow } from './chunk-document.js';
 import type {
@@ -711,15 +711,14 @@ export class KnowledgeService {
         const slice = chunks.slice(chunkStart, chunkStart + writeBatch);
         await transaction.query(
           `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-             effective_until, retired, embedding, heading_terms, body_terms)
+             effective_until, retired, embedding, heading_tokens, body_tokens)
            select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
                   data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
-                  data.embedding::vector,
-                  array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
+                  data.embedding::vector, data.heading_tokens, data.body_tokens
              from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
-                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::jsonb[], $15::jsonb[])
+                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
                as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, embedding,
-                       heading_terms, body_terms)`,
+                       heading_tokens, body_tokens)`,
           [
             slice.map(() => randomUUID()),
             slice.map(({ item }) => item.documentId),
@@ -1334,9 +1333,10 @@ function documentView(row: VersionRow & { id: string; external_id: string; sourc
 }
 
 /**
- * The embedding, then the BM25 fields (JSON arrays of analysed tokens) of each chunk, as the last three insert
- * parameters. Each chunk is analysed once. No tsvector any more (migration 024): the lexical leg is the in-process
- * BM25 index over these fields, and writing a column nothing read, with its GIN index, was a large share of a write.
+ * The embedding, then the BM25 fields (analysed tokens, space-separated: joinSearchTokens) of each chunk, as the last
+ * three insert parameters. Each chunk is analysed once. No tsvector any more (migration 024): the lexical leg is the
+ * in-process BM25 index over these fields, and writing a column nothing read, with its GIN index, was a large share
+ * of a write.
  */
 function withSearchColumns(items: readonly { document: PreparedDocument; chunk: Chunk }[], vectors: readonly string[]): [string[], string[], string[]] {
   const analysed = items.map(({ document, chunk }) => {
@@ -1345,8 +1345,8 @@ function withSearchColumns(items: readonly { document: PreparedDocument; chunk: 
   });
   return [
     [...vectors],
-    analysed.map((fields) => JSON.stringify(fields.headingTerms)),
-    analysed.map((fields) => JSON.stringify(fields.bodyTerms)),
+    analysed.map((fields) => joinSearchTokens(fields.headingTerms)),
+    analysed.map((fields) => joinSearchTokens(fields.bodyTerms)),
   ];
 }
 
@@ -1367,12 +1367,11 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
     const batch = prepared.chunks.slice(start, start + chunkInsertBatch);
     await transaction.query(
       `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
-         effective_until, retired, embedding, heading_terms, body_terms)
+         effective_until, retired, embedding, heading_tokens, body_tokens)
        select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
-              data.embedding::vector,
-              array(select jsonb_array_elements_text(data.heading_terms)), array(select jsonb_array_elements_text(data.body_terms))
-         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::jsonb[], $15::jsonb[])
-           as data(id, ordinal, text, heading_path, embedding, heading_terms, body_terms)`,
+              data.embedding::vector, data.heading_tokens, data.body_tokens
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[], $15::text[])
+           as data(id, ordinal, text, heading_path, embedding, heading_tokens, body_tokens)`,
       [
         documentId,
         version,

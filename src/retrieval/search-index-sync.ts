@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { DocumentKind } from '../knowledge/document-input.js';
-import { searchFieldsFromText } from '../text/search-fields.js';
+import { searchFieldsFromText, splitSearchTokens } from '../text/search-fields.js';
 import { Bm25Index, type IndexedChunk, type IndexedVersion } from './bm25-index.js';
 import { ChunkVectors, vectorFromBinary } from './chunk-vectors.js';
 import { HeldChunkRows, type HeldChunkRow } from './held-chunk-rows.js';
@@ -20,6 +20,9 @@ interface ChunkRow {
   effective_from: Date | string | null;
   effective_until: Date | string | null;
   retired: boolean;
+  /** The analysed fields, space-separated (migration 024); null on chunks written before it. */
+  heading_tokens: string | null;
+  body_tokens: string | null;
   heading_terms: string[] | null;
   body_terms: string[] | null;
   /** Returned by searches; for chunks stored before migration 006 (no terms) the fields are analysed from them too. */
@@ -44,7 +47,8 @@ function time(value: Date | string | null): number | null {
 }
 
 const chunkColumns = `c.id, c.document_id, c.version, c.kind, c.product, c.language, c.status, c.effective_from, c.effective_until, c.retired,
-  c.heading_terms, c.body_terms,
+  c.heading_tokens, c.body_tokens,
+  case when c.heading_tokens is null then c.heading_terms end as heading_terms, case when c.body_tokens is null then c.body_terms end as body_terms,
   c.text, c.heading_path, v.title, d.external_id,
   vector_send(c.embedding) as embedding`;
 const chunkTables = `chunks c join document_versions v on v.document_id = c.document_id and v.version = c.version join documents d on d.id = c.document_id`;
@@ -158,7 +162,9 @@ export class SearchIndexSync {
     const rowsByDocument = new Map<string, { id: string; row: HeldChunkRow }[]>();
     for (const row of chunkRows) {
       const fields =
-        row.heading_terms !== null && row.body_terms !== null
+        row.heading_tokens !== null && row.body_tokens !== null
+          ? { headingTerms: splitSearchTokens(row.heading_tokens), bodyTerms: splitSearchTokens(row.body_tokens) }
+          : row.heading_terms !== null && row.body_terms !== null
           ? { headingTerms: row.heading_terms, bodyTerms: row.body_terms }
           : searchFieldsFromText({ title: row.title ?? '', kind: row.kind, text: row.text ?? '', headingPath: row.heading_path ?? [] });
       const chunk: IndexedChunk = {

@@ -16,6 +16,20 @@ export function analyzeSearchFields(input: { title: string; kind: string; headin
   return { headingTerms: searchTokens(withTitle.join('\n')), bodyTerms: searchTokens(input.body) };
 }
 
+/**
+ * A field's tokens as stored (chunks.heading_tokens / body_tokens, migration 024): one string, space-separated.
+ * searchTokens never yields white space (CJK runs, and Latin/number words of letters, digits and `._%-`); a token
+ * that did would be split in two when read back, so any white space in one is replaced, never silently kept.
+ */
+export function joinSearchTokens(tokens: readonly string[]): string {
+  return tokens.map((token) => token.replace(/\s+/gu, '_')).join(' ');
+}
+
+/** The tokens of a stored field (see joinSearchTokens). */
+export function splitSearchTokens(stored: string): string[] {
+  return stored === '' ? [] : stored.split(' ');
+}
+
 const questionLine = /^Q: (.*)$/u;
 const answerStart = /^A: /u;
 

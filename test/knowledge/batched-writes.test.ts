@@ -62,8 +62,8 @@ describe('batched writes of many documents', () => {
     const documentId = ids.get(externalId)!;
     const view = await knowledge.get(documentId);
     const version = await knowledge.getVersion(documentId, view.currentVersion);
-    const chunks = await database.query<{ ordinal: number; text: string; heading_path: string[]; lexical: string; embedding: string; heading_terms: string[]; body_terms: string[]; kind: string; status: string; effective_from: unknown; effective_until: unknown; retired: boolean }>(
-      `select ordinal, text, heading_path, lexical::text as lexical, embedding::text as embedding, heading_terms, body_terms, kind, status, effective_from, effective_until, retired
+    const chunks = await database.query<{ ordinal: number; text: string; heading_path: string[]; lexical: string; embedding: string; heading_tokens: string; body_tokens: string; kind: string; status: string; effective_from: unknown; effective_until: unknown; retired: boolean }>(
+      `select ordinal, text, heading_path, lexical::text as lexical, embedding::text as embedding, heading_tokens, body_tokens, kind, status, effective_from, effective_until, retired
          from chunks where document_id = $1 and version = $2 order by ordinal`,
       [documentId, view.currentVersion],
     );

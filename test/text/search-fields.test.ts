@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument, chunkFaqRow } from '../../src/knowledge/chunk-document.js';
-import { analyzeSearchFields, searchFieldsFromText } from '../../src/text/search-fields.js';
+import { analyzeSearchFields, joinSearchTokens, searchFieldsFromText, splitSearchTokens } from '../../src/text/search-fields.js';
 import { searchTokens } from '../../src/text/segment-text.js';
 
 describe('search fields', () => {
+  it('stores a field as one space-separated string and reads back the same tokens', () => {
+    const tokens = searchTokens('Ａnnual fee 年费怎么收？ 3.5% e-banking 卡');
+    expect(tokens.length).toBeGreaterThan(5);
+    expect(splitSearchTokens(joinSearchTokens(tokens))).toEqual(tokens);
+    expect(splitSearchTokens(joinSearchTokens([]))).toEqual([]);
+    // A token holding white space (searchTokens makes none) stays one token rather than becoming two.
+    expect(splitSearchTokens(joinSearchTokens(['a b', 'c']))).toEqual(['a_b', 'c']);
+  });
+
   it('indexes every question of a FAQ row, similar ones included, in the heading field and the answer in the body', () => {
     const chunk = chunkFaqRow({ id: 'f1', questions: ['信用卡怎么挂失', '卡丢了怎么办'], answer: '请致电客服热线办理挂失。', line: 1 });
     const fields = analyzeSearchFields({ title: '信用卡怎么挂失', kind: 'faq', heading: chunk.fields!.heading, body: chunk.fields!.body });
