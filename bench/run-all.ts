@@ -2,6 +2,7 @@
 const benches = [
   './knowledge-bench.ts',
   './ingest-bench.ts',
+  './ingest-api-bench.ts',
   './lexical-leg-bench.ts',
   './search-stages-bench.ts',
   './knowledge-usage-bench.ts',
