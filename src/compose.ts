@@ -209,6 +209,12 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       buildQuery: (turns) => maskText(buildCardQuery(turns)),
       // Shown with the cards so the agent sees the situation the service detected (ids of situations.yaml).
       situationsOf: (turns, language) => understandTurn(turns, language).situations.map((situation) => situation.id),
+      // The cards run the suggestion's own searches (one per question, the situation's script), so the suggestion asked
+      // for after the turn finds them all in the search cache; the pipeline is made below, before any turn arrives.
+      cards: async (turns, language) => {
+        const found = await pipeline.cards(turns, language);
+        return { ...found, query: maskText(found.query) };
+      },
       hub: events,
       retrievalDepth: retrievalTopK,
       // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.
