@@ -182,7 +182,7 @@ export class ConversationService {
   readonly #cards: TurnCardsSource | undefined;
   readonly #hub: EventHub;
   readonly #retrievalDepth: number;
-  #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
+  #afterCustomerTurn: ((conversation: Conversation, turn: Turn, recent: readonly Turn[]) => void) | undefined;
   #onEnded: ((conversationId: string) => void) | undefined;
   readonly #judgeBudgetMs: number | undefined;
   readonly #onJudgeError: (error: unknown) => void;
@@ -225,8 +225,11 @@ export class ConversationService {
     while (this.#pendingJudgements.size > 0) await Promise.allSettled([...this.#pendingJudgements]);
   }
 
-  /** Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. */
-  onCustomerTurn(listener: (conversation: Conversation, turn: Turn) => void): void {
+  /**
+   * Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. `recent`:
+   * the conversation's latest turns up to the new one, already read for the turn.
+   */
+  onCustomerTurn(listener: (conversation: Conversation, turn: Turn, recent: readonly Turn[]) => void): void {
     this.#afterCustomerTurn = listener;
   }
 
@@ -340,8 +343,9 @@ export class ConversationService {
     const result: AddTurnResult = { turn: stored.turn, findings, replayed: false, ...(check ? { rulesVersion: check.rulesVersion } : {}) };
     if (input.speaker === 'agent') this.#startJudgement(conversationId, stored.turn, checkInput, findings);
     if (input.speaker === 'customer') {
-      result.knowledge = await this.#pushKnowledge(conversation, [...recent, stored.turn], stored.turn);
-      this.#afterCustomerTurn?.(conversation, stored.turn);
+      const latest = [...recent, stored.turn];
+      result.knowledge = await this.#pushKnowledge(conversation, latest, stored.turn);
+      this.#afterCustomerTurn?.(conversation, stored.turn, latest);
     }
     return result;
   }
@@ -384,6 +388,7 @@ export class ConversationService {
 
   /** Knowledge cards for the latest customer turn, retrieved on the recent turns, stored as an event and pushed. */
   async #pushKnowledge(conversation: Conversation, turns: readonly Turn[], turn: Turn): Promise<SearchResult[]> {
+    // The suggestion reads the last `contextWindow` turns: the cards plan on the same ones, so the plan is the same.
     const found = this.#cards ? await this.#cards(turns.slice(-contextWindow), conversation.language) : await this.#searchCards(conversation, turns);
     if (!found) return [];
     const { query } = found;
