@@ -210,7 +210,15 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
 
   async function cards(turns: PipelineTurn[], language: 'zh' | 'en'): Promise<TurnCards> {
     const { understanding, planned, responses } = await retrieve(turns, language);
-    return { query: planned.map((search) => search.query).join('\n'), results: turnKnowledge(planned, responses), situations: understanding.situations.map((situation) => situation.id) };
+    // A passage two of the turn's searches found is shown as the search it fits best found it (its confidence there):
+    // the card answers that question, whichever search listed it first.
+    const best = new Map<string, SearchResult>();
+    for (const result of responses.flatMap((response) => response.results)) {
+      const held = best.get(result.chunkId);
+      if (!held || result.confidence > held.confidence) best.set(result.chunkId, result);
+    }
+    const results = turnKnowledge(planned, responses).map((result) => best.get(result.chunkId) ?? result);
+    return { query: planned.map((search) => search.query).join('\n'), results, situations: understanding.situations.map((situation) => situation.id) };
   }
 
   async function suggest(input: SuggestInput): Promise<SuggestionBatch> {
