@@ -20,6 +20,7 @@ const benches = [
   './guard-bench.ts',
   './cross-language-bench.ts',
   './suggestion-bench.ts',
+  './suggestion-profile.ts',
   './summary-bench.ts',
   './summary-facts-bench.ts',
   './eval-bench.ts',

@@ -8,7 +8,7 @@ import { loadRulePacks } from './compliance/load-rule-packs.js';
 import { assertRulePacksPass } from './compliance/rule-self-test.js';
 import { createModelComplianceJudge } from './compliance/model-compliance-judge.js';
 import { CardFeedbackService } from './conversations/card-feedback.js';
-import { ConversationService } from './conversations/conversation-service.js';
+import { ConversationService, type Turn } from './conversations/conversation-service.js';
 import { EventHub } from './conversations/event-hub.js';
 import { ConfigError, type Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -211,6 +211,12 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
       buildQuery: (turns) => maskText(buildCardQuery(turns)),
       // Shown with the cards so the agent sees the situation the service detected (ids of situations.yaml).
       situationsOf: (turns, language) => understandTurn(turns, language).situations.map((situation) => situation.id),
+      // The cards run the suggestion's own searches (one per question, the situation's script), so the suggestion asked
+      // for after the turn finds them all in the search cache; the pipeline is made below, before any turn arrives.
+      cards: async (turns, language) => {
+        const found = await pipeline.cards(turns, language);
+        return { ...found, query: maskText(found.query) };
+      },
       hub: events,
       retrievalDepth: retrievalTopK,
       // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.
@@ -257,8 +263,9 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     // Usage is counted by triggers (migration 014); questions no card answered become knowledge gaps.
     const usage = new KnowledgeUsage({ database, utcOffset: config.BUSINESS_UTC_OFFSET, knowledge, proposals });
     await usage.start();
-    const noteGap = async (conversationId: string, language: 'zh' | 'en', turnId: string) => {
-      const turns = await conversations.turns(conversationId, { last: 8 });
+    const noteGap = async (conversationId: string, language: 'zh' | 'en', turnId: string, recent: readonly Turn[]) => {
+      // The turns the customer turn already read (not read again while its suggestion runs).
+      const turns = recent.slice(-8);
       // Only what the turn asks afresh: filler, stories and a question carried over from before are no new gap.
       const asked = understandTurn(turns, language).questions.filter((question) => !question.carried);
       if (asked.length === 0) return;
@@ -273,9 +280,9 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
         answers: (card) => card.kind !== 'compliance' && answersQuestion(card as unknown as SearchResult, terms, rarity),
       });
     };
-    conversations.onCustomerTurn((conversation, turn) => {
+    conversations.onCustomerTurn((conversation, turn, recent) => {
       if (conversation.suggestionsEnabled) suggestions.suggest(conversation.id, { n: 3 }).catch(log);
-      usage.track(noteGap(conversation.id, conversation.language, turn.id), log);
+      usage.track(noteGap(conversation.id, conversation.language, turn.id, recent), log);
     });
     // Summaries report products of the catalogue (product documents, ids and titles) plus the aliases staff add.
     const productAliases = loadProductAliases(resolve(config.KNOWLEDGE_DIR, 'product-aliases.yaml'));

@@ -10,6 +10,12 @@ import type { EventHub } from './event-hub.js';
 
 export type Speaker = 'customer' | 'agent';
 
+/** A customer turn's knowledge cards: the query sent (masked), the results, the situations detected. */
+export type TurnCardsSource = (
+  turns: { id: string; speaker: Speaker; text: string }[],
+  language: 'zh' | 'en',
+) => Promise<{ query: string; results: SearchResult[]; situations: string[] } | undefined>;
+
 export interface Conversation {
   id: string;
   externalId: string | null;
@@ -173,9 +179,10 @@ export class ConversationService {
   readonly #search: (query: SearchQuery) => Promise<SearchResponse>;
   readonly #buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
   readonly #situationsOf: ((turns: readonly { speaker: Speaker; text: string }[], language: 'zh' | 'en') => string[]) | undefined;
+  readonly #cards: TurnCardsSource | undefined;
   readonly #hub: EventHub;
   readonly #retrievalDepth: number;
-  #afterCustomerTurn: ((conversation: Conversation, turn: Turn) => void) | undefined;
+  #afterCustomerTurn: ((conversation: Conversation, turn: Turn, recent: readonly Turn[]) => void) | undefined;
   #onEnded: ((conversationId: string) => void) | undefined;
   readonly #judgeBudgetMs: number | undefined;
   readonly #onJudgeError: (error: unknown) => void;
@@ -188,6 +195,11 @@ export class ConversationService {
     buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
     /** The situations the latest customer turn is in (scam, lost card, complaint...), shown with its cards. */
     situationsOf?: (turns: readonly { speaker: Speaker; text: string }[], language: 'zh' | 'en') => string[];
+    /**
+     * The cards as the suggestion pipeline retrieves for the turn (its searches, its merge), used instead of
+     * `buildQuery` + `search` + `situationsOf`: the suggestion asked for right after then finds its searches cached.
+     */
+    cards?: TurnCardsSource;
     hub: EventHub;
     /** How deep the suggestion pipeline retrieves (its topK). */
     retrievalDepth?: number;
@@ -201,6 +213,7 @@ export class ConversationService {
     this.#search = options.search;
     this.#buildQuery = options.buildQuery;
     this.#situationsOf = options.situationsOf;
+    this.#cards = options.cards;
     this.#hub = options.hub;
     this.#retrievalDepth = options.retrievalDepth ?? knowledgeCards;
     this.#judgeBudgetMs = options.judgeBudgetMs;
@@ -212,8 +225,11 @@ export class ConversationService {
     while (this.#pendingJudgements.size > 0) await Promise.allSettled([...this.#pendingJudgements]);
   }
 
-  /** Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. */
-  onCustomerTurn(listener: (conversation: Conversation, turn: Turn) => void): void {
+  /**
+   * Runs after a customer turn is stored and answered (the suggestion push, when enabled); never awaited. `recent`:
+   * the conversation's latest turns up to the new one, already read for the turn.
+   */
+  onCustomerTurn(listener: (conversation: Conversation, turn: Turn, recent: readonly Turn[]) => void): void {
     this.#afterCustomerTurn = listener;
   }
 
@@ -327,8 +343,9 @@ export class ConversationService {
     const result: AddTurnResult = { turn: stored.turn, findings, replayed: false, ...(check ? { rulesVersion: check.rulesVersion } : {}) };
     if (input.speaker === 'agent') this.#startJudgement(conversationId, stored.turn, checkInput, findings);
     if (input.speaker === 'customer') {
-      result.knowledge = await this.#pushKnowledge(conversation, [...recent, stored.turn], stored.turn);
-      this.#afterCustomerTurn?.(conversation, stored.turn);
+      const latest = [...recent, stored.turn];
+      result.knowledge = await this.#pushKnowledge(conversation, latest, stored.turn);
+      this.#afterCustomerTurn?.(conversation, stored.turn, latest);
     }
     return result;
   }
@@ -371,16 +388,24 @@ export class ConversationService {
 
   /** Knowledge cards for the latest customer turn, retrieved on the recent turns, stored as an event and pushed. */
   async #pushKnowledge(conversation: Conversation, turns: readonly Turn[], turn: Turn): Promise<SearchResult[]> {
-    const query = this.#buildQuery(turns);
-    if (!query.trim()) return [];
-    // Same query and depth as the suggestion pipeline, so a suggestion requested right after reuses the search.
-    const response = await this.#search({ query, topK: this.#retrievalDepth, language: conversation.language });
-    const cards = response.results.slice(0, knowledgeCards);
+    // The suggestion reads the last `contextWindow` turns: the cards plan on the same ones, so the plan is the same.
+    const found = this.#cards ? await this.#cards(turns.slice(-contextWindow), conversation.language) : await this.#searchCards(conversation, turns);
+    if (!found) return [];
+    const { query } = found;
+    const cards = found.results.slice(0, knowledgeCards);
     if (cards.length === 0) return [];
-    const situations = (this.#situationsOf?.(turns, conversation.language) ?? []).map((id) => ({ id }));
+    const situations = found.situations.map((id) => ({ id }));
     await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: cards, situations }));
     this.#hub.signal(conversation.id);
     return cards;
+  }
+
+  async #searchCards(conversation: Conversation, turns: readonly Turn[]): Promise<{ query: string; results: SearchResult[]; situations: string[] } | undefined> {
+    const query = this.#buildQuery(turns);
+    if (!query.trim()) return undefined;
+    // Same query and depth as the suggestion pipeline, so a suggestion requested right after reuses the search.
+    const response = await this.#search({ query, topK: this.#retrievalDepth, language: conversation.language });
+    return { query, results: response.results, situations: this.#situationsOf?.(turns, conversation.language) ?? [] };
   }
 
   /**

@@ -217,6 +217,7 @@ export class HybridSearch {
   readonly #legs: EmbedderRetrievalModel;
   readonly #cache = new Map<string, { until: number; changeId: number; response: SearchResponse }>();
   readonly #cacheMilliseconds: number;
+  #changeRead: Promise<number> | undefined;
   readonly #candidatesFromIndex: boolean;
 
   /**
@@ -280,9 +281,20 @@ export class HybridSearch {
     return response;
   }
 
-  async #latestChange(): Promise<number> {
-    const result = await this.#database.query<{ change_id: number | string }>('select coalesce(max(id), 0) as change_id from search_index_changes');
-    return Number(result.rows[0]?.change_id ?? 0);
+  /**
+   * The latest change id. Searches called in the same synchronous run (a turn's searches, sent together) share one
+   * read; a later call sends its own. Every sharer was called while this thread was busy with that run, so a write it
+   * could have learned of before calling was committed before the read was answered: freshness is the same as one
+   * read per search (test/retrieval/search-cache-freshness.test.ts).
+   */
+  #latestChange(): Promise<number> {
+    if (this.#changeRead) return this.#changeRead;
+    const read = this.#database.query<{ change_id: number | string }>('select coalesce(max(id), 0) as change_id from search_index_changes').then((result) => Number(result.rows[0]?.change_id ?? 0));
+    this.#changeRead = read;
+    queueMicrotask(() => {
+      this.#changeRead = undefined;
+    });
+    return read;
   }
 
   /**

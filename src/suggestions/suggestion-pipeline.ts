@@ -3,11 +3,11 @@ import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import type { ChatMessage, ChatModel, TokenUsage } from '../llm/chat-model.js';
 import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
-import type { SearchQuery, SearchResponse } from '../retrieval/hybrid-search.js';
-import { understandTurn } from '../understanding/understand-turn.js';
+import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
+import { understandTurn, type Situation, type TurnUnderstanding } from '../understanding/understand-turn.js';
 import { discussedProduct, latestExchange, productNotOffered, type KnownProduct } from '../understanding/discussed-product.js';
 import { topicDisclosures } from './topic-disclosures.js';
-import { composeTurnReplies, mergeKnowledge, planSearches } from './turn-replies.js';
+import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
 import { termRarity, type TermStatistics } from './query-terms.js';
@@ -74,8 +74,45 @@ export interface SuggestInput {
   signal?: AbortSignal;
 }
 
+/** The knowledge a turn's searches found, as the suggestion sees it (approved wording first), for the cards. */
+export interface TurnCards {
+  /** The searches' queries, one a line. */
+  query: string;
+  results: SearchResult[];
+  /** The situations the turn is in (ids of situations.yaml). */
+  situations: string[];
+}
+
 export interface SuggestionPipeline {
   suggest(input: SuggestInput): Promise<SuggestionBatch>;
+  /** The turn's searches as a suggestion runs them, merged: the knowledge cards of a customer turn. */
+  cards(turns: PipelineTurn[], language: 'zh' | 'en'): Promise<TurnCards>;
+}
+
+/** Turn plans kept (least recently used dropped): a few per conversation in progress on a busy replica. */
+const rememberedPlans = 256;
+const noProducts: readonly KnownProduct[] = [];
+
+interface TurnPlan {
+  /** The catalogue the plan was made with: a knowledge write replaces it, and the plan is made again. */
+  products: readonly KnownProduct[];
+  understanding: TurnUnderstanding;
+  discussed: KnownProduct | undefined;
+  notOffered: Situation | undefined;
+  planned: PlannedSearch[];
+}
+
+interface TurnRetrieval {
+  understanding: TurnUnderstanding;
+  discussed: KnownProduct | undefined;
+  notOffered: Situation | undefined;
+  planned: PlannedSearch[];
+  responses: SearchResponse[];
+}
+
+/** The passages a turn's searches found: each search's best in turn, approved wording first when it fits as well. */
+function turnKnowledge(planned: readonly PlannedSearch[], responses: readonly SearchResponse[]): SearchResult[] {
+  return preferApprovedWording(mergeKnowledge(responses, retrievalTopK), planned.map((search) => search.query).join('\n'));
 }
 
 /** The abort reason when the time budget runs out, so it is told apart from a caller's abort and a model error. */
@@ -129,6 +166,60 @@ function promptLabels(prompts: PromptLibrary, chatModel: ChatModel, streaming: b
 export function createSuggestionPipeline(options: SuggestionPipelineOptions): SuggestionPipeline {
   const budgetMs = options.budgetMs > 0 ? options.budgetMs : defaultSuggestionBudgetMs;
   const onGuard = options.onGuard ?? (() => undefined);
+  const plans = new Map<string, TurnPlan>();
+
+  /**
+   * What the turn asks and its searches: one per question plus the situation's script, run together. The knowledge
+   * cards pushed on the customer turn run this very plan, so the suggestion requested after them finds every search
+   * in the search cache instead of searching again for a slightly different query.
+   */
+  function plan(turns: PipelineTurn[], language: 'zh' | 'en'): TurnPlan {
+    const products = options.products?.() ?? noProducts;
+    // The plan is a function of the turns, the language and the catalogue: the cards and the suggestion of one turn share it.
+    const key = JSON.stringify([language, turns.map((turn) => [turn.speaker, turn.text])]);
+    const remembered = plans.get(key);
+    if (remembered && remembered.products === products) return remembered;
+    const understanding = understandTurn(turns, language);
+    const discussed = discussedProduct(turns, products, language);
+    const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
+    const notOffered = productNotOffered(turns, products, language);
+    const fallbackQuery = buildRetrievalQuery(turns);
+    const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
+    const made: TurnPlan = { products, understanding, discussed, notOffered, planned };
+    plans.delete(key);
+    if (plans.size >= rememberedPlans) plans.delete(plans.keys().next().value as string);
+    plans.set(key, made);
+    return made;
+  }
+
+  async function retrieve(turns: PipelineTurn[], language: 'zh' | 'en'): Promise<TurnRetrieval> {
+    const { understanding, discussed, notOffered, planned } = plan(turns, language);
+    // Two questions (or a question and a situation) can plan the very same search: it runs once.
+    const running = new Map<string, Promise<SearchResponse>>();
+    const responses = await Promise.all(
+      planned.map((search) => {
+        const request: SearchQuery = { query: search.query, language, topK: retrievalTopK, ...(search.kinds ? { kinds: search.kinds } : {}) };
+        const key = JSON.stringify([request.query, request.kinds ?? null]);
+        const pending = running.get(key) ?? options.search(request);
+        running.set(key, pending);
+        return pending;
+      }),
+    );
+    return { understanding, discussed, notOffered, planned, responses };
+  }
+
+  async function cards(turns: PipelineTurn[], language: 'zh' | 'en'): Promise<TurnCards> {
+    const { understanding, planned, responses } = await retrieve(turns, language);
+    // A passage two of the turn's searches found is shown as the search it fits best found it (its confidence there):
+    // the card answers that question, whichever search listed it first.
+    const best = new Map<string, SearchResult>();
+    for (const result of responses.flatMap((response) => response.results)) {
+      const held = best.get(result.chunkId);
+      if (!held || result.confidence > held.confidence) best.set(result.chunkId, result);
+    }
+    const results = turnKnowledge(planned, responses).map((result) => best.get(result.chunkId) ?? result);
+    return { query: planned.map((search) => search.query).join('\n'), results, situations: understanding.situations.map((situation) => situation.id) };
+  }
 
   async function suggest(input: SuggestInput): Promise<SuggestionBatch> {
     const started = performance.now();
@@ -142,28 +233,10 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const remaining = (): number => budgetMs - (performance.now() - started);
 
     try {
-      // What the turn asks, one search per question plus the situation's script (run together: one round trip each, in parallel).
-      const understanding = understandTurn(input.turns, language);
-      const products = options.products?.() ?? [];
-      const discussed = discussedProduct(input.turns, products, language);
-      const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
-      const notOffered = productNotOffered(input.turns, products, language);
-      const fallbackQuery = buildRetrievalQuery(input.turns);
-      const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
-      // Two questions (or a question and a situation) can plan the very same search: it runs once.
-      const running = new Map<string, Promise<SearchResponse>>();
-      const responses = await Promise.all(
-        planned.map((search) => {
-          const request: SearchQuery = { query: search.query, language, topK: retrievalTopK, ...(search.kinds ? { kinds: search.kinds } : {}) };
-          const key = JSON.stringify([request.query, request.kinds ?? null]);
-          const pending = running.get(key) ?? options.search(request);
-          running.set(key, pending);
-          return pending;
-        }),
-      );
+      const { understanding, discussed, notOffered, planned, responses } = await retrieve(input.turns, language);
       input.signal?.throwIfAborted();
       const query = planned.map((search) => search.query).join('\n');
-      const knowledge = preferApprovedWording(mergeKnowledge(responses, retrievalTopK), query);
+      const knowledge = turnKnowledge(planned, responses);
       // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.
       const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(discussed ? { discussed } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
@@ -356,6 +429,6 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     }
   }
 
-  return { suggest };
+  return { suggest, cards };
 }
 

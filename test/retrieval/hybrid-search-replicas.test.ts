@@ -87,6 +87,33 @@ describe.each(adapterKinds)('HybridSearch over %s: BM25 leg, filters, replicas, 
     expect((await cached.search({ query: '保险箱租用手续', topK: 3 })).tookMs).toBe(0);
   });
 
+  it('reads the change id once for cached searches sent together, and again for a search called after a write', async () => {
+    let changeReads = 0;
+    const counted: Database = {
+      kind: other.kind,
+      query: (sql, parameters) => {
+        if (sql.trim().startsWith('select coalesce(max(id), 0) as change_id')) changeReads += 1;
+        return other.query(sql, parameters);
+      },
+      exec: (sql) => other.exec(sql),
+      transaction: (work) => other.transaction(work),
+      listen: (channel, handler) => other.listen(channel, handler),
+      close: async () => undefined,
+    };
+    const cached = new HybridSearch(counted, embedder, { cacheMilliseconds: 60_000 });
+    await cached.refreshStatistics();
+    const together = () => Promise.all([cached.search({ query: '夜间金库存放流程', topK: 3 }), cached.search({ query: '第7号信用卡年费', topK: 3 })]);
+    await together();
+    changeReads = 0;
+    const hits = await together();
+    expect(hits.map((response) => response.tookMs)).toEqual([0, 0]);
+    expect(changeReads).toBe(1);
+    await knowledge.ingest({ format: 'text', body: '夜间金库存放需提前签约并领取专用钱袋。', externalId: 'night-vault', title: '夜间金库存放流程', kind: 'faq' }, actor);
+    const after = await cached.search({ query: '夜间金库存放流程', topK: 3 });
+    expect(after.results[0]?.externalId).toBe('night-vault');
+    expect(changeReads).toBe(2);
+  });
+
   it('explains each result: both legs, their ranks and scores, and the query tokens it matched', async () => {
     const response = await replicaA.search({ query: '银行卡丢了怎么办', topK: 3, explain: true });
     expect(response.queryTokens).toEqual(expect.arrayContaining(['银行卡', '丢了']));

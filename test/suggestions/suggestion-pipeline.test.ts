@@ -86,6 +86,30 @@ function sequence(contents: string[]) {
 const wealthQuestion = turns(['customer', '你好，我在看稳盈90天这个理财。'], ['agent', '好的，请问您想了解哪方面？'], ['customer', '这个理财会不会亏本？']);
 
 describe('offline (no chat model)', () => {
+  it('retrieves the cards of a customer turn with the very searches its suggestion runs, and merges them alike', async () => {
+    const sent: string[] = [];
+    const instance = createSuggestionPipeline({
+      search: (query) => {
+        sent.push(JSON.stringify(query));
+        return fixture.search(query);
+      },
+      compliance: ruleEngine(),
+      prompts,
+      budgetMs: 3_000,
+    });
+    const call = turns(['customer', '嗯，是这样，我想问信用卡年费怎么收？还有我的卡昨天被偷了，要怎么挂失？']);
+    const cards = await instance.cards(call, 'zh');
+    const cardSearches = sent.splice(0);
+    const batch = await instance.suggest({ conversation: { id: 'c1', language: 'zh' }, turns: call, n: 2 });
+    // Two questions and the lost card's procedure: one search each, the same requests for cards and suggestion.
+    expect(cardSearches.length).toBe(3);
+    expect(sent).toEqual(cardSearches);
+    expect(cards.query).toBe(batch.query);
+    // The same passages in the same order (each with its best search's confidence).
+    expect(cards.results.map((result) => result.chunkId)).toEqual(batch.knowledge.map((result) => result.chunkId));
+    expect(cards.situations).toContain('lost_stolen_card');
+  });
+
   it('answers from retrieved approved wording, cites each passage, in one search for the one question, its reference resolved', async () => {
     const { pipeline: instance } = pipeline();
     const before = fixture.queries.length;
