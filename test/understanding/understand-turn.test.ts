@@ -76,6 +76,12 @@ describe('situations said in everyday English', () => {
     expect(ids('Could you just tell me my balance and the recent transactions?')).toContain('identity_verification');
   });
 
+  it('recognises a disputed card transaction, so its procedure comes with the answer', () => {
+    expect(ids('There are two payments to a gym on my card that I never authorised. Can I get them back?')).toContain('disputed_transaction');
+    expect(understandTurn([customer('我卡上有一笔消费不是我刷的，能退吗？')], 'zh').situations.map((situation) => situation.id)).toContain('disputed_transaction');
+    expect(ids('How do I pay for an order with my card online?')).not.toContain('disputed_transaction');
+  });
+
   it('does not take a supervisor mentioned in a story for a request to escalate', () => {
     expect(ids('My supervisor at work told me to ask about the annual fee. How much is it?')).not.toContain('complaint_escalation');
   });
