@@ -18,3 +18,4 @@ cpSync('src/summaries/call-outcome-cues.yaml', 'dist/summaries/call-outcome-cues
 cpSync('src/suggestions/answer-relevance.json', 'dist/suggestions/answer-relevance.json');
 cpSync('src/suggestions/passage-coverage.json', 'dist/suggestions/passage-coverage.json');
 cpSync('src/suggestions/topic-disclosures.yaml', 'dist/suggestions/topic-disclosures.yaml');
+cpSync('src/suggestions/term-equivalents.yaml', 'dist/suggestions/term-equivalents.yaml');

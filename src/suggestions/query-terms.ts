@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
 import { memoizeByText } from '../text/memoize-by-text.js';
 import { foldText, lexicalTokens, searchTokens, words } from '../text/segment-text.js';
 
@@ -47,16 +50,26 @@ const genericWords = new Set([
   'mother', 'father', 'mum', 'mom', 'dad', 'wife', 'husband', 'friend', 'family', 'relative',
 ]);
 
-// Everyday words customers use for what the bank's documents say formally: either one shows the topic.
-const equivalents: readonly (readonly string[])[] = [
-  ['亏本', '亏钱', '赔钱', '亏损', '损失', '保本'],
-  ['取出', '取钱', '拿出', '赎回', '支取'],
-  ['换汇', '购汇', '换外币'],
-  ['丢了', '丢失', '遗失', '挂失'],
-];
+let equivalentGroups: Map<string, readonly string[]> | undefined;
 
+/** The group of words that say the same as `term` (term-equivalents.yaml next to this file), by the word or its English root. */
 function equivalentsOf(term: string): readonly string[] {
-  return equivalents.find((group) => group.includes(term)) ?? [term];
+  if (!equivalentGroups) {
+    const checked = z.object({ groups: z.array(z.array(z.string().min(1)).min(2)) }).safeParse(parse(readFileSync(new URL('./term-equivalents.yaml', import.meta.url), 'utf8')));
+    if (!checked.success) throw new Error(`term-equivalents.yaml: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    equivalentGroups = new Map();
+    for (const group of checked.data.groups) {
+      const folded = group.map((word) => foldText(word));
+      for (const word of folded) {
+        equivalentGroups.set(word, folded);
+        if (!cjk.test(word)) equivalentGroups.set(`root:${englishRoot(word)}`, folded);
+      }
+    }
+  }
+  if (cjk.test(term)) return equivalentGroups.get(term) ?? [term];
+  // A plural as said ("charges") meets its group by the singular's root.
+  const singular = term.length > 3 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
+  return equivalentGroups.get(term) ?? equivalentGroups.get(`root:${englishRoot(term)}`) ?? equivalentGroups.get(`root:${englishRoot(singular)}`) ?? [term];
 }
 
 const cjk = /[\u3400-\u9fff]/u;

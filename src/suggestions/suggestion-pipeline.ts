@@ -238,12 +238,13 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = turnKnowledge(planned, responses);
       // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.
-      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(discussed ? { discussed } : {}) });
+      const profile = input.conversation.complianceProfile;
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(discussed ? { discussed } : {}), ...(profile ? { profile } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,
         language,
-        ...(input.conversation.complianceProfile ? { profile: input.conversation.complianceProfile } : {}),
+        ...(profile ? { profile } : {}),
         ...(dueForTopic.length > 0 ? { topicDisclosures: dueForTopic } : {}),
       });
       const statistics = options.termStatistics?.();

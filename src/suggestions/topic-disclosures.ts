@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
+import { ruleInProfile } from '../compliance/compliance-profiles.js';
 import type { KnownProduct } from '../understanding/discussed-product.js';
 
 const perLanguage = <T extends z.ZodTypeAny>(schema: T) => z.object({ zh: schema, en: schema });
@@ -53,6 +54,8 @@ export interface TopicDisclosureInput {
   /** The product under discussion, if known. */
   discussed?: KnownProduct;
   topics?: readonly DisclosureTopic[];
+  /** The conversation's compliance profile ("US", "UK,US"); absent: the deployment's. */
+  profile?: string;
 }
 
 /** The topics the conversation is on now, by the customer's words and the products' metadata. */
@@ -69,14 +72,18 @@ export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
 
 /**
  * The rule remedies due for the topics the conversation is on, for every reply: the agent may pick any of them, so
- * each must carry what the topic requires. Rules not in force (unknown ids, no remedy) are skipped.
+ * each must carry what the topic requires. Rules not in force (unknown ids, no remedy, or outside the conversation's
+ * compliance profile: UK debt-advice signposting is not due on a US-only call) are skipped.
  */
-export function topicDisclosures(compliance: Pick<ComplianceEngine, 'rule'>, input: TopicDisclosureInput): TopicDisclosure[] {
+export function topicDisclosures(compliance: Pick<ComplianceEngine, 'rule' | 'profileOf'>, input: TopicDisclosureInput): TopicDisclosure[] {
   const due: TopicDisclosure[] = [];
+  // Without profiles configured the engine runs every pack, and so does this.
+  const profile = compliance.profileOf(input.profile);
   for (const topic of topicsOn(input)) {
     for (const ruleId of topic.rules[input.language]) {
       const rule = compliance.rule(ruleId);
       if (!rule?.remedy || due.some((item) => item.ruleId === ruleId)) continue;
+      if (profile && !ruleInProfile(rule, profile)) continue;
       const patterns = rule.detector.satisfiedBy ?? [];
       due.push({ ruleId, text: rule.remedy, ...(patterns.length > 0 ? { satisfiedBy: new RegExp(patterns.join('|'), 'iu') } : {}) });
     }

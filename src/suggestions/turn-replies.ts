@@ -32,6 +32,16 @@ export function judgedTerms(question: AskedQuestion | undefined): string[] {
   return ownWords(question) ? question.ownTerms : question.terms;
 }
 
+/**
+ * Whether a passage answers the question: on the question's own words, or, when it pointed back at the story or the
+ * earlier turn ("does that count?", "how do I stop it?"), on its own words with the topic it borrowed. A spoken
+ * question's own words are often all story ("coffee", "weird") while its topic was named a sentence before.
+ */
+export function answersAsked(result: SearchResult, question: AskedQuestion | undefined, rarity?: TermRarity): boolean {
+  if (answersQuestion(result, judgedTerms(question), rarity)) return true;
+  return question !== undefined && ownWords(question) && question.terms.length > question.ownTerms.length && answersQuestion(result, question.terms, rarity);
+}
+
 /** The product the conversation is about (understanding/discussed-product) and the catalogue it was found in. */
 export interface DiscussedTopic {
   product: KnownProduct;
@@ -146,7 +156,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
     return response.results
-      .filter((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question), input.rarity))
+      .filter((result) => result.kind !== 'compliance' && answersAsked(result, search.question, input.rarity))
       .slice(0, 2)
       .flatMap((result) => sentenceAnswer(result, judgedTerms(search.question), language, input.plain) ?? []);
   });
@@ -184,7 +194,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
   // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
   const answerable = searches.some(
-    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersQuestion(result, judgedTerms(search.question), input.rarity)),
+    (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersAsked(result, search.question, input.rarity)),
   );
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
   const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
@@ -229,7 +239,7 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
   searches.forEach((search, index) => {
     if (search.purpose !== 'question' || !search.question) return;
     for (const result of responses[index]?.results ?? []) {
-      if (!answersQuestion(result, judgedTerms(search.question), rarity)) continue;
+      if (!answersAsked(result, search.question, rarity)) continue;
       const relevance = relevanceOf(result);
       if (!best || relevance > best.relevance) best = { result, relevance };
     }

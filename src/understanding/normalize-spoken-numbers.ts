@@ -71,7 +71,7 @@ function normalizeChinese(text: string): string {
 }
 
 const englishSmall: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13,
+  zero: 0, nought: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13,
   fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60,
   seventy: 70, eighty: 80, ninety: 90,
 };
@@ -107,9 +107,20 @@ function englishValue(words: string[]): number | undefined {
   return seen ? total + current : undefined;
 }
 
+// "two and a half" (percent, grand, years): the half is a decimal of the number before it.
+const andAHalf = new RegExp(`\\b(${englishWord}|\\d+)[\\s-]+and[\\s-]+a[\\s-]+half\\b`, 'giu');
+const digitsThenPercent = /\b(\d+(?:\.\d+)?)\s*per\s?cent\b/giu;
+
 function normalizeEnglish(text: string): string {
-  const withScales = text.replace(digitsThenScale, (_match, digits: string, scale: string) => String(Math.round(Number(digits) * (englishScales[scale.toLowerCase()] ?? 1))));
-  return withScales.replace(englishRun, (match: string, body: string, point: string | undefined, percent: string | undefined) => {
+  const halves = text.replace(andAHalf, (_match, whole: string) => `${/\d/u.test(whole) ? Number(whole) : (englishSmall[whole.toLowerCase()] ?? 0)}.5`);
+  const withScales = halves.replace(digitsThenScale, (_match, digits: string, scale: string) => String(Math.round(Number(digits) * (englishScales[scale.toLowerCase()] ?? 1))));
+  const converted = withScales.replace(englishRun, (match: string, body: string, point: string | undefined, percent: string | undefined) => {
+    // "a six-digit code": an article before a number, not "one"; only "a hundred", "a thousand" count it.
+    const article = /^a[\s-]+/iu.exec(body);
+    if (article && !/^a[\s-]+(?:hundred|thousand|grand|million)\b/iu.test(body)) {
+      const rest = match.slice(article[0].length);
+      return article[0] + rest.replace(englishRun, (inner: string) => normalizeEnglish(inner));
+    }
     const words = body.toLowerCase().split(/[\s-]+/u).filter(Boolean);
     // "one" alone is usually a pronoun ("the one-year one"), "a" alone an article: only runs that count something.
     if (words.length === 1 && !point && !percent && (words[0] === 'one' || words[0] === 'a' || words[0] === 'and')) return match;
@@ -124,6 +135,7 @@ function normalizeEnglish(text: string): string {
     }
     return percent ? `${written}%` : written;
   });
+  return converted.replace(digitsThenPercent, '$1%');
 }
 
 /** "point six percent" with no whole part: the caller's text, with the number written. */

@@ -194,6 +194,15 @@ export function askingSentences(text: string, language: Language): string[] {
   return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
 }
 const contextCharacters = 160;
+/** Topic words a bare question borrows from what came before it (an English story spends more words on the scene). */
+const borrowedTerms = { zh: 4, en: 6 } as const;
+
+/** The content words of a text: for Latin text the ones said last (nearest the question); Chinese as segmented, in order. */
+function nearestTerms(text: string, language: Language, limits: Record<Language, number>): string[] {
+  const terms = contentTerms(text, language);
+  if (cjk.test(text)) return terms.slice(0, limits.zh);
+  return terms.slice(-limits.en);
+}
 
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean): AskedQuestion[] {
   const lexicon = lexiconFor(language);
@@ -212,7 +221,9 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       return;
     }
     const context = topic.slice(-contextCharacters);
-    const borrowed = pointsBack ? contentTerms(context, language).slice(0, 4) : [];
+    // The topic a bare question points at: the story's words, the ones said nearest the question first (a spoken
+    // story opens with greetings and scene-setting and names its topic last: "new phone ... limit exceeded").
+    const borrowed = pointsBack ? nearestTerms(context, language, borrowedTerms) : [];
     asked.push({
       query: [sentence.normalized, ...borrowed.filter((term) => !sentence.terms.includes(term))].join(' '),
       text: sentence.normalized,

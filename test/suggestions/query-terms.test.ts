@@ -33,6 +33,15 @@ describe('query terms', () => {
     expect(en.has('bitcoin')).toBe(false);
   });
 
+  it("finds a customer's everyday word in a passage that uses the bank's word (term-equivalents.yaml)", () => {
+    const passage = new TermIndex('Block the card in the app at once if it was stolen; the fee appears on your statement.');
+    expect(passage.has('freeze')).toBe(true);
+    expect(passage.has('nicked')).toBe(true);
+    expect(passage.has('bill')).toBe(true);
+    expect(passage.has('charges')).toBe(true);
+    expect(passage.has('mortgage')).toBe(false);
+  });
+
   it('finds a hyphenated English term by its parts and a spoken number word as the figure passages write', () => {
     const passage = new TermIndex('A 3-year fixed rate bond pays 2.10% for 3 years; cashing it in after 6 months earns the demand rate.');
     expect(passage.has('three-year')).toBe(true);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createComplianceEngine } from '../../src/compliance/compliance-engine.js';
+import { loadComplianceProfiles } from '../../src/compliance/compliance-profiles.js';
+import { loadRulePacks } from '../../src/compliance/load-rule-packs.js';
 import { SuggestionGuard } from '../../src/suggestions/suggestion-guard.js';
 import { topicDisclosures, topicsOn } from '../../src/suggestions/topic-disclosures.js';
-import { ruleEngine } from './suggestion-fixtures.js';
+import { ruleEngine, rulesDirectory } from './suggestion-fixtures.js';
 
 const engine = ruleEngine();
 const ids = (text: string, language: 'zh' | 'en', discussed?: { name: string; riskLevel?: string }) =>
@@ -43,6 +46,25 @@ describe('arrears and hardship (UK-COLL-001)', () => {
   it('is not due for an ordinary payment question or in a Chinese conversation', () => {
     expect(ids('How do I pay my card bill from another bank?', 'en')).not.toContain('arrears-hardship');
     expect(topicDisclosures(engine, { language: 'zh', text: '我失业了，behind on 信用卡，怎么办？' }).map((item) => item.ruleId)).not.toContain('UK-COLL-001');
+  });
+});
+
+describe('topic disclosures under a compliance profile', () => {
+  const packs = loadRulePacks(rulesDirectory);
+  const profiles = loadComplianceProfiles(new URL('../../evals/compliance-profiles.yaml', import.meta.url).pathname, packs);
+  const profiled = createComplianceEngine({ packs, profiles, profile: 'US,UK' });
+  const hardship = 'I lost my job and I have missed two payments on the card.\nI am sorry to hear that.\nWhat can I do about the interest?';
+  const due = (profile?: string) => topicDisclosures(profiled, { language: 'en', text: hardship, ...(profile ? { profile } : {}) }).map((item) => item.ruleId);
+
+  it('leaves out a rule of a jurisdiction the conversation is not under (UK debt advice on a US call)', () => {
+    expect(due('US')).not.toContain('UK-COLL-001');
+    expect(due('UK')).toContain('UK-COLL-001');
+  });
+
+  it("follows the deployment's profile when the conversation names none", () => {
+    expect(due()).toContain('UK-COLL-001');
+    const usOnly = createComplianceEngine({ packs, profiles, profile: 'US' });
+    expect(topicDisclosures(usOnly, { language: 'en', text: hardship }).map((item) => item.ruleId)).not.toContain('UK-COLL-001');
   });
 });
 

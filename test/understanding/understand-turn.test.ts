@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSpokenNumbers } from '../../src/understanding/normalize-spoken-numbers.js';
-import { splitTurnSentences, understandTurn } from '../../src/understanding/understand-turn.js';
+import { contentTerms, splitTurnSentences, understandTurn } from '../../src/understanding/understand-turn.js';
 
 const customer = (text: string) => ({ speaker: 'customer' as const, text });
 const agent = (text: string) => ({ speaker: 'agent' as const, text });
@@ -24,6 +24,66 @@ describe('normalizeSpokenNumbers', () => {
     expect(normalizeSpokenNumbers('three point two percent')).toBe('3.2%');
     expect(normalizeSpokenNumbers('five grand')).toBe('5000');
     expect(normalizeSpokenNumbers('the one with no fee')).toBe('the one with no fee');
+  });
+});
+
+describe('normalizeSpokenNumbers: English as said on the phone', () => {
+  it('reads "a" before a number as an article, and "a hundred" as one hundred', () => {
+    expect(normalizeSpokenNumbers('they sent a nine-digit reference')).toBe('they sent a 9-digit reference');
+    expect(normalizeSpokenNumbers('about a thousand pounds')).toBe('about 1000 pounds');
+  });
+
+  it('writes halves, percents and noughts as the passages write them', () => {
+    expect(normalizeSpokenNumbers('three and a half percent')).toBe('3.5%');
+    expect(normalizeSpokenNumbers('four and a half grand')).toBe('4500');
+    expect(normalizeSpokenNumbers('nought point seven percent')).toBe('0.7%');
+    expect(normalizeSpokenNumbers('it went up 4 per cent')).toBe('it went up 4%');
+  });
+});
+
+describe('contentTerms: spoken English', () => {
+  it('drops what is left of contractions and the hedges of speech', () => {
+    const terms = contentTerms("I haven't seen anything weird, honestly, and I don't know, I've kind of lost track of my overdraft", 'en');
+    expect(terms).toEqual(expect.arrayContaining(['weird', 'track', 'overdraft']));
+    for (const word of ['haven', 'don', 've', 'honestly', 'anything', 'seen']) expect(terms).not.toContain(word);
+  });
+
+  it('keeps what is said after a self-correction ("no hang on") and drops what it corrects', () => {
+    const [question] = understandTurn([customer('Can I move nine hundred, no hang on, four hundred pounds today?')], 'en').questions;
+    expect(question?.text).toContain('400');
+    expect(question?.text).not.toContain('900');
+  });
+
+  it('borrows for a bare question the topic said nearest to it', () => {
+    const turn = customer('Morning, so I was at my sister\'s over the weekend, lovely time, and then on Monday the app said my standing order had bounced. Why would that be?');
+    const [question] = understandTurn([turn], 'en').questions;
+    expect(question?.terms).toEqual(expect.arrayContaining(['standing', 'order', 'bounced']));
+  });
+});
+
+describe('situations said in everyday English', () => {
+  const ids = (text: string) => understandTurn([customer(text)], 'en').situations.map((situation) => situation.id);
+
+  it('recognises a one-time code someone else wants read out, and a no-risk weekly return, as a scam', () => {
+    expect(ids('A woman says she is from the fraud line and I just got a text with a code, she wants me to read it out.')).toContain('fraud_scam');
+    expect(ids('This trading app pays eight percent a week and there is no risk at all, should I put my savings in?')).toContain('fraud_scam');
+    expect(ids('What does the ninety day product return a month, and is it guaranteed?')).not.toContain('fraud_scam');
+  });
+
+  it('recognises collection calls at work, a loan for shares, and a balance asked for on the phone', () => {
+    expect(ids('Please stop calling me at my office, I could get in trouble, I will pay what I can.')).toContain('collections_hardship');
+    expect(ids('Can I borrow twenty thousand on a loan to buy some shares?')).toContain('loan_purpose');
+    expect(ids('Could you just tell me my balance and the recent transactions?')).toContain('identity_verification');
+  });
+
+  it('recognises a disputed card transaction, so its procedure comes with the answer', () => {
+    expect(ids('There are two payments to a gym on my card that I never authorised. Can I get them back?')).toContain('disputed_transaction');
+    expect(understandTurn([customer('我卡上有一笔消费不是我刷的，能退吗？')], 'zh').situations.map((situation) => situation.id)).toContain('disputed_transaction');
+    expect(ids('How do I pay for an order with my card online?')).not.toContain('disputed_transaction');
+  });
+
+  it('does not take a supervisor mentioned in a story for a request to escalate', () => {
+    expect(ids('My supervisor at work told me to ask about the annual fee. How much is it?')).not.toContain('complaint_escalation');
   });
 });
 
