@@ -311,17 +311,24 @@ export async function main(): Promise<void> {
     }
     return best;
   };
+  const spent = { association: 0, feedback: 0, characters: 0, local: 0 };
+  const timed = <T>(name: keyof typeof spent, run: () => T): T => {
+    const started = performance.now();
+    const value = run();
+    spent[name] += performance.now() - started;
+    return value;
+  };
   const toGroup = (query: FaqQuery): Group => {
     const { candidates, lexicalTop } = candidatesOf(corpus, query, model.bm25);
     const terms = corpus.queryTerms.get(query.qid) ?? [];
-    const feedback = extrasWanted ? feedbackScores(corpus, terms, model.bm25, 3, 8) : new Map<string, number>();
-    const local = localCoverages(corpus, terms, candidates.map((candidate) => candidate.id));
+    const feedback = extrasWanted ? timed('feedback', () => feedbackScores(corpus, terms, model.bm25, 3, 8)) : new Map<string, number>();
+    const local = timed('local', () => localCoverages(corpus, terms, candidates.map((candidate) => candidate.id)));
     const lexicalLeaders = candidates.filter((candidate) => candidate.lexical && candidate.lexical.rank <= 10).map((candidate) => candidate.id);
     const localTop = localCoverages(corpus, terms, lexicalLeaders.length > 0 ? lexicalLeaders : candidates.map((candidate) => candidate.id), candidates.map((candidate) => candidate.id));
     const rows = candidates.map((candidate: LegCandidate) => {
       const base = rerankFeaturesOf({ ...candidate, lexicalRatio: candidate.lexical && lexicalTop > 0 ? candidate.lexical.hit.score / lexicalTop : 0 }, depth);
-      const association = associations?.explain(corpus.index, candidate.id, terms) ?? { all: 0, unmatched: 0 };
-      const characters = characterFeatures(query.query, corpus.lines.get(candidate.id) ?? []);
+      const association = timed('association', () => associations?.explain(corpus.index, candidate.id, terms) ?? { all: 0, unmatched: 0 });
+      const characters = timed('characters', () => characterFeatures(query.query, corpus.lines.get(candidate.id) ?? []));
       return [...rerankFeatureNames.map((name) => base[name]), association.all, association.unmatched, feedback.get(candidate.id) ?? 0, characters.inLine, characters.inQuery, characters.dice, local.get(candidate.id) ?? 0, localTop.get(candidate.id) ?? 0];
     });
     return { qid: query.qid, ids: candidates.map((candidate) => candidate.id), rows, gold: candidates.findIndex((candidate) => candidate.id === query.gold_faq_id) };
@@ -329,6 +336,9 @@ export async function main(): Promise<void> {
   const split = splitQueries(queries);
   const fit = split.fit.map(toGroup);
   const heldOut = split.heldOut.map(toGroup);
+  // What each addition costs per query over all its candidates (in this script's plain code, on this machine).
+  console.log(`cost per query: ${Object.entries(spent).map(([name, total]) => `${name} ${(total / queries.length).toFixed(3)} ms`).join(', ')}`);
+  if (process.argv.includes('--cost-only')) return;
   const baseColumns = rerankFeatureNames.map((_, index) => index);
   const extra = (name: string) => rerankFeatureNames.length + extraNames.indexOf(name);
   const trials: [string, number[]][] = [
