@@ -38,6 +38,23 @@ export async function main(): Promise<void> {
     add(`${place}: query/question length ${ratio < 0.67 ? 'shorter' : ratio > 1.5 ? 'longer' : 'similar'}`);
     const coverage = gold?.match?.queryInHeading ?? 0;
     add(`${place}: query IDF share in gold question ${coverage < 0.34 ? '<1/3' : coverage < 0.67 ? '1/3-2/3' : '>2/3'}`);
+    // A miss inside the candidates: is the winner a sibling of the answer (questions sharing most IDF weight: same
+    // topic, another intent) or a stranger (another topic the query happens to share words with)?
+    if (gold && rank > 1) {
+      const winner = ranked[0]!.id;
+      const goldTerms = corpus.index.fieldTerms(query.gold_faq_id)?.heading ?? new Map<string, number>();
+      const winnerTerms = corpus.index.fieldTerms(winner)?.heading ?? new Map<string, number>();
+      let shared = 0;
+      let total = 0;
+      for (const term of new Set([...goldTerms.keys(), ...winnerTerms.keys()])) {
+        const idf = corpus.index.idf(term);
+        total += idf;
+        if (goldTerms.has(term) && winnerTerms.has(term)) shared += idf;
+      }
+      const overlap = total > 0 ? shared / total : 0;
+      add(`${place}: winner's question shares ${overlap >= 0.5 ? '>=1/2' : overlap >= 0.25 ? '1/4-1/2' : '<1/4'} of the IDF weight with the answer's`);
+      add(`${place}: winner holds more of the query's IDF than the answer ${(ranked[0]!.match?.queryInHeading ?? 0) > coverage ? 'yes' : 'no'}`);
+    }
   }
   console.log(`fit half: ${fit.length} queries`);
   for (const [key, count] of [...buckets].sort()) console.log(`  ${key.padEnd(70)} ${String(count).padStart(4)}  ${(count / fit.length).toFixed(3)}`);

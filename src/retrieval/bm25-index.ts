@@ -244,6 +244,17 @@ export class Bm25Index {
     return filter.language === undefined || chunk.language === filter.language;
   }
 
+  /** The ids of the chunks the collection statistics count (every unretired chunk, of any version). */
+  *liveChunkIds(): Generator<string> {
+    for (const [id, entry] of this.#entries) if (!entry.chunk.retired) yield id;
+  }
+
+  /** A chunk's analysed fields as term counts (read only), for what is learned from the base; undefined if not held. */
+  fieldTerms(chunkId: string): { heading: ReadonlyMap<string, number>; body: ReadonlyMap<string, number> } | undefined {
+    const entry = this.#entries.get(chunkId);
+    return entry ? { heading: entry.heading, body: entry.body } : undefined;
+  }
+
   /** Which of the query's terms a chunk holds, in query order (for explain). */
   matchedTerms(chunkId: string, queryTerms: readonly string[]): string[] {
     const entry = this.#entries.get(chunkId);

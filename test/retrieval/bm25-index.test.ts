@@ -90,6 +90,15 @@ describe('Bm25Index', () => {
     expect(index.matchedTerms('c', ['其他', '挂失', '其他'])).toEqual(['其他']);
   });
 
+  it('hands out the live chunks and their fields as term counts (what base-learned features read)', () => {
+    const index = indexOf([chunk('a', ['挂失', '挂失', '补办'], { headingTerms: ['丢卡'] }), chunk('b', ['其他'], { retired: true })]);
+    expect([...index.liveChunkIds()]).toEqual(['a']);
+    const fields = index.fieldTerms('a');
+    expect(fields && [...fields.heading]).toEqual([['丢卡', 1]]);
+    expect(fields && [...fields.body]).toEqual([['挂失', 2], ['补办', 1]]);
+    expect(index.fieldTerms('missing')).toBeUndefined();
+  });
+
   it('answers a query of unknown or no terms with nothing', () => {
     const index = indexOf([chunk('a', ['挂失'])]);
     expect(index.search([], { asOf: now }, parameters)).toEqual([]);
