@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { embeddingText } from '../src/knowledge/embedding-index.js';
-import { createOfflineEmbedder, type OfflineEmbedderWeights } from '../src/llm/offline-embedder.js';
+import { createOfflineEmbedder, offlineEmbedderDefaultDimensions, type OfflineEmbedderWeights } from '../src/llm/offline-embedder.js';
 import { benchmarkFile, readJsonl, repositoryRoot, seededRandom } from './support.js';
 
 export interface RetrievalSet {
@@ -86,12 +86,13 @@ export async function main(): Promise<void> {
     console.log('fit-offline-embedder: ../shared/benchmarks/jining_bank_faq_dev not found, nothing fitted');
     return;
   }
-  const dimensions = 1024;
+  // The fitted default length (bench/fit-offline-embedder-dimensions.ts), which this fit keeps as it is.
+  const dimensions = offlineEmbedderDefaultDimensions;
   // Bigrams are the reference weight (cosine does not change when every weight is scaled alike).
   const grid: OfflineEmbedderWeights[] = [];
   // --quick keeps the stored weighting and fits only the refit share.
   if (process.argv.includes('--quick')) {
-    const { refitShare: _ignored, ...stored } = JSON.parse(readFileSync(join(repositoryRoot, 'src/llm/offline-embedder-weights.json'), 'utf8')) as OfflineEmbedderWeights & { refitShare: number };
+    const { refitShare: _ignored, dimensions: _length, ...stored } = JSON.parse(readFileSync(join(repositoryRoot, 'src/llm/offline-embedder-weights.json'), 'utf8')) as OfflineEmbedderWeights & { refitShare: number; dimensions: number };
     grid.push(stored);
   } else {
     for (const word of [0, 0.5, 1]) for (const character of [0, 0.3, 0.6, 1]) for (const trigram of [0, 0.5, 1]) for (const idfExponent of [1, 1.5, 2]) grid.push({ word, character, bigram: 1, trigram, idfExponent });
@@ -122,7 +123,7 @@ export async function main(): Promise<void> {
     else break;
   }
   console.log(`  refit share (MRR loss <= ${tolerance}): ${refitShare}`);
-  const fitted = { ...chosen.weights, refitShare };
+  const fitted = { ...chosen.weights, refitShare, dimensions };
   if (process.argv.includes('--write')) {
     writeFileSync(join(repositoryRoot, 'src/llm/offline-embedder-weights.json'), `${JSON.stringify(fitted)}\n`);
     console.log('  written to src/llm/offline-embedder-weights.json');

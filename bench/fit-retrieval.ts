@@ -145,7 +145,7 @@ function fitBm25(corpus: FitCorpus, queries: readonly FaqQuery[], start: Bm25Par
   return { parameters: best, value: bestValue };
 }
 
-function fitFusion(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[]): { fusion: FusionModel; value: number; tried: number } {
+export function fitFusion(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[]): { fusion: FusionModel; value: number; tried: number } {
   const options: FusionModel[] = [];
   for (const k of [5, 10, 20, 40, 60, 100]) for (const vectorWeight of [0, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2]) options.push({ method: 'rrf', k, lexicalWeight: 1, vectorWeight });
   for (const vectorWeight of [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3]) options.push({ method: 'score', lexicalWeight: 1, vectorWeight });
@@ -211,7 +211,7 @@ function rerankModelOf(mean: number[], scale: number[], weights: number[], fit?:
  * Fits the re-ranking on the fit half. The L2 penalty is chosen by two-fold cross-validation inside the fit half
  * (never by the held-out half), then the weights are refitted on the whole fit half with it.
  */
-function fitRerank(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel): { model: RerankModel; penalty: number; folds: Record<string, number> } {
+export function fitRerank(prepared: ReadonlyMap<string, { candidates: LegCandidate[]; lexicalTop: number }>, queries: readonly FaqQuery[], fusion: FusionModel): { model: RerankModel; penalty: number; folds: Record<string, number> } {
   const groups = rerankGroups(prepared, queries);
   const rows = groups.flatMap((group) => group.features);
   const mean = rerankFeatureNames.map((_, index) => rows.reduce((sum, row) => sum + row[index]!, 0) / Math.max(rows.length, 1));

@@ -8,6 +8,7 @@ import { migrate } from '../src/db/migrate.js';
 import { openPglite, wrapPglite } from '../src/db/pglite-database.js';
 import { createPgliteWorkerDatabase } from '../src/db/pglite-worker-database.js';
 import { createPostgresDatabase } from '../src/db/postgres-database.js';
+import { vectorSearchSessionSql } from '../src/knowledge/vector-search-session-sql.js';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 export const benchmarksDirectory = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url));
@@ -34,8 +35,8 @@ export function benchmarkFile(...parts: string[]): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** Same session settings as production (compose.ts): wider HNSW candidate list, iterative scans. */
-const sessionSql = 'set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;';
+/** Same session settings as production (compose.ts): the fitted HNSW search width, iterative scans. */
+const sessionSql = vectorSearchSessionSql;
 
 export interface BenchDatabase {
   embedded: Database;

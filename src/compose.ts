@@ -65,12 +65,10 @@ import { loadInsightSettings } from './insights/insight-settings.js';
 import { callImportRoutes } from './http/routes/call-import-routes.js';
 import { insightRoutes } from './http/routes/insight-routes.js';
 import { inspectionRoutes } from './http/routes/inspection-routes.js';
+import { vectorSearchSessionSql } from './knowledge/vector-search-session-sql.js';
 
-/**
- * Session settings for the vector leg: a wider HNSW candidate list, and iterative scans (pgvector >= 0.8) so
- * filters applied after the index (dates, kind, retired) cannot starve a query of results.
- */
-const searchSessionSql = `set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order;`;
+/** Session settings for the vector leg (the HNSW search width is fitted; see vector-search-session-sql.ts). */
+const searchSessionSql = vectorSearchSessionSql;
 
 /** An unknown COMPLIANCE_PROFILE is a configuration error: named like every other bad variable. */
 function createProfiledEngine(create: () => ComplianceEngine): ComplianceEngine {

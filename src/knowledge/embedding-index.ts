@@ -11,13 +11,18 @@ export class EmbedderMismatchError extends Error {
     readonly configured: string,
   ) {
     // Both offline but of different schemes: this release changed the offline embedder, no setting restores it.
-    const offlineUpgrade = stored.startsWith('offline-') && configured.startsWith('offline-') && stored.split(':')[0] !== configured.split(':')[0];
+    const bothOffline = stored.startsWith('offline-') && configured.startsWith('offline-');
+    const offlineUpgrade = bothOffline && stored.split(':')[0] !== configured.split(':')[0];
+    // Same offline scheme, another length (a changed default or EMBEDDING_DIMENSIONS): the stored length restores it.
+    const storedDimensions = bothOffline && !offlineUpgrade ? /:(\d+)$/u.exec(stored)?.[1] : undefined;
     super(
       `The knowledge base was embedded with "${stored}" but the configured embedder is "${configured}". ` +
         'Vectors of different embedders cannot be compared. Run `npx agent-assist reindex` to re-embed every chunk ' +
         (offlineUpgrade
           ? 'with the new offline embedder (this version changed how it embeds; a reindex takes about a second per 1,000 chunks).'
-          : 'with the configured embedder, or restore the previous EMBEDDING_MODEL / EMBEDDING_DIMENSIONS / OPENAI_API_KEY.'),
+          : storedDimensions
+            ? `with the configured offline embedder's vector length, or set EMBEDDING_DIMENSIONS=${storedDimensions} to keep the stored vectors.`
+            : 'with the configured embedder, or restore the previous EMBEDDING_MODEL / EMBEDDING_DIMENSIONS / OPENAI_API_KEY.'),
     );
     this.name = 'EmbedderMismatchError';
   }

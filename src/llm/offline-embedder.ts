@@ -3,7 +3,10 @@ import { foldText, words } from '../text/segment-text.js';
 import fittedWeights from './offline-embedder-weights.json' with { type: 'json' };
 
 export interface OfflineEmbedderOptions {
-  /** Vector length; collisions of the hashing trick fall as it grows, the pgvector index grows with it. */
+  /**
+   * Vector length; collisions of the hashing trick fall as it grows, and the pgvector index's build, insert and
+   * scan, and the vectors held in process, grow with it. Defaults to the fitted count (offline-embedder-weights.json).
+   */
   dimensions?: number;
   /** Weights per feature kind and the query's IDF exponent; defaults to the fitted offline-embedder-weights.json. */
   weights?: OfflineEmbedderWeights;
@@ -32,7 +35,13 @@ export interface OfflineEmbedder extends Embedder {
 }
 
 const cjkRun = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
-const defaultDimensions = 1024;
+
+/**
+ * The default vector length, fitted by bench/fit-offline-embedder-dimensions.ts: the smallest count whose hybrid
+ * recall on the FAQ base's fitting queries stays within a stated tolerance of the best count's. The hashed features
+ * are sparse, so a shorter vector loses little recall and spares the index most of its work.
+ */
+export const offlineEmbedderDefaultDimensions: number = (fittedWeights as { dimensions: number }).dimensions;
 
 /** FNV-1a over UTF-16 code units: stable across platforms and releases, which the stored vectors depend on. */
 function fnv1a(text: string): number {
@@ -106,7 +115,7 @@ function inverseDocumentFrequency(statistics: CorpusStatistics, feature: string)
  * database so every replica weighs alike), so their cosine with a passage ranks like a TF-IDF cosine would.
  */
 export function createOfflineEmbedder(options: OfflineEmbedderOptions = {}): OfflineEmbedder {
-  const dimensions = options.dimensions ?? defaultDimensions;
+  const dimensions = options.dimensions ?? offlineEmbedderDefaultDimensions;
   if (!Number.isInteger(dimensions) || dimensions < 2) throw new RangeError(`offline embedder dimensions must be an integer >= 2, got ${dimensions}`);
   const weights = options.weights ?? (fittedWeights as OfflineEmbedderWeights);
   let statistics: CorpusStatistics | undefined;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorpusStatisticsKeeper } from '../../src/knowledge/corpus-statistics.js';
 import { EmbedderMismatchError, ensureEmbeddingIndex } from '../../src/knowledge/embedding-index.js';
 import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
-import { createOfflineEmbedder } from '../../src/llm/offline-embedder.js';
+import { createOfflineEmbedder, offlineEmbedderDefaultDimensions } from '../../src/llm/offline-embedder.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const actor = { id: 'test' };
@@ -137,7 +137,15 @@ describe('EmbedderMismatchError after the offline embedder changed', () => {
     expect(upgrade.message).toContain('agent-assist reindex');
     expect(upgrade.message).toContain('new offline embedder');
     expect(upgrade.message).not.toContain('restore the previous');
-    const dimensions = new EmbedderMismatchError(createOfflineEmbedder({ dimensions: 384 }).id, createOfflineEmbedder().id);
-    expect(dimensions.message).toContain('restore the previous');
+    const api = new EmbedderMismatchError('text-embedding-3-small:1536', createOfflineEmbedder().id);
+    expect(api.message).toContain('restore the previous');
+  });
+
+  it('names the stored vector length when only the offline dimension count changed (a new fitted default)', () => {
+    const other = offlineEmbedderDefaultDimensions * 2;
+    const changed = new EmbedderMismatchError(createOfflineEmbedder({ dimensions: other }).id, createOfflineEmbedder().id);
+    expect(changed.message).toContain('agent-assist reindex');
+    expect(changed.message).toContain(`EMBEDDING_DIMENSIONS=${other}`);
+    expect(changed.message).not.toContain('new offline embedder');
   });
 });

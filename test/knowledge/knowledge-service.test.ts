@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEmbeddingIndex, EmbedderMismatchError, reindexEmbeddings } from '../../src/knowledge/embedding-index.js';
 import { IngestError } from '../../src/knowledge/ingest-error.js';
 import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
-import { createOfflineEmbedder } from '../../src/llm/offline-embedder.js';
+import { createOfflineEmbedder, offlineEmbedderDefaultDimensions } from '../../src/llm/offline-embedder.js';
 import { HybridSearch } from '../../src/retrieval/hybrid-search.js';
 import { adapterKinds, createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -209,7 +209,8 @@ ${until ? `effectiveUntil: ${until}` : ''}
   });
 
   it('refuses another embedder on the same vectors, and reindex switches cleanly', async () => {
-    const other = createOfflineEmbedder({ dimensions: 128 });
+    // Any length but the default one the base was embedded with.
+    const other = createOfflineEmbedder({ dimensions: offlineEmbedderDefaultDimensions + 32 });
     await expect(ensureEmbeddingIndex(testDatabase.database, other)).rejects.toBeInstanceOf(EmbedderMismatchError);
     const result = await reindexEmbeddings(testDatabase.database, other);
     expect(result.chunks).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createOfflineEmbedder } from '../../src/llm/offline-embedder.js';
+import { readFileSync } from 'node:fs';
+import { createOfflineEmbedder, offlineEmbedderDefaultDimensions } from '../../src/llm/offline-embedder.js';
 import type { CorpusStatistics } from '../../src/llm/embedder.js';
 
 function cosine(left: number[], right: number[]): number {
@@ -13,9 +14,13 @@ function norm(vector: number[]): number {
 }
 
 describe('createOfflineEmbedder', () => {
-  it('names its id after the feature weights and the dimension (default 1024)', () => {
-    expect(createOfflineEmbedder().id).toMatch(/^offline-hash-v2-w[\d.]+c[\d.]+b[\d.]+t[\d.]+:1024$/u);
-    expect(createOfflineEmbedder().dimensions).toBe(1024);
+  it('names its id after the feature weights and the dimension (default: the fitted count in offline-embedder-weights.json)', async () => {
+    const fitted = (JSON.parse(readFileSync(new URL('../../src/llm/offline-embedder-weights.json', import.meta.url), 'utf8')) as { dimensions: number }).dimensions;
+    expect(Number.isInteger(fitted) && fitted >= 8).toBe(true);
+    expect(offlineEmbedderDefaultDimensions).toBe(fitted);
+    expect(createOfflineEmbedder().id).toMatch(new RegExp(`^offline-hash-v2-w[\\d.]+c[\\d.]+b[\\d.]+t[\\d.]+:${fitted}$`, 'u'));
+    expect(createOfflineEmbedder().dimensions).toBe(fitted);
+    expect((await createOfflineEmbedder().embed(['余额']))[0]).toHaveLength(fitted);
     expect(createOfflineEmbedder({ dimensions: 128 }).id).toMatch(/:128$/u);
     const other = createOfflineEmbedder({ weights: { word: 1, character: 0, bigram: 1, trigram: 0, idfExponent: 2 } });
     expect(other.id).not.toBe(createOfflineEmbedder().id);
