@@ -49,6 +49,8 @@ interface Entry {
   body: Map<string, number>;
   /** Each of its terms' place in that term's posting list, for O(1) removal. */
   positions: Map<string, number>;
+  /** Its heading's IDF total, for the index as it was at `mutations` (see Bm25Index.fieldCoverage). */
+  headingTotal?: { mutations: number; total: number };
 }
 
 /**
@@ -94,6 +96,15 @@ export interface LexicalHit {
   score: number;
   /** Sum of the IDF of the query terms this chunk holds, over the sum for every query term the base knows. */
   coverage: number;
+}
+
+/** A query's part of Bm25Index.fieldCoverage, prepared once for all of a search's candidates. */
+export interface CoverageQuery {
+  terms: readonly string[];
+  idfs: readonly number[];
+  total: number;
+  set: ReadonlySet<string>;
+  mutations: number;
 }
 
 /** IDF-weighted shares of one text covered by another (see Bm25Index.fieldCoverage). */
@@ -145,6 +156,9 @@ export class Bm25Index {
   #selection = new Float64Array(0);
   #contributions = new Float64Array(0);
   #exactScores = new Float64Array(0);
+  /** IDF by term, valid for the index as it was at `#idfMutations`. */
+  readonly #idfs = new Map<string, number>();
+  #idfMutations = -1;
   #liveChunks = 0;
   #headingLengthTotal = 0;
   #bodyLengthTotal = 0;
@@ -262,33 +276,69 @@ export class Bm25Index {
    * How a chunk's fields and a query cover each other, weighted by IDF (features for the learned re-ranking):
    * the share of the query's weight its heading holds and its body holds, and the share of its heading's weight the
    * query holds. The last is what a query-only coverage misses: a short question fully inside a long query, or a
-   * long question of which the query names only a part. Zero for a chunk the index does not hold.
+   * long question of which the query names only a part. Zero for a chunk the index does not hold. A search asks it
+   * for every candidate: `coverageQuery` prepares the query's part once.
    */
-  fieldCoverage(chunkId: string, queryTerms: readonly string[]): FieldCoverage {
+  fieldCoverage(chunkId: string, queryTerms: readonly string[] | CoverageQuery): FieldCoverage {
     const entry = this.#entries.get(chunkId);
     if (!entry) return { queryInHeading: 0, queryInBody: 0, headingInQuery: 0 };
-    const query = new Set(queryTerms);
-    let queryTotal = 0;
+    const query = 'set' in queryTerms ? (queryTerms.mutations === this.#mutations ? queryTerms : this.coverageQuery(queryTerms.terms)) : this.coverageQuery(queryTerms);
     let inHeading = 0;
     let inBody = 0;
-    for (const term of query) {
-      const idf = this.idf(term);
-      queryTotal += idf;
-      if (entry.heading.has(term)) inHeading += idf;
-      if (entry.body.has(term)) inBody += idf;
+    for (let index = 0; index < query.terms.length; index += 1) {
+      const term = query.terms[index]!;
+      if (entry.heading.has(term)) inHeading += query.idfs[index]!;
+      if (entry.body.has(term)) inBody += query.idfs[index]!;
     }
-    let headingTotal = 0;
-    let headingMatched = 0;
-    for (const term of entry.heading.keys()) {
-      const idf = this.idf(term);
-      headingTotal += idf;
-      if (query.has(term)) headingMatched += idf;
-    }
+    const { total: headingTotal, matched: headingMatched } = this.#headingWeight(entry, query.set);
     return {
-      queryInHeading: queryTotal > 0 ? inHeading / queryTotal : 0,
-      queryInBody: queryTotal > 0 ? inBody / queryTotal : 0,
+      queryInHeading: query.total > 0 ? inHeading / query.total : 0,
+      queryInBody: query.total > 0 ? inBody / query.total : 0,
       headingInQuery: headingTotal > 0 ? headingMatched / headingTotal : 0,
     };
+  }
+
+  /** The query's part of `fieldCoverage`: its distinct terms in order, their IDF, and the IDF total (summed in that order). */
+  coverageQuery(queryTerms: readonly string[]): CoverageQuery {
+    const set = new Set(queryTerms);
+    const terms = [...set];
+    const idfs = terms.map((term) => this.#rememberedIdf(term));
+    let total = 0;
+    for (const idf of idfs) total += idf;
+    return { terms, idfs, total, set, mutations: this.#mutations };
+  }
+
+  /**
+   * A heading's IDF total and the part of it the query holds, summed over its terms in the order they were indexed
+   * (as before: the same float sums). The total is remembered per chunk until the index changes.
+   */
+  #headingWeight(entry: Entry, query: ReadonlySet<string>): { total: number; matched: number } {
+    const remember = entry.headingTotal?.mutations !== this.#mutations;
+    let total = 0;
+    let matched = 0;
+    for (const term of entry.heading.keys()) {
+      const inQuery = query.has(term);
+      if (!remember && !inQuery) continue;
+      const idf = this.#rememberedIdf(term);
+      if (remember) total += idf;
+      if (inQuery) matched += idf;
+    }
+    if (remember) entry.headingTotal = { mutations: this.#mutations, total };
+    return { total: entry.headingTotal!.total, matched };
+  }
+
+  /** `idf`, remembered until the index changes (a search's candidates share most of their heading terms). */
+  #rememberedIdf(term: string): number {
+    if (this.#idfMutations !== this.#mutations) {
+      this.#idfs.clear();
+      this.#idfMutations = this.#mutations;
+    }
+    let idf = this.#idfs.get(term);
+    if (idf === undefined) {
+      idf = this.idf(term);
+      this.#idfs.set(term, idf);
+    }
+    return idf;
   }
 
   /**

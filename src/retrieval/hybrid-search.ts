@@ -8,7 +8,7 @@ import { SearchIndexSync } from './search-index-sync.js';
 import { queryVectorOf } from './chunk-vectors.js';
 import type { HeldChunkRow } from './held-chunk-rows.js';
 import { fuseLegs } from './fuse-legs.js';
-import { matchFeaturesOf, namingLines } from './rerank-features.js';
+import { namingLines, QueryMatcher } from './rerank-features.js';
 import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
 
 export interface SearchQuery {
@@ -382,13 +382,14 @@ export class HybridSearch {
       .filter((row) => row.nearest && row.distance !== undefined)
       .sort((left, right) => left.distance! - right.distance! || (left.chunkId < right.chunkId ? -1 : 1));
     const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunkId, index + 1]));
+    const matcher = mode === 'hybrid' && this.#legs.rerank ? new QueryMatcher(this.#index.index, analysed, query.query) : undefined;
     const fused = fuseLegs(
       candidateRows.map((row) => {
         const id = row.chunkId;
         const lexical = lexicalRank.get(id);
         const rankInVector = vectorRank.get(id);
         // The learned re-ranking reads how query and chunk cover each other; only hybrid search re-ranks.
-        const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines(row)) : undefined;
+        const match = matcher?.featuresOf(id, namingLines(row));
         const distance = row.distance;
         return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: distance === undefined ? 0 : 1 - distance, ...(match ? { match } : {}) };
       }),
