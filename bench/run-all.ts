@@ -5,6 +5,7 @@ const benches = [
   './ingest-api-bench.ts',
   './lexical-leg-bench.ts',
   './search-stages-bench.ts',
+  './search-latency-bench.ts',
   './knowledge-usage-bench.ts',
   './retrieval-bench.ts',
   './search-equivalence-bench.ts',

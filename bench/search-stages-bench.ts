@@ -1,7 +1,7 @@
 /**
  * Where a search's time goes at 10,000 chunks (issue 10's p95 <= 10 ms): each stage of HybridSearch timed on its
  * own over the same queries, embedded PGlite in process: query analysis, query embedding, the in-process BM25 leg,
- * the vector leg's SQL alone, the candidates' row fetch, their cosine distances (in process, and by the database
+ * the vector leg's SQL alone (the service sends it before running the lexical leg, so the two overlap off this thread), the candidates' row fetch, their cosine distances (in process, and by the database
  * as before), the re-ranking's match features, and the whole search (wall and CPU time). Run alone:
  * `npx tsx bench/search-stages-bench.ts`.
  */
@@ -14,7 +14,7 @@ import { embedQueries } from '../src/llm/embedder.js';
 import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { queryVectorOf } from '../src/retrieval/chunk-vectors.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
-import { matchFeaturesOf, namingLines } from '../src/retrieval/rerank-features.js';
+import { namingLines, QueryMatcher } from '../src/retrieval/rerank-features.js';
 import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
 import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
 import { searchTokens } from '../src/text/segment-text.js';
@@ -61,6 +61,8 @@ export async function main(): Promise<void> {
     await timeEach('query analysis (searchTokens)', measured, (query) => searchTokens(query));
     await timeEach('query embedding (offline)', measured, (query) => embedQueries(embedder, [query]));
     await timeEach('lexical leg (in-process BM25F, all hits)', measured, (query) => sync.index.search([...new Set(searchTokens(query))], { asOf: Date.now() }, model.bm25));
+    // What a search runs: the best 30 by MaxScore pruning, and the hits of the ~30 vector candidates looked up.
+    await timeEach('lexical leg as searched (top 30, MaxScore)', measured, (query) => sync.index.rank([...new Set(searchTokens(query))], { asOf: Date.now() }, model.bm25, 30));
     await timeEach('vector leg SQL alone (HNSW, 30 ids)', measured, (query) =>
       bench.embedded.query(
         `select c.id from chunks c where c.status = 'approved' and not c.retired and (c.effective_from is null or c.effective_from <= $2)
@@ -92,8 +94,8 @@ export async function main(): Promise<void> {
     );
     for (const row of fetched.rows) rows.set(row.id, { kind: row.kind, text: row.text, title: row.title, headingPath: row.heading_path ?? [] });
     await timeEach('re-rank match features (~60 candidates)', measured, (query) => {
-      const terms = [...new Set(searchTokens(query))];
-      for (const id of candidates.get(query)!) matchFeaturesOf(sync.index, id, terms, query, namingLines(rows.get(id)!));
+      const matcher = new QueryMatcher(sync.index, [...new Set(searchTokens(query))], query);
+      for (const id of candidates.get(query)!) matcher.featuresOf(id, namingLines(rows.get(id)!));
     });
     await timeEach('whole search, hybrid', measured, (query) => search.search({ query, topK: 5 }));
     await timeEach('whole search, lexical only', measured, (query) => search.search({ query, topK: 5, mode: 'lexical' }));

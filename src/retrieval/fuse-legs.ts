@@ -7,7 +7,10 @@ export type SearchMode = 'hybrid' | 'lexical' | 'vector';
 /** A chunk either leg proposed, with what each leg knows about it. */
 export interface LegCandidate {
   id: string;
-  /** Its place in the whole filtered lexical ranking (1-based), if it holds any query term. */
+  /**
+   * Its place in the whole filtered lexical ranking (1-based), if it holds any query term; below the leg's top
+   * `depth` a search gives depth + 1 unless it explains (LexicalRanking.lookup): a rank is read only as within it or not.
+   */
   lexical?: { rank: number; hit: LexicalHit };
   /** Its place among the vector leg's nearest (1-based), if it is among them. */
   vectorRank?: number;

@@ -8,7 +8,7 @@ import { SearchIndexSync } from './search-index-sync.js';
 import { queryVectorOf } from './chunk-vectors.js';
 import type { HeldChunkRow } from './held-chunk-rows.js';
 import { fuseLegs } from './fuse-legs.js';
-import { matchFeaturesOf, namingLines } from './rerank-features.js';
+import { namingLines, QueryMatcher } from './rerank-features.js';
 import { embedderModel, loadRetrievalModel, type EmbedderRetrievalModel, type RetrievalModel } from './retrieval-model.js';
 
 export interface SearchQuery {
@@ -345,23 +345,37 @@ export class HybridSearch {
     let lexical: LexicalRanking | undefined;
     let candidateRows: Candidate[] = [];
     let changeId = 0;
+    const rankLexical = () => (terms.length > 0 ? this.#index.index.rank(terms, filter, this.#bm25, candidates) : undefined);
     // A second pass only when another writer committed after the index last caught up.
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      lexical = terms.length > 0 ? this.#index.index.rank(terms, filter, this.#bm25, candidates) : undefined;
-      const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
       const legParameters = [vector, asOf.toISOString(), filter.kinds ? [...filter.kinds] : null, query.product ?? null, query.language ?? null, candidates];
       const overlayParameters = query.overlay ? [query.overlay.documentId, query.overlay.version] : [];
       if (this.#candidatesFromIndex) {
-        const result = await this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters, ...overlayParameters]);
+        // The vector leg's statement is sent first and the lexical leg runs while the database (a worker thread, or
+        // another process over `pg`) answers it: the two legs overlap instead of adding up.
+        const nearest = this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters, ...overlayParameters]);
+        try {
+          await statementSent();
+          lexical = rankLexical();
+        } catch (error) {
+          nearest.catch(() => undefined);
+          throw error;
+        }
+        const result = await nearest;
         changeId = Number(result.rows[0]?.change_id ?? 0);
         if (changeId > this.#index.watermark && attempt === 0) {
           await this.#index.catchUp();
           continue;
         }
+        // The index caught up (another search's catch-up) while the statement ran: rank on what it holds now.
+        if (lexical?.stale) lexical = rankLexical();
+        const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
         const nearestIds = result.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
         candidateRows = await this.#heldCandidates(queryValues, vector, nearestIds, lexicalIds);
         break;
       }
+      lexical = rankLexical();
+      const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
       const result = await this.#database.query<Row>(query.overlay ? overlaySearchSql : searchSql, [...legParameters, lexicalIds, ...overlayParameters]);
       changeId = Number(result.rows[0]?.change_id ?? 0);
       candidateRows = result.rows
@@ -371,20 +385,23 @@ export class HybridSearch {
       if (changeId <= this.#index.watermark || attempt === 1) break;
       await this.#index.catchUp();
     }
+    if (lexical?.stale) lexical = rankLexical();
 
     const byChunk = new Map(candidateRows.map((row) => [row.chunkId, row]));
-    const lexicalRank = lexical?.lookup(byChunk.keys()) ?? new Map<string, never>();
+    // Fusion reads a lexical rank only as within the top `candidates` or not; hit testing shows the exact rank.
+    const lexicalRank = lexical?.lookup(byChunk.keys(), { exactRanks: query.explain === true }) ?? new Map<string, never>();
     const vectorRanked = candidateRows
       .filter((row) => row.nearest && row.distance !== undefined)
       .sort((left, right) => left.distance! - right.distance! || (left.chunkId < right.chunkId ? -1 : 1));
     const vectorRank = new Map(vectorRanked.map((row, index) => [row.chunkId, index + 1]));
+    const matcher = mode === 'hybrid' && this.#legs.rerank ? new QueryMatcher(this.#index.index, analysed, query.query) : undefined;
     const fused = fuseLegs(
       candidateRows.map((row) => {
         const id = row.chunkId;
         const lexical = lexicalRank.get(id);
         const rankInVector = vectorRank.get(id);
         // The learned re-ranking reads how query and chunk cover each other; only hybrid search re-ranks.
-        const match = mode === 'hybrid' && this.#legs.rerank ? matchFeaturesOf(this.#index.index, id, analysed, query.query, namingLines(row)) : undefined;
+        const match = matcher?.featuresOf(id, namingLines(row));
         const distance = row.distance;
         return { id, ...(lexical ? { lexical } : {}), ...(rankInVector !== undefined ? { vectorRank: rankInVector } : {}), similarity: distance === undefined ? 0 : 1 - distance, ...(match ? { match } : {}) };
       }),
@@ -432,6 +449,14 @@ export class HybridSearch {
     };
     return { response, changeId };
   }
+}
+
+/**
+ * Lets a statement just handed to the database leave before the caller holds the thread: the `pg` pool hands an
+ * idle connection over on the next tick (the embedded worker posts at once, so this costs it one tick).
+ */
+function statementSent(): Promise<void> {
+  return new Promise((resolve) => process.nextTick(resolve));
 }
 
 function round(value: number): number {

@@ -1,4 +1,4 @@
-import type { Bm25Index } from './bm25-index.js';
+import type { Bm25Index, CoverageQuery } from './bm25-index.js';
 import { foldText } from '../text/segment-text.js';
 
 /**
@@ -36,30 +36,41 @@ function compact(text: string, limit: number): string {
 
 /**
  * `compact`, remembered: a search folds the same query once per candidate and the same naming lines search after
- * search (a FAQ's questions): folding them again is wasted work. Bounded; emptied when full.
+ * search (a FAQ's questions): folding them again is wasted work. Keyed by the text itself (the naming lines are the
+ * same strings search after search, whose hash the engine keeps); bounded, emptied when full.
  */
-const compacted = new Map<string, string>();
+const compacted = new Map<number, Map<string, string>>();
 const compactedEntries = 20_000;
 
 function compactRemembered(text: string, limit: number): string {
-  // compact reads only this much of the text: a 5,000-character turn is remembered by its start.
-  const key = `${limit}\u0000${text.slice(0, limit * 2)}`;
-  let value = compacted.get(key);
+  let remembered = compacted.get(limit);
+  if (!remembered) compacted.set(limit, (remembered = new Map()));
+  let value = remembered.get(text);
   if (value === undefined) {
-    if (compacted.size >= compactedEntries) compacted.clear();
+    if (remembered.size >= compactedEntries) remembered.clear();
     value = compact(text, limit);
-    compacted.set(key, value);
+    // A 5,000-character turn is not kept whole: compact reads only its start.
+    if (text.length <= limit * 2) remembered.set(text, value);
   }
   return value;
 }
 
+/** Rows of the two dynamic programmes, reused: a search runs them for every candidate and naming line. */
+let programmeRow = new Int32Array(0);
+
+function programmeRowOf(length: number): Int32Array {
+  if (programmeRow.length < length) programmeRow = new Int32Array(Math.max(length, programmeRow.length * 2));
+  return programmeRow;
+}
+
 function longestCommonSubsequence(left: string, right: string): number {
-  const row = new Array<number>(right.length + 1).fill(0);
+  const row = programmeRowOf(right.length + 1).fill(0, 0, right.length + 1);
   for (let index = 1; index <= left.length; index += 1) {
+    const code = left.charCodeAt(index - 1);
     let diagonal = 0;
     for (let other = 1; other <= right.length; other += 1) {
       const above = row[other]!;
-      row[other] = left[index - 1] === right[other - 1] ? diagonal + 1 : Math.max(above, row[other - 1]!);
+      row[other] = code === right.charCodeAt(other - 1) ? diagonal + 1 : Math.max(above, row[other - 1]!);
       diagonal = above;
     }
   }
@@ -67,11 +78,12 @@ function longestCommonSubsequence(left: string, right: string): number {
 }
 
 function longestCommonRun(left: string, right: string): number {
-  const row = new Array<number>(right.length + 1).fill(0);
+  const row = programmeRowOf(right.length + 1).fill(0, 0, right.length + 1);
   let best = 0;
   for (let index = 1; index <= left.length; index += 1) {
+    const code = left.charCodeAt(index - 1);
     for (let other = right.length; other >= 1; other -= 1) {
-      row[other] = left[index - 1] === right[other - 1] ? row[other - 1]! + 1 : 0;
+      row[other] = code === right.charCodeAt(other - 1) ? row[other - 1]! + 1 : 0;
       if (row[other]! > best) best = row[other]!;
     }
   }
@@ -94,8 +106,31 @@ export function namingLines(input: { kind: string; text: string; title: string; 
 
 /** The match features of one candidate; the best naming line counts (a similar question may match where the standard one does not). */
 export function matchFeaturesOf(index: Bm25Index, chunkId: string, queryTerms: readonly string[], query: string, lines: readonly string[]): MatchFeatures {
-  const coverage = index.fieldCoverage(chunkId, queryTerms);
-  const compactQuery = compactRemembered(query, orderedQueryLimit);
+  return new QueryMatcher(index, queryTerms, query).featuresOf(chunkId, lines);
+}
+
+/**
+ * `matchFeaturesOf` for the many candidates of one search: what depends on the query alone (its terms' IDF, its
+ * compacted text) is prepared once. Valid while the index is unchanged (a search computes its features at once).
+ */
+export class QueryMatcher {
+  readonly #index: Bm25Index;
+  readonly #coverage: CoverageQuery;
+  readonly #compactQuery: string;
+
+  constructor(index: Bm25Index, queryTerms: readonly string[], query: string) {
+    this.#index = index;
+    this.#coverage = index.coverageQuery(queryTerms);
+    this.#compactQuery = compactRemembered(query, orderedQueryLimit);
+  }
+
+  featuresOf(chunkId: string, lines: readonly string[]): MatchFeatures {
+    return { ...this.#index.fieldCoverage(chunkId, this.#coverage), ...orderedFeatures(this.#compactQuery, lines) };
+  }
+}
+
+/** The ordered features against the best naming line (see MatchFeatures). */
+function orderedFeatures(compactQuery: string, lines: readonly string[]): Pick<MatchFeatures, 'orderedInQuestion' | 'orderedInQuery' | 'sharedRun' | 'lengthRatio'> {
   let orderedInQuestion = 0;
   let orderedInQuery = 0;
   let sharedRun = 0;
@@ -109,5 +144,5 @@ export function matchFeaturesOf(index: Bm25Index, chunkId: string, queryTerms: r
     sharedRun = Math.max(sharedRun, longestCommonRun(compactQuery, compactLine) / Math.min(compactLine.length, compactQuery.length));
     lengthRatio = Math.max(lengthRatio, Math.min(compactLine.length, compactQuery.length) / Math.max(compactLine.length, compactQuery.length));
   }
-  return { ...coverage, orderedInQuestion, orderedInQuery, sharedRun, lengthRatio };
+  return { orderedInQuestion, orderedInQuery, sharedRun, lengthRatio };
 }

@@ -139,3 +139,110 @@ describe('Bm25Index', () => {
     expect(index.rank(['没有的词'], { asOf: now }, parameters, 30).top).toEqual([]);
   });
 });
+
+describe('Bm25Index.rank (MaxScore pruning)', () => {
+  /** Seeded pseudo-random numbers (an LCG), so a failure reproduces. */
+  function randomOf(seed: number): () => number {
+    let state = seed;
+    return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  }
+
+  /**
+   * A Zipf-like vocabulary (a few terms in most chunks, a long tail of rare ones) so that pruning has common terms to
+   * skip; fields, filters, versions, dates and retirements drawn at random.
+   */
+  function randomBase(random: () => number, documents: number, prefix: string) {
+    const term = () => `w${Math.floor(Math.pow(random(), 3) * 300)}`;
+    const kinds = ['faq', 'product', 'script'] as const;
+    return Array.from({ length: documents }, (_, number) => {
+      const documentId = `${prefix}${number}`;
+      const versionCount = random() < 0.2 ? 2 : 1;
+      const versions = Array.from({ length: versionCount }, (_, index) => ({
+        version: index + 1,
+        status: random() < 0.85 ? 'approved' : 'draft',
+        effectiveFrom: random() < 0.2 ? now + Math.floor((random() - 0.5) * 20) * 86_400_000 : null,
+        effectiveUntil: random() < 0.1 ? now + Math.floor(random() * 10) * 86_400_000 : null,
+      }));
+      const chunks = versions.flatMap((version) =>
+        Array.from({ length: 1 + Math.floor(random() * 3) }, (_, position) =>
+          chunk(`${documentId}-v${version.version}-${position}`, Array.from({ length: 1 + Math.floor(random() * 25) }, term), {
+            documentId,
+            version: version.version,
+            status: version.status,
+            effectiveFrom: version.effectiveFrom,
+            effectiveUntil: version.effectiveUntil,
+            kind: kinds[Math.floor(random() * kinds.length)]!,
+            product: random() < 0.3 ? '金卡' : null,
+            language: random() < 0.8 ? 'zh' : 'en',
+            retired: random() < 0.05,
+            // Some chunks share a body exactly: equal scores, ties broken by chunk id.
+            headingTerms: random() < 0.5 ? Array.from({ length: 1 + Math.floor(random() * 4) }, term) : [],
+          }),
+        ),
+      );
+      return { documentId, chunks, versions };
+    });
+  }
+
+  const filters = (documentId: string, version: number) =>
+    [
+      { asOf: now },
+      { asOf: now, kinds: ['faq' as const, 'script' as const] },
+      { asOf: now, product: '金卡' },
+      { asOf: now, language: 'en' },
+      { asOf: now + 5 * 86_400_000 },
+      { asOf: now - 5 * 86_400_000, kinds: ['product' as const] },
+      { asOf: now, overlay: { documentId, version } },
+    ] as const;
+
+  function expectSameAsExhaustive(index: Bm25Index, random: () => number, documentIds: readonly string[], queries: number): void {
+    for (let query = 0; query < queries; query += 1) {
+      // Queries mixing common and rare terms, and one term the base may not hold.
+      const terms = Array.from({ length: 1 + Math.floor(random() * 12) }, () => `w${Math.floor(Math.pow(random(), 1.5) * 320)}`);
+      for (const filter of filters(documentIds[Math.floor(random() * documentIds.length)]!, 1 + Math.floor(random() * 2))) {
+        for (const depth of [1, 5, 30]) {
+          const parameters2 = { ...parameters, k1: random() < 0.5 ? 1.2 : 6 };
+          const full = index.search(terms, filter, parameters2);
+          const ranking = index.rank(terms, filter, parameters2, depth);
+          // Ids, scores and coverage identical to the exhaustive ranking's, to the last bit.
+          expect(ranking.top).toEqual(full.slice(0, depth));
+          const asked = [full[depth]?.chunkId, full.at(-1)?.chunkId, full[Math.floor(full.length / 2)]?.chunkId].filter((id): id is string => id !== undefined);
+          const exact = ranking.lookup(asked);
+          const bounded = ranking.lookup(asked, { exactRanks: false });
+          for (const id of asked) {
+            const rank = full.findIndex((hit) => hit.chunkId === id) + 1;
+            expect(exact.get(id)).toEqual({ rank, hit: full[rank - 1] });
+            expect(bounded.get(id)).toEqual({ rank: rank <= depth ? rank : depth + 1, hit: full[rank - 1] });
+          }
+        }
+      }
+    }
+  }
+
+  it('gives the exhaustive ranking\'s top hits and scores on random bases, under every filter, as documents are added, replaced and retired', () => {
+    const random = randomOf(11);
+    const base = randomBase(random, 250, 'd');
+    const index = new Bm25Index();
+    for (const document of base) index.replaceDocument(document.documentId, document.chunks, document.versions);
+    const ids = base.map((document) => document.documentId);
+    expectSameAsExhaustive(index, random, ids, 12);
+    // Incremental writes: new documents, replaced ones (new terms, longer fields: the bounds must follow), emptied ones.
+    const added = randomBase(random, 60, 'n');
+    for (const document of added) index.replaceDocument(document.documentId, document.chunks, document.versions);
+    for (const document of randomBase(random, 40, 'd')) index.replaceDocument(document.documentId, document.chunks.map((item) => ({ ...item, bodyTerms: [...item.bodyTerms, 'w0', 'w0', 'w1'] })), document.versions);
+    for (const documentId of ids.slice(100, 120)) index.replaceDocument(documentId, [], []);
+    expectSameAsExhaustive(index, random, [...ids, ...added.map((document) => document.documentId)], 12);
+  });
+
+  it('looks up a chunk that is not a hit as absent, and refuses a lookup once the index changed', () => {
+    const index = indexOf(Array.from({ length: 40 }, (_, number) => chunk(`c${number}`, ['常见', ...(number % 5 === 0 ? ['少见'] : [])])));
+    index.replaceDocument('other', [chunk('other', ['无关'], { documentId: 'other' })], [{ version: 1, status: 'approved', effectiveFrom: null, effectiveUntil: null }]);
+    const ranking = index.rank(['少见', '常见'], { asOf: now }, parameters, 3);
+    expect(ranking.lookup(['other', 'missing']).size).toBe(0);
+    expect(ranking.lookup(['c39']).get('c39')?.hit.score).toBe(index.search(['少见', '常见'], { asOf: now }, parameters).find((hit) => hit.chunkId === 'c39')?.score);
+    expect(ranking.stale).toBe(false);
+    index.replaceDocument('c1', [], []);
+    expect(ranking.stale).toBe(true);
+    expect(() => ranking.lookup(['c39'])).toThrow(/rank again/);
+  });
+});

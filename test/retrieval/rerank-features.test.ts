@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index, type IndexedChunk } from '../../src/retrieval/bm25-index.js';
-import { matchFeaturesOf, namingLines } from '../../src/retrieval/rerank-features.js';
+import { matchFeaturesOf, namingLines, QueryMatcher } from '../../src/retrieval/rerank-features.js';
 
 function chunk(id: string, headingTerms: string[], bodyTerms: string[]): IndexedChunk {
   return { id, documentId: id, version: 1, kind: 'faq', product: null, language: 'zh', status: 'approved', effectiveFrom: null, effectiveUntil: null, retired: false, headingTerms, bodyTerms };
@@ -72,5 +72,20 @@ describe('matchFeaturesOf', () => {
     expect(features.orderedInQuestion).toBe(1);
     expect(features.orderedInQuery).toBeLessThan(0.1);
     expect(matchFeaturesOf(index, 'a', ['卡片'], '卡片', [])).toMatchObject({ orderedInQuestion: 0, orderedInQuery: 0, sharedRun: 0 });
+  });
+});
+
+describe('QueryMatcher', () => {
+  it("gives each candidate what matchFeaturesOf gives, and a coverage prepared before a write follows the index's new statistics", () => {
+    const index = indexOf([chunk('a', ['卡片', '挂失'], ['内容', '卡片']), chunk('b', ['挂失', '年费'], ['内容']), chunk('c', ['其他'], ['挂失'])]);
+    const matcher = new QueryMatcher(index, ['卡片', '挂失', '客服'], '卡片怎么挂失');
+    for (const [id, lines] of [['a', ['卡片挂失']], ['b', ['挂失年费', '年费怎么算']], ['c', []], ['missing', ['卡片']]] as const) {
+      expect(matcher.featuresOf(id, lines)).toEqual(matchFeaturesOf(index, id, ['卡片', '挂失', '客服'], '卡片怎么挂失', lines));
+    }
+    const prepared = index.coverageQuery(['卡片', '挂失']);
+    const before = index.fieldCoverage('a', prepared);
+    index.replaceDocument('d', [chunk('d', ['卡片'], ['卡片'])], [{ version: 1, status: 'approved', effectiveFrom: null, effectiveUntil: null }]);
+    expect(index.fieldCoverage('a', prepared)).toEqual(index.fieldCoverage('a', ['卡片', '挂失']));
+    expect(index.fieldCoverage('a', prepared)).not.toEqual(before);
   });
 });
