@@ -37,8 +37,13 @@ describe('summary lifecycle', () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase('pglite');
   });
+  // A runtime whose background worker keeps running would take the next test's queued summary job: each test that
+  // starts workers stops them before it ends.
+  const closeRuntimes = async () => {
+    for (const runtime of runtimes.splice(0)) await runtime.close();
+  };
   afterAll(async () => {
-    for (const runtime of runtimes) await runtime.close();
+    await closeRuntimes();
     await testDatabase?.close();
   });
 
@@ -72,6 +77,7 @@ describe('summary lifecycle', () => {
     const events = await readEventsAfter(testDatabase.database, id, 0);
     expect(events.filter((event) => event.type === 'summary')).toHaveLength(1);
     await replicaApp.close();
+    await closeRuntimes();
   });
 
   it('summarises a transcript one-shot and rejects bad transcripts with 4xx', async () => {
@@ -148,6 +154,7 @@ describe('summary lifecycle', () => {
     expect(done.summary.productsDiscussed).toEqual([expect.objectContaining({ name: '星河安心宝180天', productId: 'kb-test-anxin' })]);
     expect(String(done.summary.narrative)).toMatch(/^客户来电/u);
     await app.close();
+    await closeRuntimes();
   });
 
   it('lets the agent of the call check, edit and confirm the summary, keeping the original and every revision', async () => {
