@@ -10,7 +10,8 @@ import { CorpusStatisticsKeeper } from '../src/knowledge/corpus-statistics.js';
 import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
 import { ingestFiles, listIngestibleFiles } from '../src/knowledge/ingest-files.js';
 import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
-import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
+import type { Database } from '../src/db/database.js';
+import { createOfflineEmbedder, type OfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
 import { benchmarkFile, createBenchDatabase, formatMs, percentile, readJsonl, repositoryRoot, sampleSentences, seededRandom } from './support.js';
 
@@ -35,7 +36,7 @@ export function syntheticCorpus(documents: number, sectionsPerDocument: number):
 }
 
 /** Wall-clock percentiles, and the process's CPU time per query (every thread: the worker's and the socket server's too). */
-async function latency(search: HybridSearch, queries: readonly string[], warmup: readonly string[]): Promise<{ p50: number; p95: number; p99: number; cpu: number }> {
+export async function latency(search: HybridSearch, queries: readonly string[], warmup: readonly string[]): Promise<{ p50: number; p95: number; p99: number; cpu: number }> {
   // What a running server has done in the background after the ingest, and a warm buffer cache (a server that
   // has been answering for a while): the measured queries are different ones.
   await search.refreshStatistics();
@@ -49,6 +50,21 @@ async function latency(search: HybridSearch, queries: readonly string[], warmup:
   }
   const cpu = process.cpuUsage(cpuStart);
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), p99: percentile(times, 0.99), cpu: (cpu.user + cpu.system) / 1000 / queries.length };
+}
+
+/**
+ * The 10,000-chunk synthetic base the latency benches search, loaded in one bulk load (one index build) onto an
+ * empty database: the offline embedder it was embedded with, and the queries (the first 100 are for warming up).
+ */
+export async function loadSyntheticBase(database: Database): Promise<{ embedder: OfflineEmbedder; queries: string[] }> {
+  const embedder = createOfflineEmbedder();
+  await ensureEmbeddingIndex(database, embedder);
+  const knowledge = new KnowledgeService(database, embedder);
+  const { markdown, queries } = syntheticCorpus(1000, 10);
+  await knowledge.bulk(async () => {
+    for (const body of markdown) await knowledge.ingest({ format: 'markdown', body }, actor);
+  });
+  return { embedder, queries };
 }
 
 async function ingestAndSearch(): Promise<void> {

@@ -8,20 +8,15 @@
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { toVectorLiteral } from '../src/db/vector-literal.js';
-import { ensureEmbeddingIndex } from '../src/knowledge/embedding-index.js';
-import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
 import { embedQueries } from '../src/llm/embedder.js';
-import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { queryVectorOf } from '../src/retrieval/chunk-vectors.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
 import { namingLines, QueryMatcher } from '../src/retrieval/rerank-features.js';
 import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
 import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
 import { searchTokens } from '../src/text/segment-text.js';
-import { syntheticCorpus } from './knowledge-bench.js';
+import { loadSyntheticBase } from './knowledge-bench.js';
 import { createBenchDatabase, formatMs, percentile } from './support.js';
-
-const actor = { id: 'bench' };
 
 async function timeEach(label: string, queries: readonly string[], run: (query: string) => Promise<unknown> | unknown): Promise<void> {
   const times: number[] = [];
@@ -40,13 +35,7 @@ export async function main(): Promise<void> {
   console.log('== search stages at 10,000 chunks (embedded PGlite)');
   const bench = await createBenchDatabase();
   try {
-    const embedder = createOfflineEmbedder();
-    await ensureEmbeddingIndex(bench.embedded, embedder);
-    const knowledge = new KnowledgeService(bench.embedded, embedder);
-    const { markdown, queries } = syntheticCorpus(1000, 10);
-    await knowledge.bulk(async () => {
-      for (const body of markdown) await knowledge.ingest({ format: 'markdown', body }, actor);
-    });
+    const { embedder, queries } = await loadSyntheticBase(bench.embedded);
     const [warmup, measured] = [queries.slice(0, 100), queries.slice(100)];
     const search = new HybridSearch(bench.embedded, embedder);
     await search.refreshStatistics();

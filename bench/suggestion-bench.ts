@@ -30,10 +30,10 @@ import { SuggestionService } from '../src/suggestions/suggestion-service.js';
 import { protectionOff } from '../test/support/protection-off.js';
 import { createBenchDatabase, formatMs, percentile, repositoryRoot, sampleSentences, seededRandom } from './support.js';
 
-const modelLatencyMs = 300;
+export const modelLatencyMs = 300;
 
 /** A model that always takes 300 ms and answers with two compliant, cited replies: only its latency matters here. */
-function mockModel(): ChatModel {
+export function mockModel(): ChatModel {
   const answer = { suggestions: [{ text: '您好，金卡年费每年200元，当年刷卡满6次可免次年年费。', citations: ['P1'] }, { text: '您可以在手机银行查询年费减免进度。', citations: ['P2'] }] };
   return {
     provider: 'mock',

@@ -10,29 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { composeRuntime } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
-import type { ChatModel, ChatRequest, ChatResult, ChatStreamPart } from '../src/llm/chat-model.js';
 import { HybridSearch, type SearchQuery, type SearchResponse } from '../src/retrieval/hybrid-search.js';
-import { loadCorpus } from './suggestion-bench.js';
+import { loadCorpus, mockModel, modelLatencyMs } from './suggestion-bench.js';
 import { createBenchDatabase, formatMs, percentile, seededRandom } from './support.js';
-
-const modelLatencyMs = 300;
-
-function mockModel(): ChatModel {
-  const answer = { suggestions: [{ text: '您好，金卡年费每年200元，当年刷卡满6次可免次年年费。', citations: ['P1'] }, { text: '您可以在手机银行查询年费减免进度。', citations: ['P2'] }] };
-  return {
-    provider: 'mock',
-    model: 'fixed-300ms',
-    async generate<T>(request: ChatRequest): Promise<ChatResult<T>> {
-      await new Promise((resolve) => setTimeout(resolve, modelLatencyMs));
-      const parsed = request.schema ? (request.schema.parse(answer) as T) : undefined;
-      return { text: JSON.stringify(answer), ...(parsed === undefined ? {} : { parsed }) };
-    },
-    async *stream(): AsyncIterable<ChatStreamPart> {
-      await new Promise((resolve) => setTimeout(resolve, modelLatencyMs));
-      yield { type: 'done', text: '' };
-    },
-  };
-}
 
 interface Tally {
   searches: number;
