@@ -285,7 +285,7 @@ export class HybridSearch {
    * The latest change id. Searches called in the same synchronous run (a turn's searches, sent together) share one
    * read; a later call sends its own. Every sharer was called while this thread was busy with that run, so a write it
    * could have learned of before calling was committed before the read was answered: freshness is the same as one
-   * read per search (test/retrieval/search-cache-freshness.test.ts).
+   * read per search (test/retrieval/hybrid-search-replicas.test.ts).
    */
   #latestChange(): Promise<number> {
     if (this.#changeRead) return this.#changeRead;
