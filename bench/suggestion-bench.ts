@@ -82,7 +82,17 @@ async function overhead(label: string, database: Database, rounds: number): Prom
   await search.refreshStatistics();
   const compliance = createComplianceEngine({ packs: loadRulePacks(join(repositoryRoot, 'evals/rules')) });
   const hub = new EventHub(database);
-  const conversations = new ConversationService({ database, compliance, search: (query) => search.search(query), buildQuery: buildRetrievalQuery, hub });
+  // The earlier measurement's cards: one search of the recent customer turns, which the suggestion does not reuse.
+  const conversations = new ConversationService({
+    database,
+    compliance,
+    cards: async (turns, language) => {
+      const query = buildRetrievalQuery(turns);
+      if (!query.trim()) return undefined;
+      return { query, results: (await search.search({ query, topK: 5, language })).results, situations: [] };
+    },
+    hub,
+  });
   // The product catalogue as the service keeps it (the follow-up's product, topic disclosures, products not offered).
   const products = await new KnowledgeService(database, embedder).products();
   const pipeline = createSuggestionPipeline({ search: (query) => search.search(query), compliance, chatModel: mockModel(), prompts: new PromptLibrary(join(repositoryRoot, 'prompts')), budgetMs: 5_000, products: () => products, termStatistics: () => search.termStatistics() });

@@ -48,7 +48,7 @@ import { maskText } from './privacy/mask-personal-data.js';
 import { withMaskedChatModel } from './privacy/masking-chat-model.js';
 import { withMaskedEmbedder } from './privacy/masking-embedder.js';
 import { HybridSearch, type SearchOverlay, type SearchResult } from './retrieval/hybrid-search.js';
-import { buildCardQuery, createSuggestionPipeline, retrievalTopK } from './suggestions/suggestion-pipeline.js';
+import { createSuggestionPipeline } from './suggestions/suggestion-pipeline.js';
 import { SuggestionService } from './suggestions/suggestion-service.js';
 import { answersQuestion } from './suggestions/answer-relevance.js';
 import { termRarity } from './suggestions/query-terms.js';
@@ -203,20 +203,14 @@ export async function composeRuntime(config: Config, overrides: { database?: Dat
     const conversations = new ConversationService({
       database,
       compliance,
-      search: (query) => search.search(query),
-      // The query travels in the pushed `knowledge` event and to the embedder: masked like everything sent out.
-      // The cards follow what the latest turn asks (a change of topic within one turn included).
-      buildQuery: (turns) => maskText(buildCardQuery(turns)),
-      // Shown with the cards so the agent sees the situation the service detected (ids of situations.yaml).
-      situationsOf: (turns, language) => understandTurn(turns, language).situations.map((situation) => situation.id),
-      // The cards run the suggestion's own searches (one per question, the situation's script), so the suggestion asked
-      // for after the turn finds them all in the search cache; the pipeline is made below, before any turn arrives.
+      // The cards run the suggestion's own searches (one per question, the situation's script: they follow a change of
+      // topic within one turn), so the suggestion asked for after the turn finds them all in the search cache; the
+      // pipeline is made below, before any turn arrives. The query travels in the pushed `knowledge` event: masked.
       cards: async (turns, language) => {
         const found = await pipeline.cards(turns, language);
         return { ...found, query: maskText(found.query) };
       },
       hub: events,
-      retrievalDepth: retrievalTopK,
       // The judge pass on agent turns runs after the turn was answered: it may take as long as any model call.
       judgeBudgetMs: config.LLM_TIMEOUT_MS,
       onError: log,

@@ -4,7 +4,7 @@ import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import { verdictOf, type CheckInput, type CustomerProfile, type Finding } from '../compliance/compliance-types.js';
 import type { Database, Queryable } from '../db/database.js';
 import { findingIdentifierKeys, maskStrings } from '../privacy/mask-personal-data.js';
-import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
+import type { SearchResult } from '../retrieval/hybrid-search.js';
 import { appendEvent, readEventLogState } from './event-log.js';
 import type { EventHub } from './event-hub.js';
 
@@ -176,12 +176,8 @@ function toTurn(row: TurnRow): Turn {
 export class ConversationService {
   readonly #database: Database;
   readonly #compliance: ComplianceEngine;
-  readonly #search: (query: SearchQuery) => Promise<SearchResponse>;
-  readonly #buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
-  readonly #situationsOf: ((turns: readonly { speaker: Speaker; text: string }[], language: 'zh' | 'en') => string[]) | undefined;
-  readonly #cards: TurnCardsSource | undefined;
+  readonly #cards: TurnCardsSource;
   readonly #hub: EventHub;
-  readonly #retrievalDepth: number;
   #afterCustomerTurn: ((conversation: Conversation, turn: Turn, recent: readonly Turn[]) => void) | undefined;
   #onEnded: ((conversationId: string) => void) | undefined;
   readonly #judgeBudgetMs: number | undefined;
@@ -191,18 +187,12 @@ export class ConversationService {
   constructor(options: {
     database: Database;
     compliance: ComplianceEngine;
-    search: (query: SearchQuery) => Promise<SearchResponse>;
-    buildQuery: (turns: readonly { speaker: Speaker; text: string }[]) => string;
-    /** The situations the latest customer turn is in (scam, lost card, complaint...), shown with its cards. */
-    situationsOf?: (turns: readonly { speaker: Speaker; text: string }[], language: 'zh' | 'en') => string[];
     /**
-     * The cards as the suggestion pipeline retrieves for the turn (its searches, its merge), used instead of
-     * `buildQuery` + `search` + `situationsOf`: the suggestion asked for right after then finds its searches cached.
+     * A customer turn's knowledge cards and the situations shown with them. The service retrieves them as the
+     * suggestion pipeline does (its searches, its merge), so the suggestion asked for right after finds them cached.
      */
-    cards?: TurnCardsSource;
+    cards: TurnCardsSource;
     hub: EventHub;
-    /** How deep the suggestion pipeline retrieves (its topK). */
-    retrievalDepth?: number;
     /** How long the judge pass on an agent turn may take (it never delays the turn's answer). */
     judgeBudgetMs?: number;
     /** A judge pass that could not even be recorded (the database down): logged, never thrown at a caller. */
@@ -210,12 +200,8 @@ export class ConversationService {
   }) {
     this.#database = options.database;
     this.#compliance = options.compliance;
-    this.#search = options.search;
-    this.#buildQuery = options.buildQuery;
-    this.#situationsOf = options.situationsOf;
     this.#cards = options.cards;
     this.#hub = options.hub;
-    this.#retrievalDepth = options.retrievalDepth ?? knowledgeCards;
     this.#judgeBudgetMs = options.judgeBudgetMs;
     this.#onJudgeError = options.onError ?? (() => undefined);
   }
@@ -389,7 +375,7 @@ export class ConversationService {
   /** Knowledge cards for the latest customer turn, retrieved on the recent turns, stored as an event and pushed. */
   async #pushKnowledge(conversation: Conversation, turns: readonly Turn[], turn: Turn): Promise<SearchResult[]> {
     // The suggestion reads the last `contextWindow` turns: the cards plan on the same ones, so the plan is the same.
-    const found = this.#cards ? await this.#cards(turns.slice(-contextWindow), conversation.language) : await this.#searchCards(conversation, turns);
+    const found = await this.#cards(turns.slice(-contextWindow), conversation.language);
     if (!found) return [];
     const { query } = found;
     const cards = found.results.slice(0, knowledgeCards);
@@ -398,14 +384,6 @@ export class ConversationService {
     await this.#database.transaction((transaction) => appendEvent(transaction, conversation.id, 'knowledge', { turnId: turn.id, clientTurnId: turn.turnId, query, results: cards, situations }));
     this.#hub.signal(conversation.id);
     return cards;
-  }
-
-  async #searchCards(conversation: Conversation, turns: readonly Turn[]): Promise<{ query: string; results: SearchResult[]; situations: string[] } | undefined> {
-    const query = this.#buildQuery(turns);
-    if (!query.trim()) return undefined;
-    // Same query and depth as the suggestion pipeline, so a suggestion requested right after reuses the search.
-    const response = await this.#search({ query, topK: this.#retrievalDepth, language: conversation.language });
-    return { query, results: response.results, situations: this.#situationsOf?.(turns, conversation.language) ?? [] };
   }
 
   /**

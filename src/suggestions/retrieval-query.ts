@@ -1,5 +1,4 @@
 import type { SearchResult } from '../retrieval/hybrid-search.js';
-import { understandTurn } from '../understanding/understand-turn.js';
 import { overlapWith, topicTokens } from './extractive-replies.js';
 
 export interface QueryTurn {
@@ -35,20 +34,6 @@ export function buildRetrievalQuery(turns: readonly QueryTurn[]): string {
     length += piece.length + 1;
   }
   return parts.join('\n');
-}
-
-const cjkText = /[\u3400-\u9fff]/u;
-
-/**
- * The knowledge-card query: the question(s) the customer's latest turn asks, each with the topic it points back to,
- * so the cards follow a change of topic within one turn instead of the last three turns' mix. A turn with nothing
- * understood falls back to the recent customer turns.
- */
-export function buildCardQuery(turns: readonly QueryTurn[]): string {
-  const latest = [...turns].reverse().find((turn) => turn.speaker === 'customer')?.text ?? '';
-  const understanding = understandTurn(turns, cjkText.test(latest) ? 'zh' : 'en');
-  const query = understanding.questions.map((question) => question.query.replace(/\s+/gu, ' ').trim()).filter(Boolean).join('\n').slice(0, retrievalQueryMaxCharacters);
-  return query || buildRetrievalQuery(turns);
 }
 
 /**

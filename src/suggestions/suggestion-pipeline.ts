@@ -25,7 +25,7 @@ import type {
   SuggestionBatch,
 } from './suggestion-types.js';
 
-export { buildCardQuery, buildRetrievalQuery } from './retrieval-query.js';
+export { buildRetrievalQuery } from './retrieval-query.js';
 export type {
   DegradedCause,
   GeneratedSuggestion,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../src/retrieval/hybrid-search.js';
-import { buildCardQuery, buildRetrievalQuery, preferApprovedWording, retrievalQueryMaxCharacters } from '../../src/suggestions/retrieval-query.js';
+import { buildRetrievalQuery, preferApprovedWording, retrievalQueryMaxCharacters } from '../../src/suggestions/retrieval-query.js';
 
 function result(overrides: Partial<SearchResult> & Pick<SearchResult, 'chunkId' | 'text'>): SearchResult {
   return { documentId: `d-${overrides.chunkId}`, externalId: `e-${overrides.chunkId}`, version: 1, title: 'T', kind: 'product', score: 0.1, confidence: 0.5, headingPath: [], language: 'zh', ...overrides };
@@ -22,31 +22,6 @@ describe('buildRetrievalQuery', () => {
     expect(long.startsWith('问题9')).toBe(true);
     expect(buildRetrievalQuery([{ speaker: 'agent', text: 'How can I help?' }])).toBe('How can I help?');
     expect(buildRetrievalQuery([])).toBe('');
-  });
-});
-
-describe('buildCardQuery', () => {
-  it('follows a change of topic in the latest turn instead of mixing in the earlier one', () => {
-    const query = buildCardQuery([
-      { speaker: 'customer', text: '我想问问白金卡的积分怎么兑换。' },
-      { speaker: 'agent', text: '积分可以在手机银行兑换礼品。' },
-      { speaker: 'customer', text: '好的明白了。对了，我想开一个定期存款，三年期利率多少？' },
-    ]);
-    expect(query).toContain('3年期');
-    expect(query).not.toContain('积分');
-  });
-
-  it('keeps the earlier topic when the latest question only points back to it', () => {
-    const query = buildCardQuery([
-      { speaker: 'customer', text: '我在看你们的大额存单。' },
-      { speaker: 'agent', text: '好的，请问您想了解哪方面？' },
-      { speaker: 'customer', text: '这个能提前取吗？' },
-    ]);
-    expect(query).toContain('存单');
-  });
-
-  it('falls back to the recent customer turns when nothing is asked', () => {
-    expect(buildCardQuery([{ speaker: 'customer', text: '嗯嗯好的' }])).toBe('嗯嗯好的');
   });
 });
 

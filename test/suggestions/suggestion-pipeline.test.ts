@@ -110,6 +110,18 @@ describe('offline (no chat model)', () => {
     expect(cards.situations).toContain('lost_stolen_card');
   });
 
+  it('retrieves the cards for what the latest turn asks: a change of topic within the turn, or the topic it points back to', async () => {
+    const { pipeline: instance } = pipeline();
+    const changed = await instance.cards(
+      turns(['customer', '我想问问白金卡的积分怎么兑换。'], ['agent', '积分可以在手机银行兑换礼品。'], ['customer', '好的明白了。对了，我想开一个定期存款，三年期利率多少？']),
+      'zh',
+    );
+    expect(changed.query).toContain('3年期');
+    expect(changed.query).not.toContain('积分');
+    const pointing = await instance.cards(turns(['customer', '我在看你们的大额存单。'], ['agent', '好的，请问您想了解哪方面？'], ['customer', '这个能提前取吗？']), 'zh');
+    expect(pointing.query).toContain('存单');
+  });
+
   it('answers from retrieved approved wording, cites each passage, in one search for the one question, its reference resolved', async () => {
     const { pipeline: instance } = pipeline();
     const before = fixture.queries.length;
