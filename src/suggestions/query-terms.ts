@@ -229,7 +229,7 @@ const cjkBigrams = (word: string): string[] => Array.from({ length: Math.max(0, 
  * Passages holding a term: for a Chinese word, the fewest passages holding one of its character bigrams (the index
  * keeps bigrams whatever jieba made of the word); for other words, of their search tokens; any equivalent counts.
  */
-function termFrequency(term: string, statistics: TermStatistics): number {
+function frequencyIn(term: string, statistics: TermStatistics): number {
   return Math.max(
     ...equivalentsOf(term).map((candidate) => {
       const folded = foldText(withDigits(candidate));
@@ -237,6 +237,20 @@ function termFrequency(term: string, statistics: TermStatistics): number {
       return tokens.length === 0 ? 0 : Math.min(...tokens.map((token) => statistics.documentFrequency(token)));
     }),
   );
+}
+
+/** How many passages hold a word or one of its equivalents (0: the base never uses it). */
+export function termFrequency(statistics: TermStatistics): (term: string) => number {
+  const memo = new Map<string, number>();
+  return (term) => {
+    let frequency = memo.get(term);
+    if (frequency === undefined) {
+      frequency = frequencyIn(term, statistics);
+      if (memo.size > 5_000) memo.clear();
+      memo.set(term, frequency);
+    }
+    return frequency;
+  };
 }
 
 /**
@@ -251,7 +265,7 @@ export function termRarity(statistics: TermStatistics): TermRarity {
   return (term) => {
     let weight = memo.get(term);
     if (weight === undefined) {
-      weight = idf(Math.max(1, Math.min(documents, termFrequency(term, statistics))));
+      weight = idf(Math.max(1, Math.min(documents, frequencyIn(term, statistics))));
       memo.set(term, weight);
     }
     return weight;

@@ -10,7 +10,7 @@ import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
-import { termRarity, type TermStatistics } from './query-terms.js';
+import { termFrequency, termRarity, type TermStatistics } from './query-terms.js';
 import { ReplacementPool } from './replacement-pool.js';
 import { buildRetrievalQuery, preferApprovedWording } from './retrieval-query.js';
 import { SuggestionGuard } from './suggestion-guard.js';
@@ -179,7 +179,8 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const key = JSON.stringify([language, turns.map((turn) => [turn.speaker, turn.text])]);
     const remembered = plans.get(key);
     if (remembered && remembered.products === products) return remembered;
-    const understanding = understandTurn(turns, language);
+    const statistics = options.termStatistics?.();
+    const understanding = understandTurn(turns, language, statistics && statistics.documents > 0 ? termFrequency(statistics) : undefined);
     const discussed = discussedProduct(turns, products, language);
     const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
     const notOffered = productNotOffered(turns, products, language);

@@ -37,6 +37,14 @@ function matcherOf(word: string): (text: string) => boolean {
 interface CompiledSituation {
   definition: SituationDefinition;
   alternatives: Record<Language, { word: string; matches: (text: string) => boolean }[][][]>;
+  /** Removes the phrases that only look like a cue (notWhen), both languages'. */
+  withoutLookalikes: (text: string) => string;
+}
+
+function lookalikeRemover(phrases: readonly string[]): (text: string) => string {
+  if (phrases.length === 0) return (text) => text;
+  const pattern = new RegExp(phrases.map((phrase) => foldText(phrase)).map((phrase) => (latin.test(phrase) ? `(?<![a-z0-9])${escape(phrase)}(?![a-z0-9])` : escape(phrase))).join('|'), 'gu');
+  return (text) => text.replace(pattern, ' ');
 }
 
 let compiled: CompiledSituation[] | undefined;
@@ -48,6 +56,7 @@ function compiledSituations(): CompiledSituation[] {
       zh: definition.cues.zh.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
       en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
     },
+    withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
   }));
   return compiled;
 }
@@ -59,10 +68,11 @@ function compiledSituations(): CompiledSituation[] {
 export function detectSituations(text: string, language: Language): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
   const found: Situation[] = [];
-  for (const { definition, alternatives } of compiledSituations()) {
+  for (const { definition, alternatives, withoutLookalikes } of compiledSituations()) {
     let cue: string | undefined;
+    const read = withoutLookalikes(folded);
     for (const families of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']]) {
-      const hits = families.map((family) => family.find((entry) => entry.matches(folded)));
+      const hits = families.map((family) => family.find((entry) => entry.matches(read)));
       if (hits.every((hit) => hit !== undefined)) {
         cue = hits[0]?.word;
         break;

@@ -204,13 +204,34 @@ function nearestTerms(text: string, language: Language, limits: Record<Language,
   return terms.slice(-limits.en);
 }
 
-function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean): AskedQuestion[] {
+/**
+ * How many passages of the knowledge base hold a word (0: a word the base never uses). Given, a question that points
+ * back borrows the story words the base knows, rarest first, instead of the words said last.
+ */
+export type TermFrequency = (term: string) => number;
+
+/** Sentences of an English story searched for a bare question's topic when the base's vocabulary is known. */
+const storySentencesWithVocabulary = 3;
+
+/**
+ * The topic words of an English story, for a question that points back at it: the words said nearest the question
+ * that the knowledge base uses at all. A spoken story wanders off its topic just before the question ("from selling my
+ * mum's flat", "my nan"), and a word no passage holds cannot find the answer, only dilute the search.
+ */
+function storyTopicTerms(text: string, language: Language, frequency: TermFrequency, limit: number, exclude: readonly string[]): string[] {
+  return contentTerms(text, language)
+    .filter((term) => !exclude.includes(term) && frequency(term) > 0)
+    .slice(-limit);
+}
+
+function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean, frequency?: TermFrequency): AskedQuestion[] {
   const lexicon = lexiconFor(language);
   const asked: AskedQuestion[] = [];
   sentences.forEach((sentence, position) => {
     if (!asking.has(sentence.act)) return;
     const before = sentences.slice(0, position).filter((other) => other.act === 'narrative' || asking.has(other.act));
     const story = before.slice(-2).map((other) => other.normalized).join(' ');
+    const longStory = before.slice(-storySentencesWithVocabulary).map((other) => other.normalized).join(' ');
     // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it.
     const pointsBack = sentence.terms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
     const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
@@ -223,7 +244,11 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     const context = topic.slice(-contextCharacters);
     // The topic a bare question points at: the story's words, the ones said nearest the question first (a spoken
     // story opens with greetings and scene-setting and names its topic last: "new phone ... limit exceeded").
-    const borrowed = pointsBack ? nearestTerms(context, language, borrowedTerms) : [];
+    const vocabularyTopic =
+      pointsBack && frequency && !cjk.test(longStory)
+        ? storyTopicTerms([longStory, earlier].filter(Boolean).join(' '), language, frequency, borrowedTerms.en, sentence.terms)
+        : [];
+    const borrowed = pointsBack ? (vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms)) : [];
     asked.push({
       query: [sentence.normalized, ...borrowed.filter((term) => !sentence.terms.includes(term))].join(' '),
       text: sentence.normalized,
@@ -255,7 +280,7 @@ function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: Under
  * a question left unanswered carried over when the latest turn only answers the agent or fills a pause; and the
  * situations that need required handling.
  */
-export function understandTurn(turns: readonly UnderstandingTurn[], language: Language): TurnUnderstanding {
+export function understandTurn(turns: readonly UnderstandingTurn[], language: Language, frequency?: TermFrequency): TurnUnderstanding {
   const { latest, before } = latestCustomerRun(turns);
   const sentences = latest.flatMap((turn) => readSentences(turn.text, language));
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
@@ -263,7 +288,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   const lastAgent = before.filter((turn) => turn.speaker === 'agent').at(-1);
   const earlierText = [lastEarlier?.text ?? '', lastAgent?.text ?? ''].filter(Boolean).join(' ').slice(0, contextCharacters);
 
-  let questions = questionsOf(sentences, normalizeSpokenNumbers(lastEarlier?.text ?? '').slice(0, contextCharacters), language, false).map((question) => ({
+  let questions = questionsOf(sentences, normalizeSpokenNumbers(lastEarlier?.text ?? '').slice(0, contextCharacters), language, false, frequency).map((question) => ({
     ...question,
     // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
     context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2),
@@ -272,7 +297,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   if (questions.length === 0 && lastEarlier) {
     // The latest turn answers the agent ("对，就是那张。") or only fills a pause: the earlier question still stands,
     // with what the customer just said as its context.
-    const previous = questionsOf(readSentences(lastEarlier.text, language), '', language, true);
+    const previous = questionsOf(readSentences(lastEarlier.text, language), '', language, true, frequency);
     const addition = said.map((sentence) => sentence.normalized).join(' ');
     questions = previous.map((question) => ({
       ...question,

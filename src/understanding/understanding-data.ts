@@ -26,6 +26,8 @@ const situationSchema = z.object({
   wording: perLanguage(z.string()),
   /** Alternatives; each a list of word families that must all match. */
   cues: perLanguage(z.array(z.array(words.min(1)).min(1))),
+  /** Phrases that hold a cue but say something else ("can't afford to lose" is caution, not hardship): not read as cues. */
+  notWhen: perLanguage(words).optional(),
 });
 
 const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) });

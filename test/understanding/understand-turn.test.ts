@@ -61,6 +61,27 @@ describe('contentTerms: spoken English', () => {
   });
 });
 
+describe('understandTurn: a bare English question borrows the story words the knowledge base uses', () => {
+  // The base's vocabulary, as the search index counts it: passages per word (0: never used).
+  const vocabulary = new Map([['large', 3], ['certificate', 2], ['amount', 9], ['deposit', 12], ['rate', 20]]);
+  const frequency = (term: string) => vocabulary.get(term) ?? 0;
+  const turn = customer(
+    'I heard you do a large, large dee something, the big certificate one, for bigger amounts. I have about two hundred and fifty thousand from selling my mum\'s flat. How much do I need to open one?',
+  );
+
+  it('skips the story words no passage holds, so the topic named early is not crowded out', () => {
+    const [question] = understandTurn([turn], 'en', frequency).questions;
+    expect(question?.terms).toEqual(expect.arrayContaining(['large', 'certificate']));
+    expect(question?.terms).not.toContain('flat');
+    expect(question?.terms).not.toContain('mum');
+  });
+
+  it('borrows the words said last when the vocabulary is not known', () => {
+    const [question] = understandTurn([turn], 'en').questions;
+    expect(question?.terms).toContain('flat');
+  });
+});
+
 describe('situations said in everyday English', () => {
   const ids = (text: string) => understandTurn([customer(text)], 'en').situations.map((situation) => situation.id);
 
@@ -80,6 +101,25 @@ describe('situations said in everyday English', () => {
     expect(ids('There are two payments to a gym on my card that I never authorised. Can I get them back?')).toContain('disputed_transaction');
     expect(understandTurn([customer('我卡上有一笔消费不是我刷的，能退吗？')], 'zh').situations.map((situation) => situation.id)).toContain('disputed_transaction');
     expect(ids('How do I pay for an order with my card online?')).not.toContain('disputed_transaction');
+  });
+
+  it('recognises a charge made twice, or withdrawals from somewhere the customer has never been, as disputed', () => {
+    expect(ids('The hotel charged my credit card twice, the same amount on the same day. Do I have to pay it?')).toContain('disputed_transaction');
+    expect(ids('There are three ATM withdrawals from a town I have never been to. What happens now?')).toContain('disputed_transaction');
+  });
+
+  it('does not take caution about losing money for hardship, nor a phone that died for a bereavement', () => {
+    expect(ids("It's my rainy day money and I can't afford to lose any of it. Is the 90-day product safe?")).not.toContain('collections_hardship');
+    expect(ids("I can't afford this month's repayment, can we sort something out?")).toContain('collections_hardship');
+    expect(ids("I'm on my work phone because mine died. Can you read me my balance?")).not.toContain('bereavement');
+    expect(ids('My husband died last month and I need to close his account.')).toContain('bereavement');
+  });
+
+  it("takes a late husband's account for a bereavement, and a widow's own savings for vulnerability, not a bereavement", () => {
+    expect(ids("I'm calling about my late husband's account, the letters keep coming.")).toContain('bereavement');
+    const savings = ids("It's my late husband's money, eighty thousand, and I want to put it all into that fund.");
+    expect(savings).not.toContain('bereavement');
+    expect(savings).toContain('vulnerable_elderly');
   });
 
   it('does not take a supervisor mentioned in a story for a request to escalate', () => {
