@@ -5,7 +5,7 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import { understandTurn, type Situation, type TurnUnderstanding } from '../understanding/understand-turn.js';
-import { discussedProduct, latestExchange, productNotOffered, type KnownProduct } from '../understanding/discussed-product.js';
+import { discussedProduct, latestExchange, productNotOffered, riskRatedProductNamed, type KnownProduct } from '../understanding/discussed-product.js';
 import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
@@ -240,7 +240,9 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const knowledge = turnKnowledge(planned, responses);
       // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.
       const profile = input.conversation.complianceProfile;
-      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(discussed ? { discussed } : {}), ...(profile ? { profile } : {}) });
+      // A risk-rated product named in the exchange keeps its disclosure due when a channel ("the app") is named after it.
+      const disclosedProduct = discussed?.riskLevel ? discussed : (riskRatedProductNamed(input.turns, options.products?.() ?? noProducts, language) ?? discussed);
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,

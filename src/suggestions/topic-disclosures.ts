@@ -12,6 +12,8 @@ const topicSchema = z.object({
   id: z.string().min(1),
   product: z.object({ riskLevel: z.boolean().optional(), names: perLanguage(words).optional() }).optional(),
   asked: z.array(perLanguage(words)).optional(),
+  /** Phrases that hold an asked word but mean something else ("can't afford to lose"): not read as asking. */
+  notWhen: perLanguage(words).optional(),
   rules: perLanguage(z.array(z.string().min(1))),
 });
 const fileSchema = z.object({ topics: z.array(topicSchema).min(1) });
@@ -47,6 +49,13 @@ function mentions(text: string, family: readonly string[]): boolean {
   });
 }
 
+function withoutPhrases(text: string, phrases: readonly string[]): string {
+  return phrases.reduce((rest, phrase) => {
+    const folded = phrase.toLowerCase();
+    return rest.replace(cjk.test(folded) ? new RegExp(escape(folded), 'gu') : new RegExp(`(?<![a-z])${escape(folded)}(?![a-z])`, 'gu'), ' ');
+  }, text);
+}
+
 export interface TopicDisclosureInput {
   language: 'zh' | 'en';
   /** The latest exchange: the customer's latest turn(s) and what was said just before (understanding/latestExchange). */
@@ -66,7 +75,8 @@ export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
     if (topic.product?.riskLevel && !input.discussed?.riskLevel) return false;
     const names = topic.product?.names?.[language];
     if (names && !(input.discussed && mentions(input.discussed.name.toLowerCase(), [...names, ...(topic.product?.names?.[language === 'zh' ? 'en' : 'zh'] ?? [])]))) return false;
-    return (topic.asked ?? []).every((family) => mentions(spoken, [...family.zh, ...family.en]));
+    const read = withoutPhrases(spoken, [...(topic.notWhen?.zh ?? []), ...(topic.notWhen?.en ?? [])]);
+    return (topic.asked ?? []).every((family) => mentions(read, [...family.zh, ...family.en]));
   });
 }
 

@@ -18,7 +18,9 @@ const discussionTurns = 3;
 const cjk = /[\u3400-\u9fff]/u;
 
 function fold(text: string): string {
-  return foldText(text).replace(/\s+/gu, ' ');
+  // "90-day" and "90 day", "large-denomination" and "large denomination" are said and written either way; speech
+  // recognition puts commas at the pauses inside a name ("an Anlan, Xinxiang something").
+  return foldText(text).replace(/(?<=[a-z0-9])-(?=[a-z0-9])/gu, ' ').replace(/(?<=[a-z]),(?= [a-z])/gu, '').replace(/\s+/gu, ' ');
 }
 
 /** The leading word of a product name: the first Latin word, or the first two Chinese characters. */
@@ -52,8 +54,18 @@ function namesOf(product: KnownProduct, brands: ReadonlySet<string>): string[] {
     // What is left must still name something: two Chinese characters, or a Latin word of four letters or more.
     return (cjk.test(rest) ? rest.length >= 2 : rest.length >= 4) ? [rest] : [];
   });
-  return [...new Set([...names, ...bare])];
+  // Callers shorten a long English name to its first two words ("the Steady Income thing, the 90-day one").
+  const spoken = [...names, ...bare].flatMap((name) => {
+    if (cjk.test(name)) return [];
+    const parts = name.split(' ');
+    const core = parts.slice(0, 2).join(' ');
+    return parts.length >= 3 && core.length >= spokenCoreCharacters ? [core] : [];
+  });
+  return [...new Set([...names, ...bare, ...spoken])];
 }
+
+/** A two-word short form is a name only when it is this long: "the gold" or "daily cash" would name too much. */
+const spokenCoreCharacters = 11;
 
 /** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
 function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
@@ -81,11 +93,13 @@ function inLanguage(product: KnownProduct, products: readonly KnownProduct[], la
 }
 
 /** The product a text names (the one named last), if any. */
-export function productNamedIn(text: string, products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+export function productNamedIn(text: string, products: readonly KnownProduct[], language: Language, among: (product: KnownProduct) => boolean = () => true): KnownProduct | undefined {
   const folded = fold(text);
+  // The brand is learnt from the whole catalogue, whichever products are looked for.
   const brands = brandsOf(products);
   let best: { product: KnownProduct; at: number; length: number } | undefined;
   for (const product of products) {
+    if (!among(product)) continue;
     const at = lastMention(folded, product, brands);
     if (at < 0) continue;
     // The later mention wins; at the same place the longer (more specific) name does.
@@ -120,6 +134,21 @@ export function discussedProduct(turns: readonly UnderstandingTurn[], products: 
   for (const text of latestExchange(turns).reverse()) {
     const named = productNamedIn(text, products, language);
     if (named) return named;
+  }
+  return undefined;
+}
+
+/**
+ * A risk-rated product (wealth, fund, insurance) named in the latest exchange, even when something else was named after
+ * it: "I put ten grand in the Steady Income thing and the app won't let me take it out" is still about the investment,
+ * and its risk disclosure is due whatever channel the customer names last.
+ */
+export function riskRatedProductNamed(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
+  const rated = (product: KnownProduct): boolean => product.riskLevel !== undefined;
+  if (!products.some(rated)) return undefined;
+  for (const text of latestExchange(turns).reverse()) {
+    const named = productNamedIn(text, products, language, rated);
+    if (named?.riskLevel) return named;
   }
   return undefined;
 }

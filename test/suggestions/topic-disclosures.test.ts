@@ -32,6 +32,16 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
     expect(ids('我不想要了，能退吗？', 'zh', { name: '松鹤养老年金保险', riskLevel: 'R2' })).toContain('insurance-cancellation');
     expect(ids('这个年金每年分红多少？', 'zh', { name: '松鹤养老年金保险', riskLevel: 'R2' })).not.toContain('insurance-cancellation');
   });
+
+  it('brings the English cooling-off wording (EN-DISC-004) when an English-speaking customer wants out of a policy', () => {
+    const due = topicDisclosures(engine, { language: 'en', text: "I don't want it. Can I get out of it?", discussed: { name: 'Songhe Retirement Annuity', riskLevel: 'R2' } });
+    expect(due.map((item) => item.ruleId)).toContain('EN-DISC-004');
+    expect(due.find((item) => item.ruleId === 'EN-DISC-004')?.satisfiedBy?.test('you have a 15-day cooling-off period')).toBe(true);
+  });
+
+  it('takes the interest on an unpaid card balance for the cost of credit', () => {
+    expect(ids('I paid most of the statement balance and now there is interest on the rest. I thought purchases were interest-free?', 'en')).toContain('credit-cost');
+  });
 });
 
 describe('arrears and hardship (UK-COLL-001)', () => {
@@ -41,6 +51,11 @@ describe('arrears and hardship (UK-COLL-001)', () => {
     const due = topicDisclosures(engine, { language: 'en', text: exchange });
     expect(due.map((item) => item.ruleId)).toContain('UK-COLL-001');
     expect(due.find((item) => item.ruleId === 'UK-COLL-001')?.satisfiedBy?.test('free debt advice is available from StepChange')).toBe(true);
+  });
+
+  it("does not take caution about losing money (\"I can't afford to lose any of it\") for hardship", () => {
+    expect(ids("It's my rainy day money, I can't afford to lose any of it. Is the 90-day product safe?", 'en')).not.toContain('arrears-hardship');
+    expect(ids("I can't afford the repayments this month.", 'en')).toContain('arrears-hardship');
   });
 
   it('is not due for an ordinary payment question or in a Chinese conversation', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discussedProduct, latestExchange, productNamedIn, productNotOffered, type KnownProduct } from '../../src/understanding/discussed-product.js';
+import { discussedProduct, latestExchange, productNamedIn, productNotOffered, riskRatedProductNamed, type KnownProduct } from '../../src/understanding/discussed-product.js';
 
 // A made-up catalogue: three products share the bank's brand, one English sheet names its Chinese twin as an alias.
 const catalogue: KnownProduct[] = [
@@ -10,6 +10,24 @@ const catalogue: KnownProduct[] = [
   { name: 'Qingsong Steady 180-Day', aliases: ['青松稳健180天'], riskLevel: 'R2' },
   { name: 'Qingsong Platinum Card', aliases: ['platinum card'] },
 ];
+
+describe('discussedProduct: English names as said on the phone', () => {
+  it('matches a hyphen said as a space, a comma at a pause, and a long name shortened to its first two words', () => {
+    expect(productNamedIn('I put money in the steady 180 day one', catalogue, 'en')?.name).toBe('Qingsong Steady 180-Day');
+    expect(productNamedIn('the Qingsong, Platinum Card thing', catalogue, 'en')?.name).toBe('Qingsong Platinum Card');
+    const long: KnownProduct[] = [{ name: 'Qingsong Evergreen Income Ninety-Day', riskLevel: 'R2' }, ...catalogue];
+    expect(productNamedIn('so I put ten grand into the evergreen income thing', long, 'en')?.name).toBe('Qingsong Evergreen Income Ninety-Day');
+    expect(productNamedIn('the evergreen trees outside', long, 'en')).toBeUndefined();
+  });
+
+  it('keeps a risk-rated product named in the exchange for its disclosures when a channel is named after it', () => {
+    const channels: KnownProduct[] = [...catalogue, { name: 'Qingsong Mobile Banking', aliases: ['mobile app'] }];
+    const turns = [{ speaker: 'customer' as const, text: 'I put ten grand into the Steady 180-Day product and now the mobile app will not let me take it out.' }];
+    expect(discussedProduct(turns, channels, 'en')?.name).toBe('Qingsong Mobile Banking');
+    expect(riskRatedProductNamed(turns, channels, 'en')?.name).toBe('Qingsong Steady 180-Day');
+    expect(riskRatedProductNamed([{ speaker: 'customer' as const, text: 'How do I log in to the mobile app?' }], channels, 'en')).toBeUndefined();
+  });
+});
 
 describe('discussedProduct', () => {
   it('takes the product the agent just confirmed as the topic of a follow-up that names none (zh)', () => {
