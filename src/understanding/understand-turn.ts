@@ -194,6 +194,8 @@ export function askingSentences(text: string, language: Language): string[] {
   return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
 }
 const contextCharacters = 160;
+/** A customer turn with a sentence of this many content words told something (not just "okay, go ahead"). */
+const storyTerms = 3;
 /** Topic words a bare question borrows from what came before it (an English story spends more words on the scene). */
 const borrowedTerms = { zh: 4, en: 6 } as const;
 
@@ -218,10 +220,16 @@ const storySentencesWithVocabulary = 3;
  * that the knowledge base uses at all. A spoken story wanders off its topic just before the question ("from selling my
  * mum's flat", "my nan"), and a word no passage holds cannot find the answer, only dilute the search.
  */
-function storyTopicTerms(text: string, language: Language, frequency: TermFrequency, limit: number, exclude: readonly string[]): string[] {
-  return contentTerms(text, language)
-    .filter((term) => !exclude.includes(term) && frequency(term) > 0)
-    .slice(-limit);
+function storyTopicTerms(texts: readonly string[], language: Language, frequency: TermFrequency, limit: number, exclude: readonly string[]): string[] {
+  // Nearest first: a word said again just before the question counts where it was said last.
+  const chosen: string[] = [];
+  for (const text of [...texts].reverse()) {
+    for (const term of contentTerms(text, language).reverse()) {
+      if (chosen.length >= limit) break;
+      if (!exclude.includes(term) && !chosen.includes(term) && frequency(term) > 0) chosen.push(term);
+    }
+  }
+  return chosen.reverse();
 }
 
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean, frequency?: TermFrequency): AskedQuestion[] {
@@ -231,7 +239,6 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     if (!asking.has(sentence.act)) return;
     const before = sentences.slice(0, position).filter((other) => other.act === 'narrative' || asking.has(other.act));
     const story = before.slice(-2).map((other) => other.normalized).join(' ');
-    const longStory = before.slice(-storySentencesWithVocabulary).map((other) => other.normalized).join(' ');
     // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it.
     const pointsBack = sentence.terms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
     const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
@@ -245,8 +252,8 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     // The topic a bare question points at: the story's words, the ones said nearest the question first (a spoken
     // story opens with greetings and scene-setting and names its topic last: "new phone ... limit exceeded").
     const vocabularyTopic =
-      pointsBack && frequency && !cjk.test(longStory)
-        ? storyTopicTerms([longStory, earlier].filter(Boolean).join(' '), language, frequency, borrowedTerms.en, sentence.terms)
+      pointsBack && frequency && language === 'en' && !cjk.test(story)
+        ? storyTopicTerms([earlier, ...before.slice(-storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms.en, sentence.terms)
         : [];
     const borrowed = pointsBack ? (vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms)) : [];
     asked.push({
@@ -284,11 +291,17 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   const { latest, before } = latestCustomerRun(turns);
   const sentences = latest.flatMap((turn) => readSentences(turn.text, language));
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
-  const lastEarlier = earlierCustomer.at(-1);
+  // In English a customer often answers the agent's check ("Okay, sure, go ahead.") between telling the story and
+  // asking about it: the turn that told something is the one a later bare question points back at.
+  const told = (turn: UnderstandingTurn): boolean => readSentences(turn.text, language).some((sentence) => sentence.act !== 'filler' && sentence.terms.length >= storyTerms);
+  const lastEarlier = (language === 'en' ? earlierCustomer.findLast(told) : undefined) ?? earlierCustomer.at(-1);
   const lastAgent = before.filter((turn) => turn.speaker === 'agent').at(-1);
   const earlierText = [lastEarlier?.text ?? '', lastAgent?.text ?? ''].filter(Boolean).join(' ').slice(0, contextCharacters);
 
-  let questions = questionsOf(sentences, normalizeSpokenNumbers(lastEarlier?.text ?? '').slice(0, contextCharacters), language, false, frequency).map((question) => ({
+  // With the base's vocabulary to pick the topic words, an English story is read whole, its end (nearest the question) kept.
+  const earlierStory = normalizeSpokenNumbers(lastEarlier?.text ?? '');
+  const earlierRead = frequency && language === 'en' ? earlierStory.slice(-contextCharacters * 2) : earlierStory.slice(0, contextCharacters);
+  let questions = questionsOf(sentences, earlierRead, language, false, frequency).map((question) => ({
     ...question,
     // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
     context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2),

@@ -76,6 +76,19 @@ describe('understandTurn: a bare English question borrows the story words the kn
     expect(question?.terms).not.toContain('mum');
   });
 
+  it("reaches back past an answer to the agent's check to the turn that told the story, nearest words first", () => {
+    const turns = [
+      customer('I was going through my statement and there are two ATM withdrawals from a town I have never been to, and I was at work both days.'),
+      agent('I am sorry to hear that. First I will verify your identity.'),
+      customer('Okay, sure, go ahead.'),
+      agent('Thank you. Which ones are you worried about?'),
+      customer('The two ATM ones, on the eleventh and the fourteenth. So what happens now?'),
+    ];
+    const known = new Map([['statement', 4], ['atm', 3], ['withdrawal', 3], ['work', 9], ['day', 30]]);
+    const [question] = understandTurn(turns, 'en', (term) => known.get(term) ?? 0).questions;
+    expect(question?.terms).toEqual(expect.arrayContaining(['atm', 'withdrawal']));
+  });
+
   it('borrows the words said last when the vocabulary is not known', () => {
     const [question] = understandTurn([turn], 'en').questions;
     expect(question?.terms).toContain('flat');
