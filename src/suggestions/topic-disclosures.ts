@@ -45,7 +45,8 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\
 function mentions(text: string, family: readonly string[]): boolean {
   return family.some((word) => {
     const folded = word.toLowerCase();
-    return cjk.test(folded) ? text.includes(folded) : new RegExp(`(?<![a-z])${escape(folded)}(?![a-z])`, 'u').test(text);
+    // An English word or phrase also in its plural ("minimum payments", "cash advances").
+    return cjk.test(folded) ? text.includes(folded) : new RegExp(`(?<![a-z])${escape(folded)}(?:s|es)?(?![a-z])`, 'u').test(text);
   });
 }
 

@@ -212,6 +212,13 @@ function nearestTerms(text: string, language: Language, limits: Record<Language,
  */
 export type TermFrequency = (term: string) => number;
 
+/** An English word without its inflection ("paying", "paid" -> "pay"; "charges" -> "charge"). */
+function wordRoot(term: string): string {
+  return term.replace(/(?<=..)(?:ing|ed|es|s)$/u, '').replace(/(?<=..)i$/u, 'y');
+}
+
+/** Words a bare question takes, on top of its story's, from the sentence that explains it right after. */
+const explanationTerms = 3;
 /** Sentences of an English story searched for a bare question's topic when the base's vocabulary is known. */
 const storySentencesWithVocabulary = 3;
 
@@ -255,7 +262,14 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       pointsBack && frequency && language === 'en' && !cjk.test(story)
         ? storyTopicTerms([earlier, ...before.slice(-storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms.en, sentence.terms)
         : [];
-    const borrowed = pointsBack ? (vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms)) : [];
+    // A question with no word of its own ("What are those?") is often explained by what is said right after it
+    // ("Nobody told me there'd be a fee for using it abroad."): that sentence's known words come first.
+    const after = sentence.terms.length === 0 && frequency && language === 'en' ? sentences.slice(position + 1, position + 2).filter((other) => other.act === 'narrative') : [];
+    const explained = after.length > 0 && frequency ? storyTopicTerms(after.map((other) => other.normalized), language, frequency, explanationTerms, []) : [];
+    const fromStory = vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms);
+    // A word the story already gave in another form ("paying" after "pay") adds nothing but weight to it.
+    const storyRoots = new Set(fromStory.map(wordRoot));
+    const borrowed = pointsBack ? [...explained.filter((term) => !storyRoots.has(wordRoot(term))), ...fromStory] : [];
     asked.push({
       query: [sentence.normalized, ...borrowed.filter((term) => !sentence.terms.includes(term))].join(' '),
       text: sentence.normalized,

@@ -39,6 +39,10 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
     expect(due.find((item) => item.ruleId === 'EN-DISC-004')?.satisfiedBy?.test('you have a 15-day cooling-off period')).toBe(true);
   });
 
+  it('reads a credit word in its plural ("minimum payments")', () => {
+    expect(ids("I'm making the minimum payments every month. Does the interest keep going on the rest?", 'en')).toContain('credit-cost');
+  });
+
   it('takes the interest on an unpaid card balance for the cost of credit', () => {
     expect(ids('I paid most of the statement balance and now there is interest on the rest. I thought purchases were interest-free?', 'en')).toContain('credit-cost');
   });

@@ -89,6 +89,16 @@ describe('understandTurn: a bare English question borrows the story words the kn
     expect(question?.terms).toEqual(expect.arrayContaining(['atm', 'withdrawal']));
   });
 
+  it('takes for a question with no word of its own the words of the sentence that explains it right after', () => {
+    const known = new Map([['fee', 20], ['abroad', 2], ['statement', 4], ['charge', 9], ['card', 40], ['pay', 30]]);
+    const frequency = (term: string) => known.get(term) ?? 0;
+    const turns = [customer('I was in Japan and used my card for everything, and the statement has extra charges on every line. What are those? Nobody told me about a fee for using it abroad.')];
+    const [question] = understandTurn(turns, 'en', frequency).questions;
+    expect(question?.terms).toEqual(expect.arrayContaining(['fee', 'abroad', 'statement']));
+    const paying = [customer('I keep hitting a limit when I pay the builder. What is going on? He needs paying today.')];
+    expect(understandTurn(paying, 'en', frequency).questions[0]?.terms).not.toContain('paying');
+  });
+
   it('borrows the words said last when the vocabulary is not known', () => {
     const [question] = understandTurn([turn], 'en').questions;
     expect(question?.terms).toContain('flat');
