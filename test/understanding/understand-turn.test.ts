@@ -131,6 +131,17 @@ describe('situations said in everyday English', () => {
     expect(ids('There are three ATM withdrawals from a town I have never been to. What happens now?')).toContain('disputed_transaction');
   });
 
+  it('recognises being told to keep it from the bank, or to hand cash to a courier, as a scam', () => {
+    expect(ids('A detective rang and said someone at my branch is stealing, and he told me not to tell the bank staff. What should I do?')).toContain('fraud_scam');
+    expect(ids('They want me to withdraw the money and a courier will collect the cash tonight.')).toContain('fraud_scam');
+    expect(ids('Can I get a new card sent by courier?')).not.toContain('fraud_scam');
+  });
+
+  it('recognises a merchant still charging after the customer cancelled as disputed', () => {
+    expect(ids("I cancelled the subscription in June and they've taken the payment every month since. Can you get it back?")).toContain('disputed_transaction');
+    expect(ids('I cancelled my standing order, is that done now?')).not.toContain('disputed_transaction');
+  });
+
   it('does not take caution about losing money for hardship, nor a phone that died for a bereavement', () => {
     expect(ids("It's my rainy day money and I can't afford to lose any of it. Is the 90-day product safe?")).not.toContain('collections_hardship');
     expect(ids("I can't afford this month's repayment, can we sort something out?")).toContain('collections_hardship');
