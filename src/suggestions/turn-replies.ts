@@ -193,11 +193,19 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
   // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
   // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
-  const answerable = searches.some(
+  const answered = searches.map(
     (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersAsked(result, search.question, input.rarity)),
   );
+  const answerable = answered.some(Boolean);
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
-  const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
+  // ... but a question of its own that names the unserved request and that the base does not answer ("will bitcoin go
+  // up?" beside "can I take out my deposit?") still gets its decline: the other question's answer follows the wording.
+  const declinedOnItsOwn = (situation: Situation): boolean => {
+    const cue = foldForMatch(situation.cue);
+    const naming = searches.flatMap((search, index) => (search.purpose === 'question' && search.question && foldForMatch(search.question.text).includes(cue) ? [index] : []));
+    return naming.length > 0 && naming.every((index) => !answered[index]);
+  };
+  const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation) || declinedOnItsOwn(situation)) : understanding.situations;
   // A product the bank does not offer: its wording leads, and no product's own facts answer for it.
   const situations = input.notOffered ? [input.notOffered, ...asked] : asked;
   if (input.notOffered) answers.splice(0, answers.length, ...answers.filter((reply) => !reply.passage?.product));
@@ -205,7 +213,8 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const outOfScope = asked.some(unserved);
   // A suspected scam: the fee or arrival time of the transfer the customer was told to make would help it along.
   const withheld = situations.some((situation) => situation.withholdsAnswers);
-  if (outOfScope || withheld) answers.splice(0, answers.length);
+  // Out of scope, the banking question the customer also asked keeps its answer (after the decline); nothing else does.
+  if ((outOfScope && !answerable) || withheld) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {
     // Required handling first, in every reply: the answer (if any) follows the approved wording.

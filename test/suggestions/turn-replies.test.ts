@@ -156,6 +156,13 @@ describe('composeTurnReplies: requests the bank does not serve', () => {
     expect(composed[0]?.text).not.toContain('服务的范围');
   });
 
+  it('declines an off-topic question of its own and still answers the banking question beside it', () => {
+    const earlyWithdrawal = passage('定期存款提前支取', '定期存款提前支取的部分按支取日活期利率计息，未支取部分仍按原利率计息。', 'product', ['定期存款提前支取', '提前支取'], 0.8);
+    const { replies: composed } = replies('你说比特币下个月还能涨吗？我想把定期存款提前支取出来，利息怎么算？', [[], [earlyWithdrawal]]);
+    expect(composed[0]?.text).toContain('不在我们银行电话服务的范围内');
+    expect(composed.some((reply) => reply.passage?.chunkId === earlyWithdrawal.chunkId && reply.text.includes('活期利率'))).toBe(true);
+  });
+
   it("never answers a product the bank does not offer with another product's facts", () => {
     const loanFaq = { ...passage('青松安居贷常见问题', '首期还款后可随时提前还款，不收违约金。', 'faq', []), product: '青松安居贷' };
     const understanding = understandTurn([{ speaker: 'customer', text: '车贷提前还款收不收违约金？' }], 'zh');

@@ -61,6 +61,25 @@ describe('contentTerms: spoken English', () => {
   });
 });
 
+describe('situations said in everyday Chinese', () => {
+  const ids = (text: string) => understandTurn([customer(text)], 'zh').situations.map((situation) => situation.id);
+
+  it('recognises a spouse asking about the account holder\'s bill, not the holder asking about their own', () => {
+    expect(ids('我是他爱人，你就跟我说一下他这个月信用卡欠多少。')).toContain('third_party');
+    expect(ids('我这个月信用卡欠多少？')).not.toContain('third_party');
+  });
+
+  it('recognises a penalty or fee demanded waived on the spot as a request for a promise', () => {
+    expect(ids('罚息太多了，你现在就给我免了吧，行不行？')).toContain('promise_request');
+    expect(ids('罚息可以申请减免吗？')).not.toContain('promise_request');
+  });
+
+  it('recognises a ticket asked after with the train between, and an undelivered order paid by card', () => {
+    expect(ids('你帮我看看明天的高铁还有没有票？')).toContain('off_topic');
+    expect(ids('信用卡付了四千八，货也没到，这钱能要回来吗？')).toContain('disputed_transaction');
+  });
+});
+
 describe('situations said in everyday English', () => {
   const ids = (text: string) => understandTurn([customer(text)], 'en').situations.map((situation) => situation.id);
 
