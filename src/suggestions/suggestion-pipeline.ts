@@ -5,6 +5,7 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import { understandTurn, type Situation, type TurnUnderstanding } from '../understanding/understand-turn.js';
+import { profileSituations } from '../understanding/detect-situations.js';
 import { discussedProduct, latestExchange, productNotOffered, spokenProductNames, type KnownProduct } from '../understanding/discussed-product.js';
 import { repairSoundAlikes } from '../understanding/repair-sound-alikes.js';
 import { topicDisclosures } from './topic-disclosures.js';
@@ -254,8 +255,13 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const remaining = (): number => budgetMs - (performance.now() - started);
 
     try {
-      const { heard, understanding, discussed, notOffered, planned, responses } = await retrieve(input.turns, language);
+      const { heard, understanding: said, discussed, notOffered, planned, responses } = await retrieve(input.turns, language);
       input.signal?.throwIfAborted();
+      // What the customer's profile adds to what they said (a C3 customer wanting the R4 product being discussed).
+      const fromProfile = profileSituations(said.sentences.map((sentence) => sentence.normalized).join('\n'), language, customer?.riskLevel, discussed?.riskLevel).filter(
+        (situation) => !said.situations.some((known) => known.id === situation.id),
+      );
+      const understanding = fromProfile.length > 0 ? { ...said, situations: [...said.situations, ...fromProfile] } : said;
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = turnKnowledge(planned, responses);
       // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.

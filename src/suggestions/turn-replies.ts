@@ -69,13 +69,14 @@ export function planSearches(understanding: TurnUnderstanding, discussed?: Discu
     const asked = [own ? question.text : question.query, anchor].filter(Boolean).join(' ');
     return { purpose: 'question', query, composeQuery: [asked, borrowed, question.context].filter(Boolean).join('\n'), question };
   });
-  // One situation search at most (each search takes from the time budget): the declining one's script first; else the
+  // Two situation searches at most (each search takes from the time budget): the declining one's script, and the
   // procedure a situation requires (a lost card, hardship, an elderly caller), which a long spoken turn's questions
-  // rarely name in the base's words ("能不能缓几个月" is the hardship procedure).
-  const situation =
-    understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim()) ??
-    understanding.situations.find((candidate) => !candidate.declines && candidate.knowledgeQuery.trim());
-  if (situation) {
+  // rarely name in the base's words ("能不能缓几个月" is the hardship procedure): a warning does not make it less due.
+  const situations = [
+    understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim()),
+    understanding.situations.find((candidate) => !candidate.declines && candidate.knowledgeQuery.trim()),
+  ].filter((candidate): candidate is Situation => candidate !== undefined);
+  for (const situation of situations) {
     searches.push({
       purpose: 'situation',
       query: situation.knowledgeQuery,
@@ -162,6 +163,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   });
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
+  const procedureReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation' && searches[index]?.situation?.declines === false).flat();
 
   // A fact about another product than the one the customer named is never an answer (the 90-day product's rate for a
   // question about the one-year one). Products are known from the retrieved passages' product field.
@@ -170,10 +172,12 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core)) || product === input.discussed?.name));
   const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
   for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
+  // So is a situation's script: the benchmark wording a promise request looks up is not said about a loan's penalty.
+  for (const replies of [situationReplies, procedureReplies]) replies.splice(0, replies.length, ...replies.filter(onTopic));
 
   // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
   // column of the round robin: the procedure is due whatever the questions' own answers are.
-  const required = searches.some((search) => search.purpose === 'situation' && search.situation && !search.situation.declines) ? [situationReplies] : [];
+  const required = procedureReplies.length > 0 ? [procedureReplies] : [];
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];
   const seenText = new Set<string>();

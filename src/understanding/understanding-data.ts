@@ -26,6 +26,8 @@ const situationSchema = z.object({
   wording: perLanguage(z.string()),
   /** Alternatives; each a list of word families that must all match. */
   cues: perLanguage(z.array(z.array(words.min(1)).min(1))),
+  /** Words of wanting a product: with a customer's risk assessment below the discussed product's level, the situation holds. */
+  intent: perLanguage(words).optional(),
 });
 
 const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) });

@@ -169,6 +169,16 @@ describe('offline (no chat model)', () => {
     expect(batch.suggestions.some((suggestion) => suggestion.citations.some((citation) => citation.title.includes('稳盈90天')))).toBe(true);
   });
 
+  it("declines a product above the customer's assessment although the customer never named the assessment", async () => {
+    const instance = createSuggestionPipeline({ search: fixture.search, compliance: ruleEngine(), prompts, budgetMs: 3_000, products: () => [{ name: '稳盈90天', riskLevel: 'R2' }] });
+    const conversation = turns(['customer', '我想买稳盈90天，五万块，起购多少？']);
+    const batch = await suggest(instance, 'zh', conversation, 3, { riskLevel: 'C1' });
+    expect(batch.suggestions.length).toBeGreaterThan(0);
+    for (const suggestion of batch.suggestions) expect(suggestion.text).toContain('不能为您办理');
+    const suited = await suggest(instance, 'zh', conversation, 3, { riskLevel: 'C2' });
+    for (const suggestion of suited.suggestions) expect(suggestion.text).not.toContain('不能为您办理');
+  });
+
   it('is deterministic', async () => {
     const { pipeline: instance } = pipeline();
     const first = await suggest(instance, 'zh', wealthQuestion);
