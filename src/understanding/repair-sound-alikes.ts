@@ -75,8 +75,19 @@ export function repairSoundAlikes(text: string, names: readonly string[]): strin
     for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) for (let offset = 0; offset < name.length; offset += 1) taken[at + offset] = true;
   }
   const replacements: { at: number; name: string }[] = [];
+  // Only the names whose first character could be the one said at a position are tried there.
+  const starts = new Map<string, string[]>();
   for (const name of candidates) {
-    for (let at = 0; at + name.length <= text.length; at += 1) {
+    const first = name[0] ?? '';
+    for (const key of [first, ...(readings.get(first) ?? [])]) starts.set(key, [...(starts.get(key) ?? []), name]);
+  }
+  for (let at = 0; at < text.length; at += 1) {
+    if (taken[at]) continue;
+    const said = text[at] ?? '';
+    const tried = new Set([...(starts.get(said) ?? []), ...[...(readings.get(said) ?? [])].flatMap((syllable) => starts.get(syllable) ?? [])]);
+    // Longer names first, as they were sorted.
+    for (const name of candidates) {
+      if (!tried.has(name) || at + name.length > text.length) continue;
       let alike = true;
       for (let offset = 0; offset < name.length && alike; offset += 1) {
         const heard = text[at + offset] ?? '';
@@ -88,6 +99,7 @@ export function repairSoundAlikes(text: string, names: readonly string[]): strin
       if (name.length === 2 && cjkOnly.test(heard) && isDictionaryWord(heard) && !productContext.some((word) => sentenceAround(text, at, at + 2).includes(word))) continue;
       for (let offset = 0; offset < name.length; offset += 1) taken[at + offset] = true;
       replacements.push({ at, name });
+      break;
     }
   }
   if (replacements.length === 0) return text;
