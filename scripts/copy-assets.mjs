@@ -11,6 +11,7 @@ mkdirSync('dist/understanding', { recursive: true });
 cpSync('src/understanding/turn-cues.yaml', 'dist/understanding/turn-cues.yaml');
 cpSync('src/understanding/situations.yaml', 'dist/understanding/situations.yaml');
 cpSync('src/understanding/product-categories.yaml', 'dist/understanding/product-categories.yaml');
+cpSync('src/understanding/sound-alikes.yaml', 'dist/understanding/sound-alikes.yaml');
 // The summary's contact-reason categories and call-outcome word families, likewise.
 mkdirSync('dist/summaries', { recursive: true });
 cpSync('src/summaries/contact-reasons.yaml', 'dist/summaries/contact-reasons.yaml');

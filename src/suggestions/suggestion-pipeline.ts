@@ -5,7 +5,9 @@ import { ModelError } from '../llm/model-error.js';
 import { renderPrompt, type PromptLibrary } from '../llm/prompt-library.js';
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import { understandTurn, type Situation, type TurnUnderstanding } from '../understanding/understand-turn.js';
-import { discussedProduct, latestExchange, productNotOffered, riskRatedProductNamed, type KnownProduct } from '../understanding/discussed-product.js';
+import { profileSituations } from '../understanding/detect-situations.js';
+import { discussedProduct, latestExchange, productNotOffered, riskRatedProductNamed, spokenProductNames, type KnownProduct } from '../understanding/discussed-product.js';
+import { repairSoundAlikes } from '../understanding/repair-sound-alikes.js';
 import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
@@ -96,6 +98,8 @@ const noProducts: readonly KnownProduct[] = [];
 interface TurnPlan {
   /** The catalogue the plan was made with: a knowledge write replaces it, and the plan is made again. */
   products: readonly KnownProduct[];
+  /** The turns as the base would write them: a Chinese customer's sound-alike words read as the names they stand for. */
+  heard: PipelineTurn[];
   understanding: TurnUnderstanding;
   discussed: KnownProduct | undefined;
   notOffered: Situation | undefined;
@@ -103,6 +107,7 @@ interface TurnPlan {
 }
 
 interface TurnRetrieval {
+  heard: PipelineTurn[];
   understanding: TurnUnderstanding;
   discussed: KnownProduct | undefined;
   notOffered: Situation | undefined;
@@ -167,6 +172,22 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
   const budgetMs = options.budgetMs > 0 ? options.budgetMs : defaultSuggestionBudgetMs;
   const onGuard = options.onGuard ?? (() => undefined);
   const plans = new Map<string, TurnPlan>();
+  let spokenNames: { products: readonly KnownProduct[]; names: string[] } | undefined;
+
+  /**
+   * What the customer said, with the words speech recognition wrote as sound-alikes ("稳赢", "年废") read as the
+   * product names and terms of the base: searches, situations and the product under discussion all need the name.
+   */
+  function hear(turns: PipelineTurn[], language: 'zh' | 'en', products: readonly KnownProduct[]): PipelineTurn[] {
+    if (language !== 'zh') return turns;
+    if (spokenNames?.products !== products) spokenNames = { products, names: spokenProductNames(products) };
+    const names = spokenNames.names;
+    return turns.map((turn) => {
+      if (turn.speaker !== 'customer') return turn;
+      const repaired = repairSoundAlikes(turn.text, names);
+      return repaired === turn.text ? turn : { ...turn, text: repaired };
+    });
+  }
 
   /**
    * What the turn asks and its searches: one per question plus the situation's script, run together. The knowledge
@@ -179,14 +200,15 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const key = JSON.stringify([language, turns.map((turn) => [turn.speaker, turn.text])]);
     const remembered = plans.get(key);
     if (remembered && remembered.products === products) return remembered;
+    const heard = hear(turns, language, products);
     const statistics = options.termStatistics?.();
-    const understanding = understandTurn(turns, language, statistics && statistics.documents > 0 ? termFrequency(statistics) : undefined);
-    const discussed = discussedProduct(turns, products, language);
+    const understanding = understandTurn(heard, language, statistics && statistics.documents > 0 ? termFrequency(statistics) : undefined);
+    const discussed = discussedProduct(heard, products, language);
     const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
-    const notOffered = productNotOffered(turns, products, language);
-    const fallbackQuery = buildRetrievalQuery(turns);
+    const notOffered = productNotOffered(heard, products, language);
+    const fallbackQuery = buildRetrievalQuery(heard);
     const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];
-    const made: TurnPlan = { products, understanding, discussed, notOffered, planned };
+    const made: TurnPlan = { products, heard, understanding, discussed, notOffered, planned };
     plans.delete(key);
     if (plans.size >= rememberedPlans) plans.delete(plans.keys().next().value as string);
     plans.set(key, made);
@@ -194,7 +216,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
   }
 
   async function retrieve(turns: PipelineTurn[], language: 'zh' | 'en'): Promise<TurnRetrieval> {
-    const { understanding, discussed, notOffered, planned } = plan(turns, language);
+    const { heard, understanding, discussed, notOffered, planned } = plan(turns, language);
     // Two questions (or a question and a situation) can plan the very same search: it runs once.
     const running = new Map<string, Promise<SearchResponse>>();
     const responses = await Promise.all(
@@ -206,7 +228,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
         return pending;
       }),
     );
-    return { understanding, discussed, notOffered, planned, responses };
+    return { heard, understanding, discussed, notOffered, planned, responses };
   }
 
   async function cards(turns: PipelineTurn[], language: 'zh' | 'en'): Promise<TurnCards> {
@@ -234,15 +256,20 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const remaining = (): number => budgetMs - (performance.now() - started);
 
     try {
-      const { understanding, discussed, notOffered, planned, responses } = await retrieve(input.turns, language);
+      const { heard, understanding: said, discussed, notOffered, planned, responses } = await retrieve(input.turns, language);
       input.signal?.throwIfAborted();
+      // What the customer's profile adds to what they said (a C3 customer wanting the R4 product being discussed).
+      const fromProfile = profileSituations(said.sentences.map((sentence) => sentence.normalized).join('\n'), language, customer?.riskLevel, discussed?.riskLevel).filter(
+        (situation) => !said.situations.some((known) => known.id === situation.id),
+      );
+      const understanding = fromProfile.length > 0 ? { ...said, situations: [...said.situations, ...fromProfile] } : said;
       const query = planned.map((search) => search.query).join('\n');
       const knowledge = turnKnowledge(planned, responses);
       // The topic is the latest exchange's: the agent naming it ("cash advances are charged differently") sets it too.
       const profile = input.conversation.complianceProfile;
       // A risk-rated product named in the exchange keeps its disclosure due when a channel ("the app") is named after it.
-      const disclosedProduct = discussed?.riskLevel ? discussed : (riskRatedProductNamed(input.turns, options.products?.() ?? noProducts, language) ?? discussed);
-      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(input.turns).join('\n'), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
+      const disclosedProduct = discussed?.riskLevel ? discussed : (riskRatedProductNamed(heard, options.products?.() ?? noProducts, language) ?? discussed);
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(heard).join('\n'), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,

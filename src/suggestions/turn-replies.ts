@@ -69,13 +69,14 @@ export function planSearches(understanding: TurnUnderstanding, discussed?: Discu
     const asked = [own ? question.text : question.query, anchor].filter(Boolean).join(' ');
     return { purpose: 'question', query, composeQuery: [asked, borrowed, question.context].filter(Boolean).join('\n'), question };
   });
-  // One situation search at most (each search takes from the time budget): the declining one's script first; else the
+  // Two situation searches at most (each search takes from the time budget): the declining one's script, and the
   // procedure a situation requires (a lost card, hardship, an elderly caller), which a long spoken turn's questions
-  // rarely name in the base's words ("能不能缓几个月" is the hardship procedure).
-  const situation =
-    understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim()) ??
-    understanding.situations.find((candidate) => !candidate.declines && candidate.knowledgeQuery.trim());
-  if (situation) {
+  // rarely name in the base's words ("能不能缓几个月" is the hardship procedure): a warning does not make it less due.
+  const situations = [
+    understanding.situations.find((candidate) => candidate.declines && candidate.knowledgeQuery.trim()),
+    understanding.situations.find((candidate) => !candidate.declines && candidate.knowledgeQuery.trim()),
+  ].filter((candidate): candidate is Situation => candidate !== undefined);
+  for (const situation of situations) {
     searches.push({
       purpose: 'situation',
       query: situation.knowledgeQuery,
@@ -162,6 +163,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   });
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
+  const procedureReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation' && searches[index]?.situation?.declines === false).flat();
 
   // A fact about another product than the one the customer named is never an answer (the 90-day product's rate for a
   // question about the one-year one). Products are known from the retrieved passages' product field.
@@ -170,10 +172,12 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const named = new Set(products.filter((product) => productCores(product).some((core) => spoken.includes(core)) || product === input.discussed?.name));
   const onTopic = (reply: ExtractiveReply): boolean => !reply.passage?.product || named.size === 0 || named.has(reply.passage.product);
   for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.filter(onTopic));
+  // So is a situation's script: the benchmark wording a promise request looks up is not said about a loan's penalty.
+  for (const replies of [situationReplies, procedureReplies]) replies.splice(0, replies.length, ...replies.filter(onTopic));
 
   // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
   // column of the round robin: the procedure is due whatever the questions' own answers are.
-  const required = searches.some((search) => search.purpose === 'situation' && search.situation && !search.situation.declines) ? [situationReplies] : [];
+  const required = procedureReplies.length > 0 ? [procedureReplies] : [];
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];
   const seenText = new Set<string>();
@@ -193,11 +197,19 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // A request the bank does not serve at all (a declining situation with no knowledge of its own, e.g. off-topic)
   // gets its wording alone: a passage that happens to share a word would read as an answer to it. Unless the base
   // answers what was asked: "the hotel charged me twice" is about a card, not a hotel booking.
-  const answerable = searches.some(
+  const answered = searches.map(
     (search, index) => search.purpose === 'question' && (responses[index]?.results ?? []).some((result) => result.kind !== 'compliance' && answersAsked(result, search.question, input.rarity)),
   );
+  const answerable = answered.some(Boolean);
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
-  const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation)) : understanding.situations;
+  // ... but a question of its own that names the unserved request and that the base does not answer ("will bitcoin go
+  // up?" beside "can I take out my deposit?") still gets its decline: the other question's answer follows the wording.
+  const declinedOnItsOwn = (situation: Situation): boolean => {
+    const cue = foldForMatch(situation.cue);
+    const naming = searches.flatMap((search, index) => (search.purpose === 'question' && search.question && foldForMatch(search.question.text).includes(cue) ? [index] : []));
+    return naming.length > 0 && naming.every((index) => !answered[index]);
+  };
+  const asked = answerable ? understanding.situations.filter((situation) => !unserved(situation) || declinedOnItsOwn(situation)) : understanding.situations;
   // A product the bank does not offer: its wording leads, and no product's own facts answer for it.
   const situations = input.notOffered ? [input.notOffered, ...asked] : asked;
   if (input.notOffered) answers.splice(0, answers.length, ...answers.filter((reply) => !reply.passage?.product));
@@ -205,7 +217,8 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const outOfScope = asked.some(unserved);
   // A suspected scam: the fee or arrival time of the transfer the customer was told to make would help it along.
   const withheld = situations.some((situation) => situation.withholdsAnswers);
-  if (outOfScope || withheld) answers.splice(0, answers.length);
+  // Out of scope, the banking question the customer also asked keeps its answer (after the decline); nothing else does.
+  if ((outOfScope && !answerable) || withheld) answers.splice(0, answers.length);
   const replies: ExtractiveReply[] = [];
   if (lead) {
     // Required handling first, in every reply: the answer (if any) follows the approved wording.

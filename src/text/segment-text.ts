@@ -8,6 +8,12 @@ function segmenter(): Jieba {
   return jieba;
 }
 
+/** Whether jieba's dictionary holds `word` as one word (an everyday word such as 心想, not characters strung together). */
+export function isDictionaryWord(word: string): boolean {
+  const pieces = segmenter().cut(word, false);
+  return pieces.length === 1 && pieces[0] === word;
+}
+
 const cjkRun = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
 const latinOrNumberToken = /[\p{L}\p{N}][\p{L}\p{N}._%-]*/gu;
 const hasCjk = /[\u3400-\u9fff\uf900-\ufaff]/u;

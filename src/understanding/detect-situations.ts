@@ -61,6 +61,35 @@ function compiledSituations(): CompiledSituation[] {
   return compiled;
 }
 
+function situationOf(definition: SituationDefinition, language: Language, cue: string): Situation {
+  return {
+    id: definition.id,
+    declines: definition.declines,
+    withholdsAnswers: definition.withholdsAnswers ?? false,
+    handling: definition.handling[language],
+    wording: definition.wording[language].replace('{topic}', cue),
+    knowledgeQuery: definition.knowledge[language],
+    cue,
+  };
+}
+
+const levelOf = (level: string | undefined): number | undefined => (level && /^[CR][1-5]$/u.test(level) ? Number(level.slice(1)) : undefined);
+
+/**
+ * The situations the customer's profile brings to what they say: wanting (a situation's `intent` words) a product
+ * whose risk level (R1-R5) is above the customer's assessment (C1-C5). The profile, not the words, says it is unsuitable.
+ */
+export function profileSituations(text: string, language: Language, customerLevel: string | undefined, productLevel: string | undefined): Situation[] {
+  const customer = levelOf(customerLevel);
+  const product = levelOf(productLevel);
+  if (customer === undefined || product === undefined || product <= customer) return [];
+  const folded = foldText(text).replace(/\s+/gu, ' ');
+  return compiledSituations().flatMap(({ definition }) => {
+    const said = [...(definition.intent?.[language] ?? []), ...(definition.intent?.[language === 'zh' ? 'en' : 'zh'] ?? [])].find((word) => matcherOf(word)(folded));
+    return said === undefined ? [] : [situationOf(definition, language, said)];
+  });
+}
+
 /**
  * The situations in `text` (the customer's recent words), in the order the data file lists them (most
  * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App").
@@ -79,15 +108,7 @@ export function detectSituations(text: string, language: Language): Situation[] 
       }
     }
     if (cue === undefined) continue;
-    found.push({
-      id: definition.id,
-      declines: definition.declines,
-      withholdsAnswers: definition.withholdsAnswers ?? false,
-      handling: definition.handling[language],
-      wording: definition.wording[language].replace('{topic}', cue),
-      knowledgeQuery: definition.knowledge[language],
-      cue,
-    });
+    found.push(situationOf(definition, language, cue));
   }
   return found;
 }

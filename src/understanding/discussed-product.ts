@@ -67,6 +67,12 @@ function namesOf(product: KnownProduct, brands: ReadonlySet<string>): string[] {
 /** A two-word short form is a name only when it is this long: "the gold" or "daily cash" would name too much. */
 const spokenCoreCharacters = 11;
 
+/** Every name customers may say for the catalogue's products (names, aliases, and the names without the brand), folded. */
+export function spokenProductNames(products: readonly KnownProduct[]): string[] {
+  const brands = brandsOf(products);
+  return [...new Set(products.flatMap((product) => namesOf(product, brands)))];
+}
+
 /** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
 function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
   let last = -1;

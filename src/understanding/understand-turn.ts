@@ -60,6 +60,7 @@ export const maximumQuestions = 3;
 const situationTurns = 3;
 
 const cjk = /[\u3400-\u9fff]/u;
+const leadingPronoun = /^[我你您他她它]/u;
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
 interface Lexicon {
@@ -140,7 +141,9 @@ export function contentTerms(text: string, language: Language): string[] {
   const { stop } = lexiconFor(language);
   const seen = new Set<string>();
   for (const word of words(normalizeSpokenNumbers(text))) {
-    const term = foldText(word).trim();
+    // Jieba glues a pronoun to an unfamiliar verb ("我刷", "你查"): the pronoun says nothing about the topic.
+    const folded = foldText(word).trim();
+    const term = folded.length === 2 && cjk.test(folded) ? folded.replace(leadingPronoun, '') : folded;
     if (!term || stop.has(term) || /^[\p{P}\p{S}]+$/u.test(term)) continue;
     if (cjk.test(term) ? term.length < 2 : term.length < 2 && !/\d/u.test(term)) continue;
     seen.add(term);

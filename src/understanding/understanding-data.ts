@@ -28,6 +28,8 @@ const situationSchema = z.object({
   cues: perLanguage(z.array(z.array(words.min(1)).min(1))),
   /** Phrases that hold a cue but say something else ("can't afford to lose" is caution, not hardship): not read as cues. */
   notWhen: perLanguage(words).optional(),
+  /** Words of wanting a product: with a customer's risk assessment below the discussed product's level, the situation holds. */
+  intent: perLanguage(words).optional(),
 });
 
 const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) });

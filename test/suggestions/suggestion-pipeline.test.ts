@@ -151,6 +151,34 @@ describe('offline (no chat model)', () => {
     expectAllCompliant(batch, wealthQuestion, 'zh');
   });
 
+  it('searches for a product the customer named with sound-alike characters under its own name (zh)', async () => {
+    const sent: string[] = [];
+    const instance = createSuggestionPipeline({
+      search: (query) => {
+        sent.push(query.query);
+        return fixture.search(query);
+      },
+      compliance: ruleEngine(),
+      prompts,
+      budgetMs: 3_000,
+      products: () => [{ name: '稳盈90天', aliases: ['稳盈'], riskLevel: 'R2' }],
+    });
+    const batch = await instance.suggest({ conversation: { id: 'c1', language: 'zh' }, turns: turns(['customer', '我上个月买了稳赢那个理财，现在能取出来吗？']), n: 2 });
+    expect(sent.some((query) => query.includes('稳盈'))).toBe(true);
+    expect(sent.some((query) => query.includes('稳赢'))).toBe(false);
+    expect(batch.suggestions.some((suggestion) => suggestion.citations.some((citation) => citation.title.includes('稳盈90天')))).toBe(true);
+  });
+
+  it("declines a product above the customer's assessment although the customer never named the assessment", async () => {
+    const instance = createSuggestionPipeline({ search: fixture.search, compliance: ruleEngine(), prompts, budgetMs: 3_000, products: () => [{ name: '稳盈90天', riskLevel: 'R2' }] });
+    const conversation = turns(['customer', '我想买稳盈90天，五万块，起购多少？']);
+    const batch = await suggest(instance, 'zh', conversation, 3, { riskLevel: 'C1' });
+    expect(batch.suggestions.length).toBeGreaterThan(0);
+    for (const suggestion of batch.suggestions) expect(suggestion.text).toContain('不能为您办理');
+    const suited = await suggest(instance, 'zh', conversation, 3, { riskLevel: 'C2' });
+    for (const suggestion of suited.suggestions) expect(suggestion.text).not.toContain('不能为您办理');
+  });
+
   it('is deterministic', async () => {
     const { pipeline: instance } = pipeline();
     const first = await suggest(instance, 'zh', wealthQuestion);

@@ -57,6 +57,32 @@ describe('a situation with a required procedure but no declining wording', () =>
   });
 });
 
+describe('a warning and a required procedure in one turn', () => {
+  it('searches for both, and offers the procedure after the warning rather than a script about another topic', () => {
+    const text = '信用卡逾期了，罚息太多，你现在就给我免了吧，行不行？';
+    const understanding = understandTurn([{ speaker: 'customer', text }], 'zh');
+    expect(understanding.situations.map((situation) => situation.id)).toEqual(expect.arrayContaining(['promise_request', 'collections_hardship']));
+    const searches = planSearches(understanding);
+    const situationSearches = searches.filter((search) => search.purpose === 'situation');
+    expect(situationSearches.map((search) => search.situation?.id)).toEqual(['promise_request', 'collections_hardship']);
+    const benchmarkScript = { ...passage('稳盈90天产品说明', '业绩比较基准不代表实际收益，不是对收益的承诺。', 'product', ['稳盈90天产品说明', '业绩比较基准']), product: '稳盈90天' };
+    const loanRules = { ...passage('信用卡逾期说明', '逾期的罚息按合同计收，罚息减免需提交申请审核。', 'product', ['信用卡逾期说明', '罚息']), product: '白金信用卡' };
+    const list = composeTurnReplies({
+      understanding,
+      searches,
+      responses: searches.map((search) => response(search.situation?.id === 'collections_hardship' ? [hardshipProcedure] : search.situation ? [benchmarkScript, loanRules] : [loanRules])),
+      language: 'zh',
+      plain: false,
+      count: 3,
+      discussed: { name: '白金信用卡' },
+    });
+    const shown = list.filter((reply) => !reply.fallback).slice(0, 3);
+    expect(shown.every((reply) => reply.text.startsWith('这个我不能向您承诺或保证'))).toBe(true);
+    expect(shown.some((reply) => reply.passage?.chunkId === hardshipProcedure.chunkId)).toBe(true);
+    expect(list.some((reply) => reply.passage?.chunkId === benchmarkScript.chunkId)).toBe(false);
+  });
+});
+
 describe('composeTurnReplies', () => {
   it('answers each question of the turn in turn, citing its passage', () => {
     const { replies: list } = replies('我老家在外地。跨行转账手续费怎么收？转账多久能到账？', [[transferFees], [transferTime]]);
@@ -154,6 +180,13 @@ describe('composeTurnReplies: requests the bank does not serve', () => {
     const { replies: composed } = replies('我住酒店被信用卡重复扣款了，重复扣款可以申请交易争议吗？', [[cardCharge]]);
     expect(composed[0]?.passage?.chunkId).toBe(cardCharge.chunkId);
     expect(composed[0]?.text).not.toContain('服务的范围');
+  });
+
+  it('declines an off-topic question of its own and still answers the banking question beside it', () => {
+    const earlyWithdrawal = passage('定期存款提前支取', '定期存款提前支取的部分按支取日活期利率计息，未支取部分仍按原利率计息。', 'product', ['定期存款提前支取', '提前支取'], 0.8);
+    const { replies: composed } = replies('你说比特币下个月还能涨吗？我想把定期存款提前支取出来，利息怎么算？', [[], [earlyWithdrawal]]);
+    expect(composed[0]?.text).toContain('不在我们银行电话服务的范围内');
+    expect(composed.some((reply) => reply.passage?.chunkId === earlyWithdrawal.chunkId && reply.text.includes('活期利率'))).toBe(true);
   });
 
   it("never answers a product the bank does not offer with another product's facts", () => {

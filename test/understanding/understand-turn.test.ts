@@ -105,6 +105,43 @@ describe('understandTurn: a bare English question borrows the story words the kn
   });
 });
 
+describe('a short spoken question whose topic is in the story before it (zh)', () => {
+  it('borrows the story when its own words are only function words and a pronoun glued to a verb', () => {
+    const understanding = understandTurn([customer('我昨天刚换了个新手机，手机银行要刷脸，我刷完了，能不能直接转钱？')], 'zh');
+    const question = understanding.questions.at(-1);
+    expect(question?.ownTerms).not.toContain('不能');
+    expect(question?.ownTerms).not.toContain('我刷');
+    expect(question?.query).toContain('新手机');
+  });
+});
+
+describe('situations said in everyday Chinese', () => {
+  const ids = (text: string) => understandTurn([customer(text)], 'zh').situations.map((situation) => situation.id);
+
+  it('recognises a spouse asking about the account holder\'s bill, not the holder asking about their own', () => {
+    expect(ids('我是他爱人，你就跟我说一下他这个月信用卡欠多少。')).toContain('third_party');
+    expect(ids('我这个月信用卡欠多少？')).not.toContain('third_party');
+  });
+
+  it('recognises a penalty or fee demanded waived on the spot as a request for a promise', () => {
+    expect(ids('罚息太多了，你现在就给我免了吧，行不行？')).toContain('promise_request');
+    expect(ids('罚息可以申请减免吗？')).not.toContain('promise_request');
+  });
+
+  it('recognises an older caller by their hearing, an investment sold to older people, and asking for time or for calls at work to stop', () => {
+    expect(ids('你大点声，我耳朵不太好。')).toContain('vulnerable_elderly');
+    expect(ids('小区里的养老公寓项目，说一年给18%的回报，我想投进去。')).toContain('fraud_scam');
+    expect(ids('能不能缓几个月再还？')).toContain('collections_hardship');
+    expect(ids('你们别再打到我单位了，同事都知道了。')).toContain('collections_hardship');
+    expect(ids('这个理财的收益怎么样？')).toEqual([]);
+  });
+
+  it('recognises a ticket asked after with the train between, and an undelivered order paid by card', () => {
+    expect(ids('你帮我看看明天的高铁还有没有票？')).toContain('off_topic');
+    expect(ids('信用卡付了四千八，货也没到，这钱能要回来吗？')).toContain('disputed_transaction');
+  });
+});
+
 describe('situations said in everyday English', () => {
   const ids = (text: string) => understandTurn([customer(text)], 'en').situations.map((situation) => situation.id);
 
