@@ -8,10 +8,23 @@ function segmenter(): Jieba {
   return jieba;
 }
 
-/** Whether jieba's dictionary holds `word` as one word (an everyday word such as 心想, not characters strung together). */
-export function isDictionaryWord(word: string): boolean {
-  const pieces = segmenter().cut(word, false);
-  return pieces.length === 1 && pieces[0] === word;
+/** A word of a text as jieba cuts it (dictionary words, no guessing of unknown ones): [start, end) in the text. */
+export interface WordSpan {
+  start: number;
+  end: number;
+}
+
+/** The text cut into jieba's dictionary words, each with where it stands; a character it does not cover is its own word. */
+export function dictionaryWords(text: string): WordSpan[] {
+  const spans: WordSpan[] = [];
+  let cursor = 0;
+  for (const piece of segmenter().cut(text, false)) {
+    const start = text.indexOf(piece, cursor);
+    if (start < 0 || piece.length === 0) continue;
+    spans.push({ start, end: start + piece.length });
+    cursor = start + piece.length;
+  }
+  return spans;
 }
 
 const cjkRun = /[\u3400-\u9fff\uf900-\ufaff]+/gu;

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { polyphonic } from 'pinyin-pro';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { isDictionaryWord } from '../text/segment-text.js';
+import { dictionaryWords, type WordSpan } from '../text/segment-text.js';
 
 const soundAlikesSchema = z.object({
-  syllables: z.record(z.string().regex(/^[a-z]+$/u), z.string().min(1)),
   terms: z.object({ zh: z.array(z.string().min(2)) }),
   productContext: z.object({ zh: z.array(z.string().min(1)) }),
 });
 
 interface SoundAlikes {
-  /** The syllables each character is read with (one or more). */
-  readings: Map<string, ReadonlySet<string>>;
   terms: readonly string[];
   productContext: readonly string[];
 }
@@ -23,30 +21,31 @@ function soundAlikes(): SoundAlikes {
   if (loaded) return loaded;
   const checked = soundAlikesSchema.safeParse(parse(readFileSync(new URL('./sound-alikes.yaml', import.meta.url), 'utf8')));
   if (!checked.success) throw new Error(`sound-alikes.yaml: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  const readings = new Map<string, Set<string>>();
-  for (const [syllable, characters] of Object.entries(checked.data.syllables)) {
-    for (const character of characters) {
-      const known = readings.get(character) ?? new Set<string>();
-      known.add(syllable);
-      readings.set(character, known);
-    }
-  }
-  loaded = { readings, terms: checked.data.terms.zh, productContext: checked.data.productContext.zh };
+  loaded = { terms: checked.data.terms.zh, productContext: checked.data.productContext.zh };
   return loaded;
-}
-
-/** Two characters a recogniser could write for one another: the same, or read with a common syllable. */
-function soundsAlike(heard: string, meant: string, readings: ReadonlyMap<string, ReadonlySet<string>>): boolean {
-  if (heard === meant) return true;
-  const heardReadings = readings.get(heard);
-  const meantReadings = readings.get(meant);
-  if (!heardReadings || !meantReadings) return false;
-  for (const syllable of heardReadings) if (meantReadings.has(syllable)) return true;
-  return false;
 }
 
 const cjkOnly = /^[\u3400-\u9fff]+$/u;
 const cjk = /[\u3400-\u9fff]/u;
+const readings = new Map<string, readonly string[]>();
+
+/** Every syllable a character is read with, tones ignored (recognisers confuse them): 行 -> xing, hang, heng. */
+function readingsOf(character: string): readonly string[] {
+  let known = readings.get(character);
+  if (!known) {
+    known = cjk.test(character) ? (polyphonic(character, { toneType: 'none', type: 'array' })[0] ?? []) : [];
+    readings.set(character, known);
+  }
+  return known;
+}
+
+/** Two characters a recogniser could write for one another: the same, or read with a common syllable. */
+function soundsAlike(heard: string, meant: string): boolean {
+  if (heard === meant) return true;
+  const meantReadings = readingsOf(meant);
+  return readingsOf(heard).some((syllable) => meantReadings.includes(syllable));
+}
+
 const sentenceEnd = /[。！？!?；;\n]/u;
 
 /** The sentence of `text` around [from, to): what a word that sounds like a name is said in. */
@@ -59,6 +58,22 @@ function sentenceAround(text: string, from: number, to: number): string {
 }
 
 /**
+ * Whether the characters at `at` that sound like `name` are the name misheard rather than words the customer meant.
+ * A recogniser writes a name it does not know as characters starting a word of their own, so a name starting inside
+ * a word is no mishearing ("身份证信息" holds 证信, not 征信). A short name (two or three characters) whose sound-alike
+ * holds an everyday word of its own ("心想", "有逾期" for 犹豫期) is more likely that word, unless the sentence is
+ * about a product; four characters or more sounding alike are the name. bench/sound-alike-repairs.ts counts the
+ * repairs these rules still make on real customers' text.
+ */
+function heardAsName(text: string, at: number, name: string, words: readonly WordSpan[], productContext: readonly string[]): boolean {
+  const end = at + name.length;
+  if (words.some((word) => word.start < at && at < word.end)) return false;
+  if (name.length > 3) return true;
+  const everydayWord = words.some((word) => word.start >= at && word.end <= end && word.end - word.start >= 2 && cjkOnly.test(text.slice(word.start, word.end)) && text.slice(word.start, word.end) !== name.slice(word.start - at, word.end - at));
+  return !everydayWord || productContext.some((word) => sentenceAround(text, at, end).includes(word));
+}
+
+/**
  * The words the base knows that a Chinese text says with sound-alike characters, written as the base writes them:
  * "稳赢九十天" -> "稳盈九十天", "年废" -> "年费". `names`: the product names customers say (the catalogue's names,
  * aliases and brand-less names); the general terms come from sound-alikes.yaml. Each differing character must be a
@@ -67,9 +82,10 @@ function sentenceAround(text: string, from: number, to: number): string {
  */
 export function repairSoundAlikes(text: string, names: readonly string[]): string {
   if (!cjk.test(text)) return text;
-  const { readings, terms, productContext } = soundAlikes();
+  const { terms, productContext } = soundAlikes();
   const candidates = [...new Set([...names, ...terms])].filter((name) => name.length >= 2 && cjk.test(name)).sort((left, right) => right.length - left.length);
   const taken = new Array<boolean>(text.length).fill(false);
+  const words = dictionaryWords(text);
   // Said as the base writes it: those characters are the name, no other name may rewrite them.
   for (const name of candidates) {
     for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) for (let offset = 0; offset < name.length; offset += 1) taken[at + offset] = true;
@@ -79,12 +95,12 @@ export function repairSoundAlikes(text: string, names: readonly string[]): strin
   const starts = new Map<string, string[]>();
   for (const name of candidates) {
     const first = name[0] ?? '';
-    for (const key of [first, ...(readings.get(first) ?? [])]) starts.set(key, [...(starts.get(key) ?? []), name]);
+    for (const key of [first, ...(readingsOf(first))]) starts.set(key, [...(starts.get(key) ?? []), name]);
   }
   for (let at = 0; at < text.length; at += 1) {
     if (taken[at]) continue;
     const said = text[at] ?? '';
-    const tried = new Set([...(starts.get(said) ?? []), ...[...(readings.get(said) ?? [])].flatMap((syllable) => starts.get(syllable) ?? [])]);
+    const tried = new Set([...(starts.get(said) ?? []), ...readingsOf(said).flatMap((syllable) => starts.get(syllable) ?? [])]);
     // Longer names first, as they were sorted.
     for (const name of candidates) {
       if (!tried.has(name) || at + name.length > text.length) continue;
@@ -92,11 +108,10 @@ export function repairSoundAlikes(text: string, names: readonly string[]): strin
       for (let offset = 0; offset < name.length && alike; offset += 1) {
         const heard = text[at + offset] ?? '';
         const meant = name[offset] ?? '';
-        alike = !taken[at + offset] && (heard === meant || (cjk.test(heard) && cjk.test(meant) && soundsAlike(heard, meant, readings)));
+        alike = !taken[at + offset] && (heard === meant || (cjk.test(heard) && cjk.test(meant) && soundsAlike(heard, meant)));
       }
       if (!alike) continue;
-      const heard = text.slice(at, at + name.length);
-      if (name.length === 2 && cjkOnly.test(heard) && isDictionaryWord(heard) && !productContext.some((word) => sentenceAround(text, at, at + 2).includes(word))) continue;
+      if (!heardAsName(text, at, name, words, productContext)) continue;
       for (let offset = 0; offset < name.length; offset += 1) taken[at + offset] = true;
       replacements.push({ at, name });
       break;

@@ -23,6 +23,12 @@ describe('repairSoundAlikes', () => {
   it('never rewrites a name said right, nor a word with a character that does not sound alike', () => {
     expect(repairSoundAlikes('恒远权益和稳盈180天哪个好', names)).toBe('恒远权益和稳盈180天哪个好');
     expect(repairSoundAlikes('横向比较一下', names)).toBe('横向比较一下');
+  });
+
+  it('leaves real words that merely sound like a term: a name never starts inside a word, a short one never replaces a word', () => {
+    // 证信 inside 身份证信息 sounds like 征信; 有逾期 sounds like 犹豫期 (you yu qi).
+    expect(repairSoundAlikes('麻烦再核对一下身份证信息', ['征信'])).toBe('麻烦再核对一下身份证信息');
+    expect(repairSoundAlikes('我上个月有逾期吗', ['犹豫期'])).toBe('我上个月有逾期吗');
     expect(repairSoundAlikes('How much is the fee?', names)).toBe('How much is the fee?');
   });
 });
