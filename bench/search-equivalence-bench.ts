@@ -4,8 +4,9 @@
  * database (the earlier way), on embedded PGlite and through the `pg` adapter; every field of the top-10 results
  * (chunk ids, texts, scores, confidences) must be identical. Prints the mismatches (goal 0) and recall@1/5 and MRR.
  * The vector leg runs in process, exactly, within the fitted budget (src/retrieval/exact-vector-leg.json: every offline
- * query), and the reference then scans every chunk in SQL; past it both use the HNSW index, whose levels pgvector draws
- * at random, so another build can find slightly different nearest chunks (the digest printed then differs between runs).
+ * query), and the reference then scans every chunk in SQL; past it both use the HNSW index. Only results of one run
+ * compare exactly: chunk ids are drawn at random at ingest and break ties, and pgvector draws each HNSW node's level at
+ * random (the digest printed differs between runs of the same code).
  * Run: `npx tsx bench/search-equivalence-bench.ts`.
  */
 import { createHash } from 'node:crypto';

@@ -350,10 +350,10 @@ export class HybridSearch {
    * after the index last caught up (another writer committed during this search) is read from the database.
    * Ordered by chunk id, whatever the source, so what fusion sums is summed in the same order everywhere.
    */
-  async #heldCandidates(queryValues: readonly number[] | null, literal: string | null, nearestIds: readonly string[], lexicalIds: readonly string[]): Promise<Candidate[]> {
+  async #heldCandidates(queryVector: QueryVector | null, literal: () => string | null, nearestIds: readonly string[], lexicalIds: readonly string[]): Promise<Candidate[]> {
     const nearest = new Set(nearestIds);
     const ids = [...new Set([...nearestIds, ...lexicalIds])];
-    const { distances, unknown } = queryValues === null ? { distances: new Map<string, number>(), unknown: [] } : this.#index.vectors.distances(queryVectorOf(queryValues), ids);
+    const { distances, unknown } = queryVector === null ? { distances: new Map<string, number>(), unknown: [] } : this.#index.vectors.distances(queryVector, ids);
     const missing = new Set(unknown);
     const found: Candidate[] = [];
     for (const id of ids) {
@@ -362,7 +362,7 @@ export class HybridSearch {
       else if (!missing.has(id)) found.push({ ...row, chunkId: id, nearest: nearest.has(id), distance: distances.get(id) });
     }
     if (missing.size > 0) {
-      const result = await this.#database.query<Omit<Row, 'change_id' | 'nearest'>>(rowsByIdSql, [literal, [...missing]]);
+      const result = await this.#database.query<Omit<Row, 'change_id' | 'nearest'>>(rowsByIdSql, [literal(), [...missing]]);
       for (const row of result.rows) found.push(candidateOf(row, nearest.has(row.chunk_id!)));
     }
     return found.sort((left, right) => (left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
@@ -388,7 +388,9 @@ export class HybridSearch {
     if (analysed.length === 0) return { response: { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) }, changeId: 0 };
     const terms = mode === 'vector' ? [] : analysed;
     const queryValues = mode === 'lexical' ? null : ((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
-    const vector = queryValues === null ? null : toVectorLiteral(queryValues);
+    // pgvector's text form, written only for a statement that sends it (the exact leg sends none).
+    let literal: string | null | undefined;
+    const vector = () => (literal === undefined ? (literal = queryValues === null ? null : toVectorLiteral(queryValues)) : literal);
     const queryVector = queryValues === null ? null : queryVectorOf(queryValues);
     await this.#index.ready();
 
@@ -398,7 +400,7 @@ export class HybridSearch {
     const rankLexical = () => (terms.length > 0 ? this.#index.index.rank(terms, filter, this.#bm25, candidates) : undefined);
     // A second pass only when another writer committed after the index last caught up.
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const legParameters = [vector, asOf.toISOString(), filter.kinds ? [...filter.kinds] : null, query.product ?? null, query.language ?? null, candidates];
+      const legParameters = () => [vector(), asOf.toISOString(), filter.kinds ? [...filter.kinds] : null, query.product ?? null, query.language ?? null, candidates];
       const overlayParameters = query.overlay ? [query.overlay.documentId, query.overlay.version] : [];
       const exact = queryVector !== null && this.#exactVectorLeg(queryVector);
       if (this.#candidatesFromIndex) {
@@ -409,7 +411,7 @@ export class HybridSearch {
         const knownId = attempt === 1 ? changeId : knownChange;
         const sent = exact
           ? (knownId !== undefined ? Promise.resolve(knownId) : this.#latestChange()).then((latest) => ({ rows: [{ change_id: latest, chunk_id: null }] }))
-          : this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters, ...overlayParameters]);
+          : this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters(), ...overlayParameters]);
         let indexChanges = this.#index.index.changes;
         const nearestHere = () => {
           indexChanges = this.#index.index.changes;
@@ -437,16 +439,16 @@ export class HybridSearch {
         if (!exact) nearestIds = result.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
         else if (nearestIds === undefined) {
           // A catch-up meanwhile left the held vectors unable to answer (a reindex's new dimension): the index search.
-          const hnsw = await this.#database.query<{ chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters, ...overlayParameters]);
+          const hnsw = await this.#database.query<{ chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters(), ...overlayParameters]);
           nearestIds = hnsw.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
         }
-        candidateRows = await this.#heldCandidates(queryValues, vector, nearestIds, lexicalIds);
+        candidateRows = await this.#heldCandidates(queryVector, vector, nearestIds, lexicalIds);
         break;
       }
       lexical = rankLexical();
       const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
       const statement = exact ? (query.overlay ? exactOverlaySearchSql : exactSearchSql) : query.overlay ? overlaySearchSql : searchSql;
-      const result = await this.#database.query<Row>(statement, [...legParameters, lexicalIds, ...overlayParameters]);
+      const result = await this.#database.query<Row>(statement, [...legParameters(), lexicalIds, ...overlayParameters]);
       changeId = Number(result.rows[0]?.change_id ?? 0);
       candidateRows = result.rows
         .filter((row) => row.chunk_id !== null)

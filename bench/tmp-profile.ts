@@ -1,0 +1,16 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { HybridSearch } from '../src/retrieval/hybrid-search.js';
+import { loadSyntheticBase } from './knowledge-bench.js';
+import { createBenchDatabase } from './support.js';
+const bench = await createBenchDatabase();
+const { embedder, queries } = await loadSyntheticBase(bench.embedded);
+const search = new HybridSearch(bench.embedded, embedder);
+await search.refreshStatistics();
+for (const q of queries) await search.search({ query: q, topK: 5 });
+const session = new Session(); session.connect();
+await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 100 }); await session.post('Profiler.start');
+for (let r = 0; r < 3; r++) for (const q of queries.slice(100)) await search.search({ query: q, topK: 5 });
+const { profile } = await session.post('Profiler.stop');
+writeFileSync('/tmp/s10/search.cpuprofile', JSON.stringify(profile));
+await bench.close();
