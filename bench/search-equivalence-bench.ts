@@ -3,8 +3,10 @@
  * candidates' rows and cosine distances read from what the index holds in process (the default) and from the
  * database (the earlier way), on embedded PGlite and through the `pg` adapter; every field of the top-10 results
  * (chunk ids, texts, scores, confidences) must be identical. Prints the mismatches (goal 0) and recall@1/5 and MRR.
- * Only results of one run compare exactly: pgvector draws each HNSW node's level at random, so another build of
- * the index can find slightly different nearest chunks (the digest printed differs between runs of the same code).
+ * The vector leg runs in process, exactly, within the fitted budget (src/retrieval/exact-vector-leg.json: every offline
+ * query), and the reference then scans every chunk in SQL; past it both use the HNSW index. Only results of one run
+ * compare exactly: chunk ids are drawn at random at ingest and break ties, and pgvector draws each HNSW node's level at
+ * random (the digest printed differs between runs of the same code).
  * Run: `npx tsx bench/search-equivalence-bench.ts`.
  */
 import { createHash } from 'node:crypto';

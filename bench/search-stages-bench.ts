@@ -1,15 +1,16 @@
 /**
  * Where a search's time goes at 10,000 chunks (issue 10's p95 <= 10 ms): each stage of HybridSearch timed on its
  * own over the same queries, embedded PGlite in process: query analysis, query embedding, the in-process BM25 leg,
- * the vector leg's SQL alone (the service sends it before running the lexical leg, so the two overlap off this thread), the candidates' row fetch, their cosine distances (in process, and by the database
- * as before), the re-ranking's match features, and the whole search (wall and CPU time). Run alone:
- * `npx tsx bench/search-stages-bench.ts`.
+ * the vector leg's HNSW statement alone, the vector leg in process (exact: what a search runs within the fitted budget,
+ * every offline query) and the change-id read (then the search's only statement), the candidates' row fetch, their
+ * cosine distances (in process, and by the database as before), the re-ranking's match features, and the whole search
+ * (wall and CPU time). Run alone: `npx tsx bench/search-stages-bench.ts`.
  */
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { toVectorLiteral } from '../src/db/vector-literal.js';
 import { embedQueries } from '../src/llm/embedder.js';
-import { queryVectorOf } from '../src/retrieval/chunk-vectors.js';
+import { queryVectorOf, type QueryVector } from '../src/retrieval/chunk-vectors.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
 import { namingLines, QueryMatcher } from '../src/retrieval/rerank-features.js';
 import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
@@ -59,6 +60,11 @@ export async function main(): Promise<void> {
         [vectors.get(query), asOf],
       ),
     );
+    // What a search runs instead within the fitted budget (every offline query): the exact nearest 30 in process.
+    const queryVectors = new Map<string, QueryVector>();
+    for (const query of measured) queryVectors.set(query, queryVectorOf((await embedQueries(embedder, [query]))[0] ?? []));
+    await timeEach('vector leg in process (exact, 30 ids)', measured, (query) => sync.vectors.nearest(queryVectors.get(query)!, 30, sync.index.retrievableTest({ asOf: Date.now() })));
+    await timeEach('change-id read (its only statement then)', measured, () => bench.embedded.query('select coalesce(max(id), 0) as change_id from search_index_changes'));
     const nearest = new Map<string, string[]>();
     for (const query of measured) nearest.set(query, (await bench.embedded.query<{ id: string }>('select id from chunks order by embedding <=> $1::vector limit 30', [vectors.get(query)])).rows.map((row) => row.id));
     await timeEach('row fetch of 30 chunks by id', measured, (query) =>

@@ -259,6 +259,19 @@ export class Bm25Index {
     return !versions.some((later) => later.version > chunk.version && later.status === 'approved' && effectiveAt(later, filter.asOf));
   }
 
+  /**
+   * `retrievable` for chunks by id, the filter resolved once (its cached mask): the vector leg asks it of the chunks
+   * near enough to enter its top. False for a chunk the index does not hold. Valid while the index is unchanged.
+   */
+  retrievableTest(filter: IndexFilter): (chunkId: string) => boolean {
+    const mask = this.#filterMask(filter);
+    return (chunkId) => {
+      const entry = this.#entries.get(chunkId);
+      if (!entry) return false;
+      return mask ? mask[entry.slot] === 1 : this.retrievable(entry.chunk, filter);
+    };
+  }
+
   #matchesFields(chunk: IndexedChunk, filter: IndexFilter): boolean {
     if (filter.kinds && filter.kinds.length > 0 && !filter.kinds.includes(chunk.kind)) return false;
     if (filter.product !== undefined && chunk.product !== filter.product) return false;

@@ -5,7 +5,8 @@ import { embedQueries, type Embedder } from '../llm/embedder.js';
 import { searchTokens } from '../text/segment-text.js';
 import type { Bm25Parameters, LexicalRanking } from './bm25-index.js';
 import { SearchIndexSync } from './search-index-sync.js';
-import { queryVectorOf } from './chunk-vectors.js';
+import { queryVectorOf, type QueryVector } from './chunk-vectors.js';
+import exactVectorLegFit from './exact-vector-leg.json' with { type: 'json' };
 import type { HeldChunkRow } from './held-chunk-rows.js';
 import { fuseLegs } from './fuse-legs.js';
 import { namingLines, QueryMatcher } from './rerank-features.js';
@@ -118,6 +119,8 @@ with ${vectorLeg(condition)}, latest as (
 select latest.change_id, v.id as chunk_id from latest left join vector_leg v on true`;
 
 const nearestSql = nearestStatement(retrievable);
+/** The index search's statement (parameters as the service sends them), for bench/fit-exact-vector-leg.ts to time. */
+export const hnswVectorLegSql = nearestSql;
 const overlayNearestSql = nearestStatement((alias) => retrievableWithOverlay(alias, '$7', '$8'));
 
 /** Rows and distances of chunks the index does not hold yet (written after it last caught up). */
@@ -133,8 +136,8 @@ select c.id as chunk_id, c.document_id, d.external_id, c.version, ver.title, c.k
  * The earlier way, kept as the reference the in-process path is compared with (bench/search-equivalence-bench.ts):
  * the vector leg, the rows of both legs' candidates and each one's cosine distance, all from the database.
  */
-const searchStatement = (condition: (alias: string) => string) => `
-with ${vectorLeg(condition)}, candidates as (
+const searchStatement = (condition: (alias: string) => string, leg = vectorLeg) => `
+with ${leg(condition)}, candidates as (
   select id, bool_or(nearest) as nearest
     from (select id, true as nearest from vector_leg union all select unnest($7::uuid[]), false) as proposed
    group by id
@@ -149,8 +152,25 @@ select latest.change_id, c.id as chunk_id, c.document_id, d.external_id, c.versi
   left join documents d on d.id = c.document_id
   left join document_versions ver on ver.document_id = c.document_id and ver.version = c.version`;
 
+/**
+ * The vector leg without the HNSW index: every retrievable chunk's distance, ordered by distance then chunk id (the
+ * in-process exact leg's order). The scoring is fenced in a subquery (`offset 0`) so the planner cannot read the
+ * order from the index and sort only the ties. A zero vector has no cosine distance and is left out, as the index does.
+ */
+const exactVectorLeg = (condition: (alias: string) => string) => `vector_leg as (
+  select scored.id from (
+    select c.id, c.embedding <=> $1::vector as distance from chunks c
+     where $1::vector is not null and vector_norm($1::vector) > 0 and vector_norm(c.embedding) > 0 and ${condition('c')}
+    offset 0
+  ) scored
+  order by scored.distance, scored.id
+  limit $6
+)`;
+
 const searchSql = searchStatement(retrievable);
 const overlaySearchSql = searchStatement(retrievableWithOverlay);
+const exactSearchSql = searchStatement(retrievable, exactVectorLeg);
+const exactOverlaySearchSql = searchStatement(retrievableWithOverlay, exactVectorLeg);
 
 interface Row {
   change_id: number | string;
@@ -192,6 +212,13 @@ function candidateOf(row: Omit<Row, 'change_id' | 'nearest'>, nearest: boolean):
   };
 }
 
+/** The fitted budget of the exact vector leg (bench/fit-exact-vector-leg.ts), checked: a bad file stops the start-up. */
+function exactVectorLegBudget(): number {
+  const work: unknown = exactVectorLegFit.maximumWork;
+  if (typeof work !== 'number' || !(work >= 0)) throw new RangeError(`exact-vector-leg.json: maximumWork must be a number >= 0, got ${String(work)}`);
+  return work;
+}
+
 /** A token in more than this share of the chunks is reported as common (for the suggestion pipeline's relevance check). */
 const commonShare = 0.05;
 const commonMinimumDocuments = 50;
@@ -207,6 +234,11 @@ export interface HybridSearchOptions {
    * same values), or the database for every candidate (the earlier way; bench/search-equivalence-bench.ts compares).
    */
   candidatesFrom?: 'index' | 'database';
+  /**
+   * The most multiply-adds the exact in-process vector leg may take before the HNSW statement is used instead; the
+   * fitted exact-vector-leg.json by default (0: always the index search, Infinity: always exact).
+   */
+  exactVectorWork?: number;
 }
 
 export class HybridSearch {
@@ -219,6 +251,7 @@ export class HybridSearch {
   readonly #cacheMilliseconds: number;
   #changeRead: Promise<number> | undefined;
   readonly #candidatesFromIndex: boolean;
+  readonly #exactVectorWork: number;
 
   /**
    * `cacheMilliseconds` (default 0, off) keeps "as of now" results that long; whoever turns it on must call
@@ -232,6 +265,7 @@ export class HybridSearch {
     this.#legs = embedderModel(model, embedder.id);
     this.#cacheMilliseconds = options.cacheMilliseconds ?? 0;
     this.#candidatesFromIndex = (options.candidatesFrom ?? 'index') === 'index';
+    this.#exactVectorWork = options.exactVectorWork ?? exactVectorLegBudget();
     this.#index = new SearchIndexSync(database, options.onError ? { onError: options.onError } : {});
   }
 
@@ -272,10 +306,13 @@ export class HybridSearch {
     if (query.asOf || query.explain || query.overlay || this.#cacheMilliseconds <= 0) return (await this.#search(query)).response;
     const key = JSON.stringify([query.query, query.topK ?? 5, query.kinds ?? null, query.product ?? null, query.language ?? null, query.mode ?? 'hybrid']);
     const cached = this.#cache.get(key);
-    if (cached && cached.until > Date.now() && (await this.#latestChange()) <= cached.changeId) {
-      return { ...cached.response, results: cached.response.results.map((result) => ({ ...result })), tookMs: 0 };
+    let latest: number | undefined;
+    if (cached && cached.until > Date.now()) {
+      latest = await this.#latestChange();
+      if (latest <= cached.changeId) return { ...cached.response, results: cached.response.results.map((result) => ({ ...result })), tookMs: 0 };
     }
-    const { response, changeId } = await this.#search(query);
+    // The change id just read is this search's own: read again, it could only be the same or newer than the search's start.
+    const { response, changeId } = await this.#search(query, latest);
     if (this.#cache.size >= cacheEntries) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(key, { until: Date.now() + this.#cacheMilliseconds, changeId, response });
     return response;
@@ -298,14 +335,25 @@ export class HybridSearch {
   }
 
   /**
+   * Whether the vector leg runs here, exactly (every held vector compared), rather than as pgvector's HNSW search: when
+   * the held vectors can answer the query and the work (held chunks times the query's non-zero dimensions) is within
+   * the fitted budget (exact-vector-leg.json), where scanning costs no more than the index search's statement. The
+   * offline embedder's queries are sparse and always are; a dense provider's at 10,000 chunks are not.
+   */
+  #exactVectorLeg(query: QueryVector): boolean {
+    const work = this.#index.vectors.exactWork(query);
+    return work !== undefined && work <= this.#exactVectorWork;
+  }
+
+  /**
    * Both legs' candidates with their rows and cosine distances, read from what the index holds; a chunk written
    * after the index last caught up (another writer committed during this search) is read from the database.
    * Ordered by chunk id, whatever the source, so what fusion sums is summed in the same order everywhere.
    */
-  async #heldCandidates(queryValues: readonly number[] | null, literal: string | null, nearestIds: readonly string[], lexicalIds: readonly string[]): Promise<Candidate[]> {
+  async #heldCandidates(queryVector: QueryVector | null, literal: () => string | null, nearestIds: readonly string[], lexicalIds: readonly string[]): Promise<Candidate[]> {
     const nearest = new Set(nearestIds);
     const ids = [...new Set([...nearestIds, ...lexicalIds])];
-    const { distances, unknown } = queryValues === null ? { distances: new Map<string, number>(), unknown: [] } : this.#index.vectors.distances(queryVectorOf(queryValues), ids);
+    const { distances, unknown } = queryVector === null ? { distances: new Map<string, number>(), unknown: [] } : this.#index.vectors.distances(queryVector, ids);
     const missing = new Set(unknown);
     const found: Candidate[] = [];
     for (const id of ids) {
@@ -314,13 +362,14 @@ export class HybridSearch {
       else if (!missing.has(id)) found.push({ ...row, chunkId: id, nearest: nearest.has(id), distance: distances.get(id) });
     }
     if (missing.size > 0) {
-      const result = await this.#database.query<Omit<Row, 'change_id' | 'nearest'>>(rowsByIdSql, [literal, [...missing]]);
+      const result = await this.#database.query<Omit<Row, 'change_id' | 'nearest'>>(rowsByIdSql, [literal(), [...missing]]);
       for (const row of result.rows) found.push(candidateOf(row, nearest.has(row.chunk_id!)));
     }
     return found.sort((left, right) => (left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
   }
 
-  async #search(query: SearchQuery): Promise<{ response: SearchResponse; changeId: number }> {
+  /** `knownChange`: the latest change id, read as this search started (by the cache's check); else it is read here. */
+  async #search(query: SearchQuery, knownChange?: number): Promise<{ response: SearchResponse; changeId: number }> {
     const started = performance.now();
     const topK = query.topK ?? 5;
     const mode = query.mode ?? 'hybrid';
@@ -339,7 +388,10 @@ export class HybridSearch {
     if (analysed.length === 0) return { response: { results: [], tookMs: Math.round((performance.now() - started) * 100) / 100, ...(query.explain ? { queryTokens: [] } : {}) }, changeId: 0 };
     const terms = mode === 'vector' ? [] : analysed;
     const queryValues = mode === 'lexical' ? null : ((await embedQueries(this.#embedder, [query.query]))[0] ?? []);
-    const vector = queryValues === null ? null : toVectorLiteral(queryValues);
+    // pgvector's text form, written only for a statement that sends it (the exact leg sends none).
+    let literal: string | null | undefined;
+    const vector = () => (literal === undefined ? (literal = queryValues === null ? null : toVectorLiteral(queryValues)) : literal);
+    const queryVector = queryValues === null ? null : queryVectorOf(queryValues);
     await this.#index.ready();
 
     let lexical: LexicalRanking | undefined;
@@ -348,20 +400,33 @@ export class HybridSearch {
     const rankLexical = () => (terms.length > 0 ? this.#index.index.rank(terms, filter, this.#bm25, candidates) : undefined);
     // A second pass only when another writer committed after the index last caught up.
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const legParameters = [vector, asOf.toISOString(), filter.kinds ? [...filter.kinds] : null, query.product ?? null, query.language ?? null, candidates];
+      const legParameters = () => [vector(), asOf.toISOString(), filter.kinds ? [...filter.kinds] : null, query.product ?? null, query.language ?? null, candidates];
       const overlayParameters = query.overlay ? [query.overlay.documentId, query.overlay.version] : [];
+      const exact = queryVector !== null && this.#exactVectorLeg(queryVector);
       if (this.#candidatesFromIndex) {
-        // The vector leg's statement is sent first and the lexical leg runs while the database (a worker thread, or
-        // another process over `pg`) answers it: the two legs overlap instead of adding up.
-        const nearest = this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters, ...overlayParameters]);
+        // The database's part is sent first (the vector leg's statement, or only the change id when the vector leg runs
+        // here, exactly) and the in-process legs run while the database (a worker thread, or another process over
+        // `pg`) answers it: the two overlap instead of adding up. The change id is read once per search: a second
+        // pass follows a catch-up to at least it, and the cache's check has just read it.
+        const knownId = attempt === 1 ? changeId : knownChange;
+        const sent = exact
+          ? (knownId !== undefined ? Promise.resolve(knownId) : this.#latestChange()).then((latest) => ({ rows: [{ change_id: latest, chunk_id: null }] }))
+          : this.#database.query<{ change_id: number | string; chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters(), ...overlayParameters]);
+        let indexChanges = this.#index.index.changes;
+        const nearestHere = () => {
+          indexChanges = this.#index.index.changes;
+          return this.#index.vectors.nearest(queryVector!, candidates, this.#index.index.retrievableTest(filter))?.map((hit) => hit.chunkId);
+        };
+        let nearestIds: string[] | undefined;
         try {
           await statementSent();
           lexical = rankLexical();
+          if (exact) nearestIds = nearestHere();
         } catch (error) {
-          nearest.catch(() => undefined);
+          sent.catch(() => undefined);
           throw error;
         }
-        const result = await nearest;
+        const result = await sent;
         changeId = Number(result.rows[0]?.change_id ?? 0);
         if (changeId > this.#index.watermark && attempt === 0) {
           await this.#index.catchUp();
@@ -369,14 +434,21 @@ export class HybridSearch {
         }
         // The index caught up (another search's catch-up) while the statement ran: rank on what it holds now.
         if (lexical?.stale) lexical = rankLexical();
+        if (exact && indexChanges !== this.#index.index.changes) nearestIds = nearestHere();
         const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
-        const nearestIds = result.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
-        candidateRows = await this.#heldCandidates(queryValues, vector, nearestIds, lexicalIds);
+        if (!exact) nearestIds = result.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
+        else if (nearestIds === undefined) {
+          // A catch-up meanwhile left the held vectors unable to answer (a reindex's new dimension): the index search.
+          const hnsw = await this.#database.query<{ chunk_id: string | null }>(query.overlay ? overlayNearestSql : nearestSql, [...legParameters(), ...overlayParameters]);
+          nearestIds = hnsw.rows.flatMap((row) => (row.chunk_id === null ? [] : [row.chunk_id]));
+        }
+        candidateRows = await this.#heldCandidates(queryVector, vector, nearestIds, lexicalIds);
         break;
       }
       lexical = rankLexical();
       const lexicalIds = (lexical?.top ?? []).map((hit) => hit.chunkId);
-      const result = await this.#database.query<Row>(query.overlay ? overlaySearchSql : searchSql, [...legParameters, lexicalIds, ...overlayParameters]);
+      const statement = exact ? (query.overlay ? exactOverlaySearchSql : exactSearchSql) : query.overlay ? overlaySearchSql : searchSql;
+      const result = await this.#database.query<Row>(statement, [...legParameters(), lexicalIds, ...overlayParameters]);
       changeId = Number(result.rows[0]?.change_id ?? 0);
       candidateRows = result.rows
         .filter((row) => row.chunk_id !== null)

@@ -57,6 +57,34 @@ describe('HybridSearch', () => {
     }
   });
 
+  it('gives the same results with the vector leg run here exactly as with the database scanning every chunk, and uses the index search past the budget', async () => {
+    const statements: string[] = [];
+    const database = testDatabase.database;
+    const counted = { ...database, query: <Row>(sql: string, parameters?: readonly unknown[]) => (statements.push(sql), database.query<Row>(sql, parameters)) };
+    const queries = [
+      { query: '跨行转账手续费多少', topK: 10, explain: true },
+      { query: '网点营业时间', topK: 10, kinds: ['product' as const] },
+      { query: '第12号网点几点开门', topK: 5, mode: 'vector' as const },
+    ];
+    const exactHere = new HybridSearch(counted, embedder, { exactVectorWork: Number.POSITIVE_INFINITY });
+    const exactByDatabase = new HybridSearch(database, embedder, { exactVectorWork: Number.POSITIVE_INFINITY, candidatesFrom: 'database' });
+    const byIndexSearch = new HybridSearch(counted, embedder, { exactVectorWork: 0 });
+    await exactHere.refreshStatistics();
+    await byIndexSearch.refreshStatistics();
+    for (const query of queries) {
+      statements.length = 0;
+      const here = await exactHere.search(query);
+      // One statement per search, the change id: no vector leg sent to the database.
+      expect(statements).toEqual(['select coalesce(max(id), 0) as change_id from search_index_changes']);
+      expect(here.results.length).toBeGreaterThan(0);
+      expect(here.results).toEqual((await exactByDatabase.search(query)).results);
+      statements.length = 0;
+      await byIndexSearch.search(query);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toContain('order by c.embedding <=> $1::vector');
+    }
+  });
+
   it('ranks chunks stored before migration 024 (fields as text[]) exactly as chunks stored now', async () => {
     // The lexical leg alone: rewriting rows also moves them in the HNSW graph, which may change the vector leg's ties.
     const queries = [{ query: '跨行转账手续费多少', topK: 10, explain: true, mode: 'lexical' as const }, { query: '第12号网点几点开门', topK: 20, explain: true, mode: 'lexical' as const }];
