@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
+import { toTextArrayLiteral } from '../db/text-array-literal.js';
 import { toSparseVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
 import { analyzeSearchFields, joinSearchTokens } from '../text/search-fields.js';
@@ -715,10 +716,10 @@ export class KnowledgeService {
         await transaction.query(
           `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
              effective_until, retired, embedding, heading_tokens, body_tokens)
-           select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
+           select data.id, data.document_id, data.version, data.ordinal, data.text, data.heading_path::text[],
                   data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
                   data.embedding::sparsevec::vector, data.heading_tokens, data.body_tokens
-             from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
+             from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                          $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
                as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, embedding,
                        heading_tokens, body_tokens)`,
@@ -728,7 +729,7 @@ export class KnowledgeService {
             slice.map(({ item }) => item.version),
             slice.map(({ chunk }) => chunk.ordinal),
             slice.map(({ chunk }) => chunk.text),
-            slice.map(({ chunk }) => JSON.stringify(chunk.headingPath)),
+            slice.map(({ chunk }) => toTextArrayLiteral(chunk.headingPath)),
             slice.map(({ item }) => item.document.kind),
             slice.map(({ item }) => item.document.product),
             slice.map(({ item }) => item.document.language),
@@ -1371,9 +1372,9 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
     await transaction.query(
       `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
          effective_until, retired, embedding, heading_tokens, body_tokens)
-       select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
+       select data.id, $1, $2, data.ordinal, data.text, data.heading_path::text[], $3, $4, $5, $6, $7, $8, false,
               data.embedding::sparsevec::vector, data.heading_tokens, data.body_tokens
-         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[], $15::text[])
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
            as data(id, ordinal, text, heading_path, embedding, heading_tokens, body_tokens)`,
       [
         documentId,
@@ -1387,7 +1388,7 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
         batch.map(() => randomUUID()),
         batch.map((chunk) => chunk.ordinal),
         batch.map((chunk) => chunk.text),
-        batch.map((chunk) => JSON.stringify(chunk.headingPath)),
+        batch.map((chunk) => toTextArrayLiteral(chunk.headingPath)),
         ...withSearchColumns(batch.map((chunk) => ({ document: prepared, chunk })), batch.map((_, index) => vectors[start + index] ?? '')),
       ],
     );
