@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { toVectorLiteral } from '../db/vector-literal.js';
+import { toSparseVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
 import { vectorIndex } from './search-indexes.js';
 import vectorDistancePrice from './vector-distance-cost.json' with { type: 'json' };
@@ -90,7 +90,7 @@ export async function reindexEmbeddings(
   for (let start = 0; start < chunks.rows.length; start += batchSize) {
     const batch = chunks.rows.slice(start, start + batchSize);
     const embedded = await embedder.embed(batch.map((row) => embeddingText(row.title, row.text)));
-    for (const vector of embedded) vectors.push(toVectorLiteral(vector));
+    for (const vector of embedded) vectors.push(toSparseVectorLiteral(vector));
     options.onProgress?.(Math.min(start + batchSize, chunks.rows.length), chunks.rows.length);
   }
   await database.transaction(async (transaction) => {
@@ -99,7 +99,7 @@ export async function reindexEmbeddings(
     for (let start = 0; start < chunks.rows.length; start += batchSize) {
       const ids = chunks.rows.slice(start, start + batchSize).map((row) => row.id);
       await transaction.query(
-        `update chunks c set embedding = data.embedding::vector from unnest($1::uuid[], $2::text[]) as data(id, embedding) where c.id = data.id`,
+        `update chunks c set embedding = data.embedding::sparsevec::vector from unnest($1::uuid[], $2::text[]) as data(id, embedding) where c.id = data.id`,
         [ids, vectors.slice(start, start + batchSize)],
       );
     }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
-import { toVectorLiteral } from '../db/vector-literal.js';
+import { toTextArrayLiteral } from '../db/text-array-literal.js';
+import { toSparseVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
 import { analyzeSearchFields, joinSearchTokens } from '../text/search-fields.js';
 import { detectLanguage } from '../text/segment-text.js';
@@ -528,12 +529,15 @@ export class KnowledgeService {
       : undefined;
   }
 
-  /** Embeds only chunk texts the document's current version does not already have a vector for. */
+  /**
+   * Embeds only chunk texts the document's current version does not already have a vector for. Vectors are returned
+   * as written (toSparseVectorLiteral's form); a stored one is read back as sparsevec text, the same form.
+   */
   async #embed(prepared: PreparedDocument, documentId: string | undefined): Promise<string[]> {
     const known = new Map<string, string>();
     if (documentId) {
       const previous = await this.#database.query<{ text: string; embedding: string }>(
-        `select c.text, c.embedding::text as embedding from chunks c join documents d on d.id = c.document_id and c.version = d.current_version where d.id = $1`,
+        `select c.text, c.embedding::sparsevec::text as embedding from chunks c join documents d on d.id = c.document_id and c.version = d.current_version where d.id = $1`,
         [documentId],
       );
       for (const row of previous.rows) known.set(row.text, row.embedding);
@@ -541,7 +545,7 @@ export class KnowledgeService {
     const missing = prepared.chunks.filter((chunk) => !known.has(chunk.text));
     if (missing.length > 0) {
       const vectors = await this.#embedder.embed(missing.map((chunk) => embeddingText(prepared.title, chunk.text)));
-      missing.forEach((chunk, index) => known.set(chunk.text, toVectorLiteral(vectors[index] ?? [])));
+      missing.forEach((chunk, index) => known.set(chunk.text, toSparseVectorLiteral(vectors[index] ?? [])));
     }
     return prepared.chunks.map((chunk) => known.get(chunk.text) ?? '');
   }
@@ -712,10 +716,10 @@ export class KnowledgeService {
         await transaction.query(
           `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
              effective_until, retired, embedding, heading_tokens, body_tokens)
-           select data.id, data.document_id, data.version, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)),
+           select data.id, data.document_id, data.version, data.ordinal, data.text, data.heading_path::text[],
                   data.kind, data.product, data.language, data.status, data.effective_from, data.effective_until, false,
-                  data.embedding::vector, data.heading_tokens, data.body_tokens
-             from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[],
+                  data.embedding::sparsevec::vector, data.heading_tokens, data.body_tokens
+             from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                          $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
                as data(id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from, effective_until, embedding,
                        heading_tokens, body_tokens)`,
@@ -725,7 +729,7 @@ export class KnowledgeService {
             slice.map(({ item }) => item.version),
             slice.map(({ chunk }) => chunk.ordinal),
             slice.map(({ chunk }) => chunk.text),
-            slice.map(({ chunk }) => JSON.stringify(chunk.headingPath)),
+            slice.map(({ chunk }) => toTextArrayLiteral(chunk.headingPath)),
             slice.map(({ item }) => item.document.kind),
             slice.map(({ item }) => item.document.product),
             slice.map(({ item }) => item.document.language),
@@ -987,7 +991,7 @@ export class KnowledgeService {
     const documentIds = documents.map((document) => existing.get(document.externalId)?.documentId).filter((id): id is string => id !== undefined);
     if (documentIds.length > 0) {
       const previous = await this.#database.query<{ title: string; text: string; embedding: string }>(
-        `select v.title, c.text, c.embedding::text as embedding
+        `select v.title, c.text, c.embedding::sparsevec::text as embedding
            from chunks c join documents d on d.id = c.document_id and c.version = d.current_version
            join document_versions v on v.document_id = d.id and v.version = d.current_version
           where d.id = any($1::uuid[])`,
@@ -999,7 +1003,7 @@ export class KnowledgeService {
     for (let start = 0; start < missing.length; start += embedBatch) {
       const batch = missing.slice(start, start + embedBatch);
       const embedded = await this.#embedder.embed(batch);
-      batch.forEach((text, index) => known.set(text, toVectorLiteral(embedded[index] ?? [])));
+      batch.forEach((text, index) => known.set(text, toSparseVectorLiteral(embedded[index] ?? [])));
     }
     return documents.map((document) => document.chunks.map((chunk) => known.get(embeddingText(document.title, chunk.text)) ?? ''));
   }
@@ -1368,9 +1372,9 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
     await transaction.query(
       `insert into chunks (id, document_id, version, ordinal, text, heading_path, kind, product, language, status, effective_from,
          effective_until, retired, embedding, heading_tokens, body_tokens)
-       select data.id, $1, $2, data.ordinal, data.text, array(select jsonb_array_elements_text(data.heading_path)), $3, $4, $5, $6, $7, $8, false,
-              data.embedding::vector, data.heading_tokens, data.body_tokens
-         from unnest($9::uuid[], $10::int[], $11::text[], $12::jsonb[], $13::text[], $14::text[], $15::text[])
+       select data.id, $1, $2, data.ordinal, data.text, data.heading_path::text[], $3, $4, $5, $6, $7, $8, false,
+              data.embedding::sparsevec::vector, data.heading_tokens, data.body_tokens
+         from unnest($9::uuid[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
            as data(id, ordinal, text, heading_path, embedding, heading_tokens, body_tokens)`,
       [
         documentId,
@@ -1384,7 +1388,7 @@ async function insertChunks(transaction: Queryable, documentId: string, version:
         batch.map(() => randomUUID()),
         batch.map((chunk) => chunk.ordinal),
         batch.map((chunk) => chunk.text),
-        batch.map((chunk) => JSON.stringify(chunk.headingPath)),
+        batch.map((chunk) => toTextArrayLiteral(chunk.headingPath)),
         ...withSearchColumns(batch.map((chunk) => ({ document: prepared, chunk })), batch.map((_, index) => vectors[start + index] ?? '')),
       ],
     );

@@ -49,6 +49,28 @@ function stemEnglish(word: string): string {
   return word;
 }
 
+function cjkRuns(folded: string): string[] {
+  return Array.from(folded.matchAll(cjkRun), (match) => match[0]);
+}
+
+/**
+ * jieba's words (`words`: cut; `search`: cut for search) of each CJK run, from one call into the native segmenter
+ * for all of a text's runs instead of one per run: the crossing and the copying of each call cost as much as cutting
+ * a short run (a passage has a run per clause), and ingest cuts every chunk twice. The runs are joined by a space,
+ * where jieba always ends a word (and returns the space as a token of its own), so each run is cut exactly as it
+ * would be alone; should the words ever not regroup into one list per run, each run is cut on its own.
+ */
+function segmentRuns(runs: readonly string[], mode: 'words' | 'search'): string[][] {
+  const cut = (text: string) => (mode === 'words' ? segmenter().cut(text, true) : segmenter().cutForSearch(text, true));
+  if (runs.length <= 1) return runs.map(cut);
+  const grouped: string[][] = [[]];
+  for (const word of cut(runs.join(' '))) {
+    if (word === ' ') grouped.push([]);
+    else grouped[grouped.length - 1]!.push(word);
+  }
+  return grouped.length === runs.length ? grouped : runs.map(cut);
+}
+
 /**
  * Tokens for the lexical index and for lexical queries. Chinese runs are cut by jieba in search mode
  * (which also yields the shorter words inside long ones) and, for recall, into character bigrams, so a
@@ -91,13 +113,14 @@ export function searchTokens(text: string): string[] {
 function computeLexicalTokens(text: string, bigrams: boolean, dropStopwords: boolean): string[] {
   const folded = foldText(text);
   const tokens: string[] = [];
-  for (const match of folded.matchAll(cjkRun)) {
-    const run = match[0];
+  const runs = cjkRuns(folded);
+  const segmented = segmentRuns(runs, 'search');
+  for (const [index, run] of runs.entries()) {
     if (run.length === 1) {
       tokens.push(run);
       continue;
     }
-    for (const word of segmenter().cutForSearch(run, true)) {
+    for (const word of segmented[index]!) {
       if (word.length > 1) tokens.push(word);
     }
     if (!bigrams) continue;
@@ -123,9 +146,7 @@ export function words(text: string): string[] {
 function computeWords(text: string): string[] {
   const folded = foldText(text);
   const result: string[] = [];
-  for (const match of folded.matchAll(cjkRun)) {
-    for (const word of segmenter().cut(match[0], true)) result.push(word);
-  }
+  for (const runWords of segmentRuns(cjkRuns(folded), 'words')) result.push(...runWords);
   for (const match of folded.replace(cjkRun, ' ').matchAll(latinOrNumberToken)) {
     const word = match[0].replace(/[._-]+$/u, '');
     if (word && !englishStopwords.has(word)) result.push(stemEnglish(word));

@@ -72,6 +72,37 @@ describe('embeddings batched across documents', () => {
     }
   });
 
+  it('embeds only the changed chunks of a changed document, and stores the others with the vectors they had', async () => {
+    const section = (heading: string, sentence: string) => `## ${heading}\n\n${Array.from({ length: 8 }, (_, index) => `${sentence}（第${index + 1}条）`).join('')}\n`;
+    const body = (fee: string) =>
+      `---\nexternalId: reuse-vectors\n---\n# 储蓄卡服务说明\n\n${section('年费', `储蓄卡年费为${fee}元，开卡首年免收。`)}\n${section('挂失', '挂失请致电客服热线或前往任一网点办理。')}\n${section('开户', '开户请携带本人有效身份证件到网点办理。')}`;
+    const sync = async (fee: string) => knowledge.sync('reuse-test', [{ format: 'markdown', body: body(fee) }], { deleteMissing: false }, actor);
+    const vectorsOf = async (version: number) =>
+      (
+        await database.query<{ text: string; stored: Uint8Array }>(
+          `select c.text, vector_send(c.embedding) as stored from chunks c join documents d on d.id = c.document_id where d.external_id = 'reuse-vectors' and c.version = $1`,
+          [version],
+        )
+      ).rows;
+    for (const [step, write] of [
+      ['one document posted', (fee: string) => knowledge.ingest({ format: 'markdown', body: body(fee) }, actor)],
+      ['a sync', sync],
+    ] as const) {
+      server.embeddings();
+      const base = step === 'a sync' ? 3 : 1;
+      await write(step === 'a sync' ? '30' : '10');
+      const calls = server.embeddings();
+      await write(step === 'a sync' ? '40' : '20');
+      const before = await vectorsOf(base);
+      const after = await vectorsOf(base + 1);
+      expect(before.length, step).toBeGreaterThanOrEqual(3);
+      expect(calls.requests.flatMap((request) => request.body.input as string[]), step).toHaveLength(1);
+      const kept = after.filter((chunk) => before.some((old) => old.text === chunk.text));
+      expect(kept, step).toHaveLength(after.length - 1);
+      for (const chunk of kept) expect(Buffer.from(chunk.stored).equals(Buffer.from(before.find((old) => old.text === chunk.text)!.stored)), step).toBe(true);
+    }
+  });
+
   it('retries a failed batch (5xx) and stores nothing when the provider keeps failing', async () => {
     const failing = server.error(500, 'down', { endpoint: 'embeddings' });
     await expect(knowledge.sync('batch-fail', documents('fail', 5), { deleteMissing: false }, actor)).rejects.toThrow();
