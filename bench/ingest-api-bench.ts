@@ -19,7 +19,7 @@ import { composeApp, composeRuntime, openDatabase } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { syntheticCorpus } from './knowledge-bench.js';
 import { StatementTimes } from './statement-times.js';
-import { protectionOff, repositoryRoot } from './support.js';
+import { protectionOff, repositoryDirectories } from './support.js';
 
 const adminKey = 'bench-admin-key-0123456789abcdef';
 
@@ -39,11 +39,7 @@ export async function main(): Promise<void> {
     SEED_SAMPLE_KNOWLEDGE: 'false',
     DATA_DIR: dataDirectory,
     PGLITE_IN_WORKER: adapter === 'worker' ? 'true' : 'false',
-    KNOWLEDGE_DIR: `${repositoryRoot}/knowledge`,
-    EVALS_DIR: `${repositoryRoot}/evals/suites`,
-    RULES_DIR: `${repositoryRoot}/evals/rules`,
-    PROMPTS_DIR: `${repositoryRoot}/prompts`,
-    COMPLIANCE_PROFILES_FILE: `${repositoryRoot}/evals/compliance-profiles.yaml`,
+    ...repositoryDirectories,
     ...(process.env.EMBEDDING_DIMENSIONS ? { EMBEDDING_DIMENSIONS: process.env.EMBEDDING_DIMENSIONS } : {}),
   });
   const statements = new StatementTimes();

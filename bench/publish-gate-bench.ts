@@ -12,7 +12,7 @@ import { seedSampleKnowledge } from '../src/bootstrap.js';
 import { composeRuntime, type Runtime } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import type { GateCheck } from '../src/knowledge/document-review.js';
-import { createBenchDatabase, formatMs, percentile, protectionOff, repositoryRoot } from './support.js';
+import { createBenchDatabase, formatMs, percentile, protectionOff, repositoryDirectories } from './support.js';
 
 const changedSentence = '\n\n本页内容以本行最新公告为准。';
 
@@ -46,11 +46,7 @@ export async function main(): Promise<void> {
     ...protectionOff,
     LOG_LEVEL: 'silent',
     REVIEW_REQUIRED_KINDS: 'product,compliance,script,faq',
-    KNOWLEDGE_DIR: `${repositoryRoot}/knowledge`,
-    EVALS_DIR: `${repositoryRoot}/evals/suites`,
-    RULES_DIR: `${repositoryRoot}/evals/rules`,
-    PROMPTS_DIR: `${repositoryRoot}/prompts`,
-    COMPLIANCE_PROFILES_FILE: `${repositoryRoot}/evals/compliance-profiles.yaml`,
+    ...repositoryDirectories,
   });
   // The runtime closes what it is given; the bench database closes (and removes its directory) itself.
   const database = Object.assign(Object.create(bench.embedded) as typeof bench.embedded, { close: async () => undefined });

@@ -11,12 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { toVectorLiteral } from '../src/db/vector-literal.js';
 import { embedQueries } from '../src/llm/embedder.js';
 import { queryVectorOf, type QueryVector } from '../src/retrieval/chunk-vectors.js';
-import { HybridSearch } from '../src/retrieval/hybrid-search.js';
 import { namingLines, QueryMatcher } from '../src/retrieval/rerank-features.js';
 import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
-import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
 import { searchTokens } from '../src/text/segment-text.js';
-import { loadSyntheticBase } from './knowledge-bench.js';
+import { warmedSyntheticSearch } from './knowledge-bench.js';
 import { createBenchDatabase, formatMs, percentile } from './support.js';
 
 async function timeEach(label: string, queries: readonly string[], run: (query: string) => Promise<unknown> | unknown): Promise<void> {
@@ -36,13 +34,7 @@ export async function main(): Promise<void> {
   console.log('== search stages at 10,000 chunks (embedded PGlite)');
   const bench = await createBenchDatabase();
   try {
-    const { embedder, queries } = await loadSyntheticBase(bench.embedded);
-    const [warmup, measured] = [queries.slice(0, 100), queries.slice(100)];
-    const search = new HybridSearch(bench.embedded, embedder);
-    await search.refreshStatistics();
-    for (const query of warmup) await search.search({ query, topK: 5 });
-    const sync = new SearchIndexSync(bench.embedded);
-    await sync.catchUp();
+    const { embedder, search, sync, warmup, measured } = await warmedSyntheticSearch(bench.embedded);
     const model = loadRetrievalModel();
     const asOf = new Date().toISOString();
     const vectors = new Map<string, string>();

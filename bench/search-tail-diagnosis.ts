@@ -11,12 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { toVectorLiteral } from '../src/db/vector-literal.js';
 import { embedQueries } from '../src/llm/embedder.js';
 import { queryVectorOf } from '../src/retrieval/chunk-vectors.js';
-import { HybridSearch, hnswVectorLegSql } from '../src/retrieval/hybrid-search.js';
+import { hnswVectorLegSql } from '../src/retrieval/hybrid-search.js';
 import { namingLines, QueryMatcher } from '../src/retrieval/rerank-features.js';
 import { loadRetrievalModel } from '../src/retrieval/retrieval-model.js';
-import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
 import { searchTokens } from '../src/text/segment-text.js';
-import { loadSyntheticBase } from './knowledge-bench.js';
+import { warmedSyntheticSearch } from './knowledge-bench.js';
 import { createBenchDatabase, percentile } from './support.js';
 
 function cpuMs(run: () => void): number {
@@ -38,13 +37,7 @@ async function cpuMsAsync(run: () => Promise<unknown>): Promise<{ cpu: number; w
 export async function main(): Promise<void> {
   const bench = await createBenchDatabase();
   try {
-    const { embedder, queries } = await loadSyntheticBase(bench.embedded);
-    const [warmup, measured] = [queries.slice(0, 100), queries.slice(100)];
-    const search = new HybridSearch(bench.embedded, embedder);
-    await search.refreshStatistics();
-    for (const query of warmup) await search.search({ query, topK: 5 });
-    const sync = new SearchIndexSync(bench.embedded);
-    await sync.catchUp();
+    const { embedder, search, sync, warmup, measured } = await warmedSyntheticSearch(bench.embedded);
     const model = loadRetrievalModel();
     let gcMs = 0;
     const observer = new PerformanceObserver((list) => {

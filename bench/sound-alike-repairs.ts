@@ -11,7 +11,7 @@ import { composeRuntime } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { spokenProductNames } from '../src/understanding/discussed-product.js';
 import { repairSoundAlikes } from '../src/understanding/repair-sound-alikes.js';
-import { benchmarkFile, createBenchDatabase, readJsonl, repositoryRoot } from './support.js';
+import { benchmarkFile, createBenchDatabase, readJsonl, repositoryDirectories } from './support.js';
 
 function realCustomerTexts(): string[] {
   const texts: string[] = [];
@@ -26,13 +26,7 @@ function realCustomerTexts(): string[] {
 
 export async function main(): Promise<void> {
   const bench = await createBenchDatabase();
-  const config = loadConfig({
-    KNOWLEDGE_DIR: `${repositoryRoot}/knowledge`,
-    EVALS_DIR: `${repositoryRoot}/evals/suites`,
-    RULES_DIR: `${repositoryRoot}/evals/rules`,
-    PROMPTS_DIR: `${repositoryRoot}/prompts`,
-    COMPLIANCE_PROFILES_FILE: `${repositoryRoot}/evals/compliance-profiles.yaml`,
-  });
+  const config = loadConfig({ ...repositoryDirectories, LOG_LEVEL: 'silent' });
   const database = Object.assign(Object.create(bench.embedded) as typeof bench.embedded, { close: async () => undefined });
   const runtime = await composeRuntime(config, { database });
   try {

@@ -13,6 +13,15 @@ import { vectorSearchSessionSql } from '../src/knowledge/vector-search-session-s
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 export const benchmarksDirectory = fileURLToPath(new URL('../../shared/benchmarks/', import.meta.url));
 
+/** The repository's own knowledge, evals, rules, prompts and profiles, as configuration for a bench's runtime. */
+export const repositoryDirectories = {
+  KNOWLEDGE_DIR: `${repositoryRoot}/knowledge`,
+  EVALS_DIR: `${repositoryRoot}/evals/suites`,
+  RULES_DIR: `${repositoryRoot}/evals/rules`,
+  PROMPTS_DIR: `${repositoryRoot}/prompts`,
+  COMPLIANCE_PROFILES_FILE: `${repositoryRoot}/evals/compliance-profiles.yaml`,
+} as const;
+
 export function percentile(values: readonly number[], fraction: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
