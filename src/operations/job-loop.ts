@@ -99,11 +99,16 @@ export class JobLoop<Job> {
     while (this.#working) await this.#working.catch(() => undefined);
   }
 
-  #wakeAfter(milliseconds: number): void {
+  #wakeAfter(milliseconds: number, due = Date.now() + milliseconds): void {
     if (this.#stopped) return;
     const timer = setTimeout(() => {
       this.#retries.delete(timer);
-      this.wake();
+      // A timer counts from the event loop's cached clock, which lags the wall clock when the loop was busy, so it can
+      // fire before the job's retry time (set from the wall clock) has come: the claim would find nothing and the job
+      // would wait for the next poll. Wait out the rest instead.
+      const early = due - Date.now();
+      if (early > 0) this.#wakeAfter(early, due);
+      else this.wake();
     }, milliseconds);
     timer.unref();
     this.#retries.add(timer);
