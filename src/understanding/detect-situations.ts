@@ -39,6 +39,8 @@ interface CompiledSituation {
   alternatives: Record<Language, { word: string; matches: (text: string) => boolean }[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
+  /** The words of wanting a product (intent), compiled once: the profile check runs on every suggestion. */
+  intent: Record<Language, { word: string; matches: (text: string) => boolean }[]>;
 }
 
 function lookalikeRemover(phrases: readonly string[]): (text: string) => string {
@@ -57,6 +59,10 @@ function compiledSituations(): CompiledSituation[] {
       en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
     },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
+    intent: {
+      zh: (definition.intent?.zh ?? []).map((word) => ({ word, matches: matcherOf(word) })),
+      en: (definition.intent?.en ?? []).map((word) => ({ word, matches: matcherOf(word) })),
+    },
   }));
   return compiled;
 }
@@ -84,9 +90,9 @@ export function profileSituations(text: string, language: Language, customerLeve
   const product = levelOf(productLevel);
   if (customer === undefined || product === undefined || product <= customer) return [];
   const folded = foldText(text).replace(/\s+/gu, ' ');
-  return compiledSituations().flatMap(({ definition }) => {
-    const said = [...(definition.intent?.[language] ?? []), ...(definition.intent?.[language === 'zh' ? 'en' : 'zh'] ?? [])].find((word) => matcherOf(word)(folded));
-    return said === undefined ? [] : [situationOf(definition, language, said)];
+  return compiledSituations().flatMap(({ definition, intent }) => {
+    const said = [...intent[language], ...intent[language === 'zh' ? 'en' : 'zh']].find((entry) => entry.matches(folded));
+    return said === undefined ? [] : [situationOf(definition, language, said.word)];
   });
 }
 
