@@ -8,6 +8,7 @@ const benches = [
   './search-latency-bench.ts',
   './knowledge-usage-bench.ts',
   './retrieval-bench.ts',
+  './second-base-retrieval-bench.ts',
   './search-equivalence-bench.ts',
   './embedder-bench.ts',
   './embedding-batch-bench.ts',
