@@ -34,12 +34,15 @@ type CueMatcher = (text: string) => number[];
 // words) lets one extra character or word into each of its gaps; a shorter one could be found inside unrelated words.
 const phraseCharacters = 3;
 const phraseWords = 3;
+// A word let into an English phrase describes its noun ("my debit card"); a preposition or article starts another
+// phrase ("left on my card" is credit left, not a card left behind).
+const insertedNot = ['on', 'in', 'at', 'to', 'of', 'for', 'from', 'with', 'by', 'off', 'up', 'out', 'into', 'onto', 'the', 'a', 'an', 'and', 'or', 'but'].join('|');
 const clauseBreak = '\\s，。！？、；：,.!?;:';
 
 function patternOf(cue: string): string {
   if (latin.test(cue)) {
     const words = cue.split(/\s+/u).filter(Boolean).map(escape);
-    const joined = words.length >= phraseWords ? words.join('(?:\\s+[^\\s,.!?;:]+)?\\s+') : words.join('\\s+');
+    const joined = words.length >= phraseWords ? words.join(`(?:\\s+(?!(?:${insertedNot})(?![a-z]))[^\\s,.!?;:]+)?\\s+`) : words.join('\\s+');
     return `(?<![a-z0-9])${joined}(?![a-z0-9])`;
   }
   const characters = [...cue];

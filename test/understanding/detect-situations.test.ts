@@ -63,4 +63,25 @@ describe('detectSituations', () => {
     expect(ids('I want to put my redundancy payout into a savings account', 'en')).not.toContain('collections_hardship');
     expect(ids("I was made redundant and I'm behind on the card", 'en')).toContain('collections_hardship');
   });
+
+  it('lets a describing word into an English phrase, not a preposition that starts another phrase', () => {
+    expect(ids('I think I lost my blue card on the bus', 'en')).toContain('lost_stolen_card');
+    expect(ids('Is there much credit left on my card for the weekend?', 'en')).not.toContain('lost_stolen_card');
+  });
+
+  it('reads "died" as a death only when a person is spoken of, and the Chinese euphemism with a relative and what they left', () => {
+    expect(ids('The laptop died halfway through the payment, did it go through?', 'en')).not.toContain('bereavement');
+    expect(ids('Her father died in May and we need to close the account', 'en')).toContain('bereavement');
+    expect(ids('我婆婆前阵子不在了，她名下那张卡要怎么处理', 'zh')).toContain('bereavement');
+    expect(ids('我老公走了以后去网点办了个定期', 'zh')).toContain('bereavement');
+    expect(ids('我老公去了网点办了个定期', 'zh')).not.toContain('bereavement');
+  });
+
+  it('reads being told to pay first to get money out as a scam, whatever the fee is called', () => {
+    expect(ids('那个网站客服说要先充五千会员费才能提现我的收益', 'zh')).toContain('fraud_scam');
+    // The bank's own early-withdrawal rule asked about: nobody is telling the customer to pay.
+    expect(ids('定期没到期的话，是不是要先交点什么钱才能取出来？', 'zh')).not.toContain('fraud_scam');
+    expect(ids('平台说要先缴一笔风险金才能把钱提出来', 'zh')).toContain('fraud_scam');
+    expect(ids('The platform said I have to pay a release charge to withdraw my profits', 'en')).toContain('fraud_scam');
+  });
 });
