@@ -84,4 +84,9 @@ describe('detectSituations', () => {
     expect(ids('平台说要先缴一笔风险金才能把钱提出来', 'zh')).toContain('fraud_scam');
     expect(ids('The platform said I have to pay a release charge to withdraw my profits', 'en')).toContain('fraud_scam');
   });
+
+  it('reads an age said in words only with its frame, not a product term', () => {
+    expect(ids("I'm eighty and the app confuses me", 'en')).toContain('vulnerable_elderly');
+    expect(ids('How does the ninety day product pay out?', 'en')).not.toContain('vulnerable_elderly');
+  });
 });
