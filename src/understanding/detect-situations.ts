@@ -26,21 +26,69 @@ export interface Situation {
 const latin = /^[\x20-\x7e]+$/u;
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
+/** Where a cue matched: the start of each occurrence, to read what comes just before it. */
+type CueMatcher = (text: string) => number[];
+
+// Spoken words wander into a phrase: "给我个说法" is "给个说法", "卡弄丢了" is "卡丢了", "lost my debit card" is "lost
+// my card", "make a formal complaint" is "make a complaint". A cue long enough to be a phrase (three characters, three
+// words) lets one extra character or word into each of its gaps; a shorter one could be found inside unrelated words.
+const phraseCharacters = 3;
+const phraseWords = 3;
+// A word let into an English phrase describes its noun ("my debit card"); a preposition or article starts another
+// phrase ("left on my card" is credit left, not a card left behind).
+const insertedNot = ['on', 'in', 'at', 'to', 'of', 'for', 'from', 'with', 'by', 'off', 'up', 'out', 'into', 'onto', 'the', 'a', 'an', 'and', 'or', 'but'].join('|');
+const clauseBreak = '\\s，。！？、；：,.!?;:';
+
+function patternOf(cue: string): string {
+  if (latin.test(cue)) {
+    const words = cue.split(/\s+/u).filter(Boolean).map(escape);
+    const joined = words.length >= phraseWords ? words.join(`(?:\\s+(?!(?:${insertedNot})(?![a-z]))[^\\s,.!?;:]+)?\\s+`) : words.join('\\s+');
+    return `(?<![a-z0-9])${joined}(?![a-z0-9])`;
+  }
+  const characters = [...cue];
+  if (characters.length < phraseCharacters) return escape(cue);
+  return characters.map(escape).join(`[^${clauseBreak}]?`);
+}
+
 /** English cues match at word boundaries ("pin" is not "spinning"); Chinese cues as substrings. */
-function matcherOf(word: string): (text: string) => boolean {
+function matcherOf(word: string): CueMatcher {
+  const pattern = new RegExp(patternOf(foldText(word)), 'gu');
+  return (text) => [...text.matchAll(pattern)].map((match) => match.index);
+}
+
+/**
+ * A cue said under a negation ("我不是要投诉", "not a complaint", "我没有逾期", "he hasn't died") is the customer saying
+ * the situation does not hold. Only what comes just before the cue within its clause is read: a negation further off
+ * is about something else ("不是我不想还，我是还不上").
+ */
+function negationReader(language: Language): (text: string, at: number) => boolean {
+  const { negation } = understandingData().cues;
+  const negators = negation[language].map((word) => foldText(word));
+  if (negators.length === 0) return () => false;
+  const questionForms = new RegExp(negation.questionForms.map((form) => escape(foldText(form))).join('|') || '(?!)', 'gu');
+  const alternatives = negators.map((word) => (latin.test(word) ? `(?<![a-z0-9'])${escape(word)}(?![a-z0-9'])` : escape(word))).join('|');
+  const pattern = new RegExp(`(?:${alternatives})`, 'u');
+  const window = language === 'zh' ? 4 : 28;
+  return (text, at) => {
+    const before = text.slice(Math.max(0, at - window), at);
+    const clause = (before.split(new RegExp(`[${clauseBreak.replace('\\s', '')}]`, 'u')).at(-1) ?? '').replace(questionForms, ' ');
+    return pattern.test(clause);
+  };
+}
+
+/** A cue that is itself said in the negative ("不用重新", "not to tell the bank", "can't pay"): a negation is its meaning. */
+function saysNegation(word: string): boolean {
   const folded = foldText(word);
-  if (!latin.test(folded)) return (text) => text.includes(folded);
-  const pattern = new RegExp(`(?<![a-z0-9])${escape(folded)}(?![a-z0-9])`, 'u');
-  return (text) => pattern.test(text);
+  return latin.test(folded) ? /(?<![a-z])(?:not|no|never)(?![a-z])|n't/u.test(folded) : /[不没别未非无]/u.test(folded);
 }
 
 interface CompiledSituation {
   definition: SituationDefinition;
-  alternatives: Record<Language, { word: string; matches: (text: string) => boolean }[][][]>;
+  alternatives: Record<Language, { word: string; matches: CueMatcher; negative: boolean }[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
   /** The words of wanting a product (intent), compiled once: the profile check runs on every suggestion. */
-  intent: Record<Language, { word: string; matches: (text: string) => boolean }[]>;
+  intent: Record<Language, { word: string; matches: CueMatcher }[]>;
 }
 
 function lookalikeRemover(phrases: readonly string[]): (text: string) => string {
@@ -55,8 +103,8 @@ function compiledSituations(): CompiledSituation[] {
   compiled ??= understandingData().situations.map((definition) => ({
     definition,
     alternatives: {
-      zh: definition.cues.zh.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
-      en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word) })))),
+      zh: definition.cues.zh.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
+      en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
     },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
     intent: {
@@ -91,10 +139,12 @@ export function profileSituations(text: string, language: Language, customerLeve
   if (customer === undefined || product === undefined || product <= customer) return [];
   const folded = foldText(text).replace(/\s+/gu, ' ');
   return compiledSituations().flatMap(({ definition, intent }) => {
-    const said = [...intent[language], ...intent[language === 'zh' ? 'en' : 'zh']].find((entry) => entry.matches(folded));
+    const said = [...intent[language], ...intent[language === 'zh' ? 'en' : 'zh']].find((entry) => entry.matches(folded).length > 0);
     return said === undefined ? [] : [situationOf(definition, language, said.word)];
   });
 }
+
+let negated: Record<Language, (text: string, at: number) => boolean> | undefined;
 
 /**
  * The situations in `text` (the customer's recent words), in the order the data file lists them (most
@@ -102,12 +152,18 @@ export function profileSituations(text: string, language: Language, customerLeve
  */
 export function detectSituations(text: string, language: Language): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
+  negated ??= { zh: negationReader('zh'), en: negationReader('en') };
   const found: Situation[] = [];
   for (const { definition, alternatives, withoutLookalikes } of compiledSituations()) {
     let cue: string | undefined;
     const read = withoutLookalikes(folded);
-    for (const families of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']]) {
-      const hits = families.map((family) => family.find((entry) => entry.matches(read)));
+    for (const [index, families] of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']].entries()) {
+      const cueLanguage: Language = index < alternatives[language].length ? language : language === 'zh' ? 'en' : 'zh';
+      // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
+      // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
+      // 家里", "please don't call me at work") that is part of the story, not a denial.
+      const alone = families.length === 1;
+      const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
       if (hits.every((hit) => hit !== undefined)) {
         cue = hits[0]?.word;
         break;

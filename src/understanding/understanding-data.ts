@@ -14,6 +14,8 @@ const turnCuesSchema = z.object({
   reference: perLanguage(words),
   correction: perLanguage(words),
   stopwords: perLanguage(words),
+  /** Words that deny what follows them in the clause ("不是要投诉", "not a complaint"). */
+  negation: z.object({ zh: words, en: words, questionForms: words }),
 });
 
 const situationSchema = z.object({

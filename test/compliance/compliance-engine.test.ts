@@ -90,6 +90,15 @@ describe('context and conversation state', () => {
     expect(ruleIds('好的，我看一下')).not.toContain('CN-CMPL-001');
   });
 
+  it('reads a customer who says they are not complaining, or cannot afford a loss, as neither complaint nor hardship', () => {
+    const notComplaining: ConversationTurn[] = [{ speaker: 'customer', text: '我并不是要投诉，就想知道分期手续费' }];
+    expect(ruleIds('好的，我看一下', { context: notComplaining })).not.toContain('CN-CMPL-001');
+    const cautious: ConversationTurn[] = [{ speaker: 'customer', text: "I can't afford to lose any of my savings, what's safe?" }];
+    expect(ruleIds('The full amount is still due on the 5th.', { language: 'en', context: cautious })).not.toContain('UK-COLL-001');
+    const struggling: ConversationTurn[] = [{ speaker: 'customer', text: "I can't afford the repayments this month." }];
+    expect(ruleIds('The full amount is still due on the 5th.', { language: 'en', context: struggling })).toContain('UK-COLL-001');
+  });
+
   it('needs a verification step in earlier agent turns before account details', () => {
     expect(ruleIds('您的余额是5000元')).toContain('CN-PRIV-001');
     const verified: ConversationTurn[] = [
