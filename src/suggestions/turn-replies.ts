@@ -56,11 +56,13 @@ const cjk = /[\u3400-\u9fff]/u;
  * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
  * for the approved script of the situation that needs handling. A turn with no question searches what it says.
  */
-export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic): PlannedSearch[] {
+export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic, baseWords?: (text: string) => string[]): PlannedSearch[] {
   const searches: PlannedSearch[] = understanding.questions.map((question) => {
     // A follow-up that names no product ("现在卖要扣多少手续费？", "what's the one-year rate?") asks about the product
-    // under discussion: without its name the search finds every product's fees.
-    const anchor = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
+    // under discussion: without its name the search finds every product's fees. The customer's everyday words the base
+    // never uses ("罚我钱") are searched with the base's own words for them too (违约金).
+    const named = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
+    const anchor = [named, ...(baseWords?.(question.query) ?? [])].filter(Boolean).join(' ');
     const query = anchor ? `${question.query.slice(0, Math.max(0, searchQueryCharacters - anchor.length - 1))} ${anchor}` : question.query.slice(0, searchQueryCharacters);
     // A question with words of its own is judged on them: the story words borrowed for the search ("thinking",
     // "putting") would otherwise dilute every passage's share of the question. They stay as context, weighed less.
