@@ -4,7 +4,8 @@ import { productNamedIn, type KnownProduct } from '../understanding/discussed-pr
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
-import { TermIndex, type TermRarity } from './query-terms.js';
+import { TermIndex, termWeight, type TermRarity } from './query-terms.js';
+import { labelledRows } from './table-sentences.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
 
 /** One search of a request: for a question the customer asked, or for a situation's approved script. */
@@ -154,7 +155,11 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       ...(input.rarity ? { rarity: input.rarity } : {}),
     });
     // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
-    const answered = composed.filter((reply) => reply.passage !== undefined);
+    const found = composed.filter((reply) => reply.passage !== undefined);
+    // A product named in the question that only a table row describes (no sheet of its own in this language) is
+    // answered by that row, first: the other passages are about other products.
+    const row = search.purpose === 'question' && search.question ? namedRowAnswer(search.question, response.results, language) : undefined;
+    const answered = row ? [row, ...found.filter((reply) => reply.text !== row.text)] : found;
     if (answered.length > 0 || search.purpose !== 'question' || !search.question) return answered;
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
@@ -284,6 +289,24 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
 
 // A sentence about the document itself or written for agents is never said to a customer.
 const aboutTheDocument = /本(?:说明|文件|规范|话术|表|页)|适用于|坐席|客服人员|this (?:document|guide|policy|sheet|page)|applies to|agents? (?:must|should)/iu;
+
+/**
+ * The table row that names what the question names: a word of the question (a content word, not a figure) that only
+ * one of the retrieved passages holds, and that passage holds it in a row's label (a product table's first column).
+ * A word only one passage has is a name there; the row is what the base says about the thing named.
+ */
+function namedRowAnswer(question: AskedQuestion, results: readonly SearchResult[], language: 'zh' | 'en'): ExtractiveReply | undefined {
+  const names = question.terms.filter((term) => termWeight(term) >= 1 && !/\d/u.test(term) && (cjk.test(term) ? term.length >= 2 : term.length >= 4));
+  const indexes = results.map((result) => new TermIndex(`${result.title}\n${result.text}`));
+  for (const name of names) {
+    const holders = results.filter((_result, index) => indexes[index]?.has(name));
+    const [holder] = holders;
+    if (holders.length !== 1 || !holder || holder.kind === 'compliance') continue;
+    const row = labelledRows(holder.text.split('\n'), language).find((candidate) => new TermIndex(candidate.label).has(name));
+    if (row) return { text: row.sentence, sentences: [row.sentence], passage: holder };
+  }
+  return undefined;
+}
 
 /** The passage's sayable sentences holding most of the question's words, in the passage's order. */
 function sentenceAnswer(result: SearchResult, terms: readonly string[], language: 'zh' | 'en', plain: boolean): ExtractiveReply | undefined {

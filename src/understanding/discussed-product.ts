@@ -162,7 +162,8 @@ export function riskRatedProductNamed(turns: readonly UnderstandingTurn[], produ
 function holdsWord(text: string, word: string): boolean {
   const folded = fold(word);
   if (cjk.test(folded)) return text.includes(folded);
-  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![a-z0-9])`, 'u').test(text);
+  // An English kind is asked about in the plural as often as not ("do you do home loans?").
+  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?:e?s)?(?![a-z0-9])`, 'u').test(text);
 }
 
 /**
