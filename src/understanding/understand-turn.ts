@@ -2,7 +2,7 @@ import { memoizeByText } from '../text/memoize-by-text.js';
 import { englishRoot, foldText, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
-import { understandingData } from './understanding-data.js';
+import { storyCutOffs, understandingData } from './understanding-data.js';
 
 export type { Situation } from './detect-situations.js';
 
@@ -197,8 +197,6 @@ export function askingSentences(text: string, language: Language): string[] {
   return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
 }
 const contextCharacters = 160;
-/** A customer turn with a sentence of this many content words told something (not just "okay, go ahead"). */
-const storyTerms = 3;
 /** Topic words a bare question borrows from what came before it (an English story spends more words on the scene). */
 const borrowedTerms = { zh: 4, en: 6 } as const;
 
@@ -215,10 +213,6 @@ function nearestTerms(text: string, language: Language, limits: Record<Language,
  */
 export type TermFrequency = (term: string) => number;
 
-/** Words a bare question takes, on top of its story's, from the sentence that explains it right after. */
-const explanationTerms = 3;
-/** Sentences of an English story searched for a bare question's topic when the base's vocabulary is known. */
-const storySentencesWithVocabulary = 3;
 
 /**
  * The topic words of an English story, for a question that points back at it: the words said nearest the question
@@ -262,12 +256,12 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     // are left out: they cannot find the answer, only dilute the search and the judging of what it found.
     const vocabularyTopic =
       pointsBack && frequency
-        ? storyTopicTerms([earlier, ...before.slice(-storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms[language], sentence.terms)
+        ? storyTopicTerms([earlier, ...before.slice(-storyCutOffs().storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms[language], sentence.terms)
         : [];
     // A question with no word of its own ("What are those?") is often explained by what is said right after it
     // ("Nobody told me there'd be a fee for using it abroad."): that sentence's known words come first.
     const after = sentence.terms.length === 0 && frequency && language === 'en' ? sentences.slice(position + 1, position + 2).filter((other) => other.act === 'narrative') : [];
-    const explained = after.length > 0 && frequency ? storyTopicTerms(after.map((other) => other.normalized), language, frequency, explanationTerms, []) : [];
+    const explained = after.length > 0 && frequency ? storyTopicTerms(after.map((other) => other.normalized), language, frequency, storyCutOffs().explanationTerms, []) : [];
     const fromStory = vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms);
     // A word the story already gave in another form ("paying" after "pay") adds nothing but weight to it.
     const storyRoots = new Set(fromStory.map(englishRoot));
@@ -316,14 +310,14 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
   // In English a customer often answers the agent's check ("Okay, sure, go ahead.") between telling the story and
   // asking about it: the turn that told something is the one a later bare question points back at.
-  const told = (turn: UnderstandingTurn): boolean => readSentences(turn.text, language).some((sentence) => sentence.act !== 'filler' && sentence.terms.length >= storyTerms);
+  const told = (turn: UnderstandingTurn): boolean => readSentences(turn.text, language).some((sentence) => sentence.act !== 'filler' && sentence.terms.length >= storyCutOffs().storyTerms);
   const lastEarlier = (language === 'en' ? earlierCustomer.findLast(told) : undefined) ?? earlierCustomer.at(-1);
   const lastAgent = before.filter((turn) => turn.speaker === 'agent').at(-1);
   const earlierText = [lastEarlier?.text ?? '', lastAgent?.text ?? ''].filter(Boolean).join(' ').slice(0, contextCharacters);
 
   // With the base's vocabulary to pick the topic words, an English story is read whole, its end (nearest the question) kept.
   const earlierStory = normalizeSpokenNumbers(lastEarlier?.text ?? '');
-  const earlierRead = frequency && language === 'en' ? earlierStory.slice(-contextCharacters * 2) : earlierStory.slice(0, contextCharacters);
+  const earlierRead = frequency && language === 'en' ? earlierStory.slice(-storyCutOffs().englishStoryCharacters) : earlierStory.slice(0, contextCharacters);
   let questions = questionsOf(sentences, earlierRead, language, false, frequency).map((question) => ({
     ...question,
     // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
