@@ -243,25 +243,45 @@ function ownFrequency(word: string, statistics: TermStatistics): number {
 /** Words the base uses for one thing a customer says, at most this many per thing: the search stays about the question. */
 const baseWordsPerGroup = 2;
 
+/** What a customer said in words the base never uses, and the base's own words for it. */
+export interface BaseWording {
+  /** The customer's words, as the equivalents list has them ("罚我", "wipe out"). */
+  said: string[];
+  /** The base's words for the same thing, most used first. */
+  base: string[];
+}
+
 /**
  * The knowledge base's own words for what a text says in words the base never uses ("罚我钱" -> 违约金, "wipe out the
  * loan" -> repay): a search for the customer's word alone finds nothing, the base's word finds the passage. A thing
  * the customer already says in a word the base uses needs nothing added. From term-equivalents.yaml, in any language.
  */
-export function baseWordsFor(text: string, statistics: TermStatistics): string[] {
+export function baseWordings(text: string, statistics: TermStatistics): BaseWording[] {
   equivalentsOf('');
   const folded = foldText(text);
   const roots = new Set(units(text).filter((unit) => !cjk.test(unit)).map(englishRoot));
   const says = (word: string): boolean => (cjk.test(word) ? folded.includes(word) : word.includes(' ') ? folded.includes(word) : roots.has(englishRoot(word)));
-  const added: string[] = [];
+  const wordings: BaseWording[] = [];
   for (const group of groupList) {
     const said = group.filter(says);
     if (said.length === 0 || said.some((word) => ownFrequency(word, statistics) > 0)) continue;
     const used = group.filter((word) => !said.includes(word) && ownFrequency(word, statistics) > 0);
     used.sort((left, right) => ownFrequency(right, statistics) - ownFrequency(left, statistics));
-    for (const word of used.slice(0, baseWordsPerGroup)) if (!added.includes(word)) added.push(word);
+    if (used.length > 0) wordings.push({ said, base: used.slice(0, baseWordsPerGroup) });
   }
-  return added;
+  return wordings;
+}
+
+/** The base's own words for what a text says in words the base never uses (see `baseWordings`). */
+export function baseWordsFor(text: string, statistics: TermStatistics): string[] {
+  return [...new Set(baseWordings(text, statistics).flatMap((wording) => wording.base))];
+}
+
+/** Whether a content word is part of what a customer said in other words (a Chinese word inside the phrase, an English one by root). */
+export function partOfSaid(term: string, said: readonly string[]): boolean {
+  if (cjk.test(term)) return said.some((phrase) => cjk.test(phrase) && (phrase.includes(term) || term.includes(phrase)));
+  const root = englishRoot(term);
+  return said.some((phrase) => !cjk.test(phrase) && phrase.split(' ').some((word) => englishRoot(word) === root));
 }
 
 /** How many passages hold a word or one of its equivalents (0: the base never uses it). */

@@ -12,7 +12,7 @@ import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
-import { baseWordsFor, termFrequency, termRarity, type TermStatistics } from './query-terms.js';
+import { baseWordings, termFrequency, termRarity, type TermStatistics } from './query-terms.js';
 import { ReplacementPool } from './replacement-pool.js';
 import { buildRetrievalQuery, preferApprovedWording } from './retrieval-query.js';
 import { SuggestionGuard } from './suggestion-guard.js';
@@ -207,7 +207,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const searches = planSearches(
       understanding,
       discussed ? { product: discussed, products } : undefined,
-      statistics && statistics.documents > 0 ? (text) => baseWordsFor(text, statistics) : undefined,
+      statistics && statistics.documents > 0 ? (text) => baseWordings(text, statistics) : undefined,
     );
     const notOffered = productNotOffered(heard, products, language);
     const fallbackQuery = buildRetrievalQuery(heard);

@@ -4,7 +4,7 @@ import { productNamedIn, type KnownProduct } from '../understanding/discussed-pr
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
-import { TermIndex, termWeight, type TermRarity } from './query-terms.js';
+import { partOfSaid, TermIndex, termWeight, type BaseWording, type TermRarity } from './query-terms.js';
 import { labelledRows } from './table-sentences.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
 
@@ -57,13 +57,16 @@ const cjk = /[\u3400-\u9fff]/u;
  * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
  * for the approved script of the situation that needs handling. A turn with no question searches what it says.
  */
-export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic, baseWords?: (text: string) => string[]): PlannedSearch[] {
-  const searches: PlannedSearch[] = understanding.questions.map((question) => {
+export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic, baseWordingsOf?: (text: string) => BaseWording[]): PlannedSearch[] {
+  const searches: PlannedSearch[] = understanding.questions.map((said) => {
+    // The customer's everyday words the base never uses ("罚我钱", "转给别人") are searched, and the passages judged,
+    // in the base's own words for them (违约金, 转让): no passage holds the customer's.
+    const wordings = baseWordingsOf?.(said.query) ?? [];
+    const question = wordings.length > 0 ? inBaseWords(said, wordings) : said;
     // A follow-up that names no product ("现在卖要扣多少手续费？", "what's the one-year rate?") asks about the product
-    // under discussion: without its name the search finds every product's fees. The customer's everyday words the base
-    // never uses ("罚我钱") are searched with the base's own words for them too (违约金).
+    // under discussion: without its name the search finds every product's fees.
     const named = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
-    const anchor = [named, ...(baseWords?.(question.query) ?? [])].filter(Boolean).join(' ');
+    const anchor = [named, ...new Set(wordings.flatMap((wording) => wording.base))].filter(Boolean).join(' ');
     const query = anchor ? `${question.query.slice(0, Math.max(0, searchQueryCharacters - anchor.length - 1))} ${anchor}` : question.query.slice(0, searchQueryCharacters);
     // A question with words of its own is judged on them: the story words borrowed for the search ("thinking",
     // "putting") would otherwise dilute every passage's share of the question. They stay as context, weighed less.
@@ -89,6 +92,20 @@ export function planSearches(understanding: TurnUnderstanding, discussed?: Discu
     });
   }
   return searches;
+}
+
+/** The question with the words it said in other words replaced by the base's words for them (each base word once). */
+function inBaseWords(question: AskedQuestion, wordings: readonly BaseWording[]): AskedQuestion {
+  const replace = (terms: readonly string[]): string[] => {
+    const replaced: string[] = [];
+    for (const term of terms) {
+      const wording = wordings.find((candidate) => partOfSaid(term, candidate.said));
+      const words = wording ? wording.base.slice(0, 1) : [term];
+      for (const word of words) if (!replaced.includes(word)) replaced.push(word);
+    }
+    return replaced;
+  };
+  return { ...question, terms: replace(question.terms), ownTerms: replace(question.ownTerms) };
 }
 
 /** The cards for the turn: each search's results in turn (the first question's best first), each chunk once. */

@@ -261,3 +261,15 @@ describe('a product only a table row describes', () => {
     expect(list[0]?.text).not.toMatch(/^Maple Reserve Account: /u);
   });
 });
+
+describe('a question said in words the base never uses', () => {
+  it('is searched and judged in the base words for them', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: 'Can I wipe out the whole car payment plan this spring?' }], 'en');
+    const [search] = planSearches(understanding, undefined, () => [{ said: ['wipe out'], base: ['repay', 'settle'] }]);
+    expect(search?.query).toContain('repay');
+    expect(search?.question?.ownTerms).toContain('repay');
+    expect(search?.question?.ownTerms).not.toContain('wipe');
+    const [plain] = planSearches(understanding);
+    expect(plain?.question?.ownTerms).toContain('wipe');
+  });
+});
