@@ -336,9 +336,17 @@ function sentenceAnswer(result: SearchResult, terms: readonly string[], language
     })
     .filter((sentence) => sentence.score > 0 && !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
     .sort((left, right) => right.score - left.score || left.position - right.position);
+  // An FAQ judged to answer the question answers it with its answer, even in words other than the question's: the
+  // match was on the FAQ's questions ("what will it cost over a year?" is "what is the APR?").
+  const candidates =
+    scored.length === 0 && result.kind === 'faq'
+      ? passageSentences(result)
+          .map((text, position) => ({ text, position, score: 0 }))
+          .filter((sentence) => !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
+      : scored;
   const chosen: typeof scored = [];
   let length = 0;
-  for (const sentence of scored) {
+  for (const sentence of candidates) {
     if (chosen.length >= maxSentences || length + sentence.text.length > maxCharacters) continue;
     chosen.push(sentence);
     length += sentence.text.length;
