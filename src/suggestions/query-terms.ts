@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { memoizeByText } from '../text/memoize-by-text.js';
-import { foldText, lexicalTokens, searchTokens, words } from '../text/segment-text.js';
+import { englishRoot, foldText, lexicalTokens, searchTokens, words } from '../text/segment-text.js';
 
 /**
  * The content words of a customer question, for judging whether a passage answers it: what the question is
@@ -51,6 +51,7 @@ const genericWords = new Set([
 ]);
 
 let equivalentGroups: Map<string, readonly string[]> | undefined;
+let groupList: (readonly string[])[] = [];
 
 /** The group of words that say the same as `term` (term-equivalents.yaml next to this file), by the word or its English root. */
 function equivalentsOf(term: string): readonly string[] {
@@ -58,8 +59,10 @@ function equivalentsOf(term: string): readonly string[] {
     const checked = z.object({ groups: z.array(z.array(z.string().min(1)).min(2)) }).safeParse(parse(readFileSync(new URL('./term-equivalents.yaml', import.meta.url), 'utf8')));
     if (!checked.success) throw new Error(`term-equivalents.yaml: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     equivalentGroups = new Map();
+    groupList = [];
     for (const group of checked.data.groups) {
       const folded = group.map((word) => foldText(word));
+      groupList.push(folded);
       for (const word of folded) {
         equivalentGroups.set(word, folded);
         if (!cjk.test(word)) equivalentGroups.set(`root:${englishRoot(word)}`, folded);
@@ -126,15 +129,6 @@ export function queryTerms(query: string, commonTokens: readonly string[] = []):
   return [...terms.values()];
 }
 
-/** Light English suffix folding on top of the plural stemming, so "guaranteed" meets "guarantee" and "charges" "charge". */
-function englishRoot(word: string): string {
-  let root = word;
-  if (root.length > 5 && root.endsWith('ing')) root = root.slice(0, -3);
-  else if (root.length > 4 && root.endsWith('ed')) root = root.slice(0, -2);
-  else if (root.length > 4 && root.endsWith('ly')) root = root.slice(0, -2);
-  if (root.length > 3) root = root.replace(/e+$/u, '');
-  return root;
-}
 
 const chineseDigits: Record<string, string> = { 一: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9', 十: '10' };
 
@@ -237,6 +231,57 @@ function frequencyIn(term: string, statistics: TermStatistics): number {
       return tokens.length === 0 ? 0 : Math.min(...tokens.map((token) => statistics.documentFrequency(token)));
     }),
   );
+}
+
+/** Passages holding exactly this word (not its equivalents). */
+function ownFrequency(word: string, statistics: TermStatistics): number {
+  const folded = foldText(withDigits(word));
+  const tokens = cjk.test(folded) && /^[\u3400-\u9fff]+$/u.test(folded) && folded.length >= 2 ? cjkBigrams(folded) : searchTokens(folded);
+  return tokens.length === 0 ? 0 : Math.min(...tokens.map((token) => statistics.documentFrequency(token)));
+}
+
+/** Words the base uses for one thing a customer says, at most this many per thing: the search stays about the question. */
+const baseWordsPerGroup = 2;
+
+/** What a customer said in words the base never uses, and the base's own words for it. */
+export interface BaseWording {
+  /** The customer's words, as the equivalents list has them ("罚我", "wipe out"). */
+  said: string[];
+  /** The base's words for the same thing, most used first. */
+  base: string[];
+}
+
+/**
+ * The knowledge base's own words for what a text says in words the base never uses ("罚我钱" -> 违约金, "wipe out the
+ * loan" -> repay): a search for the customer's word alone finds nothing, the base's word finds the passage. A thing
+ * the customer already says in a word the base uses needs nothing added. From term-equivalents.yaml, in any language.
+ */
+export function baseWordings(text: string, statistics: TermStatistics): BaseWording[] {
+  equivalentsOf('');
+  const folded = foldText(text);
+  const roots = new Set(units(text).filter((unit) => !cjk.test(unit)).map(englishRoot));
+  const says = (word: string): boolean => (cjk.test(word) ? folded.includes(word) : word.includes(' ') ? folded.includes(word) : roots.has(englishRoot(word)));
+  const wordings: BaseWording[] = [];
+  for (const group of groupList) {
+    const said = group.filter(says);
+    if (said.length === 0 || said.some((word) => ownFrequency(word, statistics) > 0)) continue;
+    const used = group.filter((word) => !said.includes(word) && ownFrequency(word, statistics) > 0);
+    used.sort((left, right) => ownFrequency(right, statistics) - ownFrequency(left, statistics));
+    if (used.length > 0) wordings.push({ said, base: used.slice(0, baseWordsPerGroup) });
+  }
+  return wordings;
+}
+
+/** The base's own words for what a text says in words the base never uses (see `baseWordings`). */
+export function baseWordsFor(text: string, statistics: TermStatistics): string[] {
+  return [...new Set(baseWordings(text, statistics).flatMap((wording) => wording.base))];
+}
+
+/** Whether a content word is part of what a customer said in other words (a Chinese word inside the phrase, an English one by root). */
+export function partOfSaid(term: string, said: readonly string[]): boolean {
+  if (cjk.test(term)) return said.some((phrase) => cjk.test(phrase) && (phrase.includes(term) || term.includes(phrase)));
+  const root = englishRoot(term);
+  return said.some((phrase) => !cjk.test(phrase) && phrase.split(' ').some((word) => englishRoot(word) === root));
 }
 
 /** How many passages hold a word or one of its equivalents (0: the base never uses it). */

@@ -12,7 +12,7 @@ import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
-import { termFrequency, termRarity, type TermStatistics } from './query-terms.js';
+import { baseWordings, termFrequency, termRarity, type TermStatistics } from './query-terms.js';
 import { ReplacementPool } from './replacement-pool.js';
 import { buildRetrievalQuery, preferApprovedWording } from './retrieval-query.js';
 import { SuggestionGuard } from './suggestion-guard.js';
@@ -204,7 +204,11 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     const statistics = options.termStatistics?.();
     const understanding = understandTurn(heard, language, statistics && statistics.documents > 0 ? termFrequency(statistics) : undefined);
     const discussed = discussedProduct(heard, products, language);
-    const searches = planSearches(understanding, discussed ? { product: discussed, products } : undefined);
+    const searches = planSearches(
+      understanding,
+      discussed ? { product: discussed, products } : undefined,
+      statistics && statistics.documents > 0 ? (text) => baseWordings(text, statistics) : undefined,
+    );
     const notOffered = productNotOffered(heard, products, language);
     const fallbackQuery = buildRetrievalQuery(heard);
     const planned = searches.length > 0 ? searches : [{ purpose: 'question' as const, query: fallbackQuery, composeQuery: fallbackQuery }];

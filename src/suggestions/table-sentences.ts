@@ -55,3 +55,30 @@ export function renderTables(lines: readonly string[], language: 'zh' | 'en'): s
   }
   return rendered;
 }
+
+/** A table row said as a sentence, with the row's label (its first cell: in a product table, the product's name). */
+export interface LabelledRow {
+  label: string;
+  sentence: string;
+}
+
+/** The rows of a chunk's tables with their labels, rendered as `renderTables` renders them. */
+export function labelledRows(lines: readonly string[], language: 'zh' | 'en'): LabelledRow[] {
+  const rows: LabelledRow[] = [];
+  let header: string[] | undefined;
+  for (const line of lines) {
+    if (!isTableLine(line)) {
+      header = undefined;
+      continue;
+    }
+    const cells = cellsOf(line);
+    if (cells.every((cell) => /^:?-{3,}:?$/u.test(cell))) continue;
+    if (!header) {
+      header = cells;
+      continue;
+    }
+    const sentence = rowSentence(header, cells, language);
+    if (sentence && cells[0]) rows.push({ label: cells[0], sentence });
+  }
+  return rows;
+}

@@ -4,7 +4,8 @@ import { productNamedIn, type KnownProduct } from '../understanding/discussed-pr
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
-import { TermIndex, type TermRarity } from './query-terms.js';
+import { partOfSaid, TermIndex, termWeight, type BaseWording, type TermRarity } from './query-terms.js';
+import { labelledRows } from './table-sentences.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
 
 /** One search of a request: for a question the customer asked, or for a situation's approved script. */
@@ -56,11 +57,16 @@ const cjk = /[\u3400-\u9fff]/u;
  * The searches for a turn: one per question found (so a turn with two questions gets answers to both), then one
  * for the approved script of the situation that needs handling. A turn with no question searches what it says.
  */
-export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic): PlannedSearch[] {
-  const searches: PlannedSearch[] = understanding.questions.map((question) => {
+export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic, baseWordingsOf?: (text: string) => BaseWording[]): PlannedSearch[] {
+  const searches: PlannedSearch[] = understanding.questions.map((said) => {
+    // The customer's everyday words the base never uses ("罚我钱", "转给别人") are searched, and the passages judged,
+    // in the base's own words for them (违约金, 转让): no passage holds the customer's.
+    const wordings = baseWordingsOf?.(said.query) ?? [];
+    const question = wordings.length > 0 ? inBaseWords(said, wordings) : said;
     // A follow-up that names no product ("现在卖要扣多少手续费？", "what's the one-year rate?") asks about the product
     // under discussion: without its name the search finds every product's fees.
-    const anchor = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
+    const named = discussed && !productNamedIn(question.text, discussed.products, understanding.language) ? discussed.product.name : '';
+    const anchor = [named, ...new Set(wordings.flatMap((wording) => wording.base))].filter(Boolean).join(' ');
     const query = anchor ? `${question.query.slice(0, Math.max(0, searchQueryCharacters - anchor.length - 1))} ${anchor}` : question.query.slice(0, searchQueryCharacters);
     // A question with words of its own is judged on them: the story words borrowed for the search ("thinking",
     // "putting") would otherwise dilute every passage's share of the question. They stay as context, weighed less.
@@ -86,6 +92,20 @@ export function planSearches(understanding: TurnUnderstanding, discussed?: Discu
     });
   }
   return searches;
+}
+
+/** The question with the words it said in other words replaced by the base's words for them (each base word once). */
+function inBaseWords(question: AskedQuestion, wordings: readonly BaseWording[]): AskedQuestion {
+  const replace = (terms: readonly string[]): string[] => {
+    const replaced: string[] = [];
+    for (const term of terms) {
+      const wording = wordings.find((candidate) => partOfSaid(term, candidate.said));
+      const words = wording ? wording.base.slice(0, 1) : [term];
+      for (const word of words) if (!replaced.includes(word)) replaced.push(word);
+    }
+    return replaced;
+  };
+  return { ...question, terms: replace(question.terms), ownTerms: replace(question.ownTerms) };
 }
 
 /** The cards for the turn: each search's results in turn (the first question's best first), each chunk once. */
@@ -152,7 +172,11 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       ...(input.rarity ? { rarity: input.rarity } : {}),
     });
     // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
-    const answered = composed.filter((reply) => reply.passage !== undefined);
+    const found = composed.filter((reply) => reply.passage !== undefined);
+    // A product named in the question that only a table row describes (no sheet of its own in this language) is
+    // answered by that row, first: the other passages are about other products.
+    const row = search.purpose === 'question' && search.question ? namedRowAnswer(search.question, response.results, language) : undefined;
+    const answered = row ? [row, ...found.filter((reply) => reply.text !== row.text)] : found;
     if (answered.length > 0 || search.purpose !== 'question' || !search.question) return answered;
     // The composer's word-share rules found nothing: a passage the fitted relevance still calls relevant answers with
     // its sentences that hold most of the question's words. Hand-over only when nothing is relevant.
@@ -283,6 +307,24 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
 // A sentence about the document itself or written for agents is never said to a customer.
 const aboutTheDocument = /本(?:说明|文件|规范|话术|表|页)|适用于|坐席|客服人员|this (?:document|guide|policy|sheet|page)|applies to|agents? (?:must|should)/iu;
 
+/**
+ * The table row that names what the question names: a word of the question (a content word, not a figure) that only
+ * one of the retrieved passages holds, and that passage holds it in a row's label (a product table's first column).
+ * A word only one passage has is a name there; the row is what the base says about the thing named.
+ */
+function namedRowAnswer(question: AskedQuestion, results: readonly SearchResult[], language: 'zh' | 'en'): ExtractiveReply | undefined {
+  const names = question.terms.filter((term) => termWeight(term) >= 1 && !/\d/u.test(term) && (cjk.test(term) ? term.length >= 2 : term.length >= 4));
+  const indexes = results.map((result) => new TermIndex(`${result.title}\n${result.text}`));
+  for (const name of names) {
+    const holders = results.filter((_result, index) => indexes[index]?.has(name));
+    const [holder] = holders;
+    if (holders.length !== 1 || !holder || holder.kind === 'compliance') continue;
+    const row = labelledRows(holder.text.split('\n'), language).find((candidate) => new TermIndex(candidate.label).has(name));
+    if (row) return { text: row.sentence, sentences: [row.sentence], passage: holder };
+  }
+  return undefined;
+}
+
 /** The passage's sayable sentences holding most of the question's words, in the passage's order. */
 function sentenceAnswer(result: SearchResult, terms: readonly string[], language: 'zh' | 'en', plain: boolean): ExtractiveReply | undefined {
   const maxSentences = plain ? 1 : 2;
@@ -294,9 +336,17 @@ function sentenceAnswer(result: SearchResult, terms: readonly string[], language
     })
     .filter((sentence) => sentence.score > 0 && !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
     .sort((left, right) => right.score - left.score || left.position - right.position);
+  // An FAQ judged to answer the question answers it with its answer, even in words other than the question's: the
+  // match was on the FAQ's questions ("what will it cost over a year?" is "what is the APR?").
+  const candidates =
+    scored.length === 0 && result.kind === 'faq'
+      ? passageSentences(result)
+          .map((text, position) => ({ text, position, score: 0 }))
+          .filter((sentence) => !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
+      : scored;
   const chosen: typeof scored = [];
   let length = 0;
-  for (const sentence of scored) {
+  for (const sentence of candidates) {
     if (chosen.length >= maxSentences || length + sentence.text.length > maxCharacters) continue;
     chosen.push(sentence);
     length += sentence.text.length;

@@ -42,11 +42,24 @@ const englishStopwords = new Set([
 ]);
 
 /** Light English stemming (plural -s, -es, -ies) so "fees" finds "fee"; enough for a lexical leg, not linguistics. */
-function stemEnglish(word: string): string {
+export function stemEnglish(word: string): string {
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (word.length > 4 && /(ches|shes|xes|sses)$/.test(word)) return word.slice(0, -2);
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
   return word;
+}
+
+/**
+ * An English word's root for telling its forms apart from other words: the plural stemmed as the index stems it, then
+ * -ing/-ed/-ly and a final e folded, so "guaranteed" meets "guarantee", "paying" "pay" and "charges" "charge".
+ */
+export function englishRoot(word: string): string {
+  let root = stemEnglish(word);
+  if (root.length > 5 && root.endsWith('ing')) root = root.slice(0, -3);
+  else if (root.length > 4 && root.endsWith('ed')) root = root.slice(0, -2);
+  else if (root.length > 4 && root.endsWith('ly')) root = root.slice(0, -2);
+  if (root.length > 3) root = root.replace(/e+$/u, '');
+  return root;
 }
 
 function cjkRuns(folded: string): string[] {

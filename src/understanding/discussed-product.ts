@@ -1,6 +1,6 @@
 import { foldText } from '../text/segment-text.js';
 import type { Language, Situation } from './detect-situations.js';
-import { productCategories } from './understanding-data.js';
+import { productCategories, storyCutOffs } from './understanding-data.js';
 import { askingSentences, type UnderstandingTurn } from './understand-turn.js';
 
 /** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
@@ -59,13 +59,11 @@ function namesOf(product: KnownProduct, brands: ReadonlySet<string>): string[] {
     if (cjk.test(name)) return [];
     const parts = name.split(' ');
     const core = parts.slice(0, 2).join(' ');
-    return parts.length >= 3 && core.length >= spokenCoreCharacters ? [core] : [];
+    return parts.length >= 3 && core.length >= storyCutOffs().spokenCoreCharacters ? [core] : [];
   });
   return [...new Set([...names, ...bare, ...spoken])];
 }
 
-/** A two-word short form is a name only when it is this long: "the gold" or "daily cash" would name too much. */
-const spokenCoreCharacters = 11;
 
 /** Every name customers may say for the catalogue's products (names, aliases, and the names without the brand), folded. */
 export function spokenProductNames(products: readonly KnownProduct[]): string[] {
@@ -162,7 +160,8 @@ export function riskRatedProductNamed(turns: readonly UnderstandingTurn[], produ
 function holdsWord(text: string, word: string): boolean {
   const folded = fold(word);
   if (cjk.test(folded)) return text.includes(folded);
-  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![a-z0-9])`, 'u').test(text);
+  // An English kind is asked about in the plural as often as not ("do you do home loans?").
+  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?:e?s)?(?![a-z0-9])`, 'u').test(text);
 }
 
 /**

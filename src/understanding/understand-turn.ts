@@ -1,8 +1,8 @@
 import { memoizeByText } from '../text/memoize-by-text.js';
-import { foldText, words } from '../text/segment-text.js';
+import { englishRoot, foldText, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
-import { understandingData } from './understanding-data.js';
+import { storyCutOffs, understandingData } from './understanding-data.js';
 
 export type { Situation } from './detect-situations.js';
 
@@ -197,8 +197,6 @@ export function askingSentences(text: string, language: Language): string[] {
   return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
 }
 const contextCharacters = 160;
-/** A customer turn with a sentence of this many content words told something (not just "okay, go ahead"). */
-const storyTerms = 3;
 /** Topic words a bare question borrows from what came before it (an English story spends more words on the scene). */
 const borrowedTerms = { zh: 4, en: 6 } as const;
 
@@ -215,15 +213,6 @@ function nearestTerms(text: string, language: Language, limits: Record<Language,
  */
 export type TermFrequency = (term: string) => number;
 
-/** An English word without its inflection ("paying", "paid" -> "pay"; "charges" -> "charge"). */
-function wordRoot(term: string): string {
-  return term.replace(/(?<=..)(?:ing|ed|es|s)$/u, '').replace(/(?<=..)i$/u, 'y');
-}
-
-/** Words a bare question takes, on top of its story's, from the sentence that explains it right after. */
-const explanationTerms = 3;
-/** Sentences of an English story searched for a bare question's topic when the base's vocabulary is known. */
-const storySentencesWithVocabulary = 3;
 
 /**
  * The topic words of an English story, for a question that points back at it: the words said nearest the question
@@ -249,8 +238,10 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     if (!asking.has(sentence.act)) return;
     const before = sentences.slice(0, position).filter((other) => other.act === 'narrative' || asking.has(other.act));
     const story = before.slice(-2).map((other) => other.normalized).join(' ');
-    // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it.
-    const pointsBack = sentence.terms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
+    // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it; so is one
+    // whose words the knowledge base never uses ("我现在该咋整啊？"): they cannot name a topic the base could answer.
+    const namingTerms = frequency ? sentence.terms.filter((term) => frequency(term) > 0) : sentence.terms;
+    const pointsBack = namingTerms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
     const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
     const previous = asked.at(-1);
     if (sentence.terms.length === 0 && previous) {
@@ -261,18 +252,20 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     const context = topic.slice(-contextCharacters);
     // The topic a bare question points at: the story's words, the ones said nearest the question first (a spoken
     // story opens with greetings and scene-setting and names its topic last: "new phone ... limit exceeded").
+    // With the base's vocabulary at hand, in either language, the story's words no passage holds ("装修师傅", "my nan")
+    // are left out: they cannot find the answer, only dilute the search and the judging of what it found.
     const vocabularyTopic =
-      pointsBack && frequency && language === 'en' && !cjk.test(story)
-        ? storyTopicTerms([earlier, ...before.slice(-storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms.en, sentence.terms)
+      pointsBack && frequency
+        ? storyTopicTerms([earlier, ...before.slice(-storyCutOffs().storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms[language], sentence.terms)
         : [];
     // A question with no word of its own ("What are those?") is often explained by what is said right after it
     // ("Nobody told me there'd be a fee for using it abroad."): that sentence's known words come first.
     const after = sentence.terms.length === 0 && frequency && language === 'en' ? sentences.slice(position + 1, position + 2).filter((other) => other.act === 'narrative') : [];
-    const explained = after.length > 0 && frequency ? storyTopicTerms(after.map((other) => other.normalized), language, frequency, explanationTerms, []) : [];
+    const explained = after.length > 0 && frequency ? storyTopicTerms(after.map((other) => other.normalized), language, frequency, storyCutOffs().explanationTerms, []) : [];
     const fromStory = vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms);
     // A word the story already gave in another form ("paying" after "pay") adds nothing but weight to it.
-    const storyRoots = new Set(fromStory.map(wordRoot));
-    const borrowed = pointsBack ? [...explained.filter((term) => !storyRoots.has(wordRoot(term))), ...fromStory] : [];
+    const storyRoots = new Set(fromStory.map(englishRoot));
+    const borrowed = pointsBack ? [...explained.filter((term) => !storyRoots.has(englishRoot(term))), ...fromStory] : [];
     asked.push({
       query: [sentence.normalized, ...borrowed.filter((term) => !sentence.terms.includes(term))].join(' '),
       text: sentence.normalized,
@@ -287,6 +280,13 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     });
   });
   return asked;
+}
+
+/** How many of the words a text says (a Chinese word as written, an English one in any of its forms). */
+function sharedWords(terms: readonly string[], text: string, language: Language): number {
+  const folded = foldText(text);
+  const roots = new Set(contentTerms(text, language).map(englishRoot));
+  return terms.filter((term) => (cjk.test(term) ? folded.includes(term) : roots.has(englishRoot(term)))).length;
 }
 
 /** The customer turns since the agent last spoke (a question is often split over two posts). */
@@ -310,20 +310,29 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
   // In English a customer often answers the agent's check ("Okay, sure, go ahead.") between telling the story and
   // asking about it: the turn that told something is the one a later bare question points back at.
-  const told = (turn: UnderstandingTurn): boolean => readSentences(turn.text, language).some((sentence) => sentence.act !== 'filler' && sentence.terms.length >= storyTerms);
+  const told = (turn: UnderstandingTurn): boolean => readSentences(turn.text, language).some((sentence) => sentence.act !== 'filler' && sentence.terms.length >= storyCutOffs().storyTerms);
   const lastEarlier = (language === 'en' ? earlierCustomer.findLast(told) : undefined) ?? earlierCustomer.at(-1);
   const lastAgent = before.filter((turn) => turn.speaker === 'agent').at(-1);
   const earlierText = [lastEarlier?.text ?? '', lastAgent?.text ?? ''].filter(Boolean).join(' ').slice(0, contextCharacters);
 
   // With the base's vocabulary to pick the topic words, an English story is read whole, its end (nearest the question) kept.
   const earlierStory = normalizeSpokenNumbers(lastEarlier?.text ?? '');
-  const earlierRead = frequency && language === 'en' ? earlierStory.slice(-contextCharacters * 2) : earlierStory.slice(0, contextCharacters);
+  const earlierRead = frequency && language === 'en' ? earlierStory.slice(-storyCutOffs().englishStoryCharacters) : earlierStory.slice(0, contextCharacters);
   let questions = questionsOf(sentences, earlierRead, language, false, frequency).map((question) => ({
     ...question,
     // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
     context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2),
   }));
   const said = sentences.filter((sentence) => sentence.act !== 'filler' && sentence.act !== 'instruction');
+  if (questions.length > 0 && lastEarlier && lastAgent) {
+    // "取现怎么收费？" - "您是本人吗？" - "是我。还有，分期利息多少？": the agent asked back instead of answering, so the
+    // earlier question still stands beside the new one. It comes after the latest turn's own questions.
+    const unanswered = questionsOf(readSentences(lastEarlier.text, language), '', language, true, frequency).filter(
+      // Asked again in the latest turn (most of its words said again), it is already among the questions.
+      (question) => sharedWords(question.ownTerms, lastAgent.text, language) === 0 && !questions.some((latestQuestion) => 2 * sharedWords(question.ownTerms, latestQuestion.text, language) >= question.ownTerms.length),
+    );
+    questions = [...questions, ...unanswered.map((question) => ({ ...question, context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2) }))];
+  }
   if (questions.length === 0 && lastEarlier) {
     // The latest turn answers the agent ("对，就是那张。") or only fills a pause: the earlier question still stands,
     // with what the customer just said as its context.

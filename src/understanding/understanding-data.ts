@@ -52,7 +52,28 @@ function readYaml<T>(name: string, schema: z.ZodType<T>): T {
   return checked.data;
 }
 
+const storyCutOffsSchema = z.object({
+  storyTerms: z.number().int().min(1),
+  explanationTerms: z.number().int().min(1),
+  storySentencesWithVocabulary: z.number().int().min(1),
+  spokenCoreCharacters: z.number().int().min(1),
+  englishStoryCharacters: z.number().int().min(1),
+  fittedOn: z.string(),
+  measure: z.string(),
+});
+export type StoryCutOffs = z.infer<typeof storyCutOffsSchema>;
+
 let cached: { cues: TurnCues; situations: SituationDefinition[] } | undefined;
+let cutOffs: StoryCutOffs | undefined;
+
+/**
+ * How much of a spoken English story is read for a question's topic, and how long a short product name must be
+ * (story-cut-offs.json next to this file, fitted by bench/fit-story-cut-offs.ts); read once, at first use.
+ */
+export function storyCutOffs(): StoryCutOffs {
+  cutOffs ??= readYaml('story-cut-offs.json', storyCutOffsSchema);
+  return cutOffs;
+}
 let categories: ProductCategories | undefined;
 
 /** The kinds of product customers ask about (product-categories.yaml next to this file); read once, at first use. */

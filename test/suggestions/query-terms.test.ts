@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageOf, queryTerms, TermIndex, termRarity } from '../../src/suggestions/query-terms.js';
+import { baseWordsFor, coverageOf, queryTerms, TermIndex, termRarity } from '../../src/suggestions/query-terms.js';
 
 const termsOf = (query: string, common: string[] = []) => queryTerms(query, common).map((term) => term.term);
 
@@ -74,5 +74,21 @@ describe('term rarity', () => {
     const index = new TermIndex('Which products can I buy?');
     expect(coverageOf(terms, index).ratio).toBeCloseTo(0.5, 5);
     expect(coverageOf(terms, index, rarity).ratio).toBeLessThan(0.3);
+  });
+});
+
+describe('the base words for a customer word', () => {
+  // A made-up base: the index holds "违约金" and "repay" (as their search tokens), not the everyday words for them.
+  const held = new Set(['违约', '约金', 'repay', 'repayment']);
+  const statistics = { documents: 50, documentFrequency: (token: string) => (held.has(token) ? 4 : 0) };
+
+  it('adds the word the base uses when the customer says it in a word the base never uses', () => {
+    expect(baseWordsFor('提前还了会罚我钱吗？', statistics)).toContain('违约金');
+    expect(baseWordsFor('Can I wipe out the whole loan next month?', statistics)).toContain('repay');
+  });
+
+  it('adds nothing when the customer already says it in the base word', () => {
+    expect(baseWordsFor('提前还款有违约金吗？', statistics)).not.toContain('违约金');
+    expect(baseWordsFor('Can I repay the whole loan?', statistics)).toEqual([]);
   });
 });

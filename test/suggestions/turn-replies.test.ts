@@ -236,3 +236,40 @@ describe('composeTurnReplies: a word the base has never seen', () => {
     expect(composed[0]?.text).not.toContain('服务的范围');
   });
 });
+
+describe('a product only a table row describes', () => {
+  const overview = {
+    ...passage('Savings products at a glance', '| Name | Risk level | Holding |\n| --- | --- | --- |\n| Maple Reserve Account | R1 | daily |\n| Birchwood Growth Plan | R3 | 1 year |', 'product', ['Savings products at a glance']),
+    language: 'en' as const,
+    confidence: 0.02,
+  };
+  const otherSheet = { ...passage('Maple Reserve Account', 'Maple Reserve Account pays interest monthly and can be closed at any time.', 'product', ['Maple Reserve Account']), language: 'en' as const };
+
+  it('answers with the row whose label names what the question names, first', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: 'My brother keeps on about the Birchwood plan. How risky is Birchwood?' }], 'en');
+    const searches = planSearches(understanding);
+    const list = composeTurnReplies({ understanding, searches, responses: searches.map(() => response([otherSheet, overview])), language: 'en', plain: false, count: 3 });
+    expect(list[0]?.text).toContain('Birchwood Growth Plan');
+    expect(list[0]?.text).toContain('R3');
+    expect(list[0]?.text).not.toContain('Maple');
+  });
+
+  it('does not take a row for a word other passages hold too', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: 'Can I close the Maple Reserve Account at any time?' }], 'en');
+    const searches = planSearches(understanding);
+    const list = composeTurnReplies({ understanding, searches, responses: searches.map(() => response([otherSheet, overview])), language: 'en', plain: false, count: 3 });
+    expect(list[0]?.text).not.toMatch(/^Maple Reserve Account: /u);
+  });
+});
+
+describe('a question said in words the base never uses', () => {
+  it('is searched and judged in the base words for them', () => {
+    const understanding = understandTurn([{ speaker: 'customer', text: 'Can I wipe out the whole car payment plan this spring?' }], 'en');
+    const [search] = planSearches(understanding, undefined, () => [{ said: ['wipe out'], base: ['repay', 'settle'] }]);
+    expect(search?.query).toContain('repay');
+    expect(search?.question?.ownTerms).toContain('repay');
+    expect(search?.question?.ownTerms).not.toContain('wipe');
+    const [plain] = planSearches(understanding);
+    expect(plain?.question?.ownTerms).toContain('wipe');
+  });
+});

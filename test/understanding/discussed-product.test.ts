@@ -101,6 +101,11 @@ describe('productNotOffered (product-categories.yaml)', () => {
     expect(passing).toBeUndefined();
   });
 
+  it('knows a kind asked about in the plural', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: 'Do you offer car loans at all?' }], catalogue, 'en')?.cue).toBe('car loan');
+    expect(productNotOffered([{ speaker: 'customer', text: 'Do you offer carloans?' }], catalogue, 'en')).toBeUndefined();
+  });
+
   it('tells general insurance lines from the life policies a bank distributes', () => {
     const withAnnuity: KnownProduct[] = [...catalogue, { name: 'Qingsong Participating Annuity', aliases: ['青松年金险'] }];
     expect(productNotOffered([{ speaker: 'customer', text: 'Does Qingsong sell motor insurance for my van?' }], withAnnuity, 'en')?.cue).toBe('motor insurance');

@@ -296,3 +296,30 @@ describe('understandTurn', () => {
     expect(question?.query).not.toContain('nephew');
   });
 });
+
+describe('an earlier question the agent did not answer', () => {
+  it('is carried beside the question the latest turn asks, after it', () => {
+    const turns = [customer('我上周用信用卡买机票退款了，这个退款多久能到账？'), agent('好的，麻烦先告诉我您的姓名。'), customer('我姓王。另外我想问问积分怎么兑换？')];
+    const questions = understandTurn(turns, 'zh').questions;
+    expect(questions[0]?.text).toContain('积分');
+    expect(questions.at(-1)?.carried).toBe(true);
+    expect(questions.at(-1)?.text).toContain('退款');
+  });
+
+  it('is not carried when the agent answered it', () => {
+    const turns = [customer('How long does a refund take to show up?'), agent('A refund usually shows up within five business days.'), customer('Great. And how do I redeem my points?')];
+    const questions = understandTurn(turns, 'en').questions;
+    expect(questions.some((question) => question.carried)).toBe(false);
+  });
+});
+
+describe('a question in words the base never uses', () => {
+  it('takes its topic from the story words the base knows, not from the words it does not', () => {
+    const known = new Map([['信用卡', 5], ['密码', 3], ['锁了', 2]]);
+    const frequency = (term: string) => known.get(term) ?? 0;
+    const turns = [customer('昨天在超市门口结账。信用卡密码输错好几次锁了。我这下咋整啊？')];
+    const [question] = understandTurn(turns, 'zh', frequency).questions;
+    expect(question?.query).toContain('信用卡');
+    expect(question?.terms).not.toContain('超市');
+  });
+});
