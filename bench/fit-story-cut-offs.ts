@@ -7,7 +7,7 @@
  * the team's scorer (score-scenarios.mjs, JSON suggestions). One cut-off is moved at a time from the current values
  * (coordinate descent, two rounds); a tie keeps the value nearest the current one, so nothing moves without evidence.
  *
- *   npx tsx bench/fit-story-cut-offs.ts [--write] [--files a.jsonl,b.jsonl] [--port 3333]
+ *   npx tsx bench/fit-story-cut-offs.ts [--write] [--files a.jsonl,b.jsonl] [--port 3333]   (default: the dev set; add the team's own sets by --files)
  *
  * --write stores the chosen values in src/understanding/story-cut-offs.json.
  */
@@ -23,7 +23,7 @@ const argument = (name: string): string | undefined => {
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
 const devsets = join(repositoryRoot, '../shared/devsets');
-const files = (argument('--files') ?? [join(devsets, 'scenarios-dev.jsonl'), '/work/notes/s8/ans11-own.jsonl'].join(',')).split(',').filter((file) => existsSync(file));
+const files = (argument('--files') ?? join(devsets, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
 const port = Number(argument('--port') ?? 3333);
 const write = process.argv.includes('--write');
 const dataFile = join(repositoryRoot, 'src/understanding/story-cut-offs.json');
