@@ -31,17 +31,19 @@ export function rowSentence(header: readonly string[], row: readonly string[], l
   return language === 'zh' ? `${label}：${parts.join('，')}。` : `${label}: ${parts.join(', ')}.`;
 }
 
+/** A line of a chunk as a walk over its tables sees it: a plain line, or a table's body row with that table's header. */
+type TableWalkLine = { kind: 'text'; line: string } | { kind: 'row'; header: string[]; cells: string[] };
+
 /**
- * The lines of a chunk with each table's rows rendered as sentences and its header line dropped. A table is a run
- * of lines holding a cell separator; its first line is the header. Separator lines ("--- | ---") are dropped.
+ * A table is a run of lines holding a cell separator; its first line is the header, and separator lines ("--- | ---")
+ * are dropped. Every other line comes out as it is.
  */
-export function renderTables(lines: readonly string[], language: 'zh' | 'en'): string[] {
-  const rendered: string[] = [];
+function* walkTables(lines: readonly string[]): Generator<TableWalkLine> {
   let header: string[] | undefined;
   for (const line of lines) {
     if (!isTableLine(line)) {
       header = undefined;
-      rendered.push(line);
+      yield { kind: 'text', line };
       continue;
     }
     const cells = cellsOf(line);
@@ -50,7 +52,19 @@ export function renderTables(lines: readonly string[], language: 'zh' | 'en'): s
       header = cells;
       continue;
     }
-    const sentence = rowSentence(header, cells, language);
+    yield { kind: 'row', header, cells };
+  }
+}
+
+/** The lines of a chunk with each table's rows rendered as sentences and its header line dropped. */
+export function renderTables(lines: readonly string[], language: 'zh' | 'en'): string[] {
+  const rendered: string[] = [];
+  for (const entry of walkTables(lines)) {
+    if (entry.kind === 'text') {
+      rendered.push(entry.line);
+      continue;
+    }
+    const sentence = rowSentence(entry.header, entry.cells, language);
     if (sentence) rendered.push(sentence);
   }
   return rendered;
@@ -65,20 +79,10 @@ export interface LabelledRow {
 /** The rows of a chunk's tables with their labels, rendered as `renderTables` renders them. */
 export function labelledRows(lines: readonly string[], language: 'zh' | 'en'): LabelledRow[] {
   const rows: LabelledRow[] = [];
-  let header: string[] | undefined;
-  for (const line of lines) {
-    if (!isTableLine(line)) {
-      header = undefined;
-      continue;
-    }
-    const cells = cellsOf(line);
-    if (cells.every((cell) => /^:?-{3,}:?$/u.test(cell))) continue;
-    if (!header) {
-      header = cells;
-      continue;
-    }
-    const sentence = rowSentence(header, cells, language);
-    if (sentence && cells[0]) rows.push({ label: cells[0], sentence });
+  for (const entry of walkTables(lines)) {
+    if (entry.kind === 'text') continue;
+    const sentence = rowSentence(entry.header, entry.cells, language);
+    if (sentence && entry.cells[0]) rows.push({ label: entry.cells[0], sentence });
   }
   return rows;
 }
