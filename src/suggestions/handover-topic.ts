@@ -17,6 +17,7 @@ const wordingSchema = z.object({
     topicTags: z.array(z.string().min(1)),
     verbMarkers: z.object({ en: z.array(z.string().min(1)) }),
     describingWords: z.object({ en: z.array(z.string().min(1)) }),
+    pointingWords: z.object({ en: z.array(z.string().min(1)) }),
   }),
 });
 
@@ -87,7 +88,7 @@ function personalClauses(text: string): { start: number; end: number }[] {
 function readWords(text: string, language: TopicLanguage): SpokenWord[] {
   const terms = new Set(contentTerms(text, language));
   const personal = personalClauses(text);
-  const { topicTags, verbMarkers, describingWords } = handoverWording().topic;
+  const { topicTags, verbMarkers, describingWords, pointingWords } = handoverWording().topic;
   const nominal = new Set(topicTags);
   // A word holding a question word ("多长时间", "多少钱") asks; it names nothing.
   const asking = understandingData().cues.question[language].filter((cue) => cue.length >= 2 && cjk.test(cue));
@@ -96,9 +97,10 @@ function readWords(text: string, language: TopicLanguage): SpokenWord[] {
     const folded = foldText(surface);
     const before = spoken[index - 1];
     const latin = !cjk.test(surface);
-    // English: a word after "to", a modal or a subject is a verb; a describing word tells how, not what.
+    // English: a word after "to", a modal or a subject is a verb; a describing word tells how, not what; a pointing
+    // word ("him", "somewhere") names nothing.
     const verb = latin && before !== undefined && text.slice(before.end, start).trim() === '' && verbMarkers.en.includes(foldText(before.surface).replace(/’/gu, "'"));
-    const describing = latin && describingWords.en.includes(folded);
+    const describing = latin && (describingWords.en.includes(folded) || pointingWords.en.includes(folded));
     // Understanding stems English words ("savings" -> "saving"): the spoken word is a term when its stem is.
     const term = latin ? (words(folded)[0] ?? folded) : folded;
     const sayable =
@@ -159,12 +161,13 @@ function boundedWindow(run: readonly SpokenWord[], size: number, weigh: (word: S
 /**
  * What the customer asked about, as a short noun phrase in their own words and order, for a hand-over when nothing in
  * the base answers: of the question's noun phrases, the one whose words are rarest in the base (a word the base never
- * saw weighs most: it is what the base lacks), bounded to the longest name customers give a topic. The question
- * first; when it names nothing ("大概多久能到账？"), the other sentences of the turn that tell or ask something.
+ * saw weighs most: it is what the base lacks), bounded to the longest name customers give a topic. The questions
+ * first (none of them found a relevant card); when they name nothing ("大概多久能到账？"), the other sentences of the
+ * turn that tell or ask something.
  * Undefined when no sentence names a topic.
  */
-export function handoverTopic(question: string, told: readonly string[], language: TopicLanguage, rarity?: TermRarity): string | undefined {
-  return bestPhrase([question], language, rarity) ?? bestPhrase(told, language, rarity);
+export function handoverTopic(questions: readonly string[], told: readonly string[], language: TopicLanguage, rarity?: TermRarity): string | undefined {
+  return bestPhrase(questions, language, rarity) ?? bestPhrase(told, language, rarity);
 }
 
 function bestPhrase(texts: readonly string[], language: TopicLanguage, rarity?: TermRarity): string | undefined {

@@ -300,9 +300,10 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
   const closest = closestCard(searches, responses, rarity);
   if (!closest) {
     // Nothing in the base is relevant: say what will be checked in the customer's own words (their topic, never
-    // their figures or promises), from the question or, when it names nothing, the turn's other sentences.
-    const told = understanding.sentences.filter((sentence) => sentence.act !== 'instruction' && sentence.act !== 'filler' && sentence.normalized !== question.text).map((sentence) => sentence.text);
-    const topic = handoverTopic(question.text, told, language, rarity);
+    // their figures or promises), from the questions or, when they name nothing, the turn's other sentences.
+    const asked = understanding.questions.map((each) => each.text);
+    const told = understanding.sentences.filter((sentence) => sentence.act !== 'instruction' && sentence.act !== 'filler' && !asked.includes(sentence.normalized)).map((sentence) => sentence.text);
+    const topic = handoverTopic(asked, told, language, rarity);
     if (topic) {
       const text = topicHandoverReply(language, topic);
       return { text, sentences: splitReplySentences(text) };

@@ -23,10 +23,10 @@ const rarity: TermRarity = termRarity({ documents: baseTexts.length, documentFre
 /** The topic the hand-over would name for a one-turn call, read as the pipeline reads it. */
 function topicOf(text: string, language: 'zh' | 'en'): string | undefined {
   const understanding = understandTurn([{ speaker: 'customer', text }], language);
-  const question = understanding.questions[0];
-  if (!question) return undefined;
-  const told = understanding.sentences.filter((sentence) => sentence.act !== 'instruction' && sentence.act !== 'filler' && sentence.normalized !== question.text).map((sentence) => sentence.text);
-  return handoverTopic(question.text, told, language, rarity);
+  const asked = understanding.questions.map((question) => question.text);
+  if (asked.length === 0) return undefined;
+  const told = understanding.sentences.filter((sentence) => sentence.act !== 'instruction' && sentence.act !== 'filler' && !asked.includes(sentence.normalized)).map((sentence) => sentence.text);
+  return handoverTopic(asked, told, language, rarity);
 }
 
 let counter = 0;
@@ -56,6 +56,10 @@ describe('handoverTopic', () => {
     expect(topicOf('Can I link my credit card to a crypto wallet app?', 'en')).toBe('crypto wallet app');
   });
 
+  it('weighs every question of the turn: none of them found a relevant card', () => {
+    expect(topicOf('信用卡年费是多少？另外你们有没有代发工资业务？', 'zh')).toContain('工资');
+  });
+
   it('takes the topic from the turn\u2019s other sentences when the question names none', () => {
     const topic = topicOf('我那个住房公积金的事情，今年想办一下。大概多久能办好？', 'zh');
     expect(topic).toContain('公积金');
@@ -83,6 +87,11 @@ describe('handoverTopic', () => {
   it('never names a person (zh and en)', () => {
     expect(topicOf('我叫王建国，想问问你们有没有ETC业务？', 'zh') ?? '').not.toContain('王建国');
     expect(topicOf('My neighbour Margaret said you do equity release, is that right?', 'en')).toBe('equity release');
+  });
+
+  it('names no pronoun or pointing word as part of a topic', () => {
+    expect(topicOf('My brother says his bank pays him interest on loose change. Do you have a round-up saver like that?', 'en') ?? '').not.toMatch(/\bhim\b|somewhere/u);
+    expect(topicOf('Can I see that in the app somewhere?', 'en')).toBe('app');
   });
 
   it('takes nothing from words addressed to the system', () => {
