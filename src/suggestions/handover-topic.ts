@@ -18,6 +18,7 @@ const wordingSchema = z.object({
     verbMarkers: z.object({ en: z.array(z.string().min(1)) }),
     describingWords: z.object({ en: z.array(z.string().min(1)) }),
     pointingWords: z.object({ en: z.array(z.string().min(1)) }),
+    innerNegators: z.object({ zh: z.array(z.string().min(1)) }),
   }),
 });
 
@@ -82,13 +83,14 @@ function personalClauses(text: string): { start: number; end: number }[] {
 /**
  * The words of a sentence that may name its topic: its content words (what understanding keeps: no question words,
  * pronouns or filler), with no figure, no personal data (a clause giving a card number or an ID, a name), no promise
- * word, in Chinese a noun's part of speech and no question word inside, in English not a verb or a describing word.
+ * word, in Chinese a noun's part of speech with no question word or denied result inside, in English not a verb or a
+ * describing word.
  * A content word that carries a topic is an anchor; a generic one ("money", 费用) only joins anchors.
  */
 function readWords(text: string, language: TopicLanguage): SpokenWord[] {
   const terms = new Set(contentTerms(text, language));
   const personal = personalClauses(text);
-  const { topicTags, verbMarkers, describingWords, pointingWords } = handoverWording().topic;
+  const { topicTags, verbMarkers, describingWords, pointingWords, innerNegators } = handoverWording().topic;
   const nominal = new Set(topicTags);
   // A word holding a question word ("多长时间", "多少钱") asks; it names nothing.
   const asking = understandingData().cues.question[language].filter((cue) => cue.length >= 2 && cjk.test(cue));
@@ -110,6 +112,7 @@ function readWords(text: string, language: TopicLanguage): SpokenWord[] {
       !promised(surface, language) &&
       (tag === undefined || nominal.has(tag)) &&
       !asking.some((cue) => folded.includes(cue)) &&
+      !(!latin && innerNegators.zh.some((negator) => folded.slice(1).includes(negator))) &&
       !verb &&
       !describing &&
       !(latin && capitalisedName.test(surface));
