@@ -19,6 +19,7 @@ const wordingSchema = z.object({
     describingWords: z.object({ en: z.array(z.string().min(1)) }),
     pointingWords: z.object({ en: z.array(z.string().min(1)) }),
     innerNegators: z.object({ zh: z.array(z.string().min(1)) }),
+    gerundMarkers: z.object({ en: z.array(z.string().min(1)) }),
   }),
 });
 
@@ -90,7 +91,7 @@ function personalClauses(text: string): { start: number; end: number }[] {
 function readWords(text: string, language: TopicLanguage): SpokenWord[] {
   const terms = new Set(contentTerms(text, language));
   const personal = personalClauses(text);
-  const { topicTags, verbMarkers, describingWords, pointingWords, innerNegators } = handoverWording().topic;
+  const { topicTags, verbMarkers, describingWords, pointingWords, innerNegators, gerundMarkers } = handoverWording().topic;
   const nominal = new Set(topicTags);
   // A word holding a question word ("多长时间", "多少钱") asks; it names nothing.
   const asking = understandingData().cues.question[language].filter((cue) => cue.length >= 2 && cjk.test(cue));
@@ -99,9 +100,10 @@ function readWords(text: string, language: TopicLanguage): SpokenWord[] {
     const folded = foldText(surface);
     const before = spoken[index - 1];
     const latin = !cjk.test(surface);
-    // English: a word after "to", a modal or a subject is a verb; a describing word tells how, not what; a pointing
-    // word ("him", "somewhere") names nothing.
-    const verb = latin && before !== undefined && text.slice(before.end, start).trim() === '' && verbMarkers.en.includes(foldText(before.surface).replace(/’/gu, "'"));
+    // English: a word after "to", a modal or a subject is a verb, and so is an -ing word after a preposition; a
+    // describing word tells how, not what; a pointing word ("him", "somewhere") names nothing.
+    const marker = latin && before !== undefined && text.slice(before.end, start).trim() === '' ? foldText(before.surface).replace(/’/gu, "'") : undefined;
+    const verb = marker !== undefined && (verbMarkers.en.includes(marker) || (folded.endsWith('ing') && gerundMarkers.en.includes(marker)));
     const describing = latin && (describingWords.en.includes(folded) || pointingWords.en.includes(folded));
     // Understanding stems English words ("savings" -> "saving"): the spoken word is a term when its stem is.
     const term = latin ? (words(folded)[0] ?? folded) : folded;

@@ -89,6 +89,10 @@ describe('handoverTopic', () => {
     expect(topicOf('My neighbour Margaret said you do equity release, is that right?', 'en')).toBe('equity release');
   });
 
+  it('names no action said as a noun after a preposition (en)', () => {
+    expect(topicOf('Do you do travel cheques? I am useless at planning holidays.', 'en')).toBe('travel cheques');
+  });
+
   it('names no pronoun or pointing word as part of a topic', () => {
     expect(topicOf('My brother says his bank pays him interest on loose change. Do you have a round-up saver like that?', 'en') ?? '').not.toMatch(/\bhim\b|somewhere/u);
     expect(topicOf('Can I see that in the app somewhere?', 'en')).toBe('app');
