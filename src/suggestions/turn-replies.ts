@@ -4,6 +4,7 @@ import { productNamedIn, type KnownProduct } from '../understanding/discussed-pr
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
+import { handoverTopic, topicHandoverReply } from './handover-topic.js';
 import { partOfSaid, TermIndex, termWeight, type BaseWording, type TermRarity } from './query-terms.js';
 import { labelledRows } from './table-sentences.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
@@ -287,7 +288,8 @@ function closestCard(searches: readonly PlannedSearch[], responses: readonly Sea
 
 /**
  * The hand-over: says what will be checked (the question's words the closest card also holds, so nothing the
- * customer slipped in is echoed as a fact) and cites that card; a polite clarifying question when nothing was asked.
+ * customer slipped in is echoed as a fact) and cites that card; with no relevant card, names the customer's topic
+ * (handover-topic.ts); a polite clarifying question when nothing was asked.
  */
 function handover(understanding: TurnUnderstanding, searches: readonly PlannedSearch[], responses: readonly SearchResponse[], language: 'zh' | 'en', rarity?: TermRarity): ExtractiveReply {
   const question = understanding.questions[0];
@@ -296,6 +298,17 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
     return { text, sentences: splitReplySentences(text) };
   }
   const closest = closestCard(searches, responses, rarity);
+  if (!closest) {
+    // Nothing in the base is relevant: say what will be checked in the customer's own words (their topic, never
+    // their figures or promises), from the questions or, when they name nothing, the turn's other sentences.
+    const asked = understanding.questions.map((each) => each.text);
+    const told = understanding.sentences.filter((sentence) => sentence.act !== 'instruction' && sentence.act !== 'filler' && !asked.includes(sentence.normalized)).map((sentence) => sentence.text);
+    const topic = handoverTopic(asked, told, language, rarity);
+    if (topic) {
+      const text = topicHandoverReply(language, topic);
+      return { text, sentences: splitReplySentences(text) };
+    }
+  }
   // What the card is about (its title, headings, FAQ questions), so the words named are a topic, not a stray word of
   // the customer's. Words only, no figures: a figure next to "额度" reads as confirming account details.
   const about = closest ? [closest.title, ...closest.headingPath, ...closest.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n').toLowerCase() : '';
