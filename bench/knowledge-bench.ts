@@ -14,7 +14,8 @@ import type { Database } from '../src/db/database.js';
 import { createOfflineEmbedder, type OfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
 import { SearchIndexSync } from '../src/retrieval/search-index-sync.js';
-import { benchmarkFile, createBenchDatabase, formatMs, percentile, readJsonl, repositoryRoot, sampleSentences, seededRandom } from './support.js';
+import { loadBqCorpus } from './bq-corpus.js';
+import { createBenchDatabase, formatMs, percentile, repositoryRoot, sampleSentences, seededRandom } from './support.js';
 
 const actor = { id: 'bench' };
 
@@ -142,14 +143,12 @@ async function reingestSample(): Promise<void> {
 }
 
 async function recallOnBq(): Promise<void> {
-  const corpusPath = benchmarkFile('bq_corpus', 'retrieval_corpus.jsonl');
-  const queriesPath = benchmarkFile('bq_corpus', 'retrieval_queries.jsonl');
-  if (!corpusPath || !queriesPath) {
+  const bq = loadBqCorpus();
+  if (!bq) {
     console.log('bq_corpus not found beside the repository: recall skipped');
     return;
   }
-  const corpus = readJsonl<{ doc_id: string; text: string }>(corpusPath);
-  const queries = readJsonl<{ qid: string; query: string; gold_doc_ids: string[] }>(queriesPath);
+  const { corpus, queries } = bq;
   const bench = await createBenchDatabase();
   try {
     const embedder = createOfflineEmbedder();

@@ -14,8 +14,9 @@ import { KnowledgeService } from '../src/knowledge/knowledge-service.js';
 import { createOfflineEmbedder } from '../src/llm/offline-embedder.js';
 import { HybridSearch } from '../src/retrieval/hybrid-search.js';
 import { BigramBm25 } from './bigram-bm25.js';
+import { loadBqCorpus } from './bq-corpus.js';
 import { formatFigures } from './jining-faq.js';
-import { benchmarkFile, createBenchDatabase, readJsonl } from './support.js';
+import { createBenchDatabase } from './support.js';
 
 const topK = 5;
 
@@ -40,14 +41,12 @@ function line(name: string, figures: Figures, count: number): string {
 
 export async function main(): Promise<void> {
   console.log('== second-base retrieval bench (bq_corpus as FAQ rows; the retrieval model was fitted on jining)');
-  const corpusPath = benchmarkFile('bq_corpus', 'retrieval_corpus.jsonl');
-  const queriesPath = benchmarkFile('bq_corpus', 'retrieval_queries.jsonl');
-  if (!corpusPath || !queriesPath) {
+  const bq = loadBqCorpus();
+  if (!bq) {
     console.log('bq_corpus not found beside the repository: skipped');
     return;
   }
-  const corpus = readJsonl<{ doc_id: string; text: string }>(corpusPath);
-  const queries = readJsonl<{ qid: string; query: string; gold_doc_ids: string[] }>(queriesPath);
+  const { corpus, queries } = bq;
 
   const baseline = new BigramBm25(corpus.map((item) => ({ id: item.doc_id, text: `${item.text}\n${item.text}` })));
   const baselineFigures: Figures = { hits1: 0, hits5: 0, reciprocal: 0 };
