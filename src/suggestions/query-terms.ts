@@ -224,13 +224,7 @@ const cjkBigrams = (word: string): string[] => Array.from({ length: Math.max(0, 
  * keeps bigrams whatever jieba made of the word); for other words, of their search tokens; any equivalent counts.
  */
 function frequencyIn(term: string, statistics: TermStatistics): number {
-  return Math.max(
-    ...equivalentsOf(term).map((candidate) => {
-      const folded = foldText(withDigits(candidate));
-      const tokens = cjk.test(folded) && folded.length >= 2 && /^[\u3400-\u9fff]+$/u.test(folded) ? cjkBigrams(folded) : searchTokens(folded);
-      return tokens.length === 0 ? 0 : Math.min(...tokens.map((token) => statistics.documentFrequency(token)));
-    }),
-  );
+  return Math.max(...equivalentsOf(term).map((candidate) => ownFrequency(candidate, statistics)));
 }
 
 /** Passages holding exactly this word (not its equivalents). */

@@ -320,6 +320,11 @@ function handover(understanding: TurnUnderstanding, searches: readonly PlannedSe
 // A sentence about the document itself or written for agents is never said to a customer.
 const aboutTheDocument = /本(?:说明|文件|规范|话术|表|页)|适用于|坐席|客服人员|this (?:document|guide|policy|sheet|page)|applies to|agents? (?:must|should)/iu;
 
+/** Whether a passage's sentence can be said to the customer: no table fragment, nothing about the document or for agents. */
+function sayable(text: string): boolean {
+  return !text.includes('|') && !aboutTheDocument.test(text);
+}
+
 /**
  * The table row that names what the question names: a word of the question (a content word, not a figure) that only
  * one of the retrieved passages holds, and that passage holds it in a row's label (a product table's first column).
@@ -347,7 +352,7 @@ function sentenceAnswer(result: SearchResult, terms: readonly string[], language
       const index = new TermIndex(text);
       return { text, position, score: terms.filter((term) => index.has(term)).length };
     })
-    .filter((sentence) => sentence.score > 0 && !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
+    .filter((sentence) => sentence.score > 0 && sayable(sentence.text))
     .sort((left, right) => right.score - left.score || left.position - right.position);
   // An FAQ judged to answer the question answers it with its answer, even in words other than the question's: the
   // match was on the FAQ's questions ("what will it cost over a year?" is "what is the APR?").
@@ -355,7 +360,7 @@ function sentenceAnswer(result: SearchResult, terms: readonly string[], language
     scored.length === 0 && result.kind === 'faq'
       ? passageSentences(result)
           .map((text, position) => ({ text, position, score: 0 }))
-          .filter((sentence) => !sentence.text.includes('|') && !aboutTheDocument.test(sentence.text))
+          .filter((sentence) => sayable(sentence.text))
       : scored;
   const chosen: typeof scored = [];
   let length = 0;
