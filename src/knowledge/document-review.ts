@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import type { Actor, DocumentKind, DocumentStatus } from './document-input.js';
+import { holdSearchIndexOrder } from './hold-search-index-order.js';
 import { DocumentNotFoundError, type KnowledgeService } from './knowledge-service.js';
 
 /** What the eval gate of one submitted version found (see src/evals/publish-gate.ts). */
@@ -161,6 +162,7 @@ export class DocumentReview {
     }
     const check = await this.#gate.start({ documentId, version, kind: row.kind, product: row.product }, actor.id);
     const state = await this.#database.transaction(async (transaction) => {
+      await holdSearchIndexOrder(transaction);
       const locked = await this.#read(transaction, documentId, version, true);
       if (locked.status !== 'draft' && locked.status !== 'submitted') {
         throw new ReviewStateError('version_already_decided', `version ${version} became ${locked.status} meanwhile`);
@@ -184,6 +186,7 @@ export class DocumentReview {
     // Read before the transaction: embedded PGlite has one connection, which the transaction holds.
     const check = (await this.#gate.checks(documentId, version))[0];
     const state = await this.#database.transaction(async (transaction) => {
+      await holdSearchIndexOrder(transaction);
       const row = await this.#read(transaction, documentId, version, true);
       if (row.status === 'rejected') throw new ReviewStateError('version_rejected', `version ${version} was rejected on ${toIso(row.reviewed_at)}: a rejected version cannot be approved`);
       if (row.status === 'approved' || row.status === 'retired') throw new ReviewStateError('version_already_decided', `version ${version} is already ${row.status}`);
@@ -217,6 +220,7 @@ export class DocumentReview {
   /** Rejects a draft or submitted version, saying why; it stays in the history and is never retrievable. */
   async reject(documentId: string, version: number, actor: Actor, comment: string): Promise<ReviewState> {
     return this.#database.transaction(async (transaction) => {
+      await holdSearchIndexOrder(transaction);
       const row = await this.#read(transaction, documentId, version, true);
       if (row.status !== 'draft' && row.status !== 'submitted') {
         throw new ReviewStateError('version_already_decided', `version ${version} is ${row.status}: only a draft or submitted version can be rejected`);

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { toSparseVectorLiteral } from '../db/vector-literal.js';
 import type { Embedder } from '../llm/embedder.js';
+import { holdSearchIndexOrder } from './hold-search-index-order.js';
 import { vectorIndex } from './search-indexes.js';
 import vectorDistancePrice from './vector-distance-cost.json' with { type: 'json' };
 
@@ -37,6 +38,7 @@ async function storedEmbedder(database: Database): Promise<string | undefined> {
 
 async function createColumnAndIndex(database: Database, embedder: Embedder): Promise<void> {
   await database.transaction(async (transaction) => {
+    await holdSearchIndexOrder(transaction);
     await transaction.exec(`alter table chunks add column if not exists embedding vector(${embedder.dimensions})`);
     await transaction.exec(vectorIndex.create);
     await transaction.query(
@@ -94,6 +96,7 @@ export async function reindexEmbeddings(
     options.onProgress?.(Math.min(start + batchSize, chunks.rows.length), chunks.rows.length);
   }
   await database.transaction(async (transaction) => {
+    await holdSearchIndexOrder(transaction);
     await transaction.exec('drop index if exists chunks_embedding_idx; alter table chunks drop column if exists embedding;');
     await transaction.exec(`alter table chunks add column embedding vector(${embedder.dimensions})`);
     for (let start = 0; start < chunks.rows.length; start += batchSize) {

@@ -20,6 +20,7 @@ import { embeddingText } from './embedding-index.js';
 import { applyQuestionEdits, maximumQuestionCharacters, questionKey, type QuestionEdit } from './similar-questions.js';
 import { findUnsafeText } from '../text/find-unsafe-text.js';
 import { vectorIndex } from './search-indexes.js';
+import { holdSearchIndexOrder } from './hold-search-index-order.js';
 import { rebuildsVectorIndex } from './vector-index-maintenance.js';
 import { IngestError } from './ingest-error.js';
 import { effectiveDateView, inferredDay, parseEffectiveDate } from './business-dates.js';
@@ -559,6 +560,7 @@ export class KnowledgeService {
     const vectors = embedded ?? (await this.#embed(prepared, existing?.documentId));
     await this.#dropIndexForBulk(prepared.chunks.length);
     const { result, generation } = await this.#database.transaction(async (transaction) => {
+      await holdSearchIndexOrder(transaction);
       const stored = await this.#writeVersion(transaction, prepared, existing?.version ?? 0, vectors, actor, targetDocumentId);
       return { result: stored, generation: await this.#bumpIfWritten(transaction, stored.outcome !== 'unchanged') };
     });
@@ -861,6 +863,7 @@ export class KnowledgeService {
       const rebuildIndex = this.#database.kind === 'pglite' && !this.#bulk && rebuildsVectorIndex(changedChunks, await this.#indexedRows());
       await this.#dropIndexForBulk(changedChunks);
       const generation = await this.#database.transaction(async (transaction) => {
+        await holdSearchIndexOrder(transaction);
         if (rebuildIndex) await transaction.exec(`drop index if exists ${vectorIndex.name}`);
         const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
         for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
@@ -948,6 +951,7 @@ export class KnowledgeService {
       const vectors = await this.#embed(prepared, documentId);
       const expectedVersion = Number(row.version);
       const result = await this.#database.transaction(async (transaction) => {
+        await holdSearchIndexOrder(transaction);
         const locked = await transaction.query<{ current_version: number }>('select current_version from documents where id = $1 for update', [documentId]);
         if (Number(locked.rows[0]?.current_version) !== expectedVersion) return undefined;
         await transaction.query(
@@ -1029,6 +1033,7 @@ export class KnowledgeService {
         const changedChunks = changed.reduce((total, document) => total + document.chunks.length, 0);
         await this.#dropIndexForBulk(changedChunks);
         const generation = await this.#database.transaction(async (transaction) => {
+          await holdSearchIndexOrder(transaction);
           const items = changed.map((document, index) => ({ document, expectedVersion: existing.get(document.externalId)?.version ?? 0, vectors: vectors[index] ?? [] }));
           for (const stored of await this.#writeVersions(transaction, items, actor)) written.set(stored.externalId, stored);
           return this.#bumpIfWritten(transaction, true);
@@ -1140,6 +1145,7 @@ export class KnowledgeService {
   /** Retired documents keep their history and are never retrieved. */
   async retire(documentId: string): Promise<void> {
     const updated = await this.#database.transaction(async (transaction) => {
+      await holdSearchIndexOrder(transaction);
       const result = await transaction.query(`update documents set retired_at = coalesce(retired_at, now()), updated_at = now() where id = $1`, [documentId]);
       if (result.rowCount === 0) return false;
       await transaction.query('update chunks set retired = true where document_id = $1', [documentId]);
