@@ -13,6 +13,8 @@ export interface Situation {
    * time of a transfer a scammer asked for): replies give the wording and the situation's script only.
    */
   withholdsAnswers: boolean;
+  /** Its procedure is due before the answers to the customer's own questions. */
+  procedureFirst?: boolean;
   /** What the agent must do (for the model prompt). */
   handling: string;
   /** Approved wording to open the reply with (empty: the situation only steers the search and the prompt). */
@@ -101,6 +103,8 @@ interface CompiledSituation {
   alternatives: Record<Language, { word: string; matches: CueMatcher; negative: boolean }[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
+  /** Whether the text says the situation is already over (over), in either language. */
+  saysOver: (text: string) => boolean;
   /** The words of wanting a product (intent), compiled once: the profile check runs on every suggestion. */
   intent: Record<Language, { word: string; matches: CueMatcher }[]>;
 }
@@ -109,6 +113,16 @@ function lookalikeRemover(phrases: readonly string[]): (text: string) => string 
   if (phrases.length === 0) return (text) => text;
   const pattern = new RegExp(phrases.map((phrase) => foldText(phrase)).map((phrase) => (latin.test(phrase) ? `(?<![a-z0-9])${escape(phrase)}(?![a-z0-9])` : escape(phrase))).join('|'), 'gu');
   return (text) => text.replace(pattern, ' ');
+}
+
+/**
+ * Phrases saying a situation is over, matched exactly: a word let into them would let a negation in ("找不着了" is not
+ * "找着了").
+ */
+function overReader(phrases: readonly string[]): (text: string) => boolean {
+  if (phrases.length === 0) return () => false;
+  const pattern = new RegExp(phrases.map((phrase) => foldText(phrase)).map((phrase) => (latin.test(phrase) ? `(?<![a-z0-9])${escape(phrase).replace(/ /gu, '\\s+')}(?![a-z0-9])` : escape(phrase))).join('|'), 'u');
+  return (text) => pattern.test(text);
 }
 
 let compiled: CompiledSituation[] | undefined;
@@ -139,6 +153,7 @@ function compiledSituations(): CompiledSituation[] {
       en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
     },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
+    saysOver: overReader([...(definition.over?.zh ?? []), ...(definition.over?.en ?? [])]),
     intent: {
       zh: (definition.intent?.zh ?? []).map((word) => ({ word, matches: matcherOf(word) })),
       en: (definition.intent?.en ?? []).map((word) => ({ word, matches: matcherOf(word) })),
@@ -152,6 +167,7 @@ function situationOf(definition: SituationDefinition, language: Language, cue: s
     id: definition.id,
     declines: definition.declines,
     withholdsAnswers: definition.withholdsAnswers ?? false,
+    ...(definition.procedureFirst ? { procedureFirst: true } : {}),
     handling: definition.handling[language],
     wording: definition.wording[language].replace('{topic}', cue),
     knowledgeQuery: definition.knowledge[language],
@@ -252,9 +268,11 @@ export function detectSituations(text: string, language: Language, trial: StoryC
   negated ??= { zh: negationReader('zh'), en: negationReader('en') };
   const found: Situation[] = [];
   let stories: Map<string, Map<string, string>> | undefined;
-  for (const { definition, alternatives, withoutLookalikes, story } of compiledSituations()) {
+  for (const { definition, alternatives, withoutLookalikes, saysOver, story } of compiledSituations()) {
     let cue: string | undefined;
     const read = withoutLookalikes(folded);
+    // "I lost my card last week and the new one came today": what it required is done.
+    if (saysOver(read)) continue;
     for (const [index, families] of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']].entries()) {
       const cueLanguage: Language = index < alternatives[language].length ? language : language === 'zh' ? 'en' : 'zh';
       // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several

@@ -47,6 +47,10 @@ const situationSchema = z.object({
   declines: z.boolean(),
   /** The customer's own questions get no facts while this situation holds (e.g. fees of the transfer a scammer asked for). */
   withholdsAnswers: z.boolean().optional(),
+  /** Its procedure comes before the answers to the customer's questions (a card in someone else's hands is blocked first). */
+  procedureFirst: z.boolean().optional(),
+  /** Words saying the situation is already over ("found my card", "新卡已经收到了"): it no longer holds. */
+  over: perLanguage(words).optional(),
   handling: perLanguage(z.string().min(1)),
   knowledge: perLanguage(z.string()),
   wording: perLanguage(z.string()),
