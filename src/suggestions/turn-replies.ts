@@ -203,10 +203,12 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
   // column of the round robin: the procedure is due whatever the questions' own answers are.
   const required = procedureReplies.length > 0 ? [procedureReplies] : [];
+  // A procedure that cannot wait (a card in someone else's hands is blocked before anything else) takes the first column.
+  const procedureFirst = searches.some((search) => search.purpose === 'situation' && search.situation?.procedureFirst === true);
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];
   const seenText = new Set<string>();
-  const columns = [...questionReplies, ...required];
+  const columns = procedureFirst ? [...required, ...questionReplies] : [...questionReplies, ...required];
   const depth = Math.max(0, ...columns.map((replies) => replies.length));
   for (let rank = 0; rank < depth; rank += 1) {
     for (const replies of columns) {

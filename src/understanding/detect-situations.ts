@@ -1,5 +1,5 @@
 import { foldText } from '../text/segment-text.js';
-import { understandingData, type SituationDefinition } from './understanding-data.js';
+import { understandingData, type SituationDefinition, type SituationStory } from './understanding-data.js';
 
 export type Language = 'zh' | 'en';
 
@@ -13,6 +13,8 @@ export interface Situation {
    * time of a transfer a scammer asked for): replies give the wording and the situation's script only.
    */
   withholdsAnswers: boolean;
+  /** Its procedure is due before the answers to the customer's own questions. */
+  procedureFirst?: boolean;
   /** What the agent must do (for the model prompt). */
   handling: string;
   /** Approved wording to open the reply with (empty: the situation only steers the search and the prompt). */
@@ -82,11 +84,27 @@ function saysNegation(word: string): boolean {
   return latin.test(folded) ? /(?<![a-z])(?:not|no|never)(?![a-z])|n't/u.test(folded) : /[不没别未非无]/u.test(folded);
 }
 
+interface CompiledCue {
+  word: string;
+  matches: CueMatcher;
+  negative: boolean;
+}
+
+interface CompiledPart {
+  id: string;
+  /** Alternatives of both languages, the conversation's first; each a list of families said in one sentence. */
+  alternatives: Record<Language, { families: CompiledCue[][]; language: Language }[]>;
+  rate?: { percentAtLeast: number; with: CompiledCue[] };
+}
+
 interface CompiledSituation {
   definition: SituationDefinition;
+  story?: { required: string[]; minimumParts: number; parts: CompiledPart[] };
   alternatives: Record<Language, { word: string; matches: CueMatcher; negative: boolean }[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
+  /** Whether the text says the situation is already over (over), in either language. */
+  saysOver: (text: string) => boolean;
   /** The words of wanting a product (intent), compiled once: the profile check runs on every suggestion. */
   intent: Record<Language, { word: string; matches: CueMatcher }[]>;
 }
@@ -97,16 +115,45 @@ function lookalikeRemover(phrases: readonly string[]): (text: string) => string 
   return (text) => text.replace(pattern, ' ');
 }
 
+/**
+ * Phrases saying a situation is over, matched exactly: a word let into them would let a negation in ("找不着了" is not
+ * "找着了").
+ */
+function overReader(phrases: readonly string[]): (text: string) => boolean {
+  if (phrases.length === 0) return () => false;
+  const pattern = new RegExp(phrases.map((phrase) => foldText(phrase)).map((phrase) => (latin.test(phrase) ? `(?<![a-z0-9])${escape(phrase).replace(/ /gu, '\\s+')}(?![a-z0-9])` : escape(phrase))).join('|'), 'u');
+  return (text) => pattern.test(text);
+}
+
 let compiled: CompiledSituation[] | undefined;
+
+const compileCue = (word: string): CompiledCue => ({ word, matches: matcherOf(word), negative: saysNegation(word) });
+
+function compileStory(story: SituationStory): CompiledSituation['story'] {
+  return {
+    required: story.required,
+    minimumParts: story.minimumParts,
+    parts: story.parts.map((part) => {
+      const own = (language: Language) => part.cues[language].map((families) => ({ families: families.map((family) => family.map(compileCue)), language }));
+      return {
+        id: part.id,
+        alternatives: { zh: [...own('zh'), ...own('en')], en: [...own('en'), ...own('zh')] },
+        ...(part.rate ? { rate: { percentAtLeast: part.rate.percentAtLeast, with: [...part.rate.with.zh, ...part.rate.with.en].map(compileCue) } } : {}),
+      };
+    }),
+  };
+}
 
 function compiledSituations(): CompiledSituation[] {
   compiled ??= understandingData().situations.map((definition) => ({
     definition,
+    ...(definition.story ? { story: compileStory(definition.story) } : {}),
     alternatives: {
       zh: definition.cues.zh.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
       en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
     },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
+    saysOver: overReader([...(definition.over?.zh ?? []), ...(definition.over?.en ?? [])]),
     intent: {
       zh: (definition.intent?.zh ?? []).map((word) => ({ word, matches: matcherOf(word) })),
       en: (definition.intent?.en ?? []).map((word) => ({ word, matches: matcherOf(word) })),
@@ -120,6 +167,7 @@ function situationOf(definition: SituationDefinition, language: Language, cue: s
     id: definition.id,
     declines: definition.declines,
     withholdsAnswers: definition.withholdsAnswers ?? false,
+    ...(definition.procedureFirst ? { procedureFirst: true } : {}),
     handling: definition.handling[language],
     wording: definition.wording[language].replace('{topic}', cue),
     knowledgeQuery: definition.knowledge[language],
@@ -146,17 +194,85 @@ export function profileSituations(text: string, language: Language, customerLeve
 
 let negated: Record<Language, (text: string, at: number) => boolean> | undefined;
 
+// A story's part told as a frame (a fee and what it releases) is said in one sentence: words of one part spread over a
+// whole call are about different things. Commas stay inside: spoken Chinese runs a whole thought on commas.
+const sentenceBreak = /[。！？!?;；\n]+|(?<=[a-z0-9])\.\s+/u;
+const percent = /(\d+(?:\.\d+)?)\s*%/gu;
+
+/** The part of a story told in `text` (folded), with the word that told it; undefined when it is not told. */
+function toldPart(part: CompiledPart, text: string, sentences: readonly string[], language: Language, rateCutOff?: number): string | undefined {
+  for (const { families, language: cueLanguage } of part.alternatives[language]) {
+    const said = (entry: CompiledCue, within: string, alone: boolean): boolean => entry.matches(within).some((at) => !alone || entry.negative || !negated?.[cueLanguage](within, at));
+    if (families.length === 1) {
+      const hit = families[0]?.find((entry) => said(entry, text, true));
+      if (hit) return hit.word;
+      continue;
+    }
+    for (const sentence of sentences) {
+      const hits = families.map((family) => family.find((entry) => said(entry, sentence, false)));
+      if (hits.every((hit) => hit !== undefined)) return hits[0]?.word;
+    }
+  }
+  const rate = part.rate;
+  if (!rate) return undefined;
+  const cutOff = rateCutOff ?? rate.percentAtLeast;
+  for (const sentence of sentences) {
+    const high = [...sentence.matchAll(percent)].find((match) => Number(match[1]) >= cutOff);
+    if (high && rate.with.some((entry) => entry.matches(sentence).length > 0)) return high[0];
+  }
+  return undefined;
+}
+
+/** Cut-offs to try instead of the data file's, for the bench that fits them. */
+export interface StoryCutOffTrial {
+  minimumParts?: number;
+  percentAtLeast?: number;
+}
+
+/**
+ * The parts of each situation's story told in `text` (the customer's recent words), by situation id: for the bench
+ * that fits how many parts make the story, and for detectSituations.
+ */
+export function storyParts(text: string, language: Language, trial: StoryCutOffTrial = {}): Map<string, Map<string, string>> {
+  const folded = foldText(text).replace(/[ \t]+/gu, ' ');
+  negated ??= { zh: negationReader('zh'), en: negationReader('en') };
+  const sentences = folded.split(sentenceBreak).filter((sentence) => sentence.trim());
+  const told = new Map<string, Map<string, string>>();
+  for (const { definition, story, withoutLookalikes } of compiledSituations()) {
+    if (!story) continue;
+    const read = withoutLookalikes(folded);
+    const readSentences = sentences.map(withoutLookalikes);
+    const parts = new Map<string, string>();
+    for (const part of story.parts) {
+      const word = toldPart(part, read, readSentences, language, trial.percentAtLeast);
+      if (word !== undefined) parts.set(part.id, word);
+    }
+    told.set(definition.id, parts);
+  }
+  return told;
+}
+
+/** Whether the told parts make the story: every required part, and enough of the others. */
+function storyHolds(story: NonNullable<CompiledSituation['story']>, parts: ReadonlyMap<string, string>, trial: StoryCutOffTrial): boolean {
+  if (!story.required.every((id) => parts.has(id))) return false;
+  const others = [...parts.keys()].filter((id) => !story.required.includes(id)).length;
+  return others >= (trial.minimumParts ?? story.minimumParts);
+}
+
 /**
  * The situations in `text` (the customer's recent words), in the order the data file lists them (most
  * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App").
  */
-export function detectSituations(text: string, language: Language): Situation[] {
+export function detectSituations(text: string, language: Language, trial: StoryCutOffTrial = {}): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
   negated ??= { zh: negationReader('zh'), en: negationReader('en') };
   const found: Situation[] = [];
-  for (const { definition, alternatives, withoutLookalikes } of compiledSituations()) {
+  let stories: Map<string, Map<string, string>> | undefined;
+  for (const { definition, alternatives, withoutLookalikes, saysOver, story } of compiledSituations()) {
     let cue: string | undefined;
     const read = withoutLookalikes(folded);
+    // "I lost my card last week and the new one came today": what it required is done.
+    if (saysOver(read)) continue;
     for (const [index, families] of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']].entries()) {
       const cueLanguage: Language = index < alternatives[language].length ? language : language === 'zh' ? 'en' : 'zh';
       // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
@@ -168,6 +284,12 @@ export function detectSituations(text: string, language: Language): Situation[] 
         cue = hits[0]?.word;
         break;
       }
+    }
+    if (cue === undefined && story) {
+      // No cue names it: the story told across the recent turns may still be it, part by part.
+      stories ??= storyParts(text, language, trial);
+      const parts = stories.get(definition.id);
+      if (parts && storyHolds(story, parts, trial)) cue = [...parts.entries()].find(([id]) => !story.required.includes(id))?.[1];
     }
     if (cue === undefined) continue;
     found.push(situationOf(definition, language, cue));

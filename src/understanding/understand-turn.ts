@@ -350,7 +350,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     const statement = told.map((sentence) => sentence.normalized).join(' ');
     if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), ownTerms: contentTerms(statement, language), context: '', carried: false, referent: '' }];
   }
-  const recent = turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
+  const recent = recentCustomerWords(turns);
   // A request the bank does not serve at all (declining, with nothing in the base to look up: off-topic) is one the
   // customer makes, in the sentences that ask: a hotel or a train named in the story around a banking question is not
   // one. A question too bare to name its topic ("which should I buy?", "那买哪个？") asks about what it points back at,
@@ -367,6 +367,11 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     fillerOnly: questions.length === 0,
     customerText: recent,
   };
+}
+
+/** The customer's recent turns, read for situations (a story is often told a turn or two before the question). */
+export function recentCustomerWords(turns: readonly UnderstandingTurn[]): string {
+  return turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
 }
 
 /** The sentences of any turn with what each does (ask, request, complain, tell): for reading a whole call afterwards. */

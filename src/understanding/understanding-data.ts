@@ -18,16 +18,46 @@ const turnCuesSchema = z.object({
   negation: z.object({ zh: words, en: words, questionForms: words }),
 });
 
+const alternativesSchema = perLanguage(z.array(z.array(words.min(1)).min(1)));
+
+/**
+ * A situation told as a story rather than named ("an online friend's parcel is held until I pay a fee"): parts of what
+ * happened, each said in the customer's own words somewhere in their recent turns, counted together.
+ */
+const storySchema = z.object({
+  /** Parts that must be told for the story to hold (a request to move money). */
+  required: z.array(z.string().min(1)).min(1),
+  /** How many of the other parts must be told besides (fitted by bench/fit-situation-stories.ts). */
+  minimumParts: z.number().int().min(1),
+  parts: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z_]+$/u),
+        /** Alternatives; each a list of word families said in one sentence. */
+        cues: alternativesSchema,
+        /** A rate said in a sentence with one of these words counts as this part when it is at least `percentAtLeast` (fitted too). */
+        rate: z.object({ percentAtLeast: z.number().positive(), with: perLanguage(words) }).optional(),
+      }),
+    )
+    .min(2),
+});
+
 const situationSchema = z.object({
   id: z.string().regex(/^[a-z_]+$/u),
   declines: z.boolean(),
   /** The customer's own questions get no facts while this situation holds (e.g. fees of the transfer a scammer asked for). */
   withholdsAnswers: z.boolean().optional(),
+  /** Its procedure comes before the answers to the customer's questions (a card in someone else's hands is blocked first). */
+  procedureFirst: z.boolean().optional(),
+  /** Words saying the situation is already over ("found my card", "新卡已经收到了"): it no longer holds. */
+  over: perLanguage(words).optional(),
   handling: perLanguage(z.string().min(1)),
   knowledge: perLanguage(z.string()),
   wording: perLanguage(z.string()),
   /** Alternatives; each a list of word families that must all match. */
-  cues: perLanguage(z.array(z.array(words.min(1)).min(1))),
+  cues: alternativesSchema,
+  /** The situation told as a story of parts, when none of its cues names it. */
+  story: storySchema.optional(),
   /** Phrases that hold a cue but say something else ("can't afford to lose" is caution, not hardship): not read as cues. */
   notWhen: perLanguage(words).optional(),
   /** Words of wanting a product: with a customer's risk assessment below the discussed product's level, the situation holds. */
@@ -44,6 +74,7 @@ const productCategoriesSchema = z.object({
 export type ProductCategories = z.infer<typeof productCategoriesSchema>;
 export type TurnCues = z.infer<typeof turnCuesSchema>;
 export type SituationDefinition = z.infer<typeof situationSchema>;
+export type SituationStory = z.infer<typeof storySchema>;
 
 function readYaml<T>(name: string, schema: z.ZodType<T>): T {
   const file = new URL(`./${name}`, import.meta.url);

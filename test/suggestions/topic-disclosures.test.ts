@@ -28,6 +28,21 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
     expect(ids('什么时候能赎回？', 'zh', { name: '青松定期存款' })).not.toContain('risk-rated-product');
   });
 
+  it('asks for the not-a-deposit wording when a non-deposit product is weighed against a deposit (zh and en)', () => {
+    expect(ids('这个跟我存三年定期比哪个稳当？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).toContain('non-deposit-against-deposit');
+    expect(ids('我存单快到期了，转去买基金好还是接着存？', 'zh')).toContain('non-deposit-named-against-deposit');
+    expect(ids("Is it basically a savings account that pays more, or is my term deposit safer?", 'en', { name: 'Pine Steady 180', riskLevel: 'R2' })).toContain('non-deposit-against-deposit');
+    // The product alone, or a fund's regular investment plan, weighs nothing against a deposit.
+    expect(ids('什么时候能赎回？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).not.toContain('non-deposit-against-deposit');
+    expect(ids('基金定期定额怎么设置？', 'zh')).not.toContain('non-deposit-named-against-deposit');
+  });
+
+  it('brings the rule remedy that says a wealth product is not a deposit', () => {
+    const due = topicDisclosures(engine, { language: 'zh', text: '跟定期比哪个好？', discussed: { name: '青松稳健180天', riskLevel: 'R2' } });
+    expect(due.map((item) => item.ruleId)).toContain('CN-DISC-001');
+    expect(due.find((item) => item.ruleId === 'CN-DISC-001')?.text).toMatch(/非存款|不是存款/u);
+  });
+
   it('asks for the cooling-off wording when the customer wants out of an insurance policy', () => {
     expect(ids('我不想要了，能退吗？', 'zh', { name: '松鹤养老年金保险', riskLevel: 'R2' })).toContain('insurance-cancellation');
     expect(ids('这个年金每年分红多少？', 'zh', { name: '松鹤养老年金保险', riskLevel: 'R2' })).not.toContain('insurance-cancellation');

@@ -57,6 +57,25 @@ describe('a situation with a required procedure but no declining wording', () =>
   });
 });
 
+describe('a procedure that cannot wait', () => {
+  it('puts the lost-card procedure before the answers to three other questions', () => {
+    const text = '我钱包在公交上让人摸走了，里面有信用卡。年费怎么收？转账多久到账？手机银行怎么登录？';
+    const understanding = understandTurn([{ speaker: 'customer', text }], 'zh');
+    expect(understanding.situations.map((situation) => situation.id)).toContain('lost_stolen_card');
+    const searches = planSearches(understanding);
+    const blocking = passage('银行卡挂失与补卡', '信用卡挂失即时生效，原卡永久停用。补卡7至10个工作日寄到。失卡保障覆盖挂失前72小时的盗刷。', 'product', ['银行卡挂失与补卡', '挂失']);
+    const list = composeTurnReplies({
+      understanding,
+      searches,
+      responses: searches.map((search) => response(search.purpose === 'situation' ? [blocking] : [transferFees, transferTime, unrelatedFaq])),
+      language: 'zh',
+      plain: false,
+      count: 3,
+    });
+    expect(list[0]?.passage?.chunkId).toBe(blocking.chunkId);
+  });
+});
+
 describe('a warning and a required procedure in one turn', () => {
   it('searches for both, and offers the procedure after the warning rather than a script about another topic', () => {
     const text = '信用卡逾期了，罚息太多，你现在就给我免了吧，行不行？';

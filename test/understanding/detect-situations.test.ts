@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectSituations, profileSituations } from '../../src/understanding/detect-situations.js';
+import { detectSituations, profileSituations, storyParts } from '../../src/understanding/detect-situations.js';
 
 describe('profileSituations', () => {
   it('finds the suitability situation when a customer wants a product above their assessment', () => {
@@ -73,8 +73,10 @@ describe('detectSituations', () => {
     expect(ids('The laptop died halfway through the payment, did it go through?', 'en')).not.toContain('bereavement');
     expect(ids('Her father died in May and we need to close the account', 'en')).toContain('bereavement');
     expect(ids('我婆婆前阵子不在了，她名下那张卡要怎么处理', 'zh')).toContain('bereavement');
-    expect(ids('我老公走了以后去网点办了个定期', 'zh')).toContain('bereavement');
+    expect(ids('我老公走了以后，他留下的那个定期怎么取', 'zh')).toContain('bereavement');
     expect(ids('我老公去了网点办了个定期', 'zh')).not.toContain('bereavement');
+    // A widow's own deposit, told after her loss, is her own money: no estate is asked about.
+    expect(ids('老伴走了两年了，我自己那个定期想取出来', 'zh')).not.toContain('bereavement');
   });
 
   it('reads being told to pay first to get money out as a scam, whatever the fee is called', () => {
@@ -88,5 +90,41 @@ describe('detectSituations', () => {
   it('reads an age said in words only with its frame, not a product term', () => {
     expect(ids("I'm eighty and the app confuses me", 'en')).toContain('vulnerable_elderly');
     expect(ids('How does the ninety day product pay out?', 'en')).not.toContain('vulnerable_elderly');
+  });
+
+  it('recognises a scam told as a story with no scam word: a payment with enough of a scam\'s parts', () => {
+    // Someone met in a chat group, a held shipment, a fee to release it: no word of the cue lists, three parts.
+    expect(ids('我在一个读书群里认识了个朋友，他从国外给我寄了个箱子，现在说要先付八千块保管费才能派送，我怎么转给他？', 'zh')).toContain('fraud_scam');
+    // A new acquaintance, a state-backed scheme, a deadline, money to take out of a deposit.
+    expect(ids('A nice man I met at the bowls club says his scheme is backed by the government and closes on Friday, so I want to take my savings out of the fixed deposit', 'en')).toContain('fraud_scam');
+  });
+
+  it('does not read an ordinary payment as a scam story: a known tradesman, a real product asked about', () => {
+    expect(ids('我家电工干了好几年了，今天活干完了，我想转给他三千块工钱，手机银行一天能转多少？', 'zh')).not.toContain('fraud_scam');
+    expect(ids("I'd like to pay my plumber, he's done our boiler for years; can I send it from the app today?", 'en')).not.toContain('fraud_scam');
+    expect(ids('稳盈九十天收益大概多少？我想投进去两万块', 'zh')).not.toContain('fraud_scam');
+  });
+
+  it('counts each part once, and a frame only when said in one sentence', () => {
+    const parts = (text: string, language: 'zh' | 'en') => [...(storyParts(text, language).get('fraud_scam')?.keys() ?? [])].sort();
+    expect(parts('I sent the payment. The fee was fine. It was delivered.', 'en')).toEqual(['payment']);
+    expect(parts('They want a handling fee before they will deliver the box, and I sent them money', 'en')).toEqual(['payment', 'release_fee', 'windfall']);
+    // A rate far above deposits said as a return is a lure; a deposit's rate is not.
+    expect(parts('他说一年给25%的利息', 'zh')).toContain('promised_return');
+    expect(parts('定期一年利息1.35%', 'zh')).not.toContain('promised_return');
+  });
+
+  it('does not read a deposit said to be held as a promise asked for', () => {
+    expect(ids('对方说要先交两万保证金', 'zh')).not.toContain('promise_request');
+  });
+
+  it('reads a card-holder taken however it is told, and not a person who cannot be found or a card found again', () => {
+    expect(ids('地铁上钱包让人顺走了，卡全在里面', 'zh')).toContain('lost_stolen_card');
+    expect(ids('Some guy snatched my handbag outside the station', 'en')).toContain('lost_stolen_card');
+    expect(ids('I swiped my card at the till and it was declined twice', 'en')).not.toContain('lost_stolen_card');
+    expect(ids('我用信用卡付了定金，现在那家店老板人都找不着了', 'zh')).not.toContain('lost_stolen_card');
+    expect(ids('我的卡找不着了', 'zh')).toContain('lost_stolen_card');
+    expect(ids('I lost my card on Monday but the new card arrived today, how do I set the PIN?', 'en')).not.toContain('lost_stolen_card');
+    expect(ids('卡丢了好几天，昨天又找到了，还能用吗', 'zh')).not.toContain('lost_stolen_card');
   });
 });
