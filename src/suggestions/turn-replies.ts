@@ -140,6 +140,8 @@ export interface TurnRepliesInput {
   notOffered?: Situation;
   /** How rare each word is in the base (its IDF): a question's rare or unknown words weigh most in its coverage. */
   rarity?: TermRarity;
+  /** A spoken word the base never uses, read as its part the base uses (text/base-word.ts), as the questions' terms were. */
+  baseWord?: (word: string) => string;
 }
 
 /** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
@@ -171,6 +173,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       plain: input.plain,
       ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}),
       ...(input.rarity ? { rarity: input.rarity } : {}),
+      ...(input.baseWord ? { baseWord: input.baseWord } : {}),
     });
     // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
     const found = composed.filter((reply) => reply.passage !== undefined);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSpokenNumbers } from '../../src/understanding/normalize-spoken-numbers.js';
 import { contentTerms, splitTurnSentences, understandTurn } from '../../src/understanding/understand-turn.js';
+import { baseWordOf } from '../../src/text/base-word.js';
 
 const customer = (text: string) => ({ speaker: 'customer' as const, text });
 const agent = (text: string) => ({ speaker: 'agent' as const, text });
@@ -321,5 +322,17 @@ describe('a question in words the base never uses', () => {
     const [question] = understandTurn(turns, 'zh', frequency).questions;
     expect(question?.query).toContain('信用卡');
     expect(question?.terms).not.toContain('超市');
+  });
+
+  it('judges a question on the part of a spoken word the base uses, when the base never uses the word', () => {
+    const used = new Map([['扣回', 1], ['转账', 5]]);
+    const frequency = (word: string): number => used.get(word) ?? 0;
+    const baseWord = (word: string): string => baseWordOf(word, frequency, 2);
+    const turns = [customer('我转账转错了，你们能把钱扣回来吗？')];
+    const [question] = understandTurn(turns, 'zh', frequency, baseWord).questions;
+    expect(question?.terms).toContain('扣回');
+    expect(question?.terms).not.toContain('扣回来');
+    // Without the base's word counts the words stay as said.
+    expect(understandTurn(turns, 'zh').questions[0]?.terms).toContain('扣回来');
   });
 });
