@@ -25,7 +25,8 @@ export interface PlannedSearch {
 const ownWordsEnough = 2;
 
 function ownWords(question: AskedQuestion): boolean {
-  return question.ownTerms.length >= ownWordsEnough;
+  // Counted on the words the base uses, when known: a question of spoken words no passage holds names no topic.
+  return (question.namingTerms ?? question.ownTerms).length >= ownWordsEnough;
 }
 
 /** The words a passage must hold to answer the question: its own when it has enough, else with those it borrowed. */
@@ -106,7 +107,7 @@ function inBaseWords(question: AskedQuestion, wordings: readonly BaseWording[]):
     }
     return replaced;
   };
-  return { ...question, terms: replace(question.terms), ownTerms: replace(question.ownTerms) };
+  return { ...question, terms: replace(question.terms), ownTerms: replace(question.ownTerms), ...(question.namingTerms ? { namingTerms: replace(question.namingTerms) } : {}) };
 }
 
 /** The cards for the turn: each search's results in turn (the first question's best first), each chunk once. */

@@ -33,6 +33,12 @@ export interface AskedQuestion {
   terms: string[];
   /** The sentence's own content words, without those borrowed from what came before (a subset of `terms`). */
   ownTerms: string[];
+  /**
+   * Of its own words, those the knowledge base uses (read with the base's word counts; absent without them). A spoken
+   * question whose own words the base never uses ("名字也对不上，怎么还能转过去呢？") names no topic the base could
+   * answer: it points back at the story, and is judged with the words it borrowed from it.
+   */
+  namingTerms?: string[];
   /** What was said around it: the story of the turn and, when it only referred back, what was discussed before. */
   context: string;
   /** From an earlier customer turn the customer's latest turn did not replace (an answer to the agent's question, filler). */
@@ -290,6 +296,7 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       act: sentence.act,
       terms: [...sentence.terms, ...borrowed.filter((term) => !sentence.terms.includes(term))],
       ownTerms: sentence.terms,
+      ...(frequency ? { namingTerms } : {}),
       context,
       carried,
       // Only a question too bare to name a topic ("which should I buy?") is about the story: one with words of its own

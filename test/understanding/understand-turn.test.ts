@@ -335,4 +335,15 @@ describe('a question in words the base never uses', () => {
     // Without the base's word counts the words stay as said.
     expect(understandTurn(turns, 'zh').questions[0]?.terms).toContain('扣回来');
   });
+
+  it('counts as naming its topic only the own words the base uses', () => {
+    const used = new Map([['卡号', 2], ['输错', 1]]);
+    const frequency = (word: string): number => used.get(word) ?? 0;
+    const turns = [customer('我卡号输错了一位。名字也对不上啊，怎么还能转过去呢？')];
+    const question = understandTurn(turns, 'zh', frequency).questions.find((asked) => asked.text.includes('名字'));
+    expect(question?.ownTerms.length).toBeGreaterThanOrEqual(2);
+    expect(question?.namingTerms).toEqual([]);
+    expect(question?.terms).toEqual(expect.arrayContaining(['卡号', '输错']));
+    expect(understandTurn(turns, 'zh').questions.at(-1)?.namingTerms).toBeUndefined();
+  });
 });
