@@ -388,11 +388,23 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   return {
     language,
     sentences,
-    questions: questions.slice(0, maximumQuestions),
+    questions: searchable(questions, frequency),
     situations,
     fillerOnly: questions.length === 0,
     customerText: recent,
   };
+}
+
+/**
+ * The questions searched, at most `maximumQuestions`, in the order asked. When a long spoken turn asks more, those with
+ * a word the knowledge base uses come first: a line check ("喂，听得见吗？") or a remark of words no passage holds would
+ * take the search from a later question the base answers ("能不能派人上门？").
+ */
+function searchable(questions: readonly AskedQuestion[], frequency?: TermFrequency): AskedQuestion[] {
+  if (questions.length <= maximumQuestions || !frequency) return questions.slice(0, maximumQuestions);
+  const answerable = (question: AskedQuestion): boolean => question.terms.some((term) => frequency(term) > 0);
+  const kept = new Set([...questions.filter(answerable), ...questions.filter((question) => !answerable(question))].slice(0, maximumQuestions));
+  return questions.filter((question) => kept.has(question));
 }
 
 /** The sentences of any turn with what each does (ask, request, complain, tell): for reading a whole call afterwards. */

@@ -346,4 +346,16 @@ describe('a question in words the base never uses', () => {
     expect(question?.terms).toEqual(expect.arrayContaining(['卡号', '输错']));
     expect(understandTurn(turns, 'zh').questions.at(-1)?.namingTerms).toBeUndefined();
   });
+
+  it('gives the search slots of a long turn to the questions with words the base uses first, in the order asked', () => {
+    const used = new Map([['年费', 3], ['积分', 2], ['分期', 4], ['挂失', 2]]);
+    const frequency = (word: string): number => used.get(word) ?? 0;
+    const turns = [customer('喂，听得清楚吗？年费怎么收？积分能抵吗？分期利息多少？卡丢了怎么挂失？')];
+    const texts = understandTurn(turns, 'zh', frequency).questions.map((question) => question.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.join(' ')).not.toContain('听得清楚');
+    expect(texts[0]).toContain('年费');
+    // Without the base's word counts the first three asked are searched.
+    expect(understandTurn(turns, 'zh').questions[0]?.text).toContain('听得清楚');
+  });
 });
