@@ -12,7 +12,7 @@ export function relevanceOf(result: SearchResult): number {
 }
 
 const fitSchema = z.object({ threshold: z.number().min(0).max(1), fittedOn: z.string(), measure: z.string() });
-const coverageFitSchema = fitSchema.extend({ unweightedThreshold: z.number().min(0).max(1) });
+const coverageFitSchema = fitSchema.extend({ unweightedThreshold: z.number().min(0).max(1), shortestBackOffPart: z.number().int().min(1).max(4) });
 
 let fitted: z.infer<typeof fitSchema> | undefined;
 
@@ -68,4 +68,13 @@ let coverage: z.infer<typeof coverageFitSchema> | undefined;
 export function passageCoverageThreshold(weighted = true): number {
   coverage ??= coverageFitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
   return weighted ? coverage.threshold : coverage.unweightedThreshold;
+}
+
+/**
+ * The shortest part a spoken word the base never uses is cut down to (text/base-word.ts): 1 reads "能退" as 退, 2 keeps
+ * two-character words whole. Fitted with the coverage cut-off it changes (bench/fit-passage-coverage.ts).
+ */
+export function shortestBackOffPart(): number {
+  coverage ??= coverageFitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
+  return coverage.shortestBackOffPart;
 }

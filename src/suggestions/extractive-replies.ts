@@ -26,6 +26,8 @@ export interface ExtractiveOptions {
   plain: boolean;
   /** How rare each word is in the base: coverage weighs a rare (or never seen) word more than a common one. */
   rarity?: TermRarity;
+  /** A spoken word the base never uses, read as its part the base uses (text/base-word.ts). */
+  baseWord?: (word: string) => string;
 }
 
 // Question filler that says nothing about the topic: matching it would make any passage look relevant.
@@ -250,7 +252,7 @@ export function handoverCandidate(language: 'zh' | 'en'): ExtractiveReply {
  * compliant replacements.
  */
 export function composeExtractiveReplies(options: ExtractiveOptions): ExtractiveReply[] {
-  let terms = queryTerms(options.query, options.commonTokens);
+  let terms = queryTerms(options.query, options.commonTokens, options.baseWord);
   // A follow-up with no content word of its own ("那怎么办？") is about what the earlier turns asked.
   if (!terms.some((term) => term.latest && term.weight >= 1)) terms = terms.map((term) => ({ ...term, latest: true }));
   const assessed = terms.length === 0 ? [] : options.passages.flatMap((passage) => assess(passage, terms, options.rarity) ?? []);

@@ -103,13 +103,15 @@ const trailingParticle = /[有是的了吗呢吧啊能要]$/u;
 
 /**
  * Content terms of the retrieval query (latest customer turn first, one turn a line), without filler and
- * without `commonTokens` (what most of the knowledge base contains).
+ * without `commonTokens` (what most of the knowledge base contains). `baseWord`, given, reads a spoken word the base
+ * never uses as its part the base does use (text/base-word.ts), before filler is dropped: "能退" is 退, "问问" is filler.
  */
-export function queryTerms(query: string, commonTokens: readonly string[] = []): QueryTerm[] {
+export function queryTerms(query: string, commonTokens: readonly string[] = [], baseWord?: (word: string) => string): QueryTerm[] {
   const common = new Set(commonTokens);
   const terms = new Map<string, QueryTerm>();
   const add = (text: string, latest: boolean): void => {
-    for (const word of units(text)) {
+    for (const said of units(text)) {
+      const word = baseWord && cjk.test(said) && !fillerWords.has(said) ? baseWord(said) : said;
       const unit = !cjk.test(word) || fillerWords.has(word) ? word : word.length === 2 ? word.replace(leadingFiller, '').replace(trailingParticle, '') : word.replace(trailingFiller, '');
       if (!unit || fillerWords.has(unit) || common.has(unit) || (!cjk.test(unit) && unit.length < 2 && !/\d/u.test(unit))) continue;
       const known = terms.get(unit);

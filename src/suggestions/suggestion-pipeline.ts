@@ -14,6 +14,8 @@ import { untilAborted } from '../llm/until-aborted.js';
 import { consumeModelStream, isShowable, reportShown, StreamSession, streamExtractive } from './guarded-stream.js';
 import { baseWordings, termFrequency, termRarity, type TermStatistics } from './query-terms.js';
 import { ReplacementPool } from './replacement-pool.js';
+import { shortestBackOffPart } from './answer-relevance.js';
+import { baseWordOf } from '../text/base-word.js';
 import { buildRetrievalQuery, preferApprovedWording } from './retrieval-query.js';
 import { SuggestionGuard } from './suggestion-guard.js';
 import { escapeData, resolveCitations, suggestionMessages, suggestionOutputSchema, type SuggestionOutput } from './suggestion-prompt.js';
@@ -120,6 +122,17 @@ function turnKnowledge(planned: readonly PlannedSearch[], responses: readonly Se
   return preferApprovedWording(mergeKnowledge(responses, retrievalTopK), planned.map((search) => search.query).join('\n'));
 }
 
+/**
+ * The base's word counts as the turn is read with them: how many passages hold a word, and a spoken word the base never
+ * uses read as its part the base uses (text/base-word.ts, down to the fitted shortest part), for the questions' terms
+ * and the composer's alike.
+ */
+function baseVocabulary(statistics: TermStatistics): { frequency: (word: string) => number; baseWord: (word: string) => string } {
+  const frequency = termFrequency(statistics);
+  const shortestPart = shortestBackOffPart();
+  return { frequency, baseWord: (word) => baseWordOf(word, frequency, shortestPart) };
+}
+
 /** The abort reason when the time budget runs out, so it is told apart from a caller's abort and a model error. */
 export class SuggestionBudgetExceededError extends Error {
   readonly code = 'suggestion_budget_exceeded';
@@ -202,7 +215,8 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
     if (remembered && remembered.products === products) return remembered;
     const heard = hear(turns, language, products);
     const statistics = options.termStatistics?.();
-    const understanding = understandTurn(heard, language, statistics && statistics.documents > 0 ? termFrequency(statistics) : undefined);
+    const vocabulary = statistics && statistics.documents > 0 ? baseVocabulary(statistics) : undefined;
+    const understanding = understandTurn(heard, language, vocabulary?.frequency, vocabulary?.baseWord);
     const discussed = discussedProduct(heard, products, language);
     const searches = planSearches(
       understanding,
@@ -283,7 +297,8 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       });
       const statistics = options.termStatistics?.();
       const rarity = statistics && statistics.documents > 0 ? termRarity(statistics) : undefined;
-      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}), ...(notOffered ? { notOffered } : {}), ...(rarity ? { rarity } : {}) });
+      const baseWord = statistics && statistics.documents > 0 ? baseVocabulary(statistics).baseWord : undefined;
+      const replies = composeTurnReplies({ understanding, searches: planned, responses, language, plain: guard.plain, count, ...(discussed ? { discussed } : {}), ...(notOffered ? { notOffered } : {}), ...(rarity ? { rarity } : {}), ...(baseWord ? { baseWord } : {}) });
       const pool = new ReplacementPool(replies, guard);
       const session = input.stream ? new StreamSession(guard, pool, input.stream, onGuard) : undefined;
       let modelMs = 0;

@@ -25,7 +25,8 @@ export interface PlannedSearch {
 const ownWordsEnough = 2;
 
 function ownWords(question: AskedQuestion): boolean {
-  return question.ownTerms.length >= ownWordsEnough;
+  // Counted on the words the base uses, when known: a question of spoken words no passage holds names no topic.
+  return (question.namingTerms ?? question.ownTerms).length >= ownWordsEnough;
 }
 
 /** The words a passage must hold to answer the question: its own when it has enough, else with those it borrowed. */
@@ -106,7 +107,7 @@ function inBaseWords(question: AskedQuestion, wordings: readonly BaseWording[]):
     }
     return replaced;
   };
-  return { ...question, terms: replace(question.terms), ownTerms: replace(question.ownTerms) };
+  return { ...question, terms: replace(question.terms), ownTerms: replace(question.ownTerms), ...(question.namingTerms ? { namingTerms: replace(question.namingTerms) } : {}) };
 }
 
 /** The cards for the turn: each search's results in turn (the first question's best first), each chunk once. */
@@ -140,6 +141,8 @@ export interface TurnRepliesInput {
   notOffered?: Situation;
   /** How rare each word is in the base (its IDF): a question's rare or unknown words weigh most in its coverage. */
   rarity?: TermRarity;
+  /** A spoken word the base never uses, read as its part the base uses (text/base-word.ts), as the questions' terms were. */
+  baseWord?: (word: string) => string;
 }
 
 /** Opens a reply with the situation's approved wording, as one text, keeping the answer's citation. */
@@ -171,6 +174,7 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       plain: input.plain,
       ...(response.commonTokens ? { commonTokens: response.commonTokens } : {}),
       ...(input.rarity ? { rarity: input.rarity } : {}),
+      ...(input.baseWord ? { baseWord: input.baseWord } : {}),
     });
     // The composer closes its list with the plain hand-over; the turn's own hand-over is decided below.
     const found = composed.filter((reply) => reply.passage !== undefined);

@@ -33,6 +33,12 @@ export interface AskedQuestion {
   terms: string[];
   /** The sentence's own content words, without those borrowed from what came before (a subset of `terms`). */
   ownTerms: string[];
+  /**
+   * Of its own words, those the knowledge base uses (read with the base's word counts; absent without them). A spoken
+   * question whose own words the base never uses ("名字也对不上，怎么还能转过去呢？") names no topic the base could
+   * answer: it points back at the story, and is judged with the words it borrowed from it.
+   */
+  namingTerms?: string[];
   /** What was said around it: the story of the turn and, when it only referred back, what was discussed before. */
   context: string;
   /** From an earlier customer turn the customer's latest turn did not replace (an answer to the agent's question, filler). */
@@ -176,8 +182,25 @@ const readSentencesOnce = memoizeByText((key) => {
   return computeSentences(key.slice(3), language);
 }, 2_000);
 
-function readSentences(text: string, language: Language): TurnSentence[] {
-  return readSentencesOnce(`${language}:${text}`).map((sentence) => ({ ...sentence, terms: [...sentence.terms] }));
+/**
+ * Reads a spoken word the knowledge base never uses as its part the base uses ("扣回来" as 扣回, text/base-word.ts): a
+ * word no passage holds finds nothing and makes every passage, the right one too, look irrelevant.
+ */
+export type BaseWord = (word: string) => string;
+
+function readSentences(text: string, language: Language, baseWord?: BaseWord): TurnSentence[] {
+  return readSentencesOnce(`${language}:${text}`).map((sentence) => ({ ...sentence, terms: baseWord ? inBaseWords(sentence.terms, language, baseWord) : [...sentence.terms] }));
+}
+
+/** Content words with each word the base never uses read as its part the base uses; a part that is filler is dropped. */
+function inBaseWords(terms: readonly string[], language: Language, baseWord: BaseWord): string[] {
+  const { stop } = lexiconFor(language);
+  const read = new Set<string>();
+  for (const term of terms) {
+    const word = cjk.test(term) ? baseWord(term) : term;
+    if (word === term || !stop.has(word)) read.add(word);
+  }
+  return [...read];
 }
 
 function computeSentences(text: string, language: Language): TurnSentence[] {
@@ -220,7 +243,8 @@ export type TermFrequency = (term: string) => number;
  * mum's flat", "my nan"), and a word no passage holds cannot find the answer, only dilute the search.
  */
 function storyTopicTerms(texts: readonly string[], language: Language, frequency: TermFrequency, limit: number, exclude: readonly string[]): string[] {
-  // Nearest first: a word said again just before the question counts where it was said last.
+  // Nearest first: a word said again just before the question counts where it was said last. Only words the base uses
+  // as said: a part cut from a story word ("经理" of 客户经理) would crowd out the product named further back.
   const chosen: string[] = [];
   for (const text of [...texts].reverse()) {
     for (const term of contentTerms(text, language).reverse()) {
@@ -272,6 +296,7 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       act: sentence.act,
       terms: [...sentence.terms, ...borrowed.filter((term) => !sentence.terms.includes(term))],
       ownTerms: sentence.terms,
+      ...(frequency ? { namingTerms } : {}),
       context,
       carried,
       // Only a question too bare to name a topic ("which should I buy?") is about the story: one with words of its own
@@ -304,9 +329,9 @@ function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: Under
  * a question left unanswered carried over when the latest turn only answers the agent or fills a pause; and the
  * situations that need required handling.
  */
-export function understandTurn(turns: readonly UnderstandingTurn[], language: Language, frequency?: TermFrequency): TurnUnderstanding {
+export function understandTurn(turns: readonly UnderstandingTurn[], language: Language, frequency?: TermFrequency, baseWord?: BaseWord): TurnUnderstanding {
   const { latest, before } = latestCustomerRun(turns);
-  const sentences = latest.flatMap((turn) => readSentences(turn.text, language));
+  const sentences = latest.flatMap((turn) => readSentences(turn.text, language, baseWord));
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
   // In English a customer often answers the agent's check ("Okay, sure, go ahead.") between telling the story and
   // asking about it: the turn that told something is the one a later bare question points back at.
@@ -327,7 +352,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   if (questions.length > 0 && lastEarlier && lastAgent) {
     // "取现怎么收费？" - "您是本人吗？" - "是我。还有，分期利息多少？": the agent asked back instead of answering, so the
     // earlier question still stands beside the new one. It comes after the latest turn's own questions.
-    const unanswered = questionsOf(readSentences(lastEarlier.text, language), '', language, true, frequency).filter(
+    const unanswered = questionsOf(readSentences(lastEarlier.text, language, baseWord), '', language, true, frequency).filter(
       // Asked again in the latest turn (most of its words said again), it is already among the questions.
       (question) => sharedWords(question.ownTerms, lastAgent.text, language) === 0 && !questions.some((latestQuestion) => 2 * sharedWords(question.ownTerms, latestQuestion.text, language) >= question.ownTerms.length),
     );
@@ -336,7 +361,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   if (questions.length === 0 && lastEarlier) {
     // The latest turn answers the agent ("对，就是那张。") or only fills a pause: the earlier question still stands,
     // with what the customer just said as its context.
-    const previous = questionsOf(readSentences(lastEarlier.text, language), '', language, true, frequency);
+    const previous = questionsOf(readSentences(lastEarlier.text, language, baseWord), '', language, true, frequency);
     const addition = said.map((sentence) => sentence.normalized).join(' ');
     questions = previous.map((question) => ({
       ...question,
@@ -348,7 +373,8 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     // No question anywhere: what the customer talks about is still the topic (a story, a statement of need).
     const told = said.filter((sentence) => sentence.terms.length > 0);
     const statement = told.map((sentence) => sentence.normalized).join(' ');
-    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms: contentTerms(statement, language), ownTerms: contentTerms(statement, language), context: '', carried: false, referent: '' }];
+    const terms = baseWord ? inBaseWords(contentTerms(statement, language), language, baseWord) : contentTerms(statement, language);
+    if (statement) questions = [{ query: statement.slice(-contextCharacters), text: statement.slice(-contextCharacters), act: 'narrative', terms, ownTerms: [...terms], context: '', carried: false, referent: '' }];
   }
   const recent = recentCustomerWords(turns);
   // A request the bank does not serve at all (declining, with nothing in the base to look up: off-topic) is one the
@@ -362,7 +388,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   return {
     language,
     sentences,
-    questions: questions.slice(0, maximumQuestions),
+    questions: searchable(questions, frequency),
     situations,
     fillerOnly: questions.length === 0,
     customerText: recent,
@@ -372,6 +398,18 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
 /** The customer's recent turns, read for situations (a story is often told a turn or two before the question). */
 export function recentCustomerWords(turns: readonly UnderstandingTurn[]): string {
   return turns.filter((turn) => turn.speaker === 'customer').slice(-situationTurns).map((turn) => turn.text).join('\n');
+}
+
+/**
+ * The questions searched, at most `maximumQuestions`, in the order asked. When a long spoken turn asks more, those with
+ * a word the knowledge base uses come first: a line check ("喂，听得见吗？") or a remark of words no passage holds would
+ * take the search from a later question the base answers ("能不能派人上门？").
+ */
+function searchable(questions: readonly AskedQuestion[], frequency?: TermFrequency): AskedQuestion[] {
+  if (questions.length <= maximumQuestions || !frequency) return questions.slice(0, maximumQuestions);
+  const answerable = (question: AskedQuestion): boolean => question.terms.some((term) => frequency(term) > 0);
+  const kept = new Set([...questions.filter(answerable), ...questions.filter((question) => !answerable(question))].slice(0, maximumQuestions));
+  return questions.filter((question) => kept.has(question));
 }
 
 /** The sentences of any turn with what each does (ask, request, complain, tell): for reading a whole call afterwards. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSpokenNumbers } from '../../src/understanding/normalize-spoken-numbers.js';
 import { contentTerms, splitTurnSentences, understandTurn } from '../../src/understanding/understand-turn.js';
+import { baseWordOf } from '../../src/text/base-word.js';
 
 const customer = (text: string) => ({ speaker: 'customer' as const, text });
 const agent = (text: string) => ({ speaker: 'agent' as const, text });
@@ -321,5 +322,40 @@ describe('a question in words the base never uses', () => {
     const [question] = understandTurn(turns, 'zh', frequency).questions;
     expect(question?.query).toContain('信用卡');
     expect(question?.terms).not.toContain('超市');
+  });
+
+  it('judges a question on the part of a spoken word the base uses, when the base never uses the word', () => {
+    const used = new Map([['扣回', 1], ['转账', 5]]);
+    const frequency = (word: string): number => used.get(word) ?? 0;
+    const baseWord = (word: string): string => baseWordOf(word, frequency, 2);
+    const turns = [customer('我转账转错了，你们能把钱扣回来吗？')];
+    const [question] = understandTurn(turns, 'zh', frequency, baseWord).questions;
+    expect(question?.terms).toContain('扣回');
+    expect(question?.terms).not.toContain('扣回来');
+    // Without the base's word counts the words stay as said.
+    expect(understandTurn(turns, 'zh').questions[0]?.terms).toContain('扣回来');
+  });
+
+  it('counts as naming its topic only the own words the base uses', () => {
+    const used = new Map([['卡号', 2], ['输错', 1]]);
+    const frequency = (word: string): number => used.get(word) ?? 0;
+    const turns = [customer('我卡号输错了一位。名字也对不上啊，怎么还能转过去呢？')];
+    const question = understandTurn(turns, 'zh', frequency).questions.find((asked) => asked.text.includes('名字'));
+    expect(question?.ownTerms.length).toBeGreaterThanOrEqual(2);
+    expect(question?.namingTerms).toEqual([]);
+    expect(question?.terms).toEqual(expect.arrayContaining(['卡号', '输错']));
+    expect(understandTurn(turns, 'zh').questions.at(-1)?.namingTerms).toBeUndefined();
+  });
+
+  it('gives the search slots of a long turn to the questions with words the base uses first, in the order asked', () => {
+    const used = new Map([['年费', 3], ['积分', 2], ['分期', 4], ['挂失', 2]]);
+    const frequency = (word: string): number => used.get(word) ?? 0;
+    const turns = [customer('喂，听得清楚吗？年费怎么收？积分能抵吗？分期利息多少？卡丢了怎么挂失？')];
+    const texts = understandTurn(turns, 'zh', frequency).questions.map((question) => question.text);
+    expect(texts).toHaveLength(3);
+    expect(texts.join(' ')).not.toContain('听得清楚');
+    expect(texts[0]).toContain('年费');
+    // Without the base's word counts the first three asked are searched.
+    expect(understandTurn(turns, 'zh').questions[0]?.text).toContain('听得清楚');
   });
 });
