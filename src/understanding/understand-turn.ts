@@ -64,7 +64,7 @@ const leadingPronoun = /^[我你您他她它]/u;
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
 interface Lexicon {
-  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference', text: string) => boolean;
+  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison', text: string) => boolean;
   filler: Set<string>;
   stop: Set<string>;
   correction: RegExp;
@@ -85,7 +85,7 @@ function lexiconFor(language: Language): Lexicon {
       };
       // Both languages' cue words apply: customers mix them.
       const both = (family: keyof typeof cues) => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
-      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference') };
+      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference'), comparison: both('comparison') };
       all[code] = {
         has: (family, text) => families[family].test(text),
         filler: new Set([...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
@@ -105,11 +105,16 @@ const instruction = /忽略(?:之前|以上|前面|所有)?(?:的)?(?:规则|指
 const aNotA = /([\u4e00-\u9fff])[不没]\1|[\u4e00-\u9fff]不[？?]?\s*$/u;
 const englishInversion = /^(?:(?:and|so|but|or|also|then|okay|ok|well|like|um|uh|right)[, ]+)*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|may|might|am|have|has|must)\b/iu;
 
-/** Sentences of a customer turn: at end punctuation; long unpunctuated speech at its pauses and commas. */
-export function splitTurnSentences(text: string): string[] {
+/** The sentences of a text as punctuated: cut at end punctuation only, white space collapsed. */
+export function punctuatedSentences(text: string): string[] {
   const collapsed = text.replace(/\s+/gu, ' ').trim();
   if (!collapsed) return [];
-  const pieces = collapsed.split(/(?<=[。！？!?；;…])\s*|(?<=[a-z0-9)"'][.])\s+(?=[A-Za-z"'])/u);
+  return collapsed.split(/(?<=[。！？!?；;…])\s*|(?<=[a-z0-9)"'][.])\s+(?=[A-Za-z"'])/u).map((piece) => piece.trim()).filter(Boolean);
+}
+
+/** Sentences of a customer turn: at end punctuation; long unpunctuated speech at its pauses and commas. */
+export function splitTurnSentences(text: string): string[] {
+  const pieces = punctuatedSentences(text);
   const sentences: string[] = [];
   for (const piece of pieces) {
     const trimmed = piece.trim();
@@ -191,6 +196,20 @@ function computeSentences(text: string, language: Language): TurnSentence[] {
 }
 
 const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusal']);
+
+/**
+ * Whether a sentence or clause asks, requests or complains about something: what it names is its topic. A refusal
+ * ("I don't want that") turns down what came before it rather than naming what is asked.
+ */
+export function asksSomething(text: string, language: Language): boolean {
+  const act = actOf(text, language);
+  return act === 'question' || act === 'request' || act === 'complaint';
+}
+
+/** Whether a clause holds a word that sets up a comparison before `at` ("than", "比我"): what follows is a yardstick. */
+export function comparedBefore(clause: string, at: number, language: Language): boolean {
+  return lexiconFor(language).has('comparison', foldText(clause.slice(0, at)));
+}
 
 /** The sentences of a customer's text that ask or request something (not its story or filler), normalised. */
 export function askingSentences(text: string, language: Language): string[] {
