@@ -395,9 +395,12 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
         !questions.some((latestQuestion) => 2 * sharedWords(question.ownTerms, latestQuestion.text, language) >= question.ownTerms.length),
     );
     const carried = unanswered.map((question) => ({ ...question, context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2) }));
-    // A need told (not asked) keeps a place among the questions searched: the latest turn's own questions often only
-    // point back at it ("is it interest-free?"), and would otherwise crowd out the one search that names it.
-    const need = carried.filter((question) => question.act === 'narrative').slice(0, 1);
+    // A need told (not asked) stands when the latest turn opens by giving the details the agent asked for ("It's twelve
+    // thousand, over a year. Is it interest-free?"); then it keeps a place among the questions searched: the latest
+    // turn's own questions often only point back at it, and would otherwise crowd out the one search that names it. A
+    // turn that opens with its own question ("这个理财会不会亏本？") already asks about the need, reference resolved.
+    const givesDetails = sentences[0]?.act === 'narrative';
+    const need = givesDetails ? carried.filter((question) => question.act === 'narrative').slice(0, 1) : [];
     questions = [...questions.slice(0, maximumQuestions - need.length), ...need, ...carried.filter((question) => question.act !== 'narrative')];
   }
   if (questions.length === 0 && lastEarlier) {
