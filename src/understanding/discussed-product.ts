@@ -1,7 +1,7 @@
 import { foldText } from '../text/segment-text.js';
 import type { Language, Situation } from './detect-situations.js';
 import { productCategories, storyCutOffs } from './understanding-data.js';
-import { asksSomething, comparedBefore, punctuatedSentences, type UnderstandingTurn } from './understand-turn.js';
+import { asksSomething, comparedBefore, pointsBackToStory, punctuatedSentences, type UnderstandingTurn } from './understand-turn.js';
 
 /** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
 export interface KnownProduct {
@@ -185,15 +185,20 @@ const clauseEnd = /(?<=[，,;；:：])/u;
  * sentence that asks nothing is story, and one named after a comparison word is the yardstick ("less than my car
  * loan"): none of them is asked about.
  */
-function askedMentions(text: string, products: readonly KnownProduct[], language: Language): AskedMention[] {
+function askedMentions(text: string, products: readonly KnownProduct[], language: Language, toldBeforePointing = false): AskedMention[] {
   const { categories } = productCategories();
   const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
   const offered = (words: readonly string[]): boolean => names.some((name) => words.some((word) => holdsWord(name, word)));
   const mentions: AskedMention[] = [];
   let position = 0;
-  for (const sentence of punctuatedSentences(text)) {
+  const sentences = punctuatedSentences(text);
+  sentences.forEach((sentence, sentenceIndex) => {
     const clauses = sentence.split(clauseEnd);
-    const lastAsking = clauses.findLastIndex((clause) => asksSomething(clause, language));
+    const next = sentences[sentenceIndex + 1];
+    // Told right before a question that only points at it ("…can sort out travel insurance. How much would that be?"),
+    // the whole sentence is the question's topic.
+    const topicOfNext = toldBeforePointing && next !== undefined && asksSomething(next, language) && pointsBackToStory(next, language);
+    const lastAsking = topicOfNext ? clauses.length - 1 : clauses.findLastIndex((clause) => asksSomething(clause, language));
     clauses.forEach((clause, index) => {
       const at = position;
       position += clause.length;
@@ -212,7 +217,7 @@ function askedMentions(text: string, products: readonly KnownProduct[], language
       }
     });
     position += 1;
-  }
+  });
   return mentions.sort((left, right) => left.at - right.at);
 }
 
@@ -262,7 +267,8 @@ export function productNotOffered(turns: readonly UnderstandingTurn[], products:
   // is story, while "房贷利率的调整和合同约定有关" from the agent says the mortgage is the topic.
   const recent = turns.slice(-discussionTurns);
   const lastAgent = recent.filter((turn) => turn.speaker === 'agent').at(-1)?.text ?? '';
-  const askedBefore = recent.filter((turn) => turn.speaker === 'customer').flatMap((turn) => askedMentions(turn.text, products, language));
+  // With nothing of the base under discussion, a kind told right before a question that only points at it counts too.
+  const askedBefore = recent.filter((turn) => turn.speaker === 'customer').flatMap((turn) => askedMentions(turn.text, products, language, true));
   const kind = askedBefore.findLast((mention) => mention.kind !== undefined && !mention.offered)?.kind;
   if (kind) return notOfferedSituation(kind, language);
   const agent = fold(lastAgent);

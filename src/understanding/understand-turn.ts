@@ -206,6 +206,11 @@ export function asksSomething(text: string, language: Language): boolean {
   return act === 'question' || act === 'request' || act === 'complaint';
 }
 
+/** Whether a question only points at its topic ("how much would that cost?", "这个能退吗？"): the story before it names it. */
+export function pointsBackToStory(text: string, language: Language): boolean {
+  return contentTerms(text, language).length < 2 || lexiconFor(language).has('reference', foldText(text));
+}
+
 /** Whether a clause holds a word that sets up a comparison before `at` ("than", "比我"): what follows is a yardstick. */
 export function comparedBefore(clause: string, at: number, language: Language): boolean {
   return lexiconFor(language).has('comparison', foldText(clause.slice(0, at)));

@@ -128,6 +128,13 @@ describe('productNotOffered (product-categories.yaml)', () => {
     expect(storyChannel?.cue).toBe('car loan');
   });
 
+  it('takes a kind told right before a question that only points at it, while nothing of the base is discussed', () => {
+    const told = { speaker: 'customer' as const, text: 'A friend told me banks arrange car loans for used cars now. How much would that cost me a month?' };
+    expect(productNotOffered([told], catalogue, 'en')?.cue).toBe('car loan');
+    const discussing = [{ speaker: 'customer' as const, text: 'I have the Qingsong Home Loan.' }, { speaker: 'agent' as const, text: 'Happy to help with the home loan.' }, told];
+    expect(productNotOffered(discussing, catalogue, 'en')).toBeUndefined();
+  });
+
   it('does not take a yardstick, an afterthought or a story for what is asked', () => {
     expect(productNotOffered([{ speaker: 'customer', text: 'So the instalment works out cheaper than my car loan, right?' }], catalogue, 'en')).toBeUndefined();
     expect(productNotOffered([{ speaker: 'customer', text: '这个分期比我的车贷还便宜吧？' }], catalogue, 'zh')).toBeUndefined();
