@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { maskPersonalData } from '../privacy/mask-personal-data.js';
+import { englishWordClasses } from '../text/english-word-classes.js';
 import { foldText, taggedWords, words } from '../text/segment-text.js';
 import { contentTerms } from '../understanding/understand-turn.js';
 import { understandingData } from '../understanding/understanding-data.js';
@@ -20,6 +21,7 @@ const wordingSchema = z.object({
     pointingWords: z.object({ en: z.array(z.string().min(1)) }),
     innerNegators: z.object({ zh: z.array(z.string().min(1)) }),
     gerundMarkers: z.object({ en: z.array(z.string().min(1)) }),
+    wordClasses: z.object({ en: z.object({ never: z.array(z.string().min(1)), modifier: z.array(z.string().min(1)) }) }),
   }),
 });
 
@@ -45,7 +47,7 @@ interface SpokenWord {
   surface: string;
   start: number;
   end: number;
-  role: 'anchor' | 'joiner' | 'none';
+  role: 'anchor' | 'joiner' | 'modifier' | 'none';
 }
 
 const cjk = /[\u3400-\u9fff]/u;
@@ -84,15 +86,25 @@ function personalClauses(text: string): { start: number; end: number }[] {
 /**
  * The words of a sentence that may name its topic: its content words (what understanding keeps: no question words,
  * pronouns or filler), with no figure, no personal data (a clause giving a card number or an ID, a name), no promise
- * word, in Chinese a noun's part of speech with no question word or denied result inside, in English not a verb or a
- * describing word.
- * A content word that carries a topic is an anchor; a generic one ("money", 费用) only joins anchors.
+ * word, in Chinese a noun's part of speech with no question word or denied result inside, in English a noun by the
+ * tagger's reading of the sentence, and not a verb or a describing word.
+ * A content word that carries a topic is an anchor; a generic one ("money", 费用) only joins anchors; an English
+ * describing word ("annual") may open a phrase but not end it.
  */
 function readWords(text: string, language: TopicLanguage): SpokenWord[] {
   const terms = new Set(contentTerms(text, language));
   const personal = personalClauses(text);
-  const { topicTags, verbMarkers, describingWords, pointingWords, innerNegators, gerundMarkers } = handoverWording().topic;
+  const { topicTags, verbMarkers, describingWords, pointingWords, innerNegators, gerundMarkers, wordClasses } = handoverWording().topic;
   const nominal = new Set(topicTags);
+  // English words by their class in the sentence: a time phrase, a figure or a pronoun is never part of a topic, and
+  // a describing word only opens one.
+  const classes = language === 'en' && !cjk.test(text) ? englishWordClasses(text) : [];
+  const classOf = (start: number): 'never' | 'modifier' | undefined => {
+    const tagged = classes.find((word) => word.start <= start && start < word.end);
+    if (!tagged) return undefined;
+    if (wordClasses.en.never.some((name) => tagged.classes.has(name))) return 'never';
+    return wordClasses.en.modifier.some((name) => tagged.classes.has(name)) ? 'modifier' : undefined;
+  };
   // A word holding a question word ("多长时间", "多少钱") asks; it names nothing.
   const asking = understandingData().cues.question[language].filter((cue) => cue.length >= 2 && cjk.test(cue));
   const spoken = spokenWords(text, language);
@@ -107,6 +119,7 @@ function readWords(text: string, language: TopicLanguage): SpokenWord[] {
     const describing = latin && (describingWords.en.includes(folded) || pointingWords.en.includes(folded));
     // Understanding stems English words ("savings" -> "saving"): the spoken word is a term when its stem is.
     const term = latin ? (words(folded)[0] ?? folded) : folded;
+    const wordClass = latin ? classOf(start) : undefined;
     const sayable =
       terms.has(term) &&
       !/\d/u.test(surface) &&
@@ -117,8 +130,9 @@ function readWords(text: string, language: TopicLanguage): SpokenWord[] {
       !(!latin && innerNegators.zh.some((negator) => folded.slice(1).includes(negator))) &&
       !verb &&
       !describing &&
+      !(latin && wordClass === 'never') &&
       !(latin && capitalisedName.test(surface));
-    return { surface, start, end, role: !sayable ? 'none' : termWeight(term) >= 1 ? 'anchor' : 'joiner' };
+    return { surface, start, end, role: !sayable ? 'none' : wordClass === 'modifier' ? 'modifier' : termWeight(term) >= 1 ? 'anchor' : 'joiner' };
   });
 }
 
@@ -130,9 +144,9 @@ function runsOf(text: string, spoken: readonly SpokenWord[]): SpokenWord[][] {
   const runs: SpokenWord[][] = [];
   let current: SpokenWord[] = [];
   const close = (): void => {
-    const first = current.findIndex((word) => word.role === 'anchor');
+    const first = current.findIndex((word) => word.role === 'anchor' || word.role === 'modifier');
     const last = current.findLastIndex((word) => word.role === 'anchor');
-    if (first >= 0) runs.push(current.slice(first, last + 1));
+    if (first >= 0 && last >= 0) runs.push(current.slice(first, last + 1));
     current = [];
   };
   for (const word of spoken) {
@@ -149,14 +163,18 @@ function runsOf(text: string, spoken: readonly SpokenWord[]): SpokenWord[][] {
  * with an anchor, the later on a tie: in both Chinese and English the head of a noun phrase comes last ("住房公积金",
  * "business current account").
  */
+/** What a describing word adds to a window: enough to win a tie with the bare head, never enough to outweigh an anchor. */
+const modifierWeight = 1e-6;
+
 function boundedWindow(run: readonly SpokenWord[], size: number, weigh: (word: SpokenWord) => number): { words: SpokenWord[]; weight: number } {
   let best: { words: SpokenWord[]; weight: number } = { words: [], weight: -1 };
   for (let start = 0; start < run.length; start += 1) {
-    if (run[start]?.role !== 'anchor') continue;
+    if (run[start]?.role !== 'anchor' && run[start]?.role !== 'modifier') continue;
     for (let end = start; end < Math.min(run.length, start + size); end += 1) {
       if (run[end]?.role !== 'anchor') continue;
       const window = run.slice(start, end + 1);
-      const weight = window.reduce((sum, word) => sum + (word.role === 'anchor' ? weigh(word) : 0), 0);
+      // A describing word that opens the window keeps it ahead of the bare head ("annual fee" rather than "fee").
+      const weight = window.reduce((sum, word) => sum + (word.role === 'anchor' ? weigh(word) : word.role === 'modifier' ? modifierWeight : 0), 0);
       if (weight >= best.weight) best = { words: window, weight };
     }
   }

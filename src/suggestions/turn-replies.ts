@@ -190,7 +190,10 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
       .slice(0, 2)
       .flatMap((result) => sentenceAnswer(result, judgedTerms(search.question), language, input.plain) ?? []);
   });
-  const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question');
+  // A kind of product the bank does not offer: the questions asked from where the customer turned to it on are about
+  // it, and no passage answers them ("提前还款不收违约金" is the consumer loan's rule, not the mortgage's).
+  const aboutKind = input.notOffered ? askedAboutKind(understanding, input.notOffered.cue) : () => false;
+  const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question' && !aboutKind(searches[index]?.question));
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
   const procedureReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation' && searches[index]?.situation?.declines === false).flat();
 
@@ -266,6 +269,23 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // Should a rule object to the named hand-over in this context, the plain one is always sayable.
   replies.push({ ...handoverCandidate(language), fallback: true });
   return dedupe(replies);
+}
+
+/**
+ * Which questions of the turn are about the kind the customer turned to: those of the latest turn from the first
+ * sentence naming it on (what was asked before it, and a question carried from an earlier turn, is another topic); all
+ * of them when the latest turn does not name it (it was named before, or the agent took it up).
+ */
+function askedAboutKind(understanding: TurnUnderstanding, cue: string): (question: AskedQuestion | undefined) => boolean {
+  const folded = foldForMatch(cue);
+  const turned = understanding.sentences.findIndex((sentence) => foldForMatch(sentence.normalized).includes(folded) || foldForMatch(sentence.text).includes(folded));
+  return (question) => {
+    if (!question) return false;
+    if (turned < 0) return true;
+    if (question.carried) return false;
+    const asked = understanding.sentences.findIndex((sentence) => question.text.startsWith(sentence.normalized));
+    return asked < 0 || asked >= turned;
+  };
 }
 
 function dedupe(replies: readonly ExtractiveReply[]): ExtractiveReply[] {

@@ -1,7 +1,7 @@
 import { foldText } from '../text/segment-text.js';
 import type { Language, Situation } from './detect-situations.js';
 import { productCategories, storyCutOffs } from './understanding-data.js';
-import { askingSentences, type UnderstandingTurn } from './understand-turn.js';
+import { asksSomething, comparedBefore, pointsBackToStory, punctuatedSentences, type UnderstandingTurn } from './understand-turn.js';
 
 /** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
 export interface KnownProduct {
@@ -157,45 +157,128 @@ export function riskRatedProductNamed(turns: readonly UnderstandingTurn[], produ
   return undefined;
 }
 
-function holdsWord(text: string, word: string): boolean {
+function wordAt(text: string, word: string): number {
   const folded = fold(word);
-  if (cjk.test(folded)) return text.includes(folded);
+  if (cjk.test(folded)) return text.indexOf(folded);
   // An English kind is asked about in the plural as often as not ("do you do home loans?").
-  return new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?:e?s)?(?![a-z0-9])`, 'u').test(text);
+  return text.search(new RegExp(`(?<![a-z0-9])${folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?:e?s)?(?![a-z0-9])`, 'u'));
+}
+
+function holdsWord(text: string, word: string): boolean {
+  return wordAt(text, word) >= 0;
+}
+
+/** A kind of product or a product of the base, named where a customer's text asks about it; `at` orders the mentions. */
+interface AskedMention {
+  at: number;
+  /** The kind's word as said, for a kind; undefined for a product of the base. */
+  kind?: string;
+  offered: boolean;
+}
+
+const clauseEnd = /(?<=[，,;；:：])/u;
+
+/**
+ * What a customer's text asks about, in order: the kinds and products it names in a sentence that asks something,
+ * in a clause that asks or leads up to one ("我房贷也在你们家，想提前还一部分，要不要预约？"). A kind told after the
+ * sentence's last asking clause is an afterthought or a reason ("会不会上征信啊，我明年还要办房贷的"), one named in a
+ * sentence that asks nothing is story, and one named after a comparison word is the yardstick ("less than my car
+ * loan"): none of them is asked about.
+ */
+function askedMentions(text: string, products: readonly KnownProduct[], language: Language, toldBeforePointing = false): AskedMention[] {
+  const { categories } = productCategories();
+  const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
+  const offered = (words: readonly string[]): boolean => names.some((name) => words.some((word) => holdsWord(name, word)));
+  const mentions: AskedMention[] = [];
+  let position = 0;
+  const sentences = punctuatedSentences(text);
+  sentences.forEach((sentence, sentenceIndex) => {
+    const clauses = sentence.split(clauseEnd);
+    const next = sentences[sentenceIndex + 1];
+    // Told right before a question that only points at it ("…can sort out travel insurance. How much would that be?"),
+    // the whole sentence is the question's topic.
+    const topicOfNext = toldBeforePointing && next !== undefined && asksSomething(next, language) && pointsBackToStory(next, language);
+    const lastAsking = topicOfNext ? clauses.length - 1 : clauses.findLastIndex((clause) => asksSomething(clause, language));
+    clauses.forEach((clause, index) => {
+      const at = position;
+      position += clause.length;
+      if (lastAsking < 0 || index > lastAsking) return;
+      const folded = fold(clause);
+      // A product of the base asked about in the same clause as a kind is what the clause asks about ("安居贷和车贷比哪个划算？").
+      if (productNamedIn(clause, products, language)) mentions.push({ at: at + 0.999, offered: true });
+      for (const category of categories) {
+        const words = [...category.words.zh, ...category.words.en];
+        for (const word of words) {
+          const found = wordAt(folded, word);
+          if (found < 0 || comparedBefore(folded, found, language)) continue;
+          mentions.push({ at: at + found / Math.max(1, folded.length), kind: word, offered: offered(words) });
+          break;
+        }
+      }
+    });
+    position += 1;
+  });
+  return mentions.sort((left, right) => left.at - right.at);
+}
+
+/** The customer turns since the agent last spoke, as one text. */
+function latestCustomerText(turns: readonly UnderstandingTurn[]): string {
+  const latest: string[] = [];
+  for (const turn of [...turns].reverse()) {
+    if (turn.speaker !== 'customer') break;
+    latest.unshift(turn.text);
+  }
+  return latest.join('\n');
+}
+
+function notOfferedSituation(said: string, language: Language): Situation {
+  const { wording } = productCategories();
+  return {
+    id: 'product_not_offered',
+    declines: true,
+    withholdsAnswers: false,
+    handling:
+      language === 'zh'
+        ? `客户询问的${said}不在知识库的产品范围内：如实说明没有相关规则，不用其他产品的规定作答，转接专员或登记回电核实。`
+        : `The customer asks about ${said}, which the knowledge base holds no product for: say so, never answer from another product's terms, and hand over to a specialist or arrange a call-back.`,
+    wording: wording[language].replace('{topic}', said),
+    knowledgeQuery: '',
+    cue: said,
+  };
 }
 
 /**
- * A kind of product the latest exchange is about (a customer's question names it, or the agent took it up) that no product of the knowledge base is (a mortgage where the
- * bank's base holds only a consumer loan), as a situation whose approved wording says so and hands over. Undefined
- * when the exchange names a product the base holds (the customer asks about that one) or every kind named is offered.
+ * A kind of product the latest exchange is about that no product of the knowledge base is (a mortgage where the
+ * bank's base holds only a consumer loan), as a situation whose approved wording says so and hands over.
+ * The customer's latest turn decides first: a kind it asks about, with no product of the base asked about after it,
+ * is the topic now, whatever product was discussed before ("还有，我的房贷能提前还吗？" after a transfer fee) or is
+ * named only in its story ("I looked in the app"). Otherwise a kind asked about in the exchange (or one the agent
+ * took up) counts only while no product of the base is under discussion.
+ * Undefined when the customer asks about a product the base holds, or every kind named is offered.
  */
 export function productNotOffered(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): Situation | undefined {
-  if (products.length === 0 || discussedProduct(turns, products, language)) return undefined;
-  const { wording, categories } = productCategories();
+  if (products.length === 0) return undefined;
+  const latest = askedMentions(latestCustomerText(turns), products, language);
+  const last = latest.at(-1);
+  if (last) return last.kind && !last.offered ? notOfferedSituation(last.kind, language) : undefined;
+  if (discussedProduct(turns, products, language)) return undefined;
+  const { categories } = productCategories();
   // What the customer asks about, or what the agent took up: "I'm applying for a mortgage next month" told in passing
   // is story, while "房贷利率的调整和合同约定有关" from the agent says the mortgage is the topic.
   const recent = turns.slice(-discussionTurns);
   const lastAgent = recent.filter((turn) => turn.speaker === 'agent').at(-1)?.text ?? '';
-  const asked = recent.filter((turn) => turn.speaker === 'customer').flatMap((turn) => askingSentences(turn.text, language));
-  const exchange = fold([...asked, lastAgent].join('\n'));
+  // With nothing of the base under discussion, a kind told right before a question that only points at it counts too.
+  const askedBefore = recent.filter((turn) => turn.speaker === 'customer').flatMap((turn) => askedMentions(turn.text, products, language, true));
+  const kind = askedBefore.findLast((mention) => mention.kind !== undefined && !mention.offered)?.kind;
+  if (kind) return notOfferedSituation(kind, language);
+  const agent = fold(lastAgent);
   const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
   for (const category of categories) {
     const all = [...category.words.zh, ...category.words.en];
-    const said = all.find((word) => holdsWord(exchange, word));
+    const said = all.find((word) => holdsWord(agent, word));
     if (!said) continue;
     if (names.some((name) => all.some((word) => holdsWord(name, word)))) continue;
-    return {
-      id: 'product_not_offered',
-      declines: true,
-      withholdsAnswers: false,
-      handling:
-        language === 'zh'
-          ? `客户询问的${said}不在知识库的产品范围内：如实说明没有相关规则，不用其他产品的规定作答，转接专员或登记回电核实。`
-          : `The customer asks about ${said}, which the knowledge base holds no product for: say so, never answer from another product's terms, and hand over to a specialist or arrange a call-back.`,
-      wording: wording[language].replace('{topic}', said),
-      knowledgeQuery: '',
-      cue: said,
-    };
+    return notOfferedSituation(said, language);
   }
   return undefined;
 }

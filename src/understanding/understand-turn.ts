@@ -70,7 +70,7 @@ const leadingPronoun = /^[我你您他她它]/u;
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
 interface Lexicon {
-  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference', text: string) => boolean;
+  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside', text: string) => boolean;
   filler: Set<string>;
   stop: Set<string>;
   correction: RegExp;
@@ -91,7 +91,7 @@ function lexiconFor(language: Language): Lexicon {
       };
       // Both languages' cue words apply: customers mix them.
       const both = (family: keyof typeof cues) => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
-      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference') };
+      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference'), comparison: both('comparison'), setAside: both('setAside') };
       all[code] = {
         has: (family, text) => families[family].test(text),
         filler: new Set([...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
@@ -111,11 +111,16 @@ const instruction = /忽略(?:之前|以上|前面|所有)?(?:的)?(?:规则|指
 const aNotA = /([\u4e00-\u9fff])[不没]\1|[\u4e00-\u9fff]不[？?]?\s*$/u;
 const englishInversion = /^(?:(?:and|so|but|or|also|then|okay|ok|well|like|um|uh|right)[, ]+)*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|may|might|am|have|has|must)\b/iu;
 
-/** Sentences of a customer turn: at end punctuation; long unpunctuated speech at its pauses and commas. */
-export function splitTurnSentences(text: string): string[] {
+/** The sentences of a text as punctuated: cut at end punctuation only, white space collapsed. */
+export function punctuatedSentences(text: string): string[] {
   const collapsed = text.replace(/\s+/gu, ' ').trim();
   if (!collapsed) return [];
-  const pieces = collapsed.split(/(?<=[。！？!?；;…])\s*|(?<=[a-z0-9)"'][.])\s+(?=[A-Za-z"'])/u);
+  return collapsed.split(/(?<=[。！？!?；;…])\s*|(?<=[a-z0-9)"'][.])\s+(?=[A-Za-z"'])/u).map((piece) => piece.trim()).filter(Boolean);
+}
+
+/** Sentences of a customer turn: at end punctuation; long unpunctuated speech at its pauses and commas. */
+export function splitTurnSentences(text: string): string[] {
+  const pieces = punctuatedSentences(text);
   const sentences: string[] = [];
   for (const piece of pieces) {
     const trimmed = piece.trim();
@@ -215,6 +220,25 @@ function computeSentences(text: string, language: Language): TurnSentence[] {
 
 const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusal']);
 
+/**
+ * Whether a sentence or clause asks, requests or complains about something: what it names is its topic. A refusal
+ * ("I don't want that") turns down what came before it rather than naming what is asked.
+ */
+export function asksSomething(text: string, language: Language): boolean {
+  const act = actOf(text, language);
+  return act === 'question' || act === 'request' || act === 'complaint';
+}
+
+/** Whether a question only points at its topic ("how much would that cost?", "这个能退吗？"): the story before it names it. */
+export function pointsBackToStory(text: string, language: Language): boolean {
+  return contentTerms(text, language).length < 2 || lexiconFor(language).has('reference', foldText(text));
+}
+
+/** Whether a clause holds a word that sets up a comparison before `at` ("than", "比我"): what follows is a yardstick. */
+export function comparedBefore(clause: string, at: number, language: Language): boolean {
+  return lexiconFor(language).has('comparison', foldText(clause.slice(0, at)));
+}
+
 /** The sentences of a customer's text that ask or request something (not its story or filler), normalised. */
 export function askingSentences(text: string, language: Language): string[] {
   return readSentences(text, language).filter((sentence) => asking.has(sentence.act)).map((sentence) => sentence.normalized);
@@ -307,6 +331,36 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
   return asked;
 }
 
+/** Whether the turn before `turn` is the agent asking something: `turn` answers it. */
+function answersAgent(turns: readonly UnderstandingTurn[], turn: UnderstandingTurn | undefined, language: Language): boolean {
+  const before = turn ? turns[turns.indexOf(turn) - 1] : undefined;
+  return before?.speaker === 'agent' && readSentences(before.text, language).some((sentence) => sentence.act === 'question');
+}
+
+/**
+ * What an earlier customer turn asked, carried over; or, when it asked nothing and the agent asked back for details
+ * ("the app says I can split it into monthly payments" - "how much is it, over how many months?"), the need it told:
+ * the details the customer gives next are about that need.
+ */
+function earlierAsked(
+  earlier: UnderstandingTurn,
+  agent: UnderstandingTurn | undefined,
+  language: Language,
+  options: { frequency?: TermFrequency; baseWord?: BaseWord; answering?: boolean } = {},
+): AskedQuestion[] {
+  const { frequency, baseWord, answering = false } = options;
+  const sentences = readSentences(earlier.text, language, baseWord);
+  const asked = questionsOf(sentences, '', language, true, frequency);
+  const asks = (turn: UnderstandingTurn | undefined): boolean => turn !== undefined && readSentences(turn.text, language).some((sentence) => sentence.act === 'question');
+  // A turn that itself answered the agent ("英国，读研用") gave a detail of a need told further back, not the need.
+  if (asked.length > 0 || !asks(agent) || answering) return asked;
+  const told = sentences.filter((sentence) => sentence.act === 'narrative' && sentence.terms.length > 0).slice(-1);
+  if (told.length === 0) return [];
+  const need = told.map((sentence) => sentence.normalized).join(' ').slice(-contextCharacters);
+  const terms = baseWord ? inBaseWords(contentTerms(need, language), language, baseWord) : contentTerms(need, language);
+  return [{ query: need, text: need, act: 'narrative', terms, ownTerms: [...terms], context: '', carried: true, referent: '' }];
+}
+
 /** How many of the words a text says (a Chinese word as written, an English one in any of its forms). */
 function sharedWords(terms: readonly string[], text: string, language: Language): number {
   const folded = foldText(text);
@@ -324,6 +378,20 @@ function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: Under
 }
 
 /**
+ * The sentences with a question the customer set aside told as story: one that says it was only meant to be asked, or
+ * is followed by a sentence that puts it off ("…周六开不开门？不过这个不急。"), when a later sentence asks something.
+ */
+function withoutSetAside(sentences: readonly TurnSentence[], language: Language): TurnSentence[] {
+  const lexicon = lexiconFor(language);
+  const setAside = (index: number): boolean => [sentences[index], sentences[index + 1]].some((sentence) => sentence !== undefined && lexicon.has('setAside', foldText(sentence.text)));
+  return sentences.map((sentence, index) => {
+    if (!asking.has(sentence.act) || !setAside(index)) return sentence;
+    const askedLater = sentences.slice(index + 1).some((later, offset) => asking.has(later.act) && !setAside(index + 1 + offset));
+    return askedLater ? { ...sentence, act: 'narrative' } : sentence;
+  });
+}
+
+/**
  * Reads the conversation from the customer's side: what the latest turn asks or requests, one entry per
  * question with the story around it, spoken numbers as digits, references resolved to what was being discussed;
  * a question left unanswered carried over when the latest turn only answers the agent or fills a pause; and the
@@ -331,7 +399,10 @@ function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: Under
  */
 export function understandTurn(turns: readonly UnderstandingTurn[], language: Language, frequency?: TermFrequency, baseWord?: BaseWord): TurnUnderstanding {
   const { latest, before } = latestCustomerRun(turns);
-  const sentences = latest.flatMap((turn) => readSentences(turn.text, language, baseWord));
+  const sentences = withoutSetAside(
+    latest.flatMap((turn) => readSentences(turn.text, language)),
+    language,
+  );
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
   // In English a customer often answers the agent's check ("Okay, sure, go ahead.") between telling the story and
   // asking about it: the turn that told something is the one a later bare question points back at.
@@ -352,16 +423,27 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   if (questions.length > 0 && lastEarlier && lastAgent) {
     // "取现怎么收费？" - "您是本人吗？" - "是我。还有，分期利息多少？": the agent asked back instead of answering, so the
     // earlier question still stands beside the new one. It comes after the latest turn's own questions.
-    const unanswered = questionsOf(readSentences(lastEarlier.text, language, baseWord), '', language, true, frequency).filter(
-      // Asked again in the latest turn (most of its words said again), it is already among the questions.
-      (question) => sharedWords(question.ownTerms, lastAgent.text, language) === 0 && !questions.some((latestQuestion) => 2 * sharedWords(question.ownTerms, latestQuestion.text, language) >= question.ownTerms.length),
+    const unanswered = earlierAsked(lastEarlier, lastAgent, language, { frequency, baseWord, answering: answersAgent(before, lastEarlier, language) }).filter(
+      // Asked again in the latest turn (most of its words said again), it is already among the questions; a question
+      // the agent's words took up was answered (a need told is what the agent asked back about: it still stands).
+      (question) =>
+        (question.act === 'narrative' || sharedWords(question.ownTerms, lastAgent.text, language) === 0) &&
+        !questions.some((latestQuestion) => 2 * sharedWords(question.ownTerms, latestQuestion.text, language) >= question.ownTerms.length),
     );
-    questions = [...questions, ...unanswered.map((question) => ({ ...question, context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2) }))];
+    const carried = unanswered.map((question) => ({ ...question, context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2) }));
+    // A need told (not asked) stands when the latest turn opens by giving the details the agent asked for ("It's twelve
+    // thousand, over a year. Is it interest-free?"); then it keeps a place among the questions searched: the latest
+    // turn's own questions often only point back at it, and would otherwise crowd out the one search that names it. A
+    // turn that opens with its own question ("这个理财会不会亏本？") already asks about the need, reference resolved.
+    const givesDetails = sentences[0]?.act === 'narrative';
+    const need = givesDetails ? carried.filter((question) => question.act === 'narrative').slice(0, 1) : [];
+    questions = [...questions.slice(0, maximumQuestions - need.length), ...need, ...carried.filter((question) => question.act !== 'narrative')];
   }
   if (questions.length === 0 && lastEarlier) {
-    // The latest turn answers the agent ("对，就是那张。") or only fills a pause: the earlier question still stands,
-    // with what the customer just said as its context.
-    const previous = questionsOf(readSentences(lastEarlier.text, language, baseWord), '', language, true, frequency);
+    // The latest turn answers the agent ("对，就是那张。", "twelve thousand, over a year") or only fills a pause: the
+    // earlier question, or the need told that the agent asked back about, still stands, with what the customer just
+    // said as its context.
+    const previous = earlierAsked(lastEarlier, lastAgent, language, { frequency, baseWord, answering: answersAgent(before, lastEarlier, language) });
     const addition = said.map((sentence) => sentence.normalized).join(' ');
     questions = previous.map((question) => ({
       ...question,

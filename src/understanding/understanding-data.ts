@@ -12,6 +12,10 @@ const turnCuesSchema = z.object({
   complaint: perLanguage(words),
   refusal: perLanguage(words),
   reference: perLanguage(words),
+  /** Words that set up a comparison: what follows them is the yardstick ("cheaper than my car loan"), not the topic. */
+  comparison: perLanguage(words),
+  /** Words that set a question aside: the customer moves on from what they meant to ask. */
+  setAside: perLanguage(words),
   correction: perLanguage(words),
   stopwords: perLanguage(words),
   /** Words that deny what follows them in the clause ("不是要投诉", "not a complaint"). */

@@ -93,6 +93,15 @@ describe('handoverTopic', () => {
     expect(topicOf('Do you do travel cheques? I am useless at planning holidays.', 'en')).toBe('travel cheques');
   });
 
+  it('names no time phrase, figure or describing word alone, and keeps a describing word that opens a noun phrase (en)', () => {
+    for (const text of ['Can you stop it? I only sent it about twenty minutes ago.', 'How many days will it take, so it is not late?', 'Could you do it by tomorrow morning?']) {
+      const topic = topicOf(text, 'en');
+      expect(topic === undefined || !/minutes|ago|late|tomorrow|morning|days/u.test(topic)).toBe(true);
+    }
+    expect(topicOf('Do you offer a foreign currency cash delivery service?', 'en')).toContain('delivery service');
+    expect(topicOf('What would a quarterly maintenance charge be on that?', 'en')).toContain('quarterly maintenance');
+  });
+
   it('names no pronoun or pointing word as part of a topic', () => {
     expect(topicOf('My brother says his bank pays him interest on loose change. Do you have a round-up saver like that?', 'en') ?? '').not.toMatch(/\bhim\b|somewhere/u);
     expect(topicOf('Can I see that in the app somewhere?', 'en')).toBe('app');

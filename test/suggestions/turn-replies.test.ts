@@ -217,6 +217,17 @@ describe('composeTurnReplies: requests the bank does not serve', () => {
     expect(composed.every((reply) => !reply.text.includes('不收违约金'))).toBe(true);
     expect(composed[0]?.text).toContain('转接专员');
   });
+
+  it('answers what was asked before the customer turned to a kind the bank does not offer, and nothing asked about it', () => {
+    const feeSheet = passage('信用卡费用', '信用卡分期可提前结清，未出账的分期手续费不再收取。', 'product', ['信用卡费用', '提前结清']);
+    const limits = passage('手机银行限额', '手机银行转账单日限额为20万元。', 'product', ['手机银行限额', '限额']);
+    const understanding = understandTurn([{ speaker: 'customer', text: '手机银行转账一天最多能转多少？另外我的车贷也是你们这儿办的，想提前还清，还收手续费吗？' }], 'zh');
+    const searches = planSearches(understanding);
+    const notOffered = { id: 'product_not_offered', declines: true, withholdsAnswers: false, handling: '', wording: '抱歉，我们的知识库里没有车贷相关的产品规则，稍后为您转接专员核实。', knowledgeQuery: '', cue: '车贷' };
+    const composed = composeTurnReplies({ understanding, searches, responses: searches.map((_search, index) => response(index === 0 ? [limits] : [feeSheet])), language: 'zh', plain: false, count: 3, notOffered });
+    expect(composed.every((reply) => !reply.text.includes('不再收取'))).toBe(true);
+    expect(composed.some((reply) => reply.text.includes('转接专员') && reply.text.includes('20万元'))).toBe(true);
+  });
 });
 
 describe('composeTurnReplies: a word the base has never seen', () => {

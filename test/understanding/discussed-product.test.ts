@@ -113,6 +113,35 @@ describe('productNotOffered (product-categories.yaml)', () => {
     expect(productNotOffered([{ speaker: 'customer', text: '年金险每年领多少？' }], withAnnuity, 'zh')).toBeUndefined();
   });
 
+  it('follows the latest turn to a kind it asks about, whatever product was discussed before or is named in its story', () => {
+    const turned = productNotOffered(
+      [
+        { speaker: 'customer', text: '白金卡的年费是多少？' },
+        { speaker: 'agent', text: '白金卡主卡年费一千二百元。' },
+        { speaker: 'customer', text: '好的知道了。对了，我的车贷也是在你们这儿办的，想一次还清，要不要交违约金？' },
+      ],
+      catalogue,
+      'zh',
+    );
+    expect(turned?.cue).toBe('车贷');
+    const storyChannel = productNotOffered([{ speaker: 'customer', text: 'Can I pay off my car loan early, is there a fee? I had a look at the platinum card page and saw nothing.' }], catalogue, 'en');
+    expect(storyChannel?.cue).toBe('car loan');
+  });
+
+  it('takes a kind told right before a question that only points at it, while nothing of the base is discussed', () => {
+    const told = { speaker: 'customer' as const, text: 'A friend told me banks arrange car loans for used cars now. How much would that cost me a month?' };
+    expect(productNotOffered([told], catalogue, 'en')?.cue).toBe('car loan');
+    const discussing = [{ speaker: 'customer' as const, text: 'I have the Qingsong Home Loan.' }, { speaker: 'agent' as const, text: 'Happy to help with the home loan.' }, told];
+    expect(productNotOffered(discussing, catalogue, 'en')).toBeUndefined();
+  });
+
+  it('does not take a yardstick, an afterthought or a story for what is asked', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: 'So the instalment works out cheaper than my car loan, right?' }], catalogue, 'en')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: '这个分期比我的车贷还便宜吧？' }], catalogue, 'zh')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: '逾期会不会影响征信啊，我过两年还要办车贷的。' }], catalogue, 'zh')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: 'My cousin had a car loan once and hated it. How do I raise my card limit?' }], catalogue, 'en')).toBeUndefined();
+  });
+
   it('stays quiet for a kind the base offers, or when a product of the base is being discussed', () => {
     expect(productNotOffered([{ speaker: 'customer', text: 'How much is a home loan with you?' }], catalogue, 'en')).toBeUndefined();
     expect(productNotOffered([{ speaker: 'customer', text: '安居贷和车贷比哪个利息低？' }], catalogue, 'zh')).toBeUndefined();

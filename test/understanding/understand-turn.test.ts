@@ -314,6 +314,41 @@ describe('an earlier question the agent did not answer', () => {
   });
 });
 
+describe('a need told without a question, which the agent asked back about', () => {
+  it('stands when the latest turn only gives the details, and keeps a place beside questions that point back at it', () => {
+    const told = customer('Hi, I paid for a new fridge on my card and the app says I can spread the payment over some months.');
+    const askedBack = agent('Sure, how much was it and over how many months?');
+    const figures = understandTurn([told, askedBack, customer('Eight thousand, over six months.')], 'en').questions;
+    expect(figures[0]?.carried).toBe(true);
+    expect(figures[0]?.text).toContain('spread the payment');
+    const pointing = understandTurn([told, askedBack, customer('Eight thousand, six months. Is that free? Would it be cheaper over three? And can I stop it early?')], 'en').questions;
+    expect(pointing).toHaveLength(3);
+    expect(pointing.at(-1)?.carried).toBe(true);
+    expect(pointing.at(-1)?.text).toContain('spread the payment');
+  });
+
+  it('is not taken from a turn that itself answered the agent: that was a detail of a need told before', () => {
+    const turns = [customer('我想问下往国外汇款的事。'), agent('请问汇到哪个国家？'), customer('加拿大，给女儿交房租。'), agent('好的，金额大概多少？'), customer('一万加元左右。手续费多少？多久到账？')];
+    expect(understandTurn(turns, 'zh').questions.some((question) => question.carried && question.text.includes('加拿大'))).toBe(false);
+  });
+});
+
+describe('a question the customer sets aside', () => {
+  it('is told, not asked, when the turn goes on to ask something else (zh and en)', () => {
+    const zh = understandTurn([customer('我本来想问问信用卡积分怎么兑换的，不过这个不急。我现在主要想问，定期存款提前取利息怎么算？')], 'zh').questions;
+    expect(zh.some((question) => question.text.includes('积分'))).toBe(false);
+    expect(zh.some((question) => question.text.includes('定期'))).toBe(true);
+    const en = understandTurn([customer('I was going to ask how points work, but that can wait. What does it cost to close a fixed deposit early?')], 'en').questions;
+    expect(en.some((question) => question.text.includes('points'))).toBe(false);
+    expect(en[0]?.text).toContain('fixed deposit');
+  });
+
+  it('is still asked when it is the only question', () => {
+    const questions = understandTurn([customer('I was going to ask, how do points work on the gold card?')], 'en').questions;
+    expect(questions[0]?.text).toContain('points');
+  });
+});
+
 describe('a question in words the base never uses', () => {
   it('takes its topic from the story words the base knows, not from the words it does not', () => {
     const known = new Map([['信用卡', 5], ['密码', 3], ['锁了', 2]]);
