@@ -400,7 +400,7 @@ function withoutSetAside(sentences: readonly TurnSentence[], language: Language)
 export function understandTurn(turns: readonly UnderstandingTurn[], language: Language, frequency?: TermFrequency, baseWord?: BaseWord): TurnUnderstanding {
   const { latest, before } = latestCustomerRun(turns);
   const sentences = withoutSetAside(
-    latest.flatMap((turn) => readSentences(turn.text, language)),
+    latest.flatMap((turn) => readSentences(turn.text, language, baseWord)),
     language,
   );
   const earlierCustomer = before.filter((turn) => turn.speaker === 'customer');
