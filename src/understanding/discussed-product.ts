@@ -180,8 +180,8 @@ const clauseEnd = /(?<=[，,;；:：])/u;
 
 /**
  * What a customer's text asks about, in order: the kinds and products it names in a sentence that asks something,
- * in a clause that asks or leads up to one ("我房贷也在你们家，想提前还一部分，要不要预约？"). A kind told after the
- * sentence's last asking clause is an afterthought or a reason ("会不会上征信啊，我明年还要办房贷的"), one named in a
+ * in a clause that asks or leads up to one ("车贷是在你们这儿办的，先还掉一些要不要约时间？"). A kind told after the
+ * sentence's last asking clause is an afterthought or a reason ("这个影响信用记录吗，过两年我打算贷款买房"), one named in a
  * sentence that asks nothing is story, and one named after a comparison word is the yardstick ("less than my car
  * loan"): none of them is asked about.
  */

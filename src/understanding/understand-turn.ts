@@ -35,7 +35,7 @@ export interface AskedQuestion {
   ownTerms: string[];
   /**
    * Of its own words, those the knowledge base uses (read with the base's word counts; absent without them). A spoken
-   * question whose own words the base never uses ("名字也对不上，怎么还能转过去呢？") names no topic the base could
+   * question whose own words the base never uses ("户名明明不一样，咋就给过了呢？") names no topic the base could
    * answer: it points back at the story, and is judged with the words it borrowed from it.
    */
   namingTerms?: string[];
@@ -339,7 +339,7 @@ function answersAgent(turns: readonly UnderstandingTurn[], turn: UnderstandingTu
 
 /**
  * What an earlier customer turn asked, carried over; or, when it asked nothing and the agent asked back for details
- * ("the app says I can split it into monthly payments" - "how much is it, over how many months?"), the need it told:
+ * ("the app offered to spread the bill over instalments" - "what was the amount, and for how long?"), the need it told:
  * the details the customer gives next are about that need.
  */
 function earlierAsked(
@@ -485,7 +485,7 @@ export function recentCustomerWords(turns: readonly UnderstandingTurn[]): string
 /**
  * The questions searched, at most `maximumQuestions`, in the order asked. When a long spoken turn asks more, those with
  * a word the knowledge base uses come first: a line check ("喂，听得见吗？") or a remark of words no passage holds would
- * take the search from a later question the base answers ("能不能派人上门？").
+ * take the search from a later question the base answers ("能派个人到家里来办吗？").
  */
 function searchable(questions: readonly AskedQuestion[], frequency?: TermFrequency): AskedQuestion[] {
   if (questions.length <= maximumQuestions || !frequency) return questions.slice(0, maximumQuestions);

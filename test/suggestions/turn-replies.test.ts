@@ -305,7 +305,7 @@ describe('a question said in words the base never uses', () => {
 
   it('judges a question whose own words the base never uses on the words it borrowed from the story', () => {
     const base = { ownTerms: ['名字', '对不上', '转过'], terms: ['名字', '对不上', '转过', '卡号', '输错'] };
-    const question = { ...understandTurn([{ speaker: 'customer', text: '名字也对不上啊，怎么还能转过去呢？' }], 'zh').questions[0]!, ...base };
+    const question = { ...understandTurn([{ speaker: 'customer', text: '户名明明不一样啊，咋就给转过去了呢？' }], 'zh').questions[0]!, ...base };
     expect(judgedTerms(question)).toEqual(base.ownTerms);
     expect(judgedTerms({ ...question, namingTerms: [] })).toEqual(base.terms);
     expect(judgedTerms({ ...question, namingTerms: ['名字', '转过'] })).toEqual(base.ownTerms);

@@ -122,7 +122,7 @@ describe('detectSituations', () => {
     expect(ids('地铁上钱包让人顺走了，卡全在里面', 'zh')).toContain('lost_stolen_card');
     expect(ids('Some guy snatched my handbag outside the station', 'en')).toContain('lost_stolen_card');
     expect(ids('I swiped my card at the till and it was declined twice', 'en')).not.toContain('lost_stolen_card');
-    expect(ids('我用信用卡付了定金，现在那家店老板人都找不着了', 'zh')).not.toContain('lost_stolen_card');
+    expect(ids('我用信用卡付了定金，结果那家健身房老板人都联系不上了', 'zh')).not.toContain('lost_stolen_card');
     expect(ids('我的卡找不着了', 'zh')).toContain('lost_stolen_card');
     expect(ids('I lost my card on Monday but the new card arrived today, how do I set the PIN?', 'en')).not.toContain('lost_stolen_card');
     expect(ids('卡丢了好几天，昨天又找到了，还能用吗', 'zh')).not.toContain('lost_stolen_card');

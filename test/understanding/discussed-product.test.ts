@@ -118,7 +118,7 @@ describe('productNotOffered (product-categories.yaml)', () => {
       [
         { speaker: 'customer', text: '白金卡的年费是多少？' },
         { speaker: 'agent', text: '白金卡主卡年费一千二百元。' },
-        { speaker: 'customer', text: '好的知道了。对了，我的车贷也是在你们这儿办的，想一次还清，要不要交违约金？' },
+        { speaker: 'customer', text: '好的知道了。对了，我车贷也在你们行贷的，想一次还清，要不要交违约金？' },
       ],
       catalogue,
       'zh',

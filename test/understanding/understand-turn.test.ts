@@ -317,7 +317,7 @@ describe('an earlier question the agent did not answer', () => {
 describe('a need told without a question, which the agent asked back about', () => {
   it('stands when the latest turn only gives the details, and keeps a place beside questions that point back at it', () => {
     const told = customer('Hi, I paid for a new fridge on my card and the app says I can spread the payment over some months.');
-    const askedBack = agent('Sure, how much was it and over how many months?');
+    const askedBack = agent('Of course: what was the amount, and how long would you spread it?');
     const figures = understandTurn([told, askedBack, customer('Eight thousand, over six months.')], 'en').questions;
     expect(figures[0]?.carried).toBe(true);
     expect(figures[0]?.text).toContain('spread the payment');
@@ -372,13 +372,13 @@ describe('a question in words the base never uses', () => {
   });
 
   it('counts as naming its topic only the own words the base uses', () => {
-    const used = new Map([['卡号', 2], ['输错', 1]]);
+    const used = new Map([['账号', 2], ['填错', 1]]);
     const frequency = (word: string): number => used.get(word) ?? 0;
-    const turns = [customer('我卡号输错了一位。名字也对不上啊，怎么还能转过去呢？')];
-    const question = understandTurn(turns, 'zh', frequency).questions.find((asked) => asked.text.includes('名字'));
+    const turns = [customer('我账号填错了两位。户名明明不一样啊，咋就给转过去了呢？')];
+    const question = understandTurn(turns, 'zh', frequency).questions.find((asked) => asked.text.includes('户名'));
     expect(question?.ownTerms.length).toBeGreaterThanOrEqual(2);
     expect(question?.namingTerms).toEqual([]);
-    expect(question?.terms).toEqual(expect.arrayContaining(['卡号', '输错']));
+    expect(question?.terms).toEqual(expect.arrayContaining(['账号', '填错']));
     expect(understandTurn(turns, 'zh').questions.at(-1)?.namingTerms).toBeUndefined();
   });
 
