@@ -1,6 +1,7 @@
 import type { SearchQuery, SearchResponse, SearchResult } from '../retrieval/hybrid-search.js';
 import type { AskedQuestion, Situation, TurnUnderstanding } from '../understanding/understand-turn.js';
 import { productNamedIn, type KnownProduct } from '../understanding/discussed-product.js';
+import { detectSituations } from '../understanding/detect-situations.js';
 import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
@@ -210,8 +211,13 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
   // column of the round robin: the procedure is due whatever the questions' own answers are.
   const required = procedureReplies.length > 0 ? [procedureReplies] : [];
-  // A procedure that cannot wait (a card in someone else's hands is blocked before anything else) takes the first column.
-  const procedureFirst = searches.some((search) => search.purpose === 'situation' && search.situation?.procedureFirst === true);
+  // A procedure that cannot wait (a card in someone else's hands is blocked before anything else) takes the first column,
+  // unless the first question is itself about that situation ("I lost my card, what do I do?"): its own answer is
+  // the procedure, said as the customer asked, before the procedure's other lines (its cover table, say).
+  const urgent = searches.filter((search) => search.purpose === 'situation' && search.situation?.procedureFirst === true).map((search) => search.situation!.id);
+  const firstQuestion = understanding.questions[0];
+  const askedAbout = firstQuestion !== undefined && detectSituations(firstQuestion.text, language).some((situation) => urgent.includes(situation.id));
+  const procedureFirst = urgent.length > 0 && !askedAbout;
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];
   const seenText = new Set<string>();
