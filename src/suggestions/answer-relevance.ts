@@ -59,6 +59,12 @@ export function answersQuestion(result: SearchResult, questionTerms: readonly st
 
 let coverage: z.infer<typeof coverageFitSchema> | undefined;
 
+/** passage-coverage.json, read once. */
+function coverageFit(): z.infer<typeof coverageFitSchema> {
+  coverage ??= coverageFitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
+  return coverage;
+}
+
 /**
  * The share of a question's content words a passage must hold before its sentences are offered, fitted by
  * bench/fit-passage-coverage.ts on real bank FAQ data (passage-coverage.json), for the rarity-weighted share (`weighted`,
@@ -66,8 +72,8 @@ let coverage: z.infer<typeof coverageFitSchema> | undefined;
  * confidence has decided the passage is about the question.
  */
 export function passageCoverageThreshold(weighted = true): number {
-  coverage ??= coverageFitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
-  return weighted ? coverage.threshold : coverage.unweightedThreshold;
+  const fit = coverageFit();
+  return weighted ? fit.threshold : fit.unweightedThreshold;
 }
 
 /**
@@ -75,6 +81,5 @@ export function passageCoverageThreshold(weighted = true): number {
  * two-character words whole. Fitted with the coverage cut-off it changes (bench/fit-passage-coverage.ts).
  */
 export function shortestBackOffPart(): number {
-  coverage ??= coverageFitSchema.parse(JSON.parse(readFileSync(new URL('./passage-coverage.json', import.meta.url), 'utf8')));
-  return coverage.shortestBackOffPart;
+  return coverageFit().shortestBackOffPart;
 }

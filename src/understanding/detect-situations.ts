@@ -100,7 +100,7 @@ interface CompiledPart {
 interface CompiledSituation {
   definition: SituationDefinition;
   story?: { required: string[]; minimumParts: number; parts: CompiledPart[] };
-  alternatives: Record<Language, { word: string; matches: CueMatcher; negative: boolean }[][][]>;
+  alternatives: Record<Language, CompiledCue[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
   /** Whether the text says the situation is already over (over), in either language. */
@@ -149,8 +149,8 @@ function compiledSituations(): CompiledSituation[] {
     definition,
     ...(definition.story ? { story: compileStory(definition.story) } : {}),
     alternatives: {
-      zh: definition.cues.zh.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
-      en: definition.cues.en.map((families) => families.map((family) => family.map((word) => ({ word, matches: matcherOf(word), negative: saysNegation(word) })))),
+      zh: definition.cues.zh.map((families) => families.map((family) => family.map(compileCue))),
+      en: definition.cues.en.map((families) => families.map((family) => family.map(compileCue))),
     },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
     saysOver: overReader([...(definition.over?.zh ?? []), ...(definition.over?.en ?? [])]),
