@@ -139,7 +139,7 @@ describe('productNotOffered (product-categories.yaml)', () => {
     expect(productNotOffered([{ speaker: 'customer', text: 'So the instalment works out cheaper than my car loan, right?' }], catalogue, 'en')).toBeUndefined();
     expect(productNotOffered([{ speaker: 'customer', text: '这个分期比我的车贷还便宜吧？' }], catalogue, 'zh')).toBeUndefined();
     expect(productNotOffered([{ speaker: 'customer', text: '逾期会不会影响征信啊，我过两年还要办车贷的。' }], catalogue, 'zh')).toBeUndefined();
-    expect(productNotOffered([{ speaker: 'customer', text: 'My cousin had a car loan once and hated it. How do I raise my card limit?' }], catalogue, 'en')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: 'My cousin took out a car loan years ago and regretted it. How do I raise my card limit?' }], catalogue, 'en')).toBeUndefined();
   });
 
   it('stays quiet for a kind the base offers, or when a product of the base is being discussed', () => {
