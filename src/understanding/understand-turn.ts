@@ -224,10 +224,15 @@ const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusa
 const englishQuestionWord = /(?<![a-z'])(?:what|what's|how|how's|why|when|where|which|who|whether)(?![a-z'])/giu;
 const englishOpening = /^(?:(?:and|so|but|or|also|then|okay|ok|well|like|um|uh|right)[, ]+)*(?:what|what's|how|how's|why|when|where|which|who|whether)(?![a-z'])/iu;
 
+// A Chinese clause whose action is done ("订完", "已经办好了") tells what happened: a request word in it ("我刚帮我妈订完
+//票") asks nothing of the bank. 完 heading a word (完成, 完全, 完整) is no aspect.
+const completed = /已经|[\u4e00-\u9fff]完(?![成全善整美])|[\u4e00-\u9fff]好了/u;
+
 /**
  * The clauses of a sentence that ask or request something of the bank: one spoken run holds story and question
  * together. A clause ending in a question mark asks; so does one with a question or request word, except a
- * sentence-final 呢 alone, which says what is going on ("她正写作业呢") as often as it asks. A Chinese question often
+ * sentence-final 呢 alone, which says what is going on ("她正写作业呢") as often as it asks, and a request word in a
+ * clause that tells a finished action. A Chinese question often
  * sets its topic in the clause just before it ("那个高铁票我不会买，你能帮我订一张吗？"): that clause comes with it.
  */
 export function askingClauses(sentence: string, language: Language): string[] {
@@ -239,11 +244,16 @@ export function askingClauses(sentence: string, language: Language): string[] {
   const asks = (clause: string): boolean => {
     const folded = foldText(clause).replace(/[，,、；;：:。！!]+$/u, '').trim();
     if (!folded) return false;
-    if (/[?？]$/u.test(folded) || aNotA.test(folded) || lexicon.has('request', folded)) return true;
-    if (cjk.test(folded)) return lexicon.has('question', folded.replace(/呢/gu, ''));
-    return englishInversion.test(folded) || englishOpening.test(folded) || lexicon.has('question', folded.replace(englishQuestionWord, ' '));
+    if (/[?？]$/u.test(folded) || aNotA.test(folded)) return true;
+    if (cjk.test(folded)) return lexicon.has('question', folded.replace(/呢/gu, '')) || (lexicon.has('request', folded) && !completed.test(folded));
+    return lexicon.has('request', folded) || englishInversion.test(folded) || englishOpening.test(folded) || lexicon.has('question', folded.replace(englishQuestionWord, ' '));
   };
-  const topicBefore = (index: number): boolean => cjk.test(clauses[index] ?? '') && asks(clauses[index + 1] ?? '');
+  // A clause that tells what is going on (呢) or what was done is story, not the topic set up for the question.
+  const tells = (clause: string): boolean => {
+    const folded = foldText(clause).replace(/[，,、；;：:。！!]+$/u, '').trim();
+    return folded.endsWith('呢') || completed.test(folded);
+  };
+  const topicBefore = (index: number): boolean => cjk.test(clauses[index] ?? '') && !tells(clauses[index] ?? '') && asks(clauses[index + 1] ?? '');
   return clauses.filter((clause, index) => asks(clause) || topicBefore(index));
 }
 
