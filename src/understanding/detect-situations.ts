@@ -92,6 +92,8 @@ interface CompiledCue {
 
 interface CompiledPart {
   id: string;
+  role: 'core' | 'support';
+  nearRequest: boolean;
   /** Alternatives of both languages, the conversation's first; each a list of families said in one sentence. */
   alternatives: Record<Language, { families: CompiledCue[][]; language: Language }[]>;
   rate?: { percentAtLeast: number; with: CompiledCue[] };
@@ -99,7 +101,7 @@ interface CompiledPart {
 
 interface CompiledSituation {
   definition: SituationDefinition;
-  story?: { required: string[]; minimumParts: number; parts: CompiledPart[] };
+  story?: { required: string[]; minimumParts: number; minimumCore: number; nearSentences: number; parts: CompiledPart[] };
   alternatives: Record<Language, CompiledCue[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
@@ -133,10 +135,14 @@ function compileStory(story: SituationStory): CompiledSituation['story'] {
   return {
     required: story.required,
     minimumParts: story.minimumParts,
+    minimumCore: story.minimumCore,
+    nearSentences: story.nearSentences,
     parts: story.parts.map((part) => {
       const own = (language: Language) => part.cues[language].map((families) => ({ families: families.map((family) => family.map(compileCue)), language }));
       return {
         id: part.id,
+        role: part.role,
+        nearRequest: part.nearRequest,
         alternatives: { zh: [...own('zh'), ...own('en')], en: [...own('en'), ...own('zh')] },
         ...(part.rate ? { rate: { percentAtLeast: part.rate.percentAtLeast, with: [...part.rate.with.zh, ...part.rate.with.en].map(compileCue) } } : {}),
       };
@@ -227,6 +233,8 @@ function toldPart(part: CompiledPart, text: string, sentences: readonly string[]
 export interface StoryCutOffTrial {
   minimumParts?: number;
   percentAtLeast?: number;
+  minimumCore?: number;
+  nearSentences?: number;
 }
 
 /**
@@ -243,9 +251,23 @@ export function storyParts(text: string, language: Language, trial: StoryCutOffT
     const read = withoutLookalikes(folded);
     const readSentences = sentences.map(withoutLookalikes);
     const parts = new Map<string, string>();
-    for (const part of story.parts) {
+    for (const part of story.parts.filter((candidate) => !candidate.nearRequest)) {
       const word = toldPart(part, read, readSentences, language, trial.percentAtLeast);
       if (word !== undefined) parts.set(part.id, word);
+    }
+    // A part that says whom the money is for ("someone I met online") describes the request's party only when told
+    // with it: a text from the bank in one turn and the rent paid in another are two errands, not one story.
+    const near = trial.nearSentences ?? story.nearSentences;
+    const requests = story.parts.filter((part) => story.required.includes(part.id));
+    const requestAt = readSentences.flatMap((sentence, index) => (requests.some((part) => toldPart(part, sentence, [sentence], language, trial.percentAtLeast) !== undefined) ? [index] : []));
+    for (const part of story.parts.filter((candidate) => candidate.nearRequest)) {
+      for (const [index, sentence] of readSentences.entries()) {
+        if (!requestAt.some((at) => Math.abs(at - index) <= near)) continue;
+        const word = toldPart(part, sentence, [sentence], language, trial.percentAtLeast);
+        if (word === undefined) continue;
+        parts.set(part.id, word);
+        break;
+      }
     }
     told.set(definition.id, parts);
   }
@@ -255,8 +277,9 @@ export function storyParts(text: string, language: Language, trial: StoryCutOffT
 /** Whether the told parts make the story: every required part, and enough of the others. */
 function storyHolds(story: NonNullable<CompiledSituation['story']>, parts: ReadonlyMap<string, string>, trial: StoryCutOffTrial): boolean {
   if (!story.required.every((id) => parts.has(id))) return false;
-  const others = [...parts.keys()].filter((id) => !story.required.includes(id)).length;
-  return others >= (trial.minimumParts ?? story.minimumParts);
+  const others = story.parts.filter((part) => parts.has(part.id) && !story.required.includes(part.id));
+  const core = others.filter((part) => part.role === 'core').length;
+  return others.length >= (trial.minimumParts ?? story.minimumParts) && core >= (trial.minimumCore ?? story.minimumCore);
 }
 
 /**

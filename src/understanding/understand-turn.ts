@@ -220,6 +220,43 @@ function computeSentences(text: string, language: Language): TurnSentence[] {
 
 const asking = new Set<SentenceAct>(['question', 'request', 'complaint', 'refusal']);
 
+// A question word inside an English clause often joins it ("she was doing homework when you called"); at its start, asks.
+const englishQuestionWord = /(?<![a-z'])(?:what|what's|how|how's|why|when|where|which|who|whether)(?![a-z'])/giu;
+const englishOpening = /^(?:(?:and|so|but|or|also|then|okay|ok|well|like|um|uh|right)[, ]+)*(?:what|what's|how|how's|why|when|where|which|who|whether)(?![a-z'])/iu;
+
+// A Chinese clause whose action is done ("订完", "已经办好了") tells what happened: a request word in it ("我刚帮我妈订完
+//票") asks nothing of the bank. 完 heading a word (完成, 完全, 完整) is no aspect.
+const completed = /已经|[\u4e00-\u9fff]完(?![成全善整美])|[\u4e00-\u9fff]好了/u;
+
+/**
+ * The clauses of a sentence that ask or request something of the bank: one spoken run holds story and question
+ * together. A clause ending in a question mark asks; so does one with a question or request word, except a
+ * sentence-final 呢 alone, which says what is going on ("她正写作业呢") as often as it asks, and a request word in a
+ * clause that tells a finished action. A Chinese question often
+ * sets its topic in the clause just before it ("那个高铁票我不会买，你能帮我订一张吗？"): that clause comes with it.
+ */
+export function askingClauses(sentence: string, language: Language): string[] {
+  const lexicon = lexiconFor(language);
+  const clauses = sentence
+    .split(/(?<=[，,、；;：:。！？!?])/u)
+    .map((clause) => clause.trim())
+    .filter(Boolean);
+  const asks = (clause: string): boolean => {
+    const folded = foldText(clause).replace(/[，,、；;：:。！!]+$/u, '').trim();
+    if (!folded) return false;
+    if (/[?？]$/u.test(folded) || aNotA.test(folded)) return true;
+    if (cjk.test(folded)) return lexicon.has('question', folded.replace(/呢/gu, '')) || (lexicon.has('request', folded) && !completed.test(folded));
+    return lexicon.has('request', folded) || englishInversion.test(folded) || englishOpening.test(folded) || lexicon.has('question', folded.replace(englishQuestionWord, ' '));
+  };
+  // A clause that tells what is going on (呢) or what was done is story, not the topic set up for the question.
+  const tells = (clause: string): boolean => {
+    const folded = foldText(clause).replace(/[，,、；;：:。！!]+$/u, '').trim();
+    return folded.endsWith('呢') || completed.test(folded);
+  };
+  const topicBefore = (index: number): boolean => cjk.test(clauses[index] ?? '') && !tells(clauses[index] ?? '') && asks(clauses[index + 1] ?? '');
+  return clauses.filter((clause, index) => asks(clause) || topicBefore(index));
+}
+
 /**
  * Whether a sentence or clause asks, requests or complains about something: what it names is its topic. A refusal
  * ("I don't want that") turns down what came before it rather than naming what is asked.
@@ -460,10 +497,10 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   }
   const recent = recentCustomerWords(turns);
   // A request the bank does not serve at all (declining, with nothing in the base to look up: off-topic) is one the
-  // customer makes, in the sentences that ask: a hotel or a train named in the story around a banking question is not
-  // one. A question too bare to name its topic ("which should I buy?", "那买哪个？") asks about what it points back at,
+  // customer makes, in the clauses that ask: a hotel or a train named in the story around a banking question is not
+  // one, nor a child's homework told in the same spoken run as the question ("我陪闺女写作业呢，这个分期怎么算"). A question too bare to name its topic ("which should I buy?", "那买哪个？") asks about what it points back at,
   // so that story counts as asked.
-  const asked = normalizeSpokenNumbers(questions.map((question) => [question.text, question.referent].filter(Boolean).join('\n')).join('\n'));
+  const asked = normalizeSpokenNumbers(questions.map((question) => [askingClauses(question.text, language).join('，'), question.referent].filter(Boolean).join('\n')).join('\n'));
   const askedSituations = new Set(detectSituations(asked, language).map((situation) => situation.id));
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
   const situations = detectSituations(normalizeSpokenNumbers(recent), language).filter((situation) => !unserved(situation) || askedSituations.has(situation.id));

@@ -33,12 +33,27 @@ const storySchema = z.object({
   required: z.array(z.string().min(1)).min(1),
   /** How many of the other parts must be told besides (fitted by bench/fit-situation-stories.ts). */
   minimumParts: z.number().int().min(1),
+  /** How many of those must be core parts (fitted too): supporting coincidences alone (a deadline, a name) do not make it. */
+  minimumCore: z.number().int().min(0).default(0),
+  /**
+   * How many sentences from the request a part marked `nearRequest` may be told (fitted too): the party a part describes
+   * is the one the money goes to only when it is told with the request.
+   */
+  nearSentences: z.number().int().min(0).default(0),
   parts: z
     .array(
       z.object({
         id: z.string().regex(/^[a-z_]+$/u),
         /** Alternatives; each a list of word families said in one sentence. */
         cues: alternativesSchema,
+        /**
+         * What the part weighs: a core part is what a scam is made of (someone known only remotely, a fee to release
+         * money, a return too good, secrecy); a supporting one is as often a coincidence of an ordinary errand (a deadline,
+         * an institution named).
+         */
+        role: z.enum(['core', 'support']).default('core'),
+        /** Counts only when told within `nearSentences` sentences of the request: it must describe whom the money is for. */
+        nearRequest: z.boolean().default(false),
         /** A rate said in a sentence with one of these words counts as this part when it is at least `percentAtLeast` (fitted too). */
         rate: z.object({ percentAtLeast: z.number().positive(), with: perLanguage(words) }).optional(),
       }),

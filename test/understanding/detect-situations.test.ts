@@ -105,6 +105,28 @@ describe('detectSituations', () => {
     expect(ids('稳盈九十天收益大概多少？我想投进去两万块', 'zh')).not.toContain('fraud_scam');
   });
 
+  it('does not make a scam of an errand abroad with a deadline: a place is no party, a deadline only supports', () => {
+    expect(ids('我儿子在国外读书，学校通知月底前交学费，我想从手机银行汇过去，手续费多少？', 'zh')).not.toContain('fraud_scam');
+    expect(ids('My son starts college in Toronto and the fees deadline is Friday; how much does it cost to send the money overseas?', 'en')).not.toContain('fraud_scam');
+    expect(ids('The car dealer needs the payment within the hour, can I transfer fifty thousand from the app?', 'en')).not.toContain('fraud_scam');
+  });
+
+  it('counts whom the money is for only when told with the request', () => {
+    // A text from the bank in one turn, the builder paid in another: two errands.
+    expect(ids('I got a text about my annual fee yesterday.\nAlso I need to pay my builder by the end of the month, what is the transfer limit?', 'en')).not.toContain('fraud_scam');
+    // A landlord known only at a distance asking for the deposit, with pressure: one story.
+    expect(ids("The landlord is working abroad so I can't view the flat, but he wants me to transfer the deposit today, there are other people interested", 'en')).toContain('fraud_scam');
+    expect(ids('我在网上认识了个人，说好了见面，他让我先转给他五千块押金，今天必须转', 'zh')).toContain('fraud_scam');
+  });
+
+  it('reads a code offered to the agent as credentials offered, and a code wanted by someone else as a scam', () => {
+    const offered = ids('I got a text with a code just now, can I read it to you so you can unlock my app?', 'en');
+    expect(offered).toContain('credentials_offered');
+    expect(offered).not.toContain('fraud_scam');
+    expect(ids("A man rang me and then I got a text with a code, and he wants me to read it to him", 'en')).toContain('fraud_scam');
+    expect(ids("I got a text with a code, I'm not going to read it out to anyone, but what is it for?", 'en')).not.toContain('fraud_scam');
+  });
+
   it('counts each part once, and a frame only when said in one sentence', () => {
     const parts = (text: string, language: 'zh' | 'en') => [...(storyParts(text, language).get('fraud_scam')?.keys() ?? [])].sort();
     expect(parts('I sent the payment. The fee was fine. It was delivered.', 'en')).toEqual(['payment']);

@@ -267,6 +267,18 @@ describe('understandTurn', () => {
     expect(zhStory.situations.map((situation) => situation.id)).not.toContain('off_topic');
   });
 
+  it('reads an off-topic word in the clause that asks, not in a story clause of the same spoken run', () => {
+    const ids = (text: string, language: 'zh' | 'en') => understandTurn([customer(text)], language).situations.map((situation) => situation.id);
+    // A child's homework told while asking about an instalment: 呢 says what is going on, it does not ask.
+    expect(ids('我这边孩子正写作业呢，我抽空问一下，账单分12期手续费多少？', 'zh')).not.toContain('off_topic');
+    expect(ids('Last night my son was doing his homework when the app logged me out, how do I reset the password?', 'en')).not.toContain('off_topic');
+    // A finished errand told with a request word ("帮我妈…订完") asks nothing of the bank.
+    expect(ids('我刚帮我爸在网上订完机票，信用卡分期的年化是多少？', 'zh')).not.toContain('off_topic');
+    // The topic set in the clause just before the one that asks is what is asked about.
+    expect(ids('明天的火车票我自己不会买，你能帮我买一张吗？', 'zh')).toContain('off_topic');
+    expect(ids('Could you help me with my homework tonight?', 'en')).toContain('off_topic');
+  });
+
   it('takes a question too bare to name its topic as asking about the off-topic story it points back at (en and zh)', () => {
     const english = understandTurn([customer('My coworker will not stop talking about ethereum and dogecoin, he says they only go up.'), { speaker: 'agent', text: 'I see.' }, customer('Which one should I get?')], 'en');
     expect(english.situations.map((situation) => situation.id)).toContain('off_topic');
