@@ -284,14 +284,19 @@ export interface BaseWording {
 export function baseWordings(text: string, statistics: TermStatistics, rareShare = baseWordingCutOffs().rareShare): BaseWording[] {
   equivalentsOf('');
   const folded = foldText(text);
-  const roots = new Set(units(text).filter((unit) => !cjk.test(unit)).map(englishRoot));
-  const says = (word: string): boolean => (cjk.test(word) ? folded.includes(word) : word.includes(' ') ? folded.includes(word) : roots.has(englishRoot(word)));
+  // The words said, by root: a group's word is said in any of its forms ("cashing" by "cash").
+  const spoken = new Map<string, string[]>();
+  for (const unit of units(text).filter((candidate) => !cjk.test(candidate))) spoken.set(englishRoot(unit), [...(spoken.get(englishRoot(unit)) ?? []), unit]);
+  const says = (word: string): boolean => (cjk.test(word) ? folded.includes(word) : word.includes(' ') ? folded.includes(word) : spoken.has(englishRoot(word)));
+  // How much the base uses what the customer said: the form said counts, not only the group's form of it ("cash" is
+  // in most fee passages even though "cashing" is in none).
+  const use = (word: string): number => Math.max(ownFrequency(word, statistics), ...(cjk.test(word) || word.includes(' ') ? [] : (spoken.get(englishRoot(word)) ?? []).map((form) => ownFrequency(form, statistics))));
   const abroad = placesAbroad(text, statistics);
   const wordings: BaseWording[] = [];
   for (const group of groupList) {
     const said = [...group.filter(says), ...(foreignPlaces && group.includes(foreignPlaces.readAs) ? abroad : [])];
     if (said.length === 0) continue;
-    const saidUse = Math.max(...said.map((word) => ownFrequency(word, statistics)));
+    const saidUse = Math.max(...said.map(use));
     // Only words the base uses more than the customer's: the base's own word for the thing, not a rarer synonym.
     const used = group.filter((word) => !said.includes(word) && ownFrequency(word, statistics) > saidUse);
     used.sort((left, right) => ownFrequency(right, statistics) - ownFrequency(left, statistics));

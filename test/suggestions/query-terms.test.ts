@@ -102,6 +102,8 @@ describe('the base words for a customer word the base seldom uses', () => {
     ['charge', 15],
     ['oversea', 4],
     ['abroad', 2],
+    ['cash', 27],
+    ['surrender', 2],
   ]);
   const statistics = { documents: 80, documentFrequency: (token: string) => counts.get(token) ?? 0 };
 
@@ -113,6 +115,11 @@ describe('the base words for a customer word the base seldom uses', () => {
 
   it('adds nothing for a word the base uses about as much as its own', () => {
     expect(baseWordings('Is there a charge for that?', statistics, 0.3)).toEqual([]);
+  });
+
+  it('counts the form the customer said: a word the base uses is not read as another form of it the base lacks', () => {
+    // "cash" shares its root with "cashing" (a word for surrendering a policy), which no passage holds.
+    expect(baseWordings('How much cash can I take out at the machine?', statistics, 0)).toEqual([]);
   });
 
   it('reads a place abroad the base never mentions as abroad, and a place at home as nothing', () => {
