@@ -21,6 +21,7 @@ cpSync('src/suggestions/answer-relevance.json', 'dist/suggestions/answer-relevan
 cpSync('src/suggestions/passage-coverage.json', 'dist/suggestions/passage-coverage.json');
 cpSync('src/suggestions/topic-disclosures.yaml', 'dist/suggestions/topic-disclosures.yaml');
 cpSync('src/suggestions/term-equivalents.yaml', 'dist/suggestions/term-equivalents.yaml');
+cpSync('src/suggestions/base-wording.json', 'dist/suggestions/base-wording.json');
 cpSync('src/suggestions/handover-wording.yaml', 'dist/suggestions/handover-wording.yaml');
 // The knowledge-gap grouping's fitted cut-off.
 mkdirSync('dist/knowledge', { recursive: true });

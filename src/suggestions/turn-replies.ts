@@ -63,8 +63,9 @@ const cjk = /[\u3400-\u9fff]/u;
 export function planSearches(understanding: TurnUnderstanding, discussed?: DiscussedTopic, baseWordingsOf?: (text: string) => BaseWording[]): PlannedSearch[] {
   const searches: PlannedSearch[] = understanding.questions.map((said) => {
     // The customer's everyday words the base never uses ("罚我钱", "转给别人") are searched, and the passages judged,
-    // in the base's own words for them (违约金, 转让): no passage holds the customer's.
-    const wordings = baseWordingsOf?.(said.query) ?? [];
+    // in the base's own words for them (违约金, 转让): no passage holds the customer's. The story the question
+    // follows is read too: it names the thing ("moved to Sydney", "borrow") that the question only asks about.
+    const wordings = baseWordingsOf?.([said.query, said.story ?? ''].filter(Boolean).join('\n')) ?? [];
     const question = wordings.length > 0 ? inBaseWords(said, wordings) : said;
     // A follow-up that names no product ("现在卖要扣多少手续费？", "what's the one-year rate?") asks about the product
     // under discussion: without its name the search finds every product's fees.

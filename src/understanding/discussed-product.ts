@@ -103,7 +103,9 @@ export function productNamedIn(text: string, products: readonly KnownProduct[], 
   const brands = brandsOf(products);
   let best: { product: KnownProduct; at: number; length: number } | undefined;
   for (const product of products) {
-    if (!among(product)) continue;
+    // An English call names products by the English sheets' names and aliases: a Chinese sheet's Latin alias is
+    // Chinese usage ("手机银行APP" lists "APP"), and in English "the app" is where the customer looked, not a product.
+    if (!among(product) || (language === 'en' && cjk.test(product.name))) continue;
     const at = lastMention(folded, product, brands);
     if (at < 0) continue;
     // The later mention wins; at the same place the longer (more specific) name does.

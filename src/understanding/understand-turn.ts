@@ -41,6 +41,8 @@ export interface AskedQuestion {
   namingTerms?: string[];
   /** What was said around it: the story of the turn and, when it only referred back, what was discussed before. */
   context: string;
+  /** The customer's own story before it (its context without the agent's words): what the question is asked about. */
+  story?: string;
   /** From an earlier customer turn the customer's latest turn did not replace (an answer to the agent's question, filler). */
   carried: boolean;
   /** What a question too bare to name its topic pointed back at ("which should I buy?": the story before it); else empty. */
@@ -359,6 +361,7 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
       ownTerms: sentence.terms,
       ...(frequency ? { namingTerms } : {}),
       context,
+      story: context,
       carried,
       // Only a question too bare to name a topic ("which should I buy?") is about the story: one with words of its own
       // ("do I pay the duplicate charge before you look into it?") is about them, whatever "it" is.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseWordsFor, coverageOf, queryTerms, TermIndex, termRarity } from '../../src/suggestions/query-terms.js';
+import { baseWordings, baseWordsFor, coverageOf, queryTerms, TermIndex, termRarity } from '../../src/suggestions/query-terms.js';
 
 const termsOf = (query: string, common: string[] = []) => queryTerms(query, common).map((term) => term.term);
 
@@ -90,5 +90,41 @@ describe('the base words for a customer word', () => {
   it('adds nothing when the customer already says it in the base word', () => {
     expect(baseWordsFor('提前还款有违约金吗？', statistics)).not.toContain('违约金');
     expect(baseWordsFor('Can I repay the whole loan?', statistics)).toEqual([]);
+  });
+});
+
+describe('the base words for a customer word the base seldom uses', () => {
+  // A made-up base: "transfer" in 30 passages, "send" in 3 (in passing), "wire" in none; "fee" in 20, "charge" in 15.
+  const counts = new Map([
+    ['transfer', 30],
+    ['send', 3],
+    ['fee', 20],
+    ['charge', 15],
+    ['oversea', 4],
+    ['abroad', 2],
+    ['cash', 27],
+    ['surrender', 2],
+  ]);
+  const statistics = { documents: 80, documentFrequency: (token: string) => counts.get(token) ?? 0 };
+
+  it('adds the base word when the customer word is used far less than it, by the fitted share', () => {
+    expect(baseWordings('Could I send my rent to the landlord tonight?', statistics, 0.3)).toEqual([{ said: ['send'], base: ['transfer'] }]);
+    // At share 0 only a word the base never uses is read in the base's words.
+    expect(baseWordings('Could I send my rent to the landlord tonight?', statistics, 0)).toEqual([]);
+  });
+
+  it('adds nothing for a word the base uses about as much as its own', () => {
+    expect(baseWordings('Is there a charge for that?', statistics, 0.3)).toEqual([]);
+  });
+
+  it('counts the form the customer said: a word the base uses is not read as another form of it the base lacks', () => {
+    // "cash" shares its root with "cashing" (a word for surrendering a policy), which no passage holds.
+    expect(baseWordings('How much cash can I take out at the machine?', statistics, 0)).toEqual([]);
+  });
+
+  it('reads a place abroad the base never mentions as abroad, and a place at home as nothing', () => {
+    const abroad = baseWordings('My nephew studies in Toronto and needs money for his rent', statistics, 0);
+    expect(abroad).toEqual([{ said: ['toronto'], base: ['overseas', 'abroad'] }]);
+    expect(baseWordings('My nephew studies in Hangzhou and needs money for his rent', statistics, 0)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { composeTurnReplies, judgedTerms, mergeKnowledge, planSearches } from '.
 import { termRarity } from '../../src/suggestions/query-terms.js';
 import { searchTokens } from '../../src/text/segment-text.js';
 import { understandTurn } from '../../src/understanding/understand-turn.js';
+import { baseWordings } from '../../src/suggestions/query-terms.js';
 
 let counter = 0;
 function passage(title: string, text: string, kind: SearchResult['kind'] = 'product', headingPath: string[] = [title], confidence = 0.9): SearchResult {
@@ -30,6 +31,16 @@ describe('planSearches', () => {
     const searches = planSearches(understanding);
     expect(searches.filter((search) => search.purpose === 'question')).toHaveLength(2);
     expect(searches.filter((search) => search.purpose === 'situation')).toHaveLength(1);
+  });
+
+  it("searches a question in the base's words for what its story said in other words", () => {
+    // The story names where the money goes; the question only asks about the cost. A made-up base that writes "overseas".
+    const statistics = { documents: 40, documentFrequency: (token: string) => (token === 'oversea' ? 5 : 0) };
+    const text = 'My nephew just moved to Toronto for college and his rent is due. What are the fees, and how many days does a payment take?';
+    const searches = planSearches(understandTurn([{ speaker: 'customer', text }], 'en'), undefined, (said) => baseWordings(said, statistics, 0));
+    const question = searches.find((search) => search.purpose === 'question');
+    expect(question?.query).toContain('fees');
+    expect(question?.query).toContain('overseas');
   });
 });
 

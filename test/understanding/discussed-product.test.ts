@@ -27,6 +27,13 @@ describe('discussedProduct: English names as said on the phone', () => {
     expect(riskRatedProductNamed(turns, channels, 'en')?.name).toBe('Qingsong Steady 180-Day');
     expect(riskRatedProductNamed([{ speaker: 'customer' as const, text: 'How do I log in to the mobile app?' }], channels, 'en')).toBeUndefined();
   });
+
+  it("does not read a Chinese sheet's Latin alias in an English call: there the app is where the customer looked", () => {
+    const twins: KnownProduct[] = [...catalogue, { name: '青松手机银行', aliases: ['APP', '手机银行'] }, { name: 'Qingsong Mobile Banking', aliases: ['mobile app', '青松手机银行'] }];
+    expect(productNamedIn('I saw an offer in the app to spread my bill over a year', twins, 'en')).toBeUndefined();
+    expect(productNamedIn('the mobile app keeps logging me out', twins, 'en')?.name).toBe('Qingsong Mobile Banking');
+    expect(productNamedIn('手机银行APP怎么登录', twins, 'zh')?.name).toBe('青松手机银行');
+  });
 });
 
 describe('discussedProduct', () => {
