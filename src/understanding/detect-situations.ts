@@ -15,6 +15,8 @@ export interface Situation {
   withholdsAnswers: boolean;
   /** Its procedure is due before the answers to the customer's own questions. */
   procedureFirst?: boolean;
+  /** Its wording opens every reply though it declines nothing. */
+  opens?: boolean;
   /** What the agent must do (for the model prompt). */
   handling: string;
   /** Approved wording to open the reply with (empty: the situation only steers the search and the prompt). */
@@ -101,6 +103,8 @@ interface CompiledSituation {
   definition: SituationDefinition;
   story?: { required: string[]; minimumParts: number; parts: CompiledPart[] };
   alternatives: Record<Language, CompiledCue[][][]>;
+  /** The alternatives read in the agent's turns (agentCues), both languages', the conversation's first. */
+  agentAlternatives: Record<Language, CompiledCue[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
   /** Whether the text says the situation is already over (over), in either language. */
@@ -152,6 +156,10 @@ function compiledSituations(): CompiledSituation[] {
       zh: definition.cues.zh.map((families) => families.map((family) => family.map(compileCue))),
       en: definition.cues.en.map((families) => families.map((family) => family.map(compileCue))),
     },
+    agentAlternatives: {
+      zh: [...(definition.agentCues?.zh ?? []), ...(definition.agentCues?.en ?? [])].map((families) => families.map((family) => family.map(compileCue))),
+      en: [...(definition.agentCues?.en ?? []), ...(definition.agentCues?.zh ?? [])].map((families) => families.map((family) => family.map(compileCue))),
+    },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
     saysOver: overReader([...(definition.over?.zh ?? []), ...(definition.over?.en ?? [])]),
     intent: {
@@ -168,6 +176,7 @@ function situationOf(definition: SituationDefinition, language: Language, cue: s
     declines: definition.declines,
     withholdsAnswers: definition.withholdsAnswers ?? false,
     ...(definition.procedureFirst ? { procedureFirst: true } : {}),
+    ...(definition.opens ? { opens: true } : {}),
     handling: definition.handling[language],
     wording: definition.wording[language].replace('{topic}', cue),
     knowledgeQuery: definition.knowledge[language],
@@ -259,32 +268,44 @@ function storyHolds(story: NonNullable<CompiledSituation['story']>, parts: Reado
   return others >= (trial.minimumParts ?? story.minimumParts);
 }
 
+/** The first cue of the alternatives said in `read` (folded), a cue standing alone not under a negation. */
+function saidCue(alternatives: readonly CompiledCue[][][], read: string, languageOf: (index: number) => Language): string | undefined {
+  for (const [index, families] of alternatives.entries()) {
+    const cueLanguage = languageOf(index);
+    // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
+    // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
+    // 家里", "please don't call me at work") that is part of the story, not a denial.
+    const alone = families.length === 1;
+    const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
+    if (hits.every((hit) => hit !== undefined)) return hits[0]?.word;
+  }
+  return undefined;
+}
+
+/** Which language an agent cue list's entry is in: the conversation's own come first. */
+function agentCueLanguage(definition: SituationDefinition, language: Language): (index: number) => Language {
+  const own = (definition.agentCues?.[language] ?? []).length;
+  return (index) => (index < own ? language : language === 'zh' ? 'en' : 'zh');
+}
+
 /**
  * The situations in `text` (the customer's recent words), in the order the data file lists them (most
- * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App").
+ * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App"). `agentText` (the agent's recent
+ * turns) is read for the situations the agent opens a call on (`agentCues`: "your card is past due").
  */
-export function detectSituations(text: string, language: Language, trial: StoryCutOffTrial = {}): Situation[] {
+export function detectSituations(text: string, language: Language, trial: StoryCutOffTrial = {}, agentText = ''): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
+  const agentFolded = foldText(agentText).replace(/\s+/gu, ' ');
   negated ??= { zh: negationReader('zh'), en: negationReader('en') };
   const found: Situation[] = [];
   let stories: Map<string, Map<string, string>> | undefined;
-  for (const { definition, alternatives, withoutLookalikes, saysOver, story } of compiledSituations()) {
-    let cue: string | undefined;
+  for (const { definition, alternatives, agentAlternatives, withoutLookalikes, saysOver, story } of compiledSituations()) {
     const read = withoutLookalikes(folded);
     // "I lost my card last week and the new one came today": what it required is done.
     if (saysOver(read)) continue;
-    for (const [index, families] of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']].entries()) {
-      const cueLanguage: Language = index < alternatives[language].length ? language : language === 'zh' ? 'en' : 'zh';
-      // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
-      // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
-      // 家里", "please don't call me at work") that is part of the story, not a denial.
-      const alone = families.length === 1;
-      const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
-      if (hits.every((hit) => hit !== undefined)) {
-        cue = hits[0]?.word;
-        break;
-      }
-    }
+    const own = alternatives[language].length;
+    let cue = saidCue([...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']], read, (index) => (index < own ? language : language === 'zh' ? 'en' : 'zh'));
+    if (cue === undefined && agentFolded) cue = saidCue(agentAlternatives[language], withoutLookalikes(agentFolded), agentCueLanguage(definition, language));
     if (cue === undefined && story) {
       // No cue names it: the story told across the recent turns may still be it, part by part.
       stories ??= storyParts(text, language, trial);
@@ -294,5 +315,12 @@ export function detectSituations(text: string, language: Language, trial: StoryC
     if (cue === undefined) continue;
     found.push(situationOf(definition, language, cue));
   }
-  return found;
+  const definitions = new Map(compiledSituations().map(({ definition }) => [definition.id, definition]));
+  const held = new Set(found.map((situation) => situation.id));
+  const standing = found.filter((situation) => {
+    const alongside = definitions.get(situation.id)?.alongside;
+    return alongside === undefined || held.has(alongside);
+  });
+  const superseded = new Set(standing.flatMap((situation) => definitions.get(situation.id)?.supersedes ?? []));
+  return standing.filter((situation) => !superseded.has(situation.id));
 }
