@@ -221,6 +221,25 @@ function askedMentions(text: string, products: readonly KnownProduct[], language
   return mentions.sort((left, right) => left.at - right.at);
 }
 
+/**
+ * A kind no product of the base is, told by what the customer needs rather than by its name (categories' `described`):
+ * every word family of one alternative said in the text. Its name as the reply says it, or undefined.
+ */
+export function describedKind(text: string, products: readonly KnownProduct[], language: Language): string | undefined {
+  const { categories } = productCategories();
+  const folded = fold(text);
+  const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
+  for (const category of categories) {
+    const described = category.described;
+    if (!described) continue;
+    const all = [...category.words.zh, ...category.words.en];
+    if (names.some((name) => all.some((word) => holdsWord(name, word)))) continue;
+    const alternatives = [...described.cues[language], ...described.cues[language === 'zh' ? 'en' : 'zh']];
+    if (alternatives.some((families) => families.every((family) => family.some((word) => holdsWord(folded, word))))) return described.named[language];
+  }
+  return undefined;
+}
+
 /** The customer turns since the agent last spoke, as one text. */
 function latestCustomerText(turns: readonly UnderstandingTurn[]): string {
   const latest: string[] = [];
@@ -258,9 +277,13 @@ function notOfferedSituation(said: string, language: Language): Situation {
  */
 export function productNotOffered(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): Situation | undefined {
   if (products.length === 0) return undefined;
-  const latest = askedMentions(latestCustomerText(turns), products, language);
+  const latestText = latestCustomerText(turns);
+  const latest = askedMentions(latestText, products, language);
   const last = latest.at(-1);
   if (last) return last.kind && !last.offered ? notOfferedSituation(last.kind, language) : undefined;
+  // Nothing named: the latest turn may tell a kind by what the customer needs ("buying our first flat… would you lend").
+  const described = describedKind(latestText, products, language);
+  if (described) return notOfferedSituation(described, language);
   if (discussedProduct(turns, products, language)) return undefined;
   const { categories } = productCategories();
   // What the customer asks about, or what the agent took up: "I'm applying for a mortgage next month" told in passing

@@ -97,7 +97,20 @@ const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) 
 
 const productCategoriesSchema = z.object({
   wording: perLanguage(z.string().min(1)),
-  categories: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/u), words: perLanguage(words) })).min(1),
+  categories: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z_]+$/u),
+        words: perLanguage(words),
+        /**
+         * The kind told by what the customer needs rather than by its name ("buying our first flat… would you lend on
+         * it"): alternatives, each a list of word families that must all be said in the customer's latest turn.
+         * `named` is how the reply names the kind then.
+         */
+        described: z.object({ named: perLanguage(z.string().min(1)), cues: perLanguage(z.array(z.array(words.min(1)).min(2))) }).optional(),
+      }),
+    )
+    .min(1),
 });
 
 export type ProductCategories = z.infer<typeof productCategoriesSchema>;

@@ -77,6 +77,29 @@ describe('discussedProduct', () => {
   });
 });
 
+describe('productNotOffered: a kind told by what the customer needs', () => {
+  // A bank without a home loan: the catalogue above offers one.
+  const withoutHomeLoans = catalogue.filter((product) => ![product.name, ...(product.aliases ?? [])].some((name) => /home loan|安居贷/iu.test(name)));
+  const buying = "we're buying a little terraced house next spring and need to borrow most of it, what could you lend us?";
+
+  it('stays quiet when the base offers the kind described', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: buying }], catalogue, 'en')).toBeUndefined();
+  });
+
+  it('takes buying a home with money borrowed from the bank for a mortgage, though the word is never said', () => {
+    const english = productNotOffered([{ speaker: 'customer', text: buying }], withoutHomeLoans, 'en');
+    expect(english?.id).toBe('product_not_offered');
+    expect(english?.cue).toBe('a mortgage');
+    const chinese = productNotOffered([{ speaker: 'customer', text: '我们看中了一套新房，首付准备好了，剩下的想在你们这儿贷，怎么办？' }], withoutHomeLoans, 'zh');
+    expect(chinese?.cue).toBe('房贷');
+  });
+
+  it('does not take saving up for a home, or a home bought some day, for a mortgage', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: "I'm saving to buy a flat, which savings account pays the most?" }], withoutHomeLoans, 'en')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: '我这笔贷款逾期了，以后买房会不会受影响？' }], withoutHomeLoans, 'zh')).toBeUndefined();
+  });
+});
+
 describe('productNotOffered (product-categories.yaml)', () => {
   it('says a kind of product the base holds none of is not offered, when the agent took it up (zh)', () => {
     const turns = [
