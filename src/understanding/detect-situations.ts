@@ -1,4 +1,5 @@
 import { foldText } from '../text/segment-text.js';
+import { nounPhraseFrom } from '../text/english-word-classes.js';
 import { understandingData, type SituationDefinition, type SituationStory } from './understanding-data.js';
 
 export type Language = 'zh' | 'en';
@@ -170,7 +171,20 @@ function compiledSituations(): CompiledSituation[] {
   return compiled;
 }
 
-function situationOf(definition: SituationDefinition, language: Language, cue: string): Situation {
+/**
+ * What the wording names as the customer's topic: in English the noun phrase the cue leads to ("book me a" → "a
+ * train"), since a cue that is a request's verb names nothing; the cue itself otherwise.
+ */
+function topicOf(definition: SituationDefinition, language: Language, cue: string, read: string): string {
+  if (language !== 'en' || !definition.wording.en.includes('{topic}') || !latin.test(cue)) return cue;
+  const at = compileCue(cue).matches(read)[0];
+  const phrase = at === undefined ? undefined : nounPhraseFrom(read, at);
+  if (phrase) return phrase;
+  // The cue names a thing itself ("restaurant"), or only a request's verb ("book me a"): that is never said back.
+  return nounPhraseFrom(cue, 0) === undefined ? (definition.unnamedTopic?.en ?? cue) : cue;
+}
+
+function situationOf(definition: SituationDefinition, language: Language, cue: string, topic = cue): Situation {
   return {
     id: definition.id,
     declines: definition.declines,
@@ -178,7 +192,7 @@ function situationOf(definition: SituationDefinition, language: Language, cue: s
     ...(definition.procedureFirst ? { procedureFirst: true } : {}),
     ...(definition.opens ? { opens: true } : {}),
     handling: definition.handling[language],
-    wording: definition.wording[language].replace('{topic}', cue),
+    wording: definition.wording[language].replace('{topic}', topic),
     knowledgeQuery: definition.knowledge[language],
     cue,
   };
@@ -313,7 +327,7 @@ export function detectSituations(text: string, language: Language, trial: StoryC
       if (parts && storyHolds(story, parts, trial)) cue = [...parts.entries()].find(([id]) => !story.required.includes(id))?.[1];
     }
     if (cue === undefined) continue;
-    found.push(situationOf(definition, language, cue));
+    found.push(situationOf(definition, language, cue, topicOf(definition, language, cue, read)));
   }
   const definitions = new Map(compiledSituations().map(({ definition }) => [definition.id, definition]));
   const held = new Set(found.map((situation) => situation.id));

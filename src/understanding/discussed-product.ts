@@ -71,6 +71,25 @@ export function spokenProductNames(products: readonly KnownProduct[]): string[] 
   return [...new Set(products.flatMap((product) => namesOf(product, brands)))];
 }
 
+const escapeName = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+/**
+ * A Latin name as a pattern at word boundaries. A long one (as long as a spoken core, story-cut-offs.json) is also
+ * found with a word split where speech recognition heard two ("steady in come" for "steady income"): a space may stand
+ * between any two of its letters. A short one must be said as written: split, it would be found inside other words.
+ */
+const namePatterns = new Map<string, RegExp>();
+
+function spokenNamePattern(folded: string): RegExp {
+  const known = namePatterns.get(folded);
+  if (known) return known;
+  const letters = folded.replace(/ /gu, '');
+  const body = letters.length >= storyCutOffs().spokenCoreCharacters ? [...letters].map(escapeName).join(' ?') : escapeName(folded);
+  const pattern = new RegExp(`(?<![a-z0-9])${body}(?![a-z0-9])`, 'gu');
+  namePatterns.set(folded, pattern);
+  return pattern;
+}
+
 /** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
 function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
   let last = -1;
@@ -81,8 +100,7 @@ function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<st
       last = Math.max(last, text.lastIndexOf(folded));
       continue;
     }
-    const escaped = folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    for (const match of text.matchAll(new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`, 'gu'))) last = Math.max(last, match.index);
+    for (const match of text.matchAll(spokenNamePattern(folded))) last = Math.max(last, match.index);
   }
   return last;
 }

@@ -68,6 +68,8 @@ const situationSchema = z.object({
   handling: perLanguage(z.string().min(1)),
   knowledge: perLanguage(z.string()),
   wording: perLanguage(z.string()),
+  /** What `{topic}` says when the cue matched is a request's verb and no noun follows it ("book me a, um…"). */
+  unnamedTopic: perLanguage(z.string().min(1)).optional(),
   /** Alternatives; each a list of word families that must all match. */
   cues: alternativesSchema,
   /**

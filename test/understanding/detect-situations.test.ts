@@ -27,6 +27,13 @@ describe('detectSituations', () => {
     expect(answered('How can I help you today?', 'I want to ask about my statement', 'en')).not.toContain('collections_hardship');
   });
 
+  it("names an off-topic request by the thing asked for, never by the words after a request's verb", () => {
+    const wording = (text: string) => detectSituations(text, 'en').find((situation) => situation.id === 'off_topic')?.wording ?? '';
+    expect(wording('could you book me a taxi to the airport tomorrow')).toContain('a taxi is outside');
+    expect(wording('could you book me a, erm, hang on')).toContain('that is outside');
+    expect(wording('could you book me a, erm, hang on')).not.toContain('book me a');
+  });
+
   it('takes complaints about collection calls at work or at night as collections conduct only beside arrears', () => {
     expect(ids('我这个月实在还不上，你们的人还打电话到我单位去了', 'zh')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));
     expect(ids("I'm behind on the card, and someone called my mother about it", 'en')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));

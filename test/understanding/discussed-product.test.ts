@@ -18,6 +18,9 @@ describe('discussedProduct: English names as said on the phone', () => {
     const long: KnownProduct[] = [{ name: 'Qingsong Evergreen Income Ninety-Day', riskLevel: 'R2' }, ...catalogue];
     expect(productNamedIn('so I put ten grand into the evergreen income thing', long, 'en')?.name).toBe('Qingsong Evergreen Income Ninety-Day');
     expect(productNamedIn('the evergreen trees outside', long, 'en')).toBeUndefined();
+    // A word of a long name heard as two ("ever green in come"); a short name split stays unnamed.
+    expect(productNamedIn('my aunt swears by the ever green in come one', long, 'en')?.name).toBe('Qingsong Evergreen Income Ninety-Day');
+    expect(productNamedIn('a ho me loan', catalogue, 'en')).toBeUndefined();
   });
 
   it('keeps a risk-rated product named in the exchange for its disclosures when a channel is named after it', () => {
