@@ -12,6 +12,7 @@ cpSync('src/understanding/turn-cues.yaml', 'dist/understanding/turn-cues.yaml');
 cpSync('src/understanding/situations.yaml', 'dist/understanding/situations.yaml');
 cpSync('src/understanding/product-categories.yaml', 'dist/understanding/product-categories.yaml');
 cpSync('src/understanding/sound-alikes.yaml', 'dist/understanding/sound-alikes.yaml');
+cpSync('src/understanding/jurisdiction-cues.yaml', 'dist/understanding/jurisdiction-cues.yaml');
 cpSync('src/understanding/story-cut-offs.json', 'dist/understanding/story-cut-offs.json');
 // The summary's contact-reason categories and call-outcome word families, likewise.
 mkdirSync('dist/summaries', { recursive: true });

@@ -8,6 +8,7 @@ import { understandTurn, type Situation, type TurnUnderstanding } from '../under
 import { profileSituations } from '../understanding/detect-situations.js';
 import { discussedProduct, latestExchange, productNotOffered, riskRatedProductNamed, spokenProductNames, type KnownProduct } from '../understanding/discussed-product.js';
 import { repairSoundAlikes } from '../understanding/repair-sound-alikes.js';
+import { callJurisdiction } from '../understanding/call-jurisdiction.js';
 import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
@@ -287,7 +288,11 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const profile = input.conversation.complianceProfile;
       // A risk-rated product named in the exchange keeps its disclosure due when a channel ("the app") is named after it.
       const disclosedProduct = discussed?.riskLevel ? discussed : (riskRatedProductNamed(heard, options.products?.() ?? noProducts, language) ?? discussed);
-      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(heard).join('\n'), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
+      // Where the call is governed from: the conversation's profile when it was given one, else what the call says
+      // (pounds and a London branch): a UK complaint is owed the Ombudsman, a US one is not.
+      const told = callJurisdiction(heard.map((turn) => turn.text));
+      const jurisdictions = profile ? (options.compliance.profileOf(profile)?.jurisdictions ?? []) : told ? [told] : [];
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(heard).join('\n'), jurisdictions, situations: understanding.situations.map((situation) => situation.id), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,

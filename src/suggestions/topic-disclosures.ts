@@ -14,6 +14,15 @@ const topicSchema = z.object({
   asked: z.array(perLanguage(words)).optional(),
   /** Phrases that hold an asked word but mean something else ("can't afford to lose"): not read as asking. */
   notWhen: perLanguage(words).optional(),
+  /** The topic is due only while one of these situations (understanding/situations.yaml) holds. */
+  situations: z.array(z.string().min(1)).min(1).optional(),
+  /** The topic is due only on a call governed from one of these (a UK complaint is owed the Ombudsman, a US one is not). */
+  jurisdictions: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Words one of which the reply must say for the topic's disclosure to count as given, instead of the rule's own test:
+   * the rule is satisfied by logging a complaint, the topic (a customer asking where to go next) is not.
+   */
+  satisfiedBy: perLanguage(words).optional(),
   rules: perLanguage(z.array(z.string().min(1))),
 });
 const fileSchema = z.object({ topics: z.array(topicSchema).min(1) });
@@ -66,6 +75,13 @@ export interface TopicDisclosureInput {
   topics?: readonly DisclosureTopic[];
   /** The conversation's compliance profile ("US", "UK,US"); absent: the deployment's. */
   profile?: string;
+  /**
+   * The jurisdictions the call is governed from: the conversation's profile's, or the one the call's words tell
+   * (understanding/call-jurisdiction). Absent: none known, and a topic for certain jurisdictions only is not on.
+   */
+  jurisdictions?: readonly string[];
+  /** The situations the turn is in (their ids), for topics a situation makes due. */
+  situations?: readonly string[];
 }
 
 /** The topics the conversation is on now, by the customer's words and the products' metadata. */
@@ -73,6 +89,8 @@ export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
   const language = input.language;
   const spoken = `${input.text}\n${input.discussed?.name ?? ''}`.normalize('NFKC').toLowerCase();
   return (input.topics ?? disclosureTopics()).filter((topic) => {
+    if (topic.jurisdictions && !topic.jurisdictions.some((jurisdiction) => input.jurisdictions?.includes(jurisdiction))) return false;
+    if (topic.situations && !topic.situations.some((situation) => input.situations?.includes(situation))) return false;
     if (topic.product?.riskLevel && !input.discussed?.riskLevel) return false;
     const names = topic.product?.names?.[language];
     if (names && !(input.discussed && mentions(input.discussed.name.toLowerCase(), [...names, ...(topic.product?.names?.[language === 'zh' ? 'en' : 'zh'] ?? [])]))) return false;
@@ -95,7 +113,8 @@ export function topicDisclosures(compliance: Pick<ComplianceEngine, 'rule' | 'pr
       const rule = compliance.rule(ruleId);
       if (!rule?.remedy || due.some((item) => item.ruleId === ruleId)) continue;
       if (profile && !ruleInProfile(rule, profile)) continue;
-      const patterns = rule.detector.satisfiedBy ?? [];
+      const own = topic.satisfiedBy?.[input.language] ?? [];
+      const patterns = own.length > 0 ? own.map((word) => `(?<![a-z])${escape(word.toLowerCase())}(?![a-z])`) : (rule.detector.satisfiedBy ?? []);
       due.push({ ruleId, text: rule.remedy, ...(patterns.length > 0 ? { satisfiedBy: new RegExp(patterns.join('|'), 'iu') } : {}) });
     }
   }

@@ -154,7 +154,10 @@ function opened(lead: string, reply: ExtractiveReply, language: 'zh' | 'en'): Ex
 }
 
 function leadOf(situations: readonly Situation[], language: 'zh' | 'en'): string | undefined {
-  const leads = situations.filter((situation) => situation.declines && situation.wording.trim()).slice(0, 2).map((situation) => closeSentence(situation.wording, language));
+  // The situations that decline first (what must not be done comes before anything offered), then those whose wording
+  // is due whatever else is said (the arrangement a customer in arrears can apply for).
+  const worded = situations.filter((situation) => situation.wording.trim());
+  const leads = [...worded.filter((situation) => situation.declines), ...worded.filter((situation) => !situation.declines && situation.opens === true)].slice(0, 2).map((situation) => closeSentence(situation.wording, language));
   return leads.length > 0 ? joinSentences(language, leads) : undefined;
 }
 

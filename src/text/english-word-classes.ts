@@ -27,3 +27,26 @@ export function englishWordClasses(text: string): EnglishWordClasses[] {
     (sentence.terms ?? []).flatMap((term) => (term.offset && term.offset.length > 0 ? [{ start: term.offset.start, end: term.offset.start + term.offset.length, classes: new Set(term.tags ?? []) }] : [])),
   );
 }
+
+const isNoun = (word: EnglishWordClasses): boolean => word.classes.has('Noun') && !word.classes.has('Pronoun');
+const leadsNoun = (word: EnglishWordClasses): boolean => word.classes.has('Determiner') || word.classes.has('Adjective');
+/** How many words after `at` the noun may come: a request's verb and its object ("book me a …"). */
+const wordsToNoun = 4;
+
+/**
+ * The noun phrase a request at `at` is about: the first noun from there (with the determiner and adjectives just before
+ * it, and the nouns just after it), within the clause. "book me a train, the fast one" is about "a train", where the
+ * words after the verb ("book me a") name nothing. Undefined when no noun follows closely.
+ */
+export function nounPhraseFrom(text: string, at: number): string | undefined {
+  const words = englishWordClasses(text).filter((word) => word.end > at);
+  const first = words.findIndex((word, index) => index <= wordsToNoun && isNoun(word));
+  if (first < 0) return undefined;
+  // A clause break between the request and the noun: the noun belongs to something else.
+  if (/[,.;:!?]/u.test(text.slice(at, words[first]!.start))) return undefined;
+  let start = first;
+  while (start > 0 && leadsNoun(words[start - 1]!) && words[start - 1]!.start >= at) start -= 1;
+  let end = first;
+  while (end + 1 < words.length && isNoun(words[end + 1]!) && !/[,.;:!?]/u.test(text.slice(words[end]!.end, words[end + 1]!.start))) end += 1;
+  return text.slice(words[start]!.start, words[end]!.end);
+}

@@ -1,4 +1,5 @@
 import { foldText } from '../text/segment-text.js';
+import { nounPhraseFrom } from '../text/english-word-classes.js';
 import { understandingData, type SituationDefinition, type SituationStory } from './understanding-data.js';
 
 export type Language = 'zh' | 'en';
@@ -15,6 +16,8 @@ export interface Situation {
   withholdsAnswers: boolean;
   /** Its procedure is due before the answers to the customer's own questions. */
   procedureFirst?: boolean;
+  /** Its wording opens every reply though it declines nothing. */
+  opens?: boolean;
   /** What the agent must do (for the model prompt). */
   handling: string;
   /** Approved wording to open the reply with (empty: the situation only steers the search and the prompt). */
@@ -103,6 +106,8 @@ interface CompiledSituation {
   definition: SituationDefinition;
   story?: { required: string[]; minimumParts: number; minimumCore: number; nearSentences: number; parts: CompiledPart[] };
   alternatives: Record<Language, CompiledCue[][][]>;
+  /** The alternatives read in the agent's turns (agentCues), both languages', the conversation's first. */
+  agentAlternatives: Record<Language, CompiledCue[][][]>;
   /** Removes the phrases that only look like a cue (notWhen), both languages'. */
   withoutLookalikes: (text: string) => string;
   /** Whether the text says the situation is already over (over), in either language. */
@@ -158,6 +163,10 @@ function compiledSituations(): CompiledSituation[] {
       zh: definition.cues.zh.map((families) => families.map((family) => family.map(compileCue))),
       en: definition.cues.en.map((families) => families.map((family) => family.map(compileCue))),
     },
+    agentAlternatives: {
+      zh: [...(definition.agentCues?.zh ?? []), ...(definition.agentCues?.en ?? [])].map((families) => families.map((family) => family.map(compileCue))),
+      en: [...(definition.agentCues?.en ?? []), ...(definition.agentCues?.zh ?? [])].map((families) => families.map((family) => family.map(compileCue))),
+    },
     withoutLookalikes: lookalikeRemover([...(definition.notWhen?.zh ?? []), ...(definition.notWhen?.en ?? [])]),
     saysOver: overReader([...(definition.over?.zh ?? []), ...(definition.over?.en ?? [])]),
     intent: {
@@ -168,14 +177,28 @@ function compiledSituations(): CompiledSituation[] {
   return compiled;
 }
 
-function situationOf(definition: SituationDefinition, language: Language, cue: string): Situation {
+/**
+ * What the wording names as the customer's topic: in English the noun phrase the cue leads to ("book me a" → "a
+ * train"), since a cue that is a request's verb names nothing; the cue itself otherwise.
+ */
+function topicOf(definition: SituationDefinition, language: Language, cue: string, read: string): string {
+  if (language !== 'en' || !definition.wording.en.includes('{topic}') || !latin.test(cue)) return cue;
+  const at = compileCue(cue).matches(read)[0];
+  const phrase = at === undefined ? undefined : nounPhraseFrom(read, at);
+  if (phrase) return phrase;
+  // The cue names a thing itself ("restaurant"), or only a request's verb ("book me a"): that is never said back.
+  return nounPhraseFrom(cue, 0) === undefined ? (definition.unnamedTopic?.en ?? cue) : cue;
+}
+
+function situationOf(definition: SituationDefinition, language: Language, cue: string, topic = cue): Situation {
   return {
     id: definition.id,
     declines: definition.declines,
     withholdsAnswers: definition.withholdsAnswers ?? false,
     ...(definition.procedureFirst ? { procedureFirst: true } : {}),
+    ...(definition.opens ? { opens: true } : {}),
     handling: definition.handling[language],
-    wording: definition.wording[language].replace('{topic}', cue),
+    wording: definition.wording[language].replace('{topic}', topic),
     knowledgeQuery: definition.knowledge[language],
     cue,
   };
@@ -282,32 +305,44 @@ function storyHolds(story: NonNullable<CompiledSituation['story']>, parts: Reado
   return others.length >= (trial.minimumParts ?? story.minimumParts) && core >= (trial.minimumCore ?? story.minimumCore);
 }
 
+/** The first cue of the alternatives said in `read` (folded), a cue standing alone not under a negation. */
+function saidCue(alternatives: readonly CompiledCue[][][], read: string, languageOf: (index: number) => Language): string | undefined {
+  for (const [index, families] of alternatives.entries()) {
+    const cueLanguage = languageOf(index);
+    // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
+    // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
+    // 家里", "please don't call me at work") that is part of the story, not a denial.
+    const alone = families.length === 1;
+    const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
+    if (hits.every((hit) => hit !== undefined)) return hits[0]?.word;
+  }
+  return undefined;
+}
+
+/** Which language an agent cue list's entry is in: the conversation's own come first. */
+function agentCueLanguage(definition: SituationDefinition, language: Language): (index: number) => Language {
+  const own = (definition.agentCues?.[language] ?? []).length;
+  return (index) => (index < own ? language : language === 'zh' ? 'en' : 'zh');
+}
+
 /**
  * The situations in `text` (the customer's recent words), in the order the data file lists them (most
- * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App").
+ * pressing first). Both languages' cues are tried: customers mix them ("PIN", "App"). `agentText` (the agent's recent
+ * turns) is read for the situations the agent opens a call on (`agentCues`: "your card is past due").
  */
-export function detectSituations(text: string, language: Language, trial: StoryCutOffTrial = {}): Situation[] {
+export function detectSituations(text: string, language: Language, trial: StoryCutOffTrial = {}, agentText = ''): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
+  const agentFolded = foldText(agentText).replace(/\s+/gu, ' ');
   negated ??= { zh: negationReader('zh'), en: negationReader('en') };
   const found: Situation[] = [];
   let stories: Map<string, Map<string, string>> | undefined;
-  for (const { definition, alternatives, withoutLookalikes, saysOver, story } of compiledSituations()) {
-    let cue: string | undefined;
+  for (const { definition, alternatives, agentAlternatives, withoutLookalikes, saysOver, story } of compiledSituations()) {
     const read = withoutLookalikes(folded);
     // "I lost my card last week and the new one came today": what it required is done.
     if (saysOver(read)) continue;
-    for (const [index, families] of [...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']].entries()) {
-      const cueLanguage: Language = index < alternatives[language].length ? language : language === 'zh' ? 'en' : 'zh';
-      // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
-      // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
-      // 家里", "please don't call me at work") that is part of the story, not a denial.
-      const alone = families.length === 1;
-      const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
-      if (hits.every((hit) => hit !== undefined)) {
-        cue = hits[0]?.word;
-        break;
-      }
-    }
+    const own = alternatives[language].length;
+    let cue = saidCue([...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']], read, (index) => (index < own ? language : language === 'zh' ? 'en' : 'zh'));
+    if (cue === undefined && agentFolded) cue = saidCue(agentAlternatives[language], withoutLookalikes(agentFolded), agentCueLanguage(definition, language));
     if (cue === undefined && story) {
       // No cue names it: the story told across the recent turns may still be it, part by part.
       stories ??= storyParts(text, language, trial);
@@ -315,7 +350,14 @@ export function detectSituations(text: string, language: Language, trial: StoryC
       if (parts && storyHolds(story, parts, trial)) cue = [...parts.entries()].find(([id]) => !story.required.includes(id))?.[1];
     }
     if (cue === undefined) continue;
-    found.push(situationOf(definition, language, cue));
+    found.push(situationOf(definition, language, cue, topicOf(definition, language, cue, read)));
   }
-  return found;
+  const definitions = new Map(compiledSituations().map(({ definition }) => [definition.id, definition]));
+  const held = new Set(found.map((situation) => situation.id));
+  const standing = found.filter((situation) => {
+    const alongside = definitions.get(situation.id)?.alongside;
+    return alongside === undefined || held.has(alongside);
+  });
+  const superseded = new Set(standing.flatMap((situation) => definitions.get(situation.id)?.supersedes ?? []));
+  return standing.filter((situation) => !superseded.has(situation.id));
 }

@@ -71,6 +71,25 @@ export function spokenProductNames(products: readonly KnownProduct[]): string[] 
   return [...new Set(products.flatMap((product) => namesOf(product, brands)))];
 }
 
+const escapeName = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+/**
+ * A Latin name as a pattern at word boundaries. A long one (as long as a spoken core, story-cut-offs.json) is also
+ * found with a word split where speech recognition heard two ("steady in come" for "steady income"): a space may stand
+ * between any two of its letters. A short one must be said as written: split, it would be found inside other words.
+ */
+const namePatterns = new Map<string, RegExp>();
+
+function spokenNamePattern(folded: string): RegExp {
+  const known = namePatterns.get(folded);
+  if (known) return known;
+  const letters = folded.replace(/ /gu, '');
+  const body = letters.length >= storyCutOffs().spokenCoreCharacters ? [...letters].map(escapeName).join(' ?') : escapeName(folded);
+  const pattern = new RegExp(`(?<![a-z0-9])${body}(?![a-z0-9])`, 'gu');
+  namePatterns.set(folded, pattern);
+  return pattern;
+}
+
 /** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
 function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
   let last = -1;
@@ -81,8 +100,7 @@ function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<st
       last = Math.max(last, text.lastIndexOf(folded));
       continue;
     }
-    const escaped = folded.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    for (const match of text.matchAll(new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`, 'gu'))) last = Math.max(last, match.index);
+    for (const match of text.matchAll(spokenNamePattern(folded))) last = Math.max(last, match.index);
   }
   return last;
 }
@@ -223,6 +241,25 @@ function askedMentions(text: string, products: readonly KnownProduct[], language
   return mentions.sort((left, right) => left.at - right.at);
 }
 
+/**
+ * A kind no product of the base is, told by what the customer needs rather than by its name (categories' `described`):
+ * every word family of one alternative said in the text. Its name as the reply says it, or undefined.
+ */
+export function describedKind(text: string, products: readonly KnownProduct[], language: Language): string | undefined {
+  const { categories } = productCategories();
+  const folded = fold(text);
+  const names = products.flatMap((product) => [product.name, ...(product.aliases ?? [])]).map(fold);
+  for (const category of categories) {
+    const described = category.described;
+    if (!described) continue;
+    const all = [...category.words.zh, ...category.words.en];
+    if (names.some((name) => all.some((word) => holdsWord(name, word)))) continue;
+    const alternatives = [...described.cues[language], ...described.cues[language === 'zh' ? 'en' : 'zh']];
+    if (alternatives.some((families) => families.every((family) => family.some((word) => holdsWord(folded, word))))) return described.named[language];
+  }
+  return undefined;
+}
+
 /** The customer turns since the agent last spoke, as one text. */
 function latestCustomerText(turns: readonly UnderstandingTurn[]): string {
   const latest: string[] = [];
@@ -260,9 +297,13 @@ function notOfferedSituation(said: string, language: Language): Situation {
  */
 export function productNotOffered(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): Situation | undefined {
   if (products.length === 0) return undefined;
-  const latest = askedMentions(latestCustomerText(turns), products, language);
+  const latestText = latestCustomerText(turns);
+  const latest = askedMentions(latestText, products, language);
   const last = latest.at(-1);
   if (last) return last.kind && !last.offered ? notOfferedSituation(last.kind, language) : undefined;
+  // Nothing named: the latest turn may tell a kind by what the customer needs ("buying our first flat… would you lend").
+  const described = describedKind(latestText, products, language);
+  if (described) return notOfferedSituation(described, language);
   if (discussedProduct(turns, products, language)) return undefined;
   const { categories } = productCategories();
   // What the customer asks about, or what the agent took up: "I'm applying for a mortgage next month" told in passing

@@ -73,6 +73,8 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\
 
 interface Lexicon {
   has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside', text: string) => boolean;
+  /** The text without the particles of statement frames, which only look like a question's ("正写作业呢"). */
+  withoutStatementFrames: (text: string) => string;
   filler: Set<string>;
   stop: Set<string>;
   correction: RegExp;
@@ -92,10 +94,15 @@ function lexiconFor(language: Language): Lexicon {
         return new RegExp(parts.join('|') || '(?!)', 'u');
       };
       // Both languages' cue words apply: customers mix them.
-      const both = (family: keyof typeof cues) => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
+      const both = (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside') => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
       const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference'), comparison: both('comparison'), setAside: both('setAside') };
+      const frames = cues.statementFrames.map(
+        (frame) => new RegExp(`((?:${frame.opens.map(escape).join('|')})[^，,。.!?！？；;]{0,${frame.within}}?)(?:${frame.closes.map(escape).join('|')})`, 'gu'),
+      );
       all[code] = {
         has: (family, text) => families[family].test(text),
+        // Only the particle goes: a question word inside the frame ("真正的问题是什么呢") still asks.
+        withoutStatementFrames: (text) => frames.reduce((rest, frame) => rest.replace(frame, '$1 '), text),
         filler: new Set([...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         stop: new Set([...cues.stopwords.zh, ...cues.stopwords.en, ...cues.question.zh, ...cues.question.en, ...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         correction: new RegExp(`[^，,。.!?！？]*[，,]?\\s*(?:${[...cues.correction.zh, ...cues.correction.en].map(escape).join('|')})[，,\\s]*`, 'giu'),
@@ -177,7 +184,7 @@ function actOf(sentence: string, language: Language): SentenceAct {
   };
   if (!bare || pieces.every(isFiller)) return 'filler';
   if (lexicon.has('complaint', folded)) return 'complaint';
-  if (/[?？]\s*$/u.test(sentence) || aNotA.test(folded) || englishInversion.test(folded) || lexicon.has('question', folded)) return 'question';
+  if (/[?？]\s*$/u.test(sentence) || aNotA.test(folded) || englishInversion.test(folded) || lexicon.has('question', lexicon.withoutStatementFrames(folded))) return 'question';
   if (lexicon.has('request', folded)) return 'request';
   if (lexicon.has('refusal', folded)) return 'refusal';
   return 'narrative';
@@ -501,12 +508,13 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   const recent = recentCustomerWords(turns);
   // A request the bank does not serve at all (declining, with nothing in the base to look up: off-topic) is one the
   // customer makes, in the clauses that ask: a hotel or a train named in the story around a banking question is not
-  // one, nor a child's homework told in the same spoken run as the question ("我陪闺女写作业呢，这个分期怎么算"). A question too bare to name its topic ("which should I buy?", "那买哪个？") asks about what it points back at,
-  // so that story counts as asked.
+  // one, nor a child's homework told in the same spoken run as the question ("我陪闺女写作业呢，这个分期怎么算"), nor a
+  // reason told after the request. A question too bare to name its topic ("which should I buy?", "那买哪个？") asks
+  // about what it points back at, so that story counts as asked.
   const asked = normalizeSpokenNumbers(questions.map((question) => [askingClauses(question.text, language).join('，'), question.referent].filter(Boolean).join('\n')).join('\n'));
   const askedSituations = new Set(detectSituations(asked, language).map((situation) => situation.id));
   const unserved = (situation: Situation): boolean => situation.declines && !situation.knowledgeQuery.trim();
-  const situations = detectSituations(normalizeSpokenNumbers(recent), language).filter((situation) => !unserved(situation) || askedSituations.has(situation.id));
+  const situations = detectSituations(normalizeSpokenNumbers(recent), language, {}, recentAgentWords(turns)).filter((situation) => !unserved(situation) || askedSituations.has(situation.id));
   return {
     language,
     sentences,
@@ -515,6 +523,14 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     fillerOnly: questions.length === 0,
     customerText: recent,
   };
+}
+
+/**
+ * The agent's turns among the recent ones, read for the situations an agent opens a call on ("您的信用卡已经逾期"): the
+ * same stretch of the call as the customer's recent turns.
+ */
+export function recentAgentWords(turns: readonly UnderstandingTurn[]): string {
+  return turns.slice(-2 * situationTurns).filter((turn) => turn.speaker === 'agent').map((turn) => turn.text).join('\n');
 }
 
 /** The customer's recent turns, read for situations (a story is often told a turn or two before the question). */

@@ -18,6 +18,11 @@ const turnCuesSchema = z.object({
   setAside: perLanguage(words),
   correction: perLanguage(words),
   stopwords: perLanguage(words),
+  /**
+   * A question particle closing a statement: "呢" after an action in progress ("我闺女正写作业呢") states, it does not
+   * ask. A clause holding one of `opens` and, within `within` characters after it, one of `closes` is read without them.
+   */
+  statementFrames: z.array(z.object({ opens: words, closes: words, within: z.number().int().min(0) })),
   /** Words that deny what follows them in the clause ("不是要投诉", "not a complaint"). */
   negation: z.object({ zh: words, en: words, questionForms: words }),
 });
@@ -68,13 +73,35 @@ const situationSchema = z.object({
   withholdsAnswers: z.boolean().optional(),
   /** Its procedure comes before the answers to the customer's questions (a card in someone else's hands is blocked first). */
   procedureFirst: z.boolean().optional(),
+  /**
+   * Its wording opens every reply though it declines nothing (what a customer in arrears must hear whatever else they
+   * asked: the arrangement they can apply for, how they will be contacted).
+   */
+  opens: z.boolean().optional(),
   /** Words saying the situation is already over ("found my card", "新卡已经收到了"): it no longer holds. */
   over: perLanguage(words).optional(),
   handling: perLanguage(z.string().min(1)),
   knowledge: perLanguage(z.string()),
   wording: perLanguage(z.string()),
+  /** What `{topic}` says when the cue matched is a request's verb and no noun follows it ("book me a, um…"). */
+  unnamedTopic: perLanguage(z.string().min(1)).optional(),
   /** Alternatives; each a list of word families that must all match. */
   cues: alternativesSchema,
+  /**
+   * Alternatives read in the agent's recent turns: a call the agent opened on the situation ("your card is past due")
+   * is in it whatever words the customer answers with.
+   */
+  agentCues: alternativesSchema.optional(),
+  /**
+   * The situation holds only beside this one (complaints about collection calls reaching work or family are about
+   * arrears; a sales call at night is not).
+   */
+  alongside: z.string().regex(/^[a-z_]+$/u).optional(),
+  /**
+   * Situations this one's handling already covers, which do not hold beside it: collection calls to the customer's
+   * work acknowledged and logged are the complaint about them, and the general complaint wording would crowd it out.
+   */
+  supersedes: z.array(z.string().regex(/^[a-z_]+$/u)).optional(),
   /** The situation told as a story of parts, when none of its cues names it. */
   story: storySchema.optional(),
   /** Phrases that hold a cue but say something else ("can't afford to lose" is caution, not hardship): not read as cues. */
@@ -87,7 +114,20 @@ const situationsSchema = z.object({ situations: z.array(situationSchema).min(1) 
 
 const productCategoriesSchema = z.object({
   wording: perLanguage(z.string().min(1)),
-  categories: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/u), words: perLanguage(words) })).min(1),
+  categories: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z_]+$/u),
+        words: perLanguage(words),
+        /**
+         * The kind told by what the customer needs rather than by its name ("buying our first flat… would you lend on
+         * it"): alternatives, each a list of word families that must all be said in the customer's latest turn.
+         * `named` is how the reply names the kind then.
+         */
+        described: z.object({ named: perLanguage(z.string().min(1)), cues: perLanguage(z.array(z.array(words.min(1)).min(2))) }).optional(),
+      }),
+    )
+    .min(1),
 });
 
 export type ProductCategories = z.infer<typeof productCategoriesSchema>;

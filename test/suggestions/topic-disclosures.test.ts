@@ -102,6 +102,34 @@ describe('topic disclosures under a compliance profile', () => {
   });
 });
 
+describe('topics for certain jurisdictions (a UK complaint)', () => {
+  const complaint = "I'd like this raised as a complaint.\nOf course, I'm writing it down.\nHow long do you get to answer, and who can I go to after that?";
+  const due = (jurisdictions?: string[]) => topicDisclosures(engine, { language: 'en', text: complaint, ...(jurisdictions ? { jurisdictions } : {}) });
+
+  it('is due only on a call governed from the topic\'s jurisdiction', () => {
+    expect(due(['UK']).map((item) => item.ruleId)).toContain('UK-CMPL-001');
+    expect(due(['US']).map((item) => item.ruleId)).not.toContain('UK-CMPL-001');
+    expect(due().map((item) => item.ruleId)).not.toContain('UK-CMPL-001');
+  });
+
+  it("counts as given only when the reply says the topic's own words, not when it merely logs the complaint", () => {
+    const ombudsman = due(['UK']).find((item) => item.ruleId === 'UK-CMPL-001');
+    expect(ombudsman?.satisfiedBy?.test("I've logged it and you'll hear from us soon.")).toBe(false);
+    expect(ombudsman?.satisfiedBy?.test('After our final response you can go to the Financial Ombudsman Service.')).toBe(true);
+    expect(ombudsman?.text).toContain('Ombudsman');
+  });
+});
+
+describe('topics a situation makes due', () => {
+  it('signposts debt advice on a UK call in arrears told in any words, and not on a US one', () => {
+    const said = "They've cut my shifts and the card's gone unpaid two months.\nI see.\nWhat can I do?";
+    const due = (jurisdictions: string[]) => topicDisclosures(engine, { language: 'en', text: said, jurisdictions, situations: ['collections_hardship'] }).map((item) => item.ruleId);
+    expect(due(['UK'])).toContain('UK-COLL-001');
+    expect(due(['US'])).not.toContain('UK-COLL-001');
+    expect(topicDisclosures(engine, { language: 'en', text: said, jurisdictions: ['UK'], situations: [] }).map((item) => item.ruleId)).not.toContain('UK-COLL-001');
+  });
+});
+
 describe('topicDisclosures', () => {
   it("brings the rule pack's own remedy and test of whether a text already gives it", () => {
     const [apr] = topicDisclosures(engine, { language: 'zh', text: '借款利息怎么算？' });

@@ -18,6 +18,32 @@ describe('profileSituations', () => {
 describe('detectSituations', () => {
   const ids = (text: string, language: 'zh' | 'en'): string[] => detectSituations(text, language).map((situation) => situation.id);
 
+  it('finds arrears in a call the agent opened on them, whatever words the customer answers with', () => {
+    const answered = (agent: string, customer: string, language: 'zh' | 'en') => detectSituations(customer, language, {}, agent).map((situation) => situation.id);
+    expect(answered('王女士，您这张卡上个月的账单已经逾期了。', '嗯，我在上班，你说吧。', 'zh')).toContain('collections_hardship');
+    expect(answered("I'm calling about the overdue balance on your card.", "okay, I'm on my lunch break, go on", 'en')).toContain('collections_hardship');
+    // An agent who says the account is not overdue opened no such call.
+    expect(answered('您的卡没有逾期，只是账单日到了。', '好的，谢谢。', 'zh')).not.toContain('collections_hardship');
+    expect(answered('How can I help you today?', 'I want to ask about my statement', 'en')).not.toContain('collections_hardship');
+  });
+
+  it("names an off-topic request by the thing asked for, never by the words after a request's verb", () => {
+    const wording = (text: string) => detectSituations(text, 'en').find((situation) => situation.id === 'off_topic')?.wording ?? '';
+    expect(wording('could you book me a taxi to the airport tomorrow')).toContain('a taxi is outside');
+    expect(wording('could you book me a, erm, hang on')).toContain('that is outside');
+    expect(wording('could you book me a, erm, hang on')).not.toContain('book me a');
+  });
+
+  it('takes complaints about collection calls at work or at night as collections conduct only beside arrears', () => {
+    expect(ids('我这个月实在还不上，你们的人还打电话到我单位去了', 'zh')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));
+    expect(ids("I'm behind on the card, and someone called my mother about it", 'en')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));
+    // Acknowledged and logged, the conduct complaint is the complaint: the general complaint wording does not also hold.
+    expect(ids('我还不上是真的，可你们打电话到我单位，我要投诉', 'zh')).not.toContain('complaint_escalation');
+    expect(ids('我要投诉你们营业厅', 'zh')).toContain('complaint_escalation');
+    // A sales call in the evening is not about arrears.
+    expect(ids('你们晚上老打电话给我推销信用卡', 'zh')).not.toContain('collections_contact');
+  });
+
   it('reads a cue said under a negation as the situation not holding', () => {
     expect(ids('我可没想投诉你们，就是想了解一下分期怎么算', 'zh')).not.toContain('complaint_escalation');
     expect(ids('我要投诉你们那个营业厅', 'zh')).toContain('complaint_escalation');

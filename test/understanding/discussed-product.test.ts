@@ -18,6 +18,9 @@ describe('discussedProduct: English names as said on the phone', () => {
     const long: KnownProduct[] = [{ name: 'Qingsong Evergreen Income Ninety-Day', riskLevel: 'R2' }, ...catalogue];
     expect(productNamedIn('so I put ten grand into the evergreen income thing', long, 'en')?.name).toBe('Qingsong Evergreen Income Ninety-Day');
     expect(productNamedIn('the evergreen trees outside', long, 'en')).toBeUndefined();
+    // A word of a long name heard as two ("ever green in come"); a short name split stays unnamed.
+    expect(productNamedIn('my aunt swears by the ever green in come one', long, 'en')?.name).toBe('Qingsong Evergreen Income Ninety-Day');
+    expect(productNamedIn('a ho me loan', catalogue, 'en')).toBeUndefined();
   });
 
   it('keeps a risk-rated product named in the exchange for its disclosures when a channel is named after it', () => {
@@ -81,6 +84,29 @@ describe('discussedProduct', () => {
     expect(productNamedIn('my homeloans are elsewhere', catalogue, 'en')).toBeUndefined();
     expect(discussedProduct([{ speaker: 'customer', text: '嗯嗯好的' }], catalogue, 'zh')).toBeUndefined();
     expect(discussedProduct([{ speaker: 'customer', text: 'anything' }], [], 'en')).toBeUndefined();
+  });
+});
+
+describe('productNotOffered: a kind told by what the customer needs', () => {
+  // A bank without a home loan: the catalogue above offers one.
+  const withoutHomeLoans = catalogue.filter((product) => ![product.name, ...(product.aliases ?? [])].some((name) => /home loan|安居贷/iu.test(name)));
+  const buying = "we're buying a little terraced house next spring and need to borrow most of it, what could you lend us?";
+
+  it('stays quiet when the base offers the kind described', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: buying }], catalogue, 'en')).toBeUndefined();
+  });
+
+  it('takes buying a home with money borrowed from the bank for a mortgage, though the word is never said', () => {
+    const english = productNotOffered([{ speaker: 'customer', text: buying }], withoutHomeLoans, 'en');
+    expect(english?.id).toBe('product_not_offered');
+    expect(english?.cue).toBe('a mortgage');
+    const chinese = productNotOffered([{ speaker: 'customer', text: '我们看中了一套新房，首付准备好了，剩下的想在你们这儿贷，怎么办？' }], withoutHomeLoans, 'zh');
+    expect(chinese?.cue).toBe('房贷');
+  });
+
+  it('does not take saving up for a home, or a home bought some day, for a mortgage', () => {
+    expect(productNotOffered([{ speaker: 'customer', text: "I'm saving to buy a flat, which savings account pays the most?" }], withoutHomeLoans, 'en')).toBeUndefined();
+    expect(productNotOffered([{ speaker: 'customer', text: '我这笔贷款逾期了，以后买房会不会受影响？' }], withoutHomeLoans, 'zh')).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSpokenNumbers } from '../../src/understanding/normalize-spoken-numbers.js';
-import { contentTerms, splitTurnSentences, understandTurn } from '../../src/understanding/understand-turn.js';
+import { askingClauses, contentTerms, readTurnSentences, splitTurnSentences, understandTurn } from '../../src/understanding/understand-turn.js';
 import { baseWordOf } from '../../src/text/base-word.js';
 
 const customer = (text: string) => ({ speaker: 'customer' as const, text });
@@ -113,6 +113,27 @@ describe('a short spoken question whose topic is in the story before it (zh)', (
     expect(question?.ownTerms).not.toContain('不能');
     expect(question?.ownTerms).not.toContain('我刷');
     expect(question?.query).toContain('新手机');
+  });
+});
+
+describe('what a sentence asks', () => {
+  it('reads 呢 after an action in progress as a statement, and still as a question with a question word', () => {
+    expect(readTurnSentences('我儿子正在睡觉呢。', 'zh')[0]?.act).toBe('narrative');
+    expect(readTurnSentences('外面下着雨呢。', 'zh')[0]?.act).toBe('narrative');
+    expect(readTurnSentences('那我的卡呢', 'zh')[0]?.act).toBe('question');
+    expect(readTurnSentences('正经的手续费是多少呢', 'zh')[0]?.act).toBe('question');
+  });
+
+  it('keeps the clauses that ask: what follows them is a reason or an afterthought', () => {
+    expect(askingClauses('能不能帮我查一下，我儿子正在睡觉呢，吵醒就麻烦了', 'zh')).toEqual(['能不能帮我查一下，']);
+    expect(askingClauses('可以改到周五吗', 'zh')).toEqual(['可以改到周五吗']);
+  });
+
+  it('does not take an off-topic word told as the reason beside a real request for an off-topic request', () => {
+    const situations = understandTurn([customer('你们的人昨天很晚还给我打电话，我孩子正写作业呢，被吵得没法写。')], 'zh').situations.map((situation) => situation.id);
+    expect(situations).not.toContain('off_topic');
+    const asked = understandTurn([customer('你能帮我写作业吗？')], 'zh').situations.map((situation) => situation.id);
+    expect(asked).toContain('off_topic');
   });
 });
 
