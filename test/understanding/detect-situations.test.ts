@@ -27,6 +27,14 @@ describe('detectSituations', () => {
     expect(answered('How can I help you today?', 'I want to ask about my statement', 'en')).not.toContain('collections_hardship');
   });
 
+  it('reads being overdue as hardship when told as the state of a debt, not when asked about as what would follow', () => {
+    expect(ids('这张卡已经逾期三个月了，我是真还不上。', 'zh')).toContain('collections_hardship');
+    expect(ids('家里出了事，手头困难，这个月的账单还不了全额。', 'zh')).toContain('collections_hardship');
+    // A customer deciding whether to pay a disputed charge asks what a late payment would bring: no hardship is told.
+    expect(ids('这笔钱我还在跟商家扯皮，先不还的话会不会算我逾期？', 'zh')).not.toContain('collections_hardship');
+    expect(ids('我用手机银行有点困难，找不到入口。', 'zh')).not.toContain('collections_hardship');
+  });
+
   it("names an off-topic request by the thing asked for, never by the words after a request's verb", () => {
     const wording = (text: string) => detectSituations(text, 'en').find((situation) => situation.id === 'off_topic')?.wording ?? '';
     expect(wording('could you book me a taxi to the airport tomorrow')).toContain('a taxi is outside');
