@@ -11,19 +11,16 @@
  *
  * --write stores the chosen share in src/suggestions/base-wording.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { devsetsDirectory, scoreBuiltService } from './score-built-service.js';
 import { repositoryRoot } from './support.js';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
-const devsets = join(repositoryRoot, '../shared/devsets');
-const files = (argument('--files') ?? join(devsets, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
+const files = (argument('--files') ?? join(devsetsDirectory, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
 const port = Number(argument('--port') ?? 3333);
 const write = process.argv.includes('--write');
 const dataFile = join(repositoryRoot, 'src/suggestions/base-wording.json');
@@ -40,41 +37,16 @@ interface Tally {
 }
 
 async function passes(rareShare: number): Promise<Tally> {
-  const dist = join(scratch, 'dist');
-  rmSync(dist, { recursive: true, force: true });
-  cpSync(join(repositoryRoot, 'dist'), dist, { recursive: true });
-  writeFileSync(join(dist, 'suggestions/base-wording.json'), JSON.stringify({ ...current, rareShare }));
-  const database = mkdtempSync(join(tmpdir(), 'fit-base-wording-db-'));
-  const server = spawn(process.execPath, [join(dist, 'cli.js'), 'serve'], {
-    cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: database, PORT: String(port), ADMIN_API_KEY: 'dev-admin-key-000000' },
-    stdio: 'ignore',
-  });
-  try {
-    for (let attempt = 0; attempt < 120; attempt += 1) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok).catch(() => false);
-      if (ready) break;
-      await sleep(1000);
-    }
-    const tally: Tally = { passed: 0, byLanguage: {}, failed: [] };
-    for (const file of files) {
-      const out = join(scratch, 'score.json');
-      spawnSync(process.execPath, [join(devsets, 'score-scenarios.mjs'), '--url', `http://127.0.0.1:${port}`, '--key', 'dev-admin-key-000000', '--file', file, '--quiet', '--json', out], { stdio: 'ignore' });
-      const results = JSON.parse(readFileSync(out, 'utf8')) as { id: string; lang?: string; pass: boolean }[];
-      for (const result of results) {
-        const language = result.lang ?? (result.id.includes('-EN-') ? 'en' : 'zh');
-        if (result.pass) {
-          tally.passed += 1;
-          tally.byLanguage[language] = (tally.byLanguage[language] ?? 0) + 1;
-        } else tally.failed.push(result.id);
-      }
-    }
-    return tally;
-  } finally {
-    server.kill();
-    await new Promise((resolve) => server.once('exit', resolve));
-    rmSync(database, { recursive: true, force: true });
+  const scored = await scoreBuiltService({ scratch, dataFile: 'suggestions/base-wording.json', data: { ...current, rareShare }, files, port });
+  const tally: Tally = { passed: 0, byLanguage: {}, failed: [] };
+  for (const result of scored) {
+    const language = result.lang ?? (result.id.includes('-EN-') ? 'en' : 'zh');
+    if (result.pass) {
+      tally.passed += 1;
+      tally.byLanguage[language] = (tally.byLanguage[language] ?? 0) + 1;
+    } else tally.failed.push(result.id);
   }
+  return tally;
 }
 
 try {

@@ -11,19 +11,16 @@
  *
  * --write stores the chosen values in src/understanding/story-cut-offs.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { devsetsDirectory, scoreBuiltService } from './score-built-service.js';
 import { repositoryRoot } from './support.js';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
-const devsets = join(repositoryRoot, '../shared/devsets');
-const files = (argument('--files') ?? join(devsets, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
+const files = (argument('--files') ?? join(devsetsDirectory, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
 const port = Number(argument('--port') ?? 3333);
 const write = process.argv.includes('--write');
 const dataFile = join(repositoryRoot, 'src/understanding/story-cut-offs.json');
@@ -46,35 +43,10 @@ async function passes(values: Values): Promise<number> {
   const key = JSON.stringify(values);
   const known = measured.get(key);
   if (known !== undefined) return known;
-  const dist = join(scratch, 'dist');
-  rmSync(dist, { recursive: true, force: true });
-  cpSync(join(repositoryRoot, 'dist'), dist, { recursive: true });
-  writeFileSync(join(dist, 'understanding/story-cut-offs.json'), JSON.stringify({ ...current, ...values }));
-  const database = mkdtempSync(join(tmpdir(), 'fit-story-db-'));
-  const server = spawn(process.execPath, [join(dist, 'cli.js'), 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: database, PORT: String(port), ADMIN_API_KEY: 'dev-admin-key-000000' },
-    stdio: 'ignore',
-  });
-  try {
-    for (let attempt = 0; attempt < 120; attempt += 1) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok).catch(() => false);
-      if (ready) break;
-      await sleep(1000);
-    }
-    let passed = 0;
-    for (const file of files) {
-      const out = join(scratch, 'score.json');
-      spawnSync(process.execPath, [join(devsets, 'score-scenarios.mjs'), '--url', `http://127.0.0.1:${port}`, '--key', 'dev-admin-key-000000', '--file', file, '--only', '-EN-', '--quiet', '--json', out], { stdio: 'ignore' });
-      const results = JSON.parse(readFileSync(out, 'utf8')) as { pass: boolean }[];
-      passed += results.filter((result) => result.pass).length;
-    }
-    measured.set(key, passed);
-    return passed;
-  } finally {
-    server.kill();
-    await new Promise((resolve) => server.once('exit', resolve));
-    rmSync(database, { recursive: true, force: true });
-  }
+  const scored = await scoreBuiltService({ scratch, dataFile: 'understanding/story-cut-offs.json', data: { ...current, ...values }, files, port, only: '-EN-' });
+  const passed = scored.filter((result) => result.pass).length;
+  measured.set(key, passed);
+  return passed;
 }
 
 const chosen: Values = {
