@@ -11,18 +11,12 @@
  *
  * --write stores the chosen share in src/suggestions/base-wording.json.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devsetsDirectory, scoreBuiltService } from './score-built-service.js';
+import { fitArguments, scoreBuiltService } from './score-built-service.js';
 import { repositoryRoot } from './support.js';
 
-const argument = (name: string): string | undefined => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const files = (argument('--files') ?? join(devsetsDirectory, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
-const port = Number(argument('--port') ?? 3333);
-const write = process.argv.includes('--write');
+const { files, port, write } = fitArguments();
 const dataFile = join(repositoryRoot, 'src/suggestions/base-wording.json');
 const candidates = [0, 0.15, 0.3, 0.5];
 

@@ -5,13 +5,23 @@
  * suggestions).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repositoryRoot } from './support.js';
 
 export const devsetsDirectory = join(repositoryRoot, '../shared/devsets');
+
+/** A fitting script's command line: `[--write] [--files a.jsonl,b.jsonl] [--port 3333]` (default: the dev set). */
+export function fitArguments(): { files: string[]; port: number; write: boolean } {
+  const argument = (name: string): string | undefined => {
+    const index = process.argv.indexOf(name);
+    return index >= 0 ? process.argv[index + 1] : undefined;
+  };
+  const files = (argument('--files') ?? join(devsetsDirectory, 'scenarios-dev.jsonl')).split(',').filter((file) => existsSync(file));
+  return { files, port: Number(argument('--port') ?? 3333), write: process.argv.includes('--write') };
+}
 
 export interface ScoredCall {
   id: string;
