@@ -128,6 +128,8 @@ const productCategoriesSchema = z.object({
       }),
     )
     .min(1),
+  /** Channels (the app, online banking): named as the means of what was done, not what the call is about. */
+  channels: z.object({ means: perLanguage(words), between: perLanguage(words), words: perLanguage(words) }),
 });
 
 export type ProductCategories = z.infer<typeof productCategoriesSchema>;
