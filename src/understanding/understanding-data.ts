@@ -17,6 +17,8 @@ const turnCuesSchema = z.object({
   /** Words that set a question aside: the customer moves on from what they meant to ask. */
   setAside: perLanguage(words),
   correction: perLanguage(words),
+  /** Question words used as indefinites or in a reported question: the clause tells, it does not ask. */
+  indefinite: z.object({ words: perLanguage(words), unknowing: perLanguage(words), done: perLanguage(words), hedges: perLanguage(words), phrases: perLanguage(words) }),
   stopwords: perLanguage(words),
   /**
    * A question particle closing a statement: "呢" after an action in progress ("我闺女正写作业呢") states, it does not
