@@ -1,5 +1,5 @@
 import { memoizeByText } from '../text/memoize-by-text.js';
-import { englishRoot, foldText, words } from '../text/segment-text.js';
+import { englishRoot, foldText, taggedWords, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
 import { storyCutOffs, understandingData } from './understanding-data.js';
@@ -340,14 +340,25 @@ export type TermFrequency = (term: string) => number;
 function storyTopicTerms(texts: readonly string[], language: Language, frequency: TermFrequency, limit: number, exclude: readonly string[]): string[] {
   // Nearest first: a word said again just before the question counts where it was said last. Only words the base uses
   // as said: a part cut from a story word ("经理" of 客户经理) would crowd out the product named further back.
+  // Chinese words that only describe, count or point ("方便", "一万", "那边") never name the topic, wherever they were said.
   const chosen: string[] = [];
   for (const text of [...texts].reverse()) {
+    const describing = cjk.test(text) ? nonTopicWords(text) : new Set<string>();
     for (const term of contentTerms(text, language).reverse()) {
       if (chosen.length >= limit) break;
-      if (!exclude.includes(term) && !chosen.includes(term) && frequency(term) > 0) chosen.push(term);
+      if (!exclude.includes(term) && !chosen.includes(term) && !describing.has(term) && frequency(term) > 0) chosen.push(term);
     }
   }
   return chosen.reverse();
+}
+
+let nonTopicTags: Set<string> | undefined;
+
+/** The words of a Chinese text whose part of speech never names a topic (turn-cues.yaml nonTopicTags), as content terms fold them. */
+function nonTopicWords(text: string): Set<string> {
+  nonTopicTags ??= new Set(understandingData().cues.nonTopicTags);
+  const tags = nonTopicTags;
+  return new Set(taggedWords(normalizeSpokenNumbers(text)).flatMap(({ word, tag }) => (tags.has(tag) ? [foldText(word).trim()] : [])));
 }
 
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean, frequency?: TermFrequency): AskedQuestion[] {
@@ -359,7 +370,8 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     const story = before.slice(-2).map((other) => other.normalized).join(' ');
     // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it; so is one
     // whose words the knowledge base never uses ("我现在该咋整啊？"): they cannot name a topic the base could answer.
-    const namingTerms = frequency ? sentence.terms.filter((term) => frequency(term) > 0) : sentence.terms;
+    // A lone digit names no topic: it counts or enumerates ("第一个是利息咋算", "第二个问题"); an amount may name one.
+    const namingTerms = (frequency ? sentence.terms.filter((term) => frequency(term) > 0) : sentence.terms).filter((term) => !/^\d$/u.test(term));
     const pointsBack = namingTerms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
     const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
     const previous = asked.at(-1);

@@ -19,6 +19,8 @@ const turnCuesSchema = z.object({
   correction: perLanguage(words),
   /** Question words used as indefinites or in a reported question: the clause tells, it does not ask. */
   indefinite: z.object({ words: perLanguage(words), unknowing: perLanguage(words), done: perLanguage(words), hedges: perLanguage(words), phrases: perLanguage(words) }),
+  /** jieba parts of speech of Chinese story words that never name a question's topic (describing words, figures, pronouns). */
+  nonTopicTags: words,
   stopwords: perLanguage(words),
   /**
    * A question particle closing a statement: "呢" after an action in progress ("我闺女正写作业呢") states, it does not

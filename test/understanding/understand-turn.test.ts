@@ -458,3 +458,17 @@ describe('understandTurn: question words that ask nothing', () => {
   });
 });
 
+
+describe('understandTurn: the story words a question borrows', () => {
+  it('borrows no word that only describes, counts or points (方便, 一万, 那边), and reads a lone digit as naming nothing', () => {
+    const known = new Map([['汇款', 4], ['手续费', 6], ['方便', 1], ['一万', 1], ['那边', 1], ['美元', 2]]);
+    const frequency = (term: string) => known.get(term) ?? 0;
+    const turns = [customer('我想给那边的朋友汇款，一万美元左右，网上弄比较方便。我问两个事，第一个是手续费收多少？')];
+    const asked = understandTurn(turns, 'zh', frequency).questions.at(-1);
+    // "第一个是手续费收多少" names one topic word and the figure of its enumeration: it borrows the story's topic.
+    expect(asked?.query).toContain('汇款');
+    expect(asked?.terms).not.toContain('方便');
+    expect(asked?.terms).not.toContain('那边');
+    expect(asked?.terms).not.toContain('一万');
+  });
+});
