@@ -151,7 +151,7 @@ export function latestExchange(turns: readonly UnderstandingTurn[]): string[] {
 let channelMeans: RegExp | undefined;
 
 /**
- * A channel named as the means of what was done ("用的手机银行", "通过手机银行转的", "did it in the app") blanked out (same
+ * A channel named as the means of what was done ("用的手机银行付的", "在网银上办的", "did it in the app") blanked out (same
  * length): it is how the customer acted, not what the call is about. Channels and their means words are data
  * (product-categories.yaml).
  */
