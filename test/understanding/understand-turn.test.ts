@@ -472,3 +472,12 @@ describe('understandTurn: the story words a question borrows', () => {
     expect(asked?.terms).not.toContain('一万');
   });
 });
+
+describe('contentTerms: saying that one asks', () => {
+  it('names nothing asked ("我想问下", "请问")', () => {
+    expect(contentTerms('我想问下，挂失要不要钱', 'zh')).not.toContain('问下');
+    expect(contentTerms('请问补卡多久能到', 'zh')).not.toContain('请问');
+    expect(contentTerms('请问补卡多久能到', 'zh')).toContain('补卡');
+  });
+});
+
