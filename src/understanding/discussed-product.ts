@@ -148,15 +148,34 @@ export function latestExchange(turns: readonly UnderstandingTurn[]): string[] {
   return grouped.slice(-discussionTurns);
 }
 
+let channelMeans: RegExp | undefined;
+
+/**
+ * A channel named as the means of what was done ("用的手机银行付的", "在网银上办的", "did it in the app") blanked out (same
+ * length): it is how the customer acted, not what the call is about. Channels and their means words are data
+ * (product-categories.yaml).
+ */
+export function withoutChannelsAsMeans(text: string): string {
+  if (!channelMeans) {
+    const { channels } = productCategories();
+    const alternatives = (list: readonly string[]): string => list.map((word) => fold(word).replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('|');
+    const chinese = `(?:${alternatives(channels.means.zh)})(?:${alternatives(channels.between.zh)})*(?:${alternatives(channels.words.zh)})`;
+    const english = `(?<![a-z])(?:${alternatives(channels.means.en)})\\s+(?:(?:${alternatives(channels.between.en)})\\s+)*(?:${alternatives(channels.words.en)})(?![a-z])`;
+    channelMeans = new RegExp(`${chinese}|${english}`, 'giu');
+  }
+  return text.replace(channelMeans, (means) => ' '.repeat(means.length));
+}
+
 /**
  * The product the conversation is about right now: the one named last in the latest exchange, by the customer or
- * by the agent confirming it ("您是想赎回蓝海进取成长混合基金对吧"). A follow-up question that names no product
+ * by the agent confirming it ("您是想赎回蓝海进取成长混合基金对吧"); a channel named only as the means of what was done is
+ * not it (withoutChannelsAsMeans). A follow-up question that names no product
  * ("现在卖要扣多少手续费？") is about it; a product named in the customer's latest turn replaces it.
  */
 export function discussedProduct(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
   if (products.length === 0) return undefined;
   for (const text of latestExchange(turns).reverse()) {
-    const named = productNamedIn(text, products, language);
+    const named = productNamedIn(withoutChannelsAsMeans(text), products, language);
     if (named) return named;
   }
   return undefined;

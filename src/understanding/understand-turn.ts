@@ -1,5 +1,5 @@
 import { memoizeByText } from '../text/memoize-by-text.js';
-import { englishRoot, foldText, words } from '../text/segment-text.js';
+import { englishRoot, foldText, taggedWords, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
 import { storyCutOffs, understandingData } from './understanding-data.js';
@@ -78,6 +78,8 @@ interface Lexicon {
   filler: Set<string>;
   stop: Set<string>;
   correction: RegExp;
+  /** The text with the clauses that use a question word without asking (indefinite, reported) left out. */
+  askingPart: (folded: string) => string;
 }
 
 let lexicons: Record<Language, Lexicon> | undefined;
@@ -95,6 +97,26 @@ function lexiconFor(language: Language): Lexicon {
       };
       // Both languages' cue words apply: customers mix them.
       const both = (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside') => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
+      const { indefinite } = cues;
+      const list = (words: readonly string[]): string => words.map((word) => escape(word.toLowerCase())).join('|') || '(?!)';
+      const wh = `(?<!为)(?:${list(indefinite.words[code])})`;
+      // A clause that tells with a question word: after not knowing, about something done; after a hedge; or with 也/都 and a negation.
+      const telling = new RegExp(
+        [
+          `(?:${list(indefinite.unknowing[code])}).*(?:${wh}|([\u4e00-\u9fff])[不没]\\1).*(?:${list(indefinite.done[code])})`,
+          `(?:${list(indefinite.hedges[code])}).*${wh}`,
+          `${wh}.*[也都][\u4e00-\u9fff]{0,2}[没不]`,
+        ].join('|'),
+        'u',
+      );
+      const phrases = new RegExp(list(indefinite.phrases[code]), 'gu');
+      const asksOutright = /[吗呢?？]/u;
+      const askingPart = (folded: string): string =>
+        folded
+          .replace(phrases, ' ')
+          .split(/[，,;；:：。.!！…]+/u)
+          .filter((clause) => asksOutright.test(clause) || !telling.test(clause))
+          .join('，');
       const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference'), comparison: both('comparison'), setAside: both('setAside') };
       const frames = cues.statementFrames.map(
         (frame) => new RegExp(`((?:${frame.opens.map(escape).join('|')})[^，,。.!?！？；;]{0,${frame.within}}?)(?:${frame.closes.map(escape).join('|')})`, 'gu'),
@@ -106,6 +128,7 @@ function lexiconFor(language: Language): Lexicon {
         filler: new Set([...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         stop: new Set([...cues.stopwords.zh, ...cues.stopwords.en, ...cues.question.zh, ...cues.question.en, ...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         correction: new RegExp(`[^，,。.!?！？]*[，,]?\\s*(?:${[...cues.correction.zh, ...cues.correction.en].map(escape).join('|')})[，,\\s]*`, 'giu'),
+        askingPart,
       };
       return all;
     },
@@ -184,7 +207,9 @@ function actOf(sentence: string, language: Language): SentenceAct {
   };
   if (!bare || pieces.every(isFiller)) return 'filler';
   if (lexicon.has('complaint', folded)) return 'complaint';
-  if (/[?？]\s*$/u.test(sentence) || aNotA.test(folded) || englishInversion.test(folded) || lexicon.has('question', lexicon.withoutStatementFrames(folded))) return 'question';
+  // "他叫什么我都没记住", "说不清怎么搞的就扣了两次": a question word that asks nothing does not make the sentence a question.
+  const asked = lexicon.askingPart(folded);
+  if (/[?？]\s*$/u.test(sentence) || aNotA.test(asked) || englishInversion.test(folded) || lexicon.has('question', lexicon.withoutStatementFrames(asked))) return 'question';
   if (lexicon.has('request', folded)) return 'request';
   if (lexicon.has('refusal', folded)) return 'refusal';
   return 'narrative';
@@ -315,14 +340,25 @@ export type TermFrequency = (term: string) => number;
 function storyTopicTerms(texts: readonly string[], language: Language, frequency: TermFrequency, limit: number, exclude: readonly string[]): string[] {
   // Nearest first: a word said again just before the question counts where it was said last. Only words the base uses
   // as said: a part cut from a story word ("经理" of 客户经理) would crowd out the product named further back.
+  // Chinese words that only describe, count or point ("方便", "一万", "那边") never name the topic, wherever they were said.
   const chosen: string[] = [];
   for (const text of [...texts].reverse()) {
+    const describing = cjk.test(text) ? nonTopicWords(text) : new Set<string>();
     for (const term of contentTerms(text, language).reverse()) {
       if (chosen.length >= limit) break;
-      if (!exclude.includes(term) && !chosen.includes(term) && frequency(term) > 0) chosen.push(term);
+      if (!exclude.includes(term) && !chosen.includes(term) && !describing.has(term) && frequency(term) > 0) chosen.push(term);
     }
   }
   return chosen.reverse();
+}
+
+let nonTopicTags: Set<string> | undefined;
+
+/** The words of a Chinese text whose part of speech never names a topic (turn-cues.yaml nonTopicTags), as content terms fold them. */
+function nonTopicWords(text: string): Set<string> {
+  nonTopicTags ??= new Set(understandingData().cues.nonTopicTags);
+  const tags = nonTopicTags;
+  return new Set(taggedWords(normalizeSpokenNumbers(text)).flatMap(({ word, tag }) => (tags.has(tag) ? [foldText(word).trim()] : [])));
 }
 
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean, frequency?: TermFrequency): AskedQuestion[] {
@@ -334,7 +370,8 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     const story = before.slice(-2).map((other) => other.normalized).join(' ');
     // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it; so is one
     // whose words the knowledge base never uses ("我现在该咋整啊？"): they cannot name a topic the base could answer.
-    const namingTerms = frequency ? sentence.terms.filter((term) => frequency(term) > 0) : sentence.terms;
+    // A lone digit names no topic: it counts or enumerates ("第一个是利息咋算", "第二个问题"); an amount may name one.
+    const namingTerms = (frequency ? sentence.terms.filter((term) => frequency(term) > 0) : sentence.terms).filter((term) => !/^\d$/u.test(term));
     const pointsBack = namingTerms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
     const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
     const previous = asked.at(-1);
@@ -546,9 +583,13 @@ export function recentCustomerWords(turns: readonly UnderstandingTurn[]): string
 function searchable(questions: readonly AskedQuestion[], frequency?: TermFrequency): AskedQuestion[] {
   if (questions.length <= maximumQuestions || !frequency) return questions.slice(0, maximumQuestions);
   const answerable = (question: AskedQuestion): boolean => question.terms.some((term) => frequency(term) > 0);
-  const kept = new Set([...questions.filter(answerable), ...questions.filter((question) => !answerable(question))].slice(0, maximumQuestions));
+  // Among those, a question before a request: in a long story a request cue is as often only a benefactive ("给我妈交电费",
+  // "帮朋友付的") as a request to the bank, while a question asks.
+  const rank = (question: AskedQuestion): number => (answerable(question) ? 0 : 2) + (question.act === 'question' ? 0 : 1);
+  const kept = new Set([...questions].sort((left, right) => rank(left) - rank(right)).slice(0, maximumQuestions));
   return questions.filter((question) => kept.has(question));
 }
+
 
 /** The sentences of any turn with what each does (ask, request, complain, tell): for reading a whole call afterwards. */
 export function readTurnSentences(text: string, language: Language): TurnSentence[] {

@@ -17,6 +17,10 @@ const turnCuesSchema = z.object({
   /** Words that set a question aside: the customer moves on from what they meant to ask. */
   setAside: perLanguage(words),
   correction: perLanguage(words),
+  /** Question words used as indefinites or in a reported question: the clause tells, it does not ask. */
+  indefinite: z.object({ words: perLanguage(words), unknowing: perLanguage(words), done: perLanguage(words), hedges: perLanguage(words), phrases: perLanguage(words) }),
+  /** jieba parts of speech of Chinese story words that never name a question's topic (describing words, figures, pronouns). */
+  nonTopicTags: words,
   stopwords: perLanguage(words),
   /**
    * A question particle closing a statement: "呢" after an action in progress ("我闺女正写作业呢") states, it does not
@@ -128,6 +132,8 @@ const productCategoriesSchema = z.object({
       }),
     )
     .min(1),
+  /** Channels (the app, online banking): named as the means of what was done, not what the call is about. */
+  channels: z.object({ means: perLanguage(words), between: perLanguage(words), words: perLanguage(words) }),
 });
 
 export type ProductCategories = z.infer<typeof productCategoriesSchema>;

@@ -39,6 +39,28 @@ describe('discussedProduct: English names as said on the phone', () => {
   });
 });
 
+describe('discussedProduct: a channel named as the means of what was done', () => {
+  const withApp: KnownProduct[] = [...catalogue, { name: '青松手机银行', aliases: ['手机银行', 'App'] }, { name: 'Qingsong Mobile Banking', aliases: ['mobile banking', 'app'] }];
+
+  it('is not the product discussed when it is only how the customer paid or the agent asks how (zh, en)', () => {
+    const paid = [{ speaker: 'customer' as const, text: '上午用的你们那个手机银行付的房租，结果付错人了，能退回来吗？' }];
+    expect(discussedProduct(paid, withApp, 'zh')).toBeUndefined();
+    const asked = [
+      { speaker: 'customer' as const, text: '我白金卡的账单分期了，想问问提前还清的事。' },
+      { speaker: 'agent' as const, text: '好的，请问您是通过手机银行办的分期吗？' },
+      { speaker: 'customer' as const, text: '对，提前还要不要钱？' },
+    ];
+    expect(discussedProduct(asked, withApp, 'zh')?.name).toBe('青松白金信用卡');
+    const english = [{ speaker: 'customer' as const, text: 'I sent my rent through the app this morning to the wrong person, can it be reversed?' }];
+    expect(discussedProduct(english, withApp, 'en')).toBeUndefined();
+  });
+
+  it('is the product discussed when the customer talks about the channel itself', () => {
+    expect(discussedProduct([{ speaker: 'customer' as const, text: '手机银行的字太小了，能调大吗？' }], withApp, 'zh')?.name).toBe('青松手机银行');
+    expect(discussedProduct([{ speaker: 'customer' as const, text: 'The app keeps logging me out, why?' }], withApp, 'en')?.name).toBe('Qingsong Mobile Banking');
+  });
+});
+
 describe('discussedProduct', () => {
   it('takes the product the agent just confirmed as the topic of a follow-up that names none (zh)', () => {
     const turns = [

@@ -427,3 +427,57 @@ describe('a question in words the base never uses', () => {
     expect(understandTurn(turns, 'zh').questions[0]?.text).toContain('听得清楚');
   });
 });
+
+describe('understandTurn: question words that ask nothing', () => {
+  const acts = (text: string) => understandTurn([customer(text)], 'zh').sentences.map((sentence) => sentence.act);
+
+  it('reads an indefinite or reported question word as telling, not asking', () => {
+    // Not knowing how something already happened, a hedge, and 也/都 with a negation: the clause tells.
+    expect(acts('房东的卡号我抄的，我也不知道怎么搞的就少写了一位。')).toEqual(['narrative']);
+    expect(acts('接电话的人好像姓陈还是什么的。')).toEqual(['narrative']);
+    expect(acts('他叫什么我都没记住。')).toEqual(['narrative']);
+    expect(acts('网点哪儿都找不到。')).toEqual(['narrative']);
+  });
+
+  it('still reads a question asked outright, or politely through not knowing, as a question', () => {
+    expect(acts('我不知道这个手续费怎么算？')).toEqual(['question']);
+    expect(acts('不知道能不能提前还款')).toEqual(['question']);
+    expect(acts('年费为什么都不通知我')).toEqual(['question']);
+    expect(acts('这个叫什么名字')).toEqual(['question']);
+  });
+
+  it('searches the questions before the requests when a long turn asks more than it can search', () => {
+    const turn = customer(
+      '我想先办个事，帮我把账单地址改一下。我帮我妈交的电费，钱从我卡里扣的，我也说不清怎么搞的扣了两次，物业费是不是也多扣了？年费怎么收，分期能不能提前还？',
+    );
+    const frequency = (term: string): number => (term.length > 1 ? 1 : 0);
+    const asked = understandTurn([turn], 'zh', frequency).questions.map((question) => question.text);
+    expect(asked).toHaveLength(3);
+    expect(asked.some((text) => text.includes('能不能提前还'))).toBe(true);
+    expect(asked.some((text) => text.includes('物业费'))).toBe(true);
+  });
+});
+
+
+describe('understandTurn: the story words a question borrows', () => {
+  it('borrows no word that only describes, counts or points (方便, 一万, 那边), and reads a lone digit as naming nothing', () => {
+    const known = new Map([['汇款', 4], ['手续费', 6], ['方便', 1], ['一万', 1], ['那边', 1], ['美元', 2]]);
+    const frequency = (term: string) => known.get(term) ?? 0;
+    const turns = [customer('我想给那边的朋友汇款，一万美元左右，网上弄比较方便。我问两个事，第一个是手续费收多少？')];
+    const asked = understandTurn(turns, 'zh', frequency).questions.at(-1);
+    // "第一个是手续费收多少" names one topic word and the figure of its enumeration: it borrows the story's topic.
+    expect(asked?.query).toContain('汇款');
+    expect(asked?.terms).not.toContain('方便');
+    expect(asked?.terms).not.toContain('那边');
+    expect(asked?.terms).not.toContain('一万');
+  });
+});
+
+describe('contentTerms: saying that one asks', () => {
+  it('names nothing asked ("我想问下", "请问")', () => {
+    expect(contentTerms('我想问下，挂失要不要钱', 'zh')).not.toContain('问下');
+    expect(contentTerms('请问补卡多久能到', 'zh')).not.toContain('请问');
+    expect(contentTerms('请问补卡多久能到', 'zh')).toContain('补卡');
+  });
+});
+
