@@ -27,6 +27,19 @@ describe('detectSituations', () => {
     expect(answered('How can I help you today?', 'I want to ask about my statement', 'en')).not.toContain('collections_hardship');
   });
 
+  it('finds a lost card in a wallet said to be gone in the present tense, or a bag slashed, in English as in Chinese', () => {
+    expect(ids("Someone on the tram got into my backpack and my purse is gone, cards and all.", 'en')).toContain('lost_stolen_card');
+    expect(ids("They slashed my handbag at the market and took everything.", 'en')).toContain('lost_stolen_card');
+    expect(ids('下地铁发现包让人划了，钱包没了。', 'zh')).toContain('lost_stolen_card');
+    // Money said to be gone is not a card.
+    expect(ids("The money is gone from my account and the shop never sent the parcel.", 'en')).not.toContain('lost_stolen_card');
+  });
+
+  it('reads an illness or a closed business as hardship only beside what is owed, not beside a product named', () => {
+    expect(ids('店关门了，这几个月的月供都还不上。', 'zh')).toContain('collections_hardship');
+    expect(ids('我妈住院要交押金，我想用信用卡先取点现金，下个月发工资就还。', 'zh')).not.toContain('collections_hardship');
+  });
+
   it('reads being overdue as hardship when told as the state of a debt, not when asked about as what would follow', () => {
     expect(ids('这张卡已经逾期三个月了，我是真还不上。', 'zh')).toContain('collections_hardship');
     expect(ids('家里出了事，手头困难，这个月的账单还不了全额。', 'zh')).toContain('collections_hardship');
