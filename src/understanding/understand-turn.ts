@@ -72,7 +72,7 @@ const leadingPronoun = /^[我你您他她它]/u;
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 
 interface Lexicon {
-  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside', text: string) => boolean;
+  has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside' | 'topicChange', text: string) => boolean;
   /** The text without the particles of statement frames, which only look like a question's ("正写作业呢"). */
   withoutStatementFrames: (text: string) => string;
   filler: Set<string>;
@@ -96,7 +96,7 @@ function lexiconFor(language: Language): Lexicon {
         return new RegExp(parts.join('|') || '(?!)', 'u');
       };
       // Both languages' cue words apply: customers mix them.
-      const both = (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside') => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
+      const both = (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside' | 'topicChange') => pattern([...cues[family].zh, ...cues[family].en].map((word) => word.toLowerCase()));
       const { indefinite } = cues;
       const list = (words: readonly string[]): string => words.map((word) => escape(word.toLowerCase())).join('|') || '(?!)';
       const wh = `(?<!为)(?:${list(indefinite.words[code])})`;
@@ -117,7 +117,7 @@ function lexiconFor(language: Language): Lexicon {
           .split(/[，,;；:：。.!！…]+/u)
           .filter((clause) => asksOutright.test(clause) || !telling.test(clause))
           .join('，');
-      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference'), comparison: both('comparison'), setAside: both('setAside') };
+      const families = { question: both('question'), request: both('request'), complaint: both('complaint'), refusal: both('refusal'), reference: both('reference'), comparison: both('comparison'), setAside: both('setAside'), topicChange: both('topicChange') };
       const frames = cues.statementFrames.map(
         (frame) => new RegExp(`((?:${frame.opens.map(escape).join('|')})[^，,。.!?！？；;]{0,${frame.within}}?)(?:${frame.closes.map(escape).join('|')})`, 'gu'),
       );
@@ -148,6 +148,17 @@ export function punctuatedSentences(text: string): string[] {
   const collapsed = text.replace(/\s+/gu, ' ').trim();
   if (!collapsed) return [];
   return collapsed.split(/(?<=[。！？!?；;…])\s*|(?<=[a-z0-9)"'][.])\s+(?=[A-Za-z"'])/u).map((piece) => piece.trim()).filter(Boolean);
+}
+
+/**
+ * What a customer's text says from the sentence that changes the topic on ("那我换个事儿问…", "on a different note…"), or
+ * undefined when it changes none: what was discussed before that sentence is not what the questions after it are about.
+ */
+export function sinceTopicChange(text: string, language: Language): string | undefined {
+  const lexicon = lexiconFor(language);
+  const sentences = punctuatedSentences(text);
+  const at = sentences.findLastIndex((sentence) => lexicon.has('topicChange', foldText(sentence)));
+  return at < 0 ? undefined : sentences.slice(at).join(language === 'zh' ? '' : ' ');
 }
 
 /** Sentences of a customer turn: at end punctuation; long unpunctuated speech at its pauses and commas. */
@@ -468,7 +479,10 @@ function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: Under
 function withoutSetAside(sentences: readonly TurnSentence[], language: Language): TurnSentence[] {
   const lexicon = lexiconFor(language);
   const setAside = (index: number): boolean => [sentences[index], sentences[index + 1]].some((sentence) => sentence !== undefined && lexicon.has('setAside', foldText(sentence.text)));
+  // A sentence that only announces a new topic ("那我换个事儿问。") asks nothing itself when a later sentence asks.
+  const announces = (index: number): boolean => lexicon.has('topicChange', foldText(sentences[index]?.text ?? ''));
   return sentences.map((sentence, index) => {
+    if (asking.has(sentence.act) && announces(index) && sentences.slice(index + 1).some((later) => asking.has(later.act))) return { ...sentence, act: 'narrative' };
     if (!asking.has(sentence.act) || !setAside(index)) return sentence;
     const askedLater = sentences.slice(index + 1).some((later, offset) => asking.has(later.act) && !setAside(index + 1 + offset));
     return askedLater ? { ...sentence, act: 'narrative' } : sentence;
@@ -483,6 +497,8 @@ function withoutSetAside(sentences: readonly TurnSentence[], language: Language)
  */
 export function understandTurn(turns: readonly UnderstandingTurn[], language: Language, frequency?: TermFrequency, baseWord?: BaseWord): TurnUnderstanding {
   const { latest, before } = latestCustomerRun(turns);
+  // A turn that changes the topic leaves the earlier questions behind: none of them is carried into it.
+  const changed = latest.map((turn) => sinceTopicChange(turn.text, language)).findLast((text) => text !== undefined);
   const sentences = withoutSetAside(
     latest.flatMap((turn) => readSentences(turn.text, language, baseWord)),
     language,
@@ -498,13 +514,13 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
   // With the base's vocabulary to pick the topic words, an English story is read whole, its end (nearest the question) kept.
   const earlierStory = normalizeSpokenNumbers(lastEarlier?.text ?? '');
   const earlierRead = frequency && language === 'en' ? earlierStory.slice(-storyCutOffs().englishStoryCharacters) : earlierStory.slice(0, contextCharacters);
-  let questions = questionsOf(sentences, earlierRead, language, false, frequency).map((question) => ({
+  let questions = questionsOf(sentences, changed === undefined ? earlierRead : '', language, false, frequency).map((question) => ({
     ...question,
     // The agent's last words are context for judging answers, never words of the search: they would pull back what was said.
     context: [question.context, earlierText].filter(Boolean).join(' ').slice(0, contextCharacters * 2),
   }));
   const said = sentences.filter((sentence) => sentence.act !== 'filler' && sentence.act !== 'instruction');
-  if (questions.length > 0 && lastEarlier && lastAgent) {
+  if (questions.length > 0 && lastEarlier && lastAgent && changed === undefined) {
     // "取现怎么收费？" - "您是本人吗？" - "是我。还有，分期利息多少？": the agent asked back instead of answering, so the
     // earlier question still stands beside the new one. It comes after the latest turn's own questions.
     const unanswered = earlierAsked(lastEarlier, lastAgent, language, { frequency, baseWord, answering: answersAgent(before, lastEarlier, language) }).filter(
@@ -523,7 +539,7 @@ export function understandTurn(turns: readonly UnderstandingTurn[], language: La
     const need = givesDetails ? carried.filter((question) => question.act === 'narrative').slice(0, 1) : [];
     questions = [...questions.slice(0, maximumQuestions - need.length), ...need, ...carried.filter((question) => question.act !== 'narrative')];
   }
-  if (questions.length === 0 && lastEarlier) {
+  if (questions.length === 0 && lastEarlier && changed === undefined) {
     // The latest turn answers the agent ("对，就是那张。", "twelve thousand, over a year") or only fills a pause: the
     // earlier question, or the need told that the agent asked back about, still stands, with what the customer just
     // said as its context.

@@ -16,6 +16,8 @@ const turnCuesSchema = z.object({
   comparison: perLanguage(words),
   /** Words that set a question aside: the customer moves on from what they meant to ask. */
   setAside: perLanguage(words),
+  /** Words that change the topic: what was discussed before them is not what the questions after them are about. */
+  topicChange: perLanguage(words),
   correction: perLanguage(words),
   /** Question words used as indefinites or in a reported question: the clause tells, it does not ask. */
   indefinite: z.object({ words: perLanguage(words), unknowing: perLanguage(words), done: perLanguage(words), hedges: perLanguage(words), phrases: perLanguage(words) }),

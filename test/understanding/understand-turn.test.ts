@@ -228,6 +228,25 @@ describe('splitTurnSentences', () => {
 });
 
 describe('understandTurn', () => {
+  it('leaves the earlier question behind when the customer changes the topic, and does not search the announcement', () => {
+    const understanding = understandTurn(
+      [
+        customer('我那个定期存单能不能提前取一部分？'),
+        agent('您好，请问是哪一年存的、多少钱呢？'),
+        customer('哦，那个先不管了，我换个事儿问。信用卡分期的手续费是怎么收的？'),
+      ],
+      'zh',
+    );
+    const questions = understanding.questions.map((question) => question.text);
+    expect(questions).toEqual([expect.stringContaining('分期的手续费')]);
+    expect(understanding.questions.some((question) => question.carried)).toBe(false);
+    const english = understandTurn(
+      [customer('Can I take part of my fixed deposit out early?'), agent('Which deposit is it, and how much?'), customer("Actually, different question. What's the fee for a replacement card?")],
+      'en',
+    );
+    expect(english.questions.map((question) => question.text)).toEqual([expect.stringContaining('replacement card')]);
+  });
+
   it('finds each question of a turn and tells them from the story and the filler', () => {
     const understanding = understandTurn(
       [customer('嗯嗯，是这样的，我女儿下个月出国读书。学费大概要汇过去，汇款手续费怎么算？一般几天能到账？')],
