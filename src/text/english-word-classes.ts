@@ -35,8 +35,8 @@ const wordsToNoun = 4;
 
 /**
  * The noun phrase a request at `at` is about: the first noun from there (with the determiner and adjectives just before
- * it, and the nouns just after it), within the clause. "book me a train, the fast one" is about "a train", where the
- * words after the verb ("book me a") name nothing. Undefined when no noun follows closely.
+ * it, and the nouns just after it), within the clause. "reserve me a seat on the sleeper" is about "a seat", where the
+ * words after the verb ("reserve me a") name nothing. Undefined when no noun follows closely.
  */
 export function nounPhraseFrom(text: string, at: number): string | undefined {
   const words = englishWordClasses(text).filter((word) => word.end > at);

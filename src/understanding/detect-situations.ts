@@ -311,7 +311,7 @@ function saidCue(alternatives: readonly CompiledCue[][][], read: string, languag
     const cueLanguage = languageOf(index);
     // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
     // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
-    // 家里", "please don't call me at work") that is part of the story, not a denial.
+    // 家里", "don't ring me at the office") that is part of the story, not a denial.
     const alone = families.length === 1;
     const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
     if (hits.every((hit) => hit !== undefined)) return hits[0]?.word;

@@ -73,7 +73,7 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\
 
 interface Lexicon {
   has: (family: 'question' | 'request' | 'complaint' | 'refusal' | 'reference' | 'comparison' | 'setAside' | 'topicChange', text: string) => boolean;
-  /** The text without the particles of statement frames, which only look like a question's ("正写作业呢"). */
+  /** The text without the particles of statement frames, which only look like a question's ("在边上写作业呢"). */
   withoutStatementFrames: (text: string) => string;
   filler: Set<string>;
   stop: Set<string>;
@@ -151,7 +151,7 @@ export function punctuatedSentences(text: string): string[] {
 }
 
 /**
- * What a customer's text says from the sentence that changes the topic on ("那我换个事儿问…", "on a different note…"), or
+ * What a customer's text says from the sentence that changes the topic on ("那问个别的事儿…", "on a different note…"), or
  * undefined when it changes none: what was discussed before that sentence is not what the questions after it are about.
  */
 export function sinceTopicChange(text: string, language: Language): string | undefined {
@@ -276,9 +276,9 @@ const completed = /已经|[\u4e00-\u9fff]完(?![成全善整美])|[\u4e00-\u9fff
 /**
  * The clauses of a sentence that ask or request something of the bank: one spoken run holds story and question
  * together. A clause ending in a question mark asks; so does one with a question or request word, except a
- * sentence-final 呢 alone, which says what is going on ("她正写作业呢") as often as it asks, and a request word in a
+ * sentence-final 呢 alone, which says what is going on ("她在边上做饭呢") as often as it asks, and a request word in a
  * clause that tells a finished action. A Chinese question often
- * sets its topic in the clause just before it ("那个高铁票我不会买，你能帮我订一张吗？"): that clause comes with it.
+ * sets its topic in the clause just before it ("火车票我自己买不来，你帮我订一张行吗？"): that clause comes with it.
  */
 export function askingClauses(sentence: string, language: Language): string[] {
   const lexicon = lexiconFor(language);
@@ -479,7 +479,7 @@ function latestCustomerRun(turns: readonly UnderstandingTurn[]): { latest: Under
 function withoutSetAside(sentences: readonly TurnSentence[], language: Language): TurnSentence[] {
   const lexicon = lexiconFor(language);
   const setAside = (index: number): boolean => [sentences[index], sentences[index + 1]].some((sentence) => sentence !== undefined && lexicon.has('setAside', foldText(sentence.text)));
-  // A sentence that only announces a new topic ("那我换个事儿问。") asks nothing itself when a later sentence asks.
+  // A sentence that only announces a new topic ("那问个别的事。") asks nothing itself when a later sentence asks.
   const announces = (index: number): boolean => lexicon.has('topicChange', foldText(sentences[index]?.text ?? ''));
   return sentences.map((sentence, index) => {
     if (asking.has(sentence.act) && announces(index) && sentences.slice(index + 1).some((later) => asking.has(later.act))) return { ...sentence, act: 'narrative' };

@@ -25,7 +25,7 @@ const turnCuesSchema = z.object({
   nonTopicTags: words,
   stopwords: perLanguage(words),
   /**
-   * A question particle closing a statement: "呢" after an action in progress ("我闺女正写作业呢") states, it does not
+   * A question particle closing a statement: "呢" after an action in progress ("孩子在边上写作业呢") states, it does not
    * ask. A clause holding one of `opens` and, within `within` characters after it, one of `closes` is read without them.
    */
   statementFrames: z.array(z.object({ opens: words, closes: words, within: z.number().int().min(0) })),
@@ -126,7 +126,7 @@ const productCategoriesSchema = z.object({
         id: z.string().regex(/^[a-z_]+$/u),
         words: perLanguage(words),
         /**
-         * The kind told by what the customer needs rather than by its name ("buying our first flat… would you lend on
+         * The kind told by what the customer needs rather than by its name ("buying a first home… would you lend for
          * it"): alternatives, each a list of word families that must all be said in the customer's latest turn.
          * `named` is how the reply names the kind then.
          */

@@ -31,7 +31,7 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
   it('asks for the not-a-deposit wording when a non-deposit product is weighed against a deposit (zh and en)', () => {
     expect(ids('这个跟我存三年定期比哪个稳当？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).toContain('non-deposit-against-deposit');
     expect(ids('我存单快到期了，转去买基金好还是接着存？', 'zh')).toContain('non-deposit-named-against-deposit');
-    expect(ids("Does it work like a savings account with a better rate, or would my term deposit be the safer place?", 'en', { name: 'Pine Steady 180', riskLevel: 'R2' })).toContain('non-deposit-against-deposit');
+    expect(ids("Is it just a deposit that pays a bit more, or is my term deposit the safer place?", 'en', { name: 'Pine Steady 180', riskLevel: 'R2' })).toContain('non-deposit-against-deposit');
     // The product alone, or a fund's regular investment plan, weighs nothing against a deposit.
     expect(ids('什么时候能赎回？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).not.toContain('non-deposit-against-deposit');
     expect(ids('基金定期定额怎么设置？', 'zh')).not.toContain('non-deposit-named-against-deposit');

@@ -41,10 +41,10 @@ describe('detectSituations', () => {
   });
 
   it('reads being overdue as hardship when told as the state of a debt, not when asked about as what would follow', () => {
-    expect(ids('这张卡已经逾期三个月了，我是真还不上。', 'zh')).toContain('collections_hardship');
+    expect(ids('这张卡逾期两个月了，眼下真是还不上。', 'zh')).toContain('collections_hardship');
     expect(ids('家里出了事，手头困难，这个月的账单还不了全额。', 'zh')).toContain('collections_hardship');
     // A customer deciding whether to pay a disputed charge asks what a late payment would bring: no hardship is told.
-    expect(ids('这笔钱我还在跟商家扯皮，先不还的话会不会算我逾期？', 'zh')).not.toContain('collections_hardship');
+    expect(ids('这笔钱我还在跟商家扯皮，晚几天还算逾期吗？', 'zh')).not.toContain('collections_hardship');
     expect(ids('我用手机银行有点困难，找不到入口。', 'zh')).not.toContain('collections_hardship');
   });
 
@@ -56,7 +56,7 @@ describe('detectSituations', () => {
   });
 
   it('takes complaints about collection calls at work or at night as collections conduct only beside arrears', () => {
-    expect(ids('我这个月实在还不上，你们的人还打电话到我单位去了', 'zh')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));
+    expect(ids('这个月实在还不上了，你们催款的打到我单位，单位的人全晓得了', 'zh')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));
     expect(ids("I'm behind on the card, and someone called my mother about it", 'en')).toEqual(expect.arrayContaining(['collections_hardship', 'collections_contact']));
     // Acknowledged and logged, the conduct complaint is the complaint: the general complaint wording does not also hold.
     expect(ids('我还不上是真的，可你们打电话到我单位，我要投诉', 'zh')).not.toContain('complaint_escalation');
@@ -153,7 +153,7 @@ describe('detectSituations', () => {
   });
 
   it('does not make a scam of an errand abroad with a deadline: a place is no party, a deadline only supports', () => {
-    expect(ids('我儿子在国外读书，学校通知月底前交学费，我想从手机银行汇过去，手续费多少？', 'zh')).not.toContain('fraud_scam');
+    expect(ids('我儿子在国外读书，学校通知月底前交学费，我想用手机银行汇钱给他，手续费多少？', 'zh')).not.toContain('fraud_scam');
     expect(ids('My son starts college in Toronto and the fees deadline is Friday; how much does it cost to send the money overseas?', 'en')).not.toContain('fraud_scam');
     expect(ids('The car dealer needs the payment within the hour, can I transfer fifty thousand from the app?', 'en')).not.toContain('fraud_scam');
   });
@@ -163,7 +163,7 @@ describe('detectSituations', () => {
     expect(ids('I got a text about my annual fee yesterday.\nAlso I need to pay my builder by the end of the month, what is the transfer limit?', 'en')).not.toContain('fraud_scam');
     // A landlord known only at a distance asking for the deposit, with pressure: one story.
     expect(ids("The landlord is working abroad so I can't view the flat, but he wants me to transfer the deposit today, there are other people interested", 'en')).toContain('fraud_scam');
-    expect(ids('我在网上认识了个人，说好了见面，他让我先转给他五千块押金，今天必须转', 'zh')).toContain('fraud_scam');
+    expect(ids('网上认识的一个朋友，约好了见面，他让我先转给他五千块押金，今天必须转', 'zh')).toContain('fraud_scam');
   });
 
   it('reads a code offered to the agent as credentials offered, and a code wanted by someone else as a scam', () => {

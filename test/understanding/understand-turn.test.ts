@@ -130,7 +130,7 @@ describe('what a sentence asks', () => {
   });
 
   it('does not take an off-topic word told as the reason beside a real request for an off-topic request', () => {
-    const situations = understandTurn([customer('你们的人昨天很晚还给我打电话，我孩子正写作业呢，被吵得没法写。')], 'zh').situations.map((situation) => situation.id);
+    const situations = understandTurn([customer('昨天夜里十点多你们的人打来电话，孩子在边上写作业呢，一下子全吵醒了。')], 'zh').situations.map((situation) => situation.id);
     expect(situations).not.toContain('off_topic');
     const asked = understandTurn([customer('你能帮我写作业吗？')], 'zh').situations.map((situation) => situation.id);
     expect(asked).toContain('off_topic');
@@ -231,9 +231,9 @@ describe('understandTurn', () => {
   it('leaves the earlier question behind when the customer changes the topic, and does not search the announcement', () => {
     const understanding = understandTurn(
       [
-        customer('我那个定期存单能不能提前取一部分？'),
+        customer('定期存款可以先取出来一半吗？'),
         agent('您好，请问是哪一年存的、多少钱呢？'),
-        customer('哦，那个先不管了，我换个事儿问。信用卡分期的手续费是怎么收的？'),
+        customer('哦，那个先不管了，问个别的事。信用卡分期的手续费是怎么收的？'),
       ],
       'zh',
     );
@@ -310,7 +310,7 @@ describe('understandTurn', () => {
   it('reads an off-topic word in the clause that asks, not in a story clause of the same spoken run', () => {
     const ids = (text: string, language: 'zh' | 'en') => understandTurn([customer(text)], language).situations.map((situation) => situation.id);
     // A child's homework told while asking about an instalment: 呢 says what is going on, it does not ask.
-    expect(ids('我这边孩子正写作业呢，我抽空问一下，账单分12期手续费多少？', 'zh')).not.toContain('off_topic');
+    expect(ids('孩子在边上写作业呢，我趁空问一句，账单分12期手续费多少？', 'zh')).not.toContain('off_topic');
     expect(ids('Last night my son was doing his homework when the app logged me out, how do I reset the password?', 'en')).not.toContain('off_topic');
     // A finished errand told with a request word ("帮我妈…订完") asks nothing of the bank.
     expect(ids('我刚帮我爸在网上订完机票，信用卡分期的年化是多少？', 'zh')).not.toContain('off_topic');
@@ -467,7 +467,7 @@ describe('understandTurn: question words that ask nothing', () => {
 
   it('searches the questions before the requests when a long turn asks more than it can search', () => {
     const turn = customer(
-      '我想先办个事，帮我把账单地址改一下。我帮我妈交的电费，钱从我卡里扣的，我也说不清怎么搞的扣了两次，物业费是不是也多扣了？年费怎么收，分期能不能提前还？',
+      '我想先办个事，帮我把账单地址改一下。我帮我妈交的电费，钱是从我卡上扣的，我也说不清怎么搞的扣了两次，物业费是不是也多扣了？年费怎么收，分期能不能提前还？',
     );
     const frequency = (term: string): number => (term.length > 1 ? 1 : 0);
     const asked = understandTurn([turn], 'zh', frequency).questions.map((question) => question.text);
