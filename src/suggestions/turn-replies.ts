@@ -220,7 +220,8 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // the procedure, said as the customer asked, before the procedure's other lines (its cover table, say).
   const urgent = searches.filter((search) => search.purpose === 'situation' && search.situation?.procedureFirst === true).map((search) => search.situation!.id);
   const firstQuestion = understanding.questions[0];
-  const askedAbout = firstQuestion !== undefined && detectSituations(firstQuestion.text, language).some((situation) => urgent.includes(situation.id));
+  // Read only when a procedure is urgent: reading the cues again is the costliest step of composing.
+  const askedAbout = urgent.length > 0 && firstQuestion !== undefined && detectSituations(firstQuestion.text, language).some((situation) => urgent.includes(situation.id));
   const procedureFirst = urgent.length > 0 && !askedAbout;
   // Round robin over the questions: reply 1 answers question 1, reply 2 question 2, then second answers.
   const answers: ExtractiveReply[] = [];

@@ -1,4 +1,5 @@
 import { foldText } from '../text/segment-text.js';
+import { memoizeByText } from '../text/memoize-by-text.js';
 import { nounPhraseFrom } from '../text/english-word-classes.js';
 import { understandingData, type SituationDefinition, type SituationStory } from './understanding-data.js';
 
@@ -331,6 +332,18 @@ function agentCueLanguage(definition: SituationDefinition, language: Language): 
  * turns) is read for the situations the agent opens a call on (`agentCues`: "your card is past due").
  */
 export function detectSituations(text: string, language: Language, trial: StoryCutOffTrial = {}, agentText = ''): Situation[] {
+  // One turn is read for situations by its cards, its suggestion and their checks: the same words give the same
+  // situations, and reading every cue family is the costliest step of composing. A fitting trial is never remembered.
+  if (Object.keys(trial).length > 0) return readSituations(text, language, trial, agentText);
+  return rememberedSituations(JSON.stringify([language, agentText, text]));
+}
+
+const rememberedSituations = memoizeByText((key: string): Situation[] => {
+  const [language, agentText, text] = JSON.parse(key) as [Language, string, string];
+  return readSituations(text, language, {}, agentText);
+}, 512);
+
+function readSituations(text: string, language: Language, trial: StoryCutOffTrial, agentText: string): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
   const agentFolded = foldText(agentText).replace(/\s+/gu, ' ');
   negated ??= { zh: negationReader('zh'), en: negationReader('en') };
