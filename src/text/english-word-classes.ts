@@ -1,4 +1,5 @@
 import nlp from 'compromise/two';
+import { memoizeByText } from './memoize-by-text.js';
 
 /** An English word of a text with the classes a part-of-speech tagger gives it ("Noun", "Date", "Adjective", …). */
 export interface EnglishWordClasses {
@@ -20,13 +21,16 @@ nlp('warm up the tagger').json();
  * The words of an English text with their word classes, in order, by where they stand in the text. A rule-based
  * tagger with its own lexicon (compromise, MIT, offline): "ten minutes ago" is a duration, "late" an adjective,
  * "bank draft" nouns, read from the sentence rather than from a list of words kept by hand.
+ *
+ * Remembered by text: one turn's question and story are tagged by its searches, its hand-over and its situations, and
+ * tagging is the dearest step on an English turn. Callers must not mutate what comes back.
  */
-export function englishWordClasses(text: string): EnglishWordClasses[] {
+export const englishWordClasses = memoizeByText((text: string): EnglishWordClasses[] => {
   const sentences = nlp(text).json({ offset: true, terms: { offset: true } }) as { terms?: TaggedTerm[] }[];
   return sentences.flatMap((sentence) =>
     (sentence.terms ?? []).flatMap((term) => (term.offset && term.offset.length > 0 ? [{ start: term.offset.start, end: term.offset.start + term.offset.length, classes: new Set(term.tags ?? []) }] : [])),
   );
-}
+}, 2_000);
 
 const isNoun = (word: EnglishWordClasses): boolean => word.classes.has('Noun') && !word.classes.has('Pronoun');
 const leadsNoun = (word: EnglishWordClasses): boolean => word.classes.has('Determiner') || word.classes.has('Adjective');

@@ -79,7 +79,7 @@ interface Lexicon {
   stop: Set<string>;
   correction: RegExp;
   /** The text with the clauses that use a question word without asking (indefinite, reported) left out. */
-  askingPart: (folded: string) => string;
+  withoutTellingClauses: (folded: string) => string;
 }
 
 let lexicons: Record<Language, Lexicon> | undefined;
@@ -111,7 +111,7 @@ function lexiconFor(language: Language): Lexicon {
       );
       const phrases = new RegExp(list(indefinite.phrases[code]), 'gu');
       const asksOutright = /[吗呢?？]/u;
-      const askingPart = (folded: string): string =>
+      const withoutTellingClauses = (folded: string): string =>
         folded
           .replace(phrases, ' ')
           .split(/[，,;；:：。.!！…]+/u)
@@ -128,7 +128,7 @@ function lexiconFor(language: Language): Lexicon {
         filler: new Set([...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         stop: new Set([...cues.stopwords.zh, ...cues.stopwords.en, ...cues.question.zh, ...cues.question.en, ...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         correction: new RegExp(`[^，,。.!?！？]*[，,]?\\s*(?:${[...cues.correction.zh, ...cues.correction.en].map(escape).join('|')})[，,\\s]*`, 'giu'),
-        askingPart,
+        withoutTellingClauses,
       };
       return all;
     },
@@ -219,7 +219,7 @@ function actOf(sentence: string, language: Language): SentenceAct {
   if (!bare || pieces.every(isFiller)) return 'filler';
   if (lexicon.has('complaint', folded)) return 'complaint';
   // "他叫什么我都没记住", "说不清怎么搞的就扣了两次": a question word that asks nothing does not make the sentence a question.
-  const asked = lexicon.askingPart(folded);
+  const asked = lexicon.withoutTellingClauses(folded);
   if (/[?？]\s*$/u.test(sentence) || aNotA.test(asked) || englishInversion.test(folded) || lexicon.has('question', lexicon.withoutStatementFrames(asked))) return 'question';
   if (lexicon.has('request', folded)) return 'request';
   if (lexicon.has('refusal', folded)) return 'refusal';
