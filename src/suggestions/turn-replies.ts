@@ -217,9 +217,15 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // not what the passage answers: its reply says what it does cover, for reference, and hands the asked variant over.
   // The variant holds for the whole turn: "which is better, or should I change it into yuan first?" is still about
   // the Hong Kong dollars of the question before.
+  // A document another of whose retrieved sections names the variant covers it (the fee sheet's conversion-fee row
+  // beside its cash-advance section): the section's reply is part of an answer the base holds.
   const variants = askedOfTurn(understanding, language);
   if (variants.length > 0) {
-    for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.map((reply) => withVariantNotice(reply, variants, language)));
+    const retrieved = responses.flatMap((response) => response.results);
+    const covering = (variant: AskedVariant): Set<string> => new Set(retrieved.filter((result) => uncoveredVariants(result, [variant]).length === 0).map((result) => result.documentId));
+    const coveredBy = new Map(variants.map((variant) => [variant, covering(variant)]));
+    const open = (reply: ExtractiveReply): ExtractiveReply => withVariantNotice(reply, variants.filter((variant) => !reply.passage || !coveredBy.get(variant)?.has(reply.passage.documentId)), language);
+    for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.map(open));
   }
 
   // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
@@ -318,7 +324,7 @@ function askedOfTurn(understanding: TurnUnderstanding, language: 'zh' | 'en'): A
 
 /** The reply opened by the notice that its passage does not cover the variant asked, when it does not. */
 function withVariantNotice(reply: ExtractiveReply, variants: readonly AskedVariant[], language: 'zh' | 'en'): ExtractiveReply {
-  if (!reply.passage) return reply;
+  if (!reply.passage || variants.length === 0) return reply;
   const uncovered = uncoveredVariants(reply.passage, variants);
   return uncovered.length > 0 ? opened(uncoveredVariantNotice(language, uncovered), reply, language) : reply;
 }

@@ -347,4 +347,12 @@ describe('composeTurnReplies: a currency or kind of customer the passage does no
     expect(answer?.text).toContain('1.10%');
     expect(answer?.text).not.toContain('仅供参考');
   });
+
+  it('adds nothing when another retrieved section of the same document names the currency asked', () => {
+    const interest = { ...passage('信用卡费用说明', '到期还款日前全额还款的消费享受免息期。', 'product', ['信用卡费用说明', '免息期'], 0.8), documentId: 'card-fees' };
+    const conversion = { ...passage('信用卡费用说明', '境外交易货币转换费为交易金额的1.5%。', 'product', ['信用卡费用说明', '其他费用'], 0.8), documentId: 'card-fees' };
+    const { replies: composed } = replies('我用信用卡刷了一笔英镑的消费，有免息期吗？', [[interest, conversion]]);
+    expect(composed.some((reply) => reply.text.includes('免息期'))).toBe(true);
+    expect(composed.every((reply) => !reply.text.includes('仅供参考'))).toBe(true);
+  });
 });
