@@ -24,6 +24,7 @@ cpSync('src/suggestions/topic-disclosures.yaml', 'dist/suggestions/topic-disclos
 cpSync('src/suggestions/term-equivalents.yaml', 'dist/suggestions/term-equivalents.yaml');
 cpSync('src/suggestions/base-wording.json', 'dist/suggestions/base-wording.json');
 cpSync('src/suggestions/handover-wording.yaml', 'dist/suggestions/handover-wording.yaml');
+cpSync('src/suggestions/asked-variants.yaml', 'dist/suggestions/asked-variants.yaml');
 // The knowledge-gap grouping's fitted cut-off.
 mkdirSync('dist/knowledge', { recursive: true });
 cpSync('src/knowledge/gap-clustering.json', 'dist/knowledge/gap-clustering.json');

@@ -6,6 +6,7 @@ import { clarifyingReply, namedHandoverReply } from './approved-wording.js';
 import { composeExtractiveReplies, handoverCandidate, passageSentences, type ExtractiveReply } from './extractive-replies.js';
 import { answersQuestion, relevanceOf } from './answer-relevance.js';
 import { handoverTopic, topicHandoverReply } from './handover-topic.js';
+import { askedVariants, uncoveredVariantNotice, uncoveredVariants, type AskedVariant } from './asked-variants.js';
 import { partOfSaid, TermIndex, termWeight, type BaseWording, type TermRarity } from './query-terms.js';
 import { labelledRows } from './table-sentences.js';
 import { joinSentences, splitReplySentences, closeSentence } from './reply-sentences.js';
@@ -212,6 +213,21 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // So is a situation's script: the benchmark wording a promise request looks up is not said about a loan's penalty.
   for (const replies of [situationReplies, procedureReplies]) replies.splice(0, replies.length, ...replies.filter(onTopic));
 
+  // A currency or kind of customer a question names (港币 deposits, a company's account) that a passage never names is
+  // not what the passage answers: its reply says what it does cover, for reference, and hands the asked variant over.
+  // The variant holds for the whole turn: "which is better, or should I change it into yuan first?" is still about
+  // the Hong Kong dollars of the question before.
+  // A document another of whose retrieved sections names the variant covers it (the fee sheet's conversion-fee row
+  // beside its cash-advance section): the section's reply is part of an answer the base holds.
+  const variants = askedOfTurn(understanding, language);
+  if (variants.length > 0) {
+    const retrieved = responses.flatMap((response) => response.results);
+    const covering = (variant: AskedVariant): Set<string> => new Set(retrieved.filter((result) => uncoveredVariants(result, [variant]).length === 0).map((result) => result.documentId));
+    const coveredBy = new Map(variants.map((variant) => [variant, covering(variant)]));
+    const open = (reply: ExtractiveReply): ExtractiveReply => withVariantNotice(reply, variants.filter((variant) => !reply.passage || !coveredBy.get(variant)?.has(reply.passage.documentId)), language);
+    for (const replies of questionReplies) replies.splice(0, replies.length, ...replies.map(open));
+  }
+
   // A situation without declining wording (a lost card, hardship) brings its required procedure in as one more
   // column of the round robin: the procedure is due whatever the questions' own answers are.
   const required = procedureReplies.length > 0 ? [procedureReplies] : [];
@@ -268,6 +284,14 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   if (lead) {
     // Required handling first, in every reply: the answer (if any) follows the approved wording.
     for (const reply of [...answers, ...situationReplies]) replies.push(opened(lead, reply, language));
+    // Out of scope beside a banking question nothing retrieved answers ("the fee when I pay abroad, and book me a
+    // flight"): the decline alone would drop the banking part. It is handed over after the decline, in its own words.
+    const banking = outOfScope && !answerable && !withheld ? bankingQuestions(understanding, asked.filter(unserved)) : [];
+    if (banking.length > 0) {
+      const kept = searches.flatMap((search, index) => (search.purpose === 'question' && search.question && banking.includes(search.question) ? [{ search, response: responses[index] }] : []));
+      const handedOver = handover({ ...understanding, questions: banking }, kept.map((each) => each.search), kept.flatMap((each) => (each.response ? [each.response] : [])), language, input.rarity);
+      if (handedOver.passage || handedOver.text !== clarifyingReply(language)) replies.push(opened(lead, handedOver, language));
+    }
     const closest = outOfScope || withheld ? undefined : closestCard(searches, responses, input.rarity);
     replies.push({ text: lead, sentences: splitReplySentences(lead), ...(situationReplies[0]?.passage ?? closest ? { passage: (situationReplies[0]?.passage ?? closest) as SearchResult } : {}) });
   } else {
@@ -280,6 +304,29 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   // Should a rule object to the named hand-over in this context, the plain one is always sayable.
   replies.push({ ...handoverCandidate(language), fallback: true });
   return dedupe(replies);
+}
+
+/** The questions of the turn that do not name a request the bank does not serve: the banking part of the turn. */
+function bankingQuestions(understanding: TurnUnderstanding, unserved: readonly Situation[]): AskedQuestion[] {
+  const cues = unserved.map((situation) => foldForMatch(situation.cue)).filter(Boolean);
+  return understanding.questions.filter((question) => !question.carried && !cues.some((cue) => foldForMatch(question.text).includes(cue)));
+}
+
+/** The variants the turn's questions name, each dimension once (the first question naming it decides). */
+function askedOfTurn(understanding: TurnUnderstanding, language: 'zh' | 'en'): AskedVariant[] {
+  const found: AskedVariant[] = [];
+  for (const question of understanding.questions) {
+    if (question.carried) continue;
+    for (const variant of askedVariants(question.text, language)) if (!found.some((each) => each.dimension === variant.dimension)) found.push(variant);
+  }
+  return found;
+}
+
+/** The reply opened by the notice that its passage does not cover the variant asked, when it does not. */
+function withVariantNotice(reply: ExtractiveReply, variants: readonly AskedVariant[], language: 'zh' | 'en'): ExtractiveReply {
+  if (!reply.passage || variants.length === 0) return reply;
+  const uncovered = uncoveredVariants(reply.passage, variants);
+  return uncovered.length > 0 ? opened(uncoveredVariantNotice(language, uncovered), reply, language) : reply;
 }
 
 /**

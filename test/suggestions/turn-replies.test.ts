@@ -219,6 +219,13 @@ describe('composeTurnReplies: requests the bank does not serve', () => {
     expect(composed.some((reply) => reply.passage?.chunkId === earlyWithdrawal.chunkId && reply.text.includes('活期利率'))).toBe(true);
   });
 
+  it('declines the off-topic request and hands over the banking question beside it when nothing retrieved answers it', () => {
+    const { replies: composed } = replies('我的信用卡能不能提高额度？顺便帮我订一张去杭州的机票吧。', [[], []]);
+    expect(composed[0]?.text).toContain('不在我们银行电话服务的范围内');
+    expect(composed[0]?.text).toContain('核实');
+    expect(composed[0]?.text).toContain('额度');
+  });
+
   it("never answers a product the bank does not offer with another product's facts", () => {
     const loanFaq = { ...passage('青松安居贷常见问题', '首期还款后可随时提前还款，不收违约金。', 'faq', []), product: '青松安居贷' };
     const understanding = understandTurn([{ speaker: 'customer', text: '车贷提前还款收不收违约金？' }], 'zh');
@@ -320,5 +327,32 @@ describe('a question said in words the base never uses', () => {
     expect(judgedTerms(question)).toEqual(base.ownTerms);
     expect(judgedTerms({ ...question, namingTerms: [] })).toEqual(base.terms);
     expect(judgedTerms({ ...question, namingTerms: ['名字', '转过'] })).toEqual(base.ownTerms);
+  });
+});
+
+describe('composeTurnReplies: a currency or kind of customer the passage does not cover', () => {
+  const cnyRates = passage('个人人民币存款利率表', '整存整取一年期年利率1.10%，三年期1.45%。', 'product', ['个人人民币存款利率表', '利率'], 0.8);
+
+  it('says what the passage covers, for reference, and hands the asked currency over, keeping the citation', () => {
+    const { replies: composed } = replies('我有一笔英镑，存一年定期利率是多少？', [[cnyRates]]);
+    const answer = composed.find((reply) => reply.passage?.chunkId === cnyRates.chunkId);
+    expect(answer?.text).toContain('只写了人民币');
+    expect(answer?.text).toContain('英镑');
+    expect(answer?.text).toContain('1.10%');
+  });
+
+  it('answers a question in the currency the passage covers as it is', () => {
+    const { replies: composed } = replies('人民币存一年定期利率是多少？', [[cnyRates]]);
+    const answer = composed.find((reply) => reply.passage?.chunkId === cnyRates.chunkId);
+    expect(answer?.text).toContain('1.10%');
+    expect(answer?.text).not.toContain('仅供参考');
+  });
+
+  it('adds nothing when another retrieved section of the same document names the currency asked', () => {
+    const interest = { ...passage('信用卡费用说明', '到期还款日前全额还款的消费享受免息期。', 'product', ['信用卡费用说明', '免息期'], 0.8), documentId: 'card-fees' };
+    const conversion = { ...passage('信用卡费用说明', '境外交易货币转换费为交易金额的1.5%。', 'product', ['信用卡费用说明', '其他费用'], 0.8), documentId: 'card-fees' };
+    const { replies: composed } = replies('我用信用卡刷了一笔英镑的消费，有免息期吗？', [[interest, conversion]]);
+    expect(composed.some((reply) => reply.text.includes('免息期'))).toBe(true);
+    expect(composed.every((reply) => !reply.text.includes('仅供参考'))).toBe(true);
   });
 });

@@ -179,6 +179,12 @@ describe('situations said in everyday English', () => {
     expect(ids('Could you just tell me my balance and the recent transactions?')).toContain('identity_verification');
   });
 
+  it('recognises the yearly foreign-exchange allowance wanted for property or securities abroad, not for study', () => {
+    expect(ids('I was hoping to use my yearly allowance to buy foreign currency for a flat in Sydney this spring, is that fine?')).toContain('fx_purpose');
+    expect(understandTurn([customer('我想换汇汇到香港的券商账户去买港股，一年能换多少？')], 'zh').situations.map((situation) => situation.id)).toContain('fx_purpose');
+    expect(understandTurn([customer('孩子在国外读书，我想换汇给他交学费，一年能换多少？')], 'zh').situations.map((situation) => situation.id)).not.toContain('fx_purpose');
+  });
+
   it('recognises a disputed card transaction, so its procedure comes with the answer', () => {
     expect(ids('There are two payments to a gym on my card that I never authorised. Can I get them back?')).toContain('disputed_transaction');
     expect(understandTurn([customer('我卡上有一笔消费不是我刷的，能退吗？')], 'zh').situations.map((situation) => situation.id)).toContain('disputed_transaction');
