@@ -180,9 +180,11 @@ describe('situations said in everyday English', () => {
   });
 
   it('recognises the yearly foreign-exchange allowance wanted for property or securities abroad, not for study', () => {
-    expect(ids('I was hoping to use my yearly allowance to buy foreign currency for a flat in Sydney this spring, is that fine?')).toContain('fx_purpose');
+    expect(ids('I was hoping to use my yearly allowance to buy foreign currency and buy a flat in Sydney this spring, is that fine?')).toContain('fx_purpose');
+    expect(ids('Can I send money abroad every month for my son\'s rent on his flat in Leeds, is there a limit?')).not.toContain('fx_purpose');
     expect(understandTurn([customer('我想换汇汇到香港的券商账户去买港股，一年能换多少？')], 'zh').situations.map((situation) => situation.id)).toContain('fx_purpose');
     expect(understandTurn([customer('孩子在国外读书，我想换汇给他交学费，一年能换多少？')], 'zh').situations.map((situation) => situation.id)).not.toContain('fx_purpose');
+    expect(understandTurn([customer('女儿在国外租的房子要交房租，我每个月汇到国外给她，有没有额度限制？')], 'zh').situations.map((situation) => situation.id)).not.toContain('fx_purpose');
   });
 
   it('recognises a disputed card transaction, so its procedure comes with the answer', () => {
