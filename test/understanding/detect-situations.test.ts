@@ -210,6 +210,7 @@ describe('detectSituations', () => {
     expect(ids("Can you tell me what's left in my dad's savings account?", 'en')).toContain('third_party');
     expect(ids("I'm his wife. Could you just tell me his balance?", 'en')).toContain('third_party');
     expect(ids("I've got his account number off the invoice, can you check the transfer limit for me?", 'en')).not.toContain('third_party');
+    expect(ids("The gardener is still waiting for his money. Can you tell me why the payment bounced?", 'en')).not.toContain('third_party');
   });
 
   it('takes a relative asking after the account of someone who died to the bereavement procedure, not to an identity check or a refusal', () => {
@@ -219,6 +220,9 @@ describe('detectSituations', () => {
     expect(bereaved).not.toContain('third_party');
     const english = ids("My father died on Sunday. I'm his son; can you tell me what's in his account?", 'en');
     expect(english).toEqual(['bereavement']);
+    // Who died is said in the sentence that says it: a laptop that "just died" and a later "he said" is no death.
+    expect(ids('My laptop just died halfway through the payment. Then the landlord rang and he said it never arrived?', 'en')).not.toContain('bereavement');
+    expect(detectSituations('我爸上个月过世了，他那张卡里的钱怎么取', 'zh').find((situation) => situation.id === 'bereavement')?.withholdsAnswers).toBe(true);
   });
 
   it('finds a scam in a screen shared with a caller or a code read out at their request, and not in a customer confiding in the agent', () => {
