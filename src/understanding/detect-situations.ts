@@ -306,16 +306,22 @@ function storyHolds(story: NonNullable<CompiledSituation['story']>, parts: Reado
   return others.length >= (trial.minimumParts ?? story.minimumParts) && core >= (trial.minimumCore ?? story.minimumCore);
 }
 
-/** The first cue of the alternatives said in `read` (folded), a cue standing alone not under a negation. */
-function saidCue(alternatives: readonly CompiledCue[][][], read: string, languageOf: (index: number) => Language): string | undefined {
+/**
+ * The first cue of the alternatives said in `read` (folded), a cue standing alone not under a negation. For cues of
+ * the languages in `inOneSentence`, the families of a frame must be said in one sentence of it.
+ */
+function saidCue(alternatives: readonly CompiledCue[][][], read: string, languageOf: (index: number) => Language, inOneSentence: readonly Language[] = []): string | undefined {
+  const sentences = inOneSentence.length > 0 ? read.split(sentenceBreak).filter((sentence) => sentence.trim()) : [read];
   for (const [index, families] of alternatives.entries()) {
     const cueLanguage = languageOf(index);
     // A cue standing alone is what the customer says is happening, so a negation before it says it is not. Several
     // families together (a code and someone asking for it) are a frame, often told with a negation inside ("别告诉
     // 家里", "don't ring me at the office") that is part of the story, not a denial.
     const alone = families.length === 1;
-    const hits = families.map((family) => family.find((entry) => entry.matches(read).some((at) => !alone || entry.negative || !negated?.[cueLanguage](read, at))));
-    if (hits.every((hit) => hit !== undefined)) return hits[0]?.word;
+    for (const within of alone || !inOneSentence.includes(cueLanguage) ? [read] : sentences) {
+      const hits = families.map((family) => family.find((entry) => entry.matches(within).some((at) => !alone || entry.negative || !negated?.[cueLanguage](within, at))));
+      if (hits.every((hit) => hit !== undefined)) return hits[0]?.word;
+    }
   }
   return undefined;
 }
@@ -345,6 +351,8 @@ const rememberedSituations = memoizeByText((key: string): Situation[] => {
 
 function readSituations(text: string, language: Language, trial: StoryCutOffTrial, agentText: string): Situation[] {
   const folded = foldText(text).replace(/\s+/gu, ' ');
+  // Turns kept apart for the situations whose frames are read sentence by sentence: a turn ends a sentence.
+  const foldedTurns = foldText(text).replace(/[ \t]+/gu, ' ');
   const agentFolded = foldText(agentText).replace(/\s+/gu, ' ');
   negated ??= { zh: negationReader('zh'), en: negationReader('en') };
   const found: Situation[] = [];
@@ -354,7 +362,8 @@ function readSituations(text: string, language: Language, trial: StoryCutOffTria
     // "I lost my card last week and the new one came today": what it required is done.
     if (saysOver(read)) continue;
     const own = alternatives[language].length;
-    let cue = saidCue([...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']], read, (index) => (index < own ? language : language === 'zh' ? 'en' : 'zh'));
+    const inOneSentence = definition.framesInOneSentence ?? [];
+    let cue = saidCue([...alternatives[language], ...alternatives[language === 'zh' ? 'en' : 'zh']], inOneSentence.length > 0 ? withoutLookalikes(foldedTurns) : read, (index) => (index < own ? language : language === 'zh' ? 'en' : 'zh'), inOneSentence);
     if (cue === undefined && agentFolded) cue = saidCue(agentAlternatives[language], withoutLookalikes(agentFolded), agentCueLanguage(definition, language));
     if (cue === undefined && story) {
       // No cue names it: the story told across the recent turns may still be it, part by part.

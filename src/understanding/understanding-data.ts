@@ -94,6 +94,13 @@ const situationSchema = z.object({
   /** Alternatives; each a list of word families that must all match. */
   cues: alternativesSchema,
   /**
+   * The cue languages whose alternatives of several families hold only when said in one sentence: what is asked (tell
+   * me, look up) is about the account thing named beside it, not one named in another part of the story (a payment
+   * said to have reached the wrong person, then "could you let me know whose name that is", asks about no account of
+   * the caller's).
+   */
+  framesInOneSentence: z.array(z.enum(['zh', 'en'])).optional(),
+  /**
    * Alternatives read in the agent's recent turns: a call the agent opened on the situation ("your card is past due")
    * is in it whatever words the customer answers with.
    */

@@ -196,4 +196,43 @@ describe('detectSituations', () => {
     expect(ids('I lost my card on Monday but the new card arrived today, how do I set the PIN?', 'en')).not.toContain('lost_stolen_card');
     expect(ids('卡丢了好几天，昨天又找到了，还能用吗', 'zh')).not.toContain('lost_stolen_card');
   });
+
+  it('reads what an account question asks about in its own sentence: a payment gone astray and a later "let me know" ask for no account of the caller\'s', () => {
+    expect(ids('The money went through to the wrong person last night. What can the bank do about it, and could you let me know whose name that is?', 'en')).not.toContain('identity_verification');
+    expect(ids('Can you check what went through on my card yesterday and tell me the amount?', 'en')).toContain('identity_verification');
+    expect(ids('转账转错了，钱已经到了对方账上。你们一般怎么处理，能跟我说一下吗？', 'zh')).not.toContain('identity_verification');
+    expect(ids('你帮我查一下我卡里余额还有多少', 'zh')).toContain('identity_verification');
+    expect(ids('把我这张卡最近的交易明细念给我', 'zh')).toContain('identity_verification');
+  });
+
+  it('reads a relative\'s possessive as someone else\'s account only with the account thing it owns', () => {
+    expect(ids("I'm paying my son's school fees abroad from my own account, how much does the transfer cost?", 'en')).not.toContain('third_party');
+    expect(ids("Can you tell me what's left in my dad's savings account?", 'en')).toContain('third_party');
+    expect(ids("I'm his wife. Could you just tell me his balance?", 'en')).toContain('third_party');
+    expect(ids("I've got his account number off the invoice, can you check the transfer limit for me?", 'en')).not.toContain('third_party');
+    expect(ids("The gardener is still waiting for his money. Can you tell me why the payment bounced?", 'en')).not.toContain('third_party');
+  });
+
+  it('takes a relative asking after the account of someone who died to the bereavement procedure, not to an identity check or a refusal', () => {
+    const bereaved = ids('我妈前些天人没了，她卡里还有些钱，你能不能先跟我说一下还剩多少', 'zh');
+    expect(bereaved).toContain('bereavement');
+    expect(bereaved).not.toContain('identity_verification');
+    expect(bereaved).not.toContain('third_party');
+    const english = ids("My father died on Sunday. I'm his son; can you tell me what's in his account?", 'en');
+    expect(english).toEqual(['bereavement']);
+    // Who died is said in the sentence that says it: a laptop that "just died" and a later "he said" is no death.
+    expect(ids('My laptop just died halfway through the payment. Then the landlord rang and he said it never arrived?', 'en')).not.toContain('bereavement');
+    expect(detectSituations('我爸上个月过世了，他那张卡里的钱怎么取', 'zh').find((situation) => situation.id === 'bereavement')?.withholdsAnswers).toBe(true);
+  });
+
+  it('finds a scam in a screen shared with a caller or a code read out at their request, and not in a customer confiding in the agent', () => {
+    expect(ids('A woman phoned about a refund and I shared my screen with her while she talked me through it', 'en')).toContain('fraud_scam');
+    expect(ids('He had me install an app so he could see my phone, then asked me to read the code out', 'en')).toContain('fraud_scam');
+    expect(ids('对方让我下了个会议软件，说要看我手机操作退款', 'zh')).toContain('fraud_scam');
+    expect(ids('他让我把短信里的验证码给他念一下', 'zh')).toContain('fraud_scam');
+    // "Between you and me" is said to the agent; the customer's own hope of a market return is no lure.
+    expect(ids("Between you and me, I'd like to borrow to buy shares; I reckon they'll make 15% this year and I'd pay the loan back from that", 'en')).not.toContain('fraud_scam');
+    // An undertaker's bill due before a day is an errand, not a borrowed authority with a deadline.
+    expect(ids('The funeral director wants me to pay a deposit by Friday', 'en')).not.toContain('fraud_scam');
+  });
 });
