@@ -334,7 +334,7 @@ describe('composeTurnReplies: a currency or kind of customer the passage does no
   const cnyRates = passage('个人人民币存款利率表', '整存整取一年期年利率1.10%，三年期1.45%。', 'product', ['个人人民币存款利率表', '利率'], 0.8);
 
   it('says what the passage covers, for reference, and hands the asked currency over, keeping the citation', () => {
-    const { replies: composed } = replies('我有一笔英镑，存一年定期利率是多少？', [[cnyRates]]);
+    const { replies: composed } = replies('我有一笔英镑，想存一年的定期，利率多少？', [[cnyRates]]);
     const answer = composed.find((reply) => reply.passage?.chunkId === cnyRates.chunkId);
     expect(answer?.text).toContain('只写了人民币');
     expect(answer?.text).toContain('英镑');
@@ -342,7 +342,7 @@ describe('composeTurnReplies: a currency or kind of customer the passage does no
   });
 
   it('answers a question in the currency the passage covers as it is', () => {
-    const { replies: composed } = replies('人民币存一年定期利率是多少？', [[cnyRates]]);
+    const { replies: composed } = replies('人民币定期一年的利率多少？', [[cnyRates]]);
     const answer = composed.find((reply) => reply.passage?.chunkId === cnyRates.chunkId);
     expect(answer?.text).toContain('1.10%');
     expect(answer?.text).not.toContain('仅供参考');

@@ -198,15 +198,15 @@ describe('detectSituations', () => {
   });
 
   it('reads what an account question asks about in its own sentence: a payment gone astray and a later "let me know" ask for no account of the caller\'s', () => {
-    expect(ids('The money went through to the wrong person last night. What can the bank do about it, and could you let me know whose name that is?', 'en')).not.toContain('identity_verification');
+    expect(ids('Last night the payment landed in the account of a stranger. What can the bank do about it, and could you let me know whose name that is?', 'en')).not.toContain('identity_verification');
     expect(ids('Can you check what went through on my card yesterday and tell me the amount?', 'en')).toContain('identity_verification');
     expect(ids('转账转错了，钱已经到了对方账上。你们一般怎么处理，能跟我说一下吗？', 'zh')).not.toContain('identity_verification');
-    expect(ids('你帮我查一下我卡里余额还有多少', 'zh')).toContain('identity_verification');
+    expect(ids('你帮我查下我卡里余额还剩多少', 'zh')).toContain('identity_verification');
     expect(ids('把我这张卡最近的交易明细念给我', 'zh')).toContain('identity_verification');
   });
 
   it('reads a relative\'s possessive as someone else\'s account only with the account thing it owns', () => {
-    expect(ids("I'm paying my son's school fees abroad from my own account, how much does the transfer cost?", 'en')).not.toContain('third_party');
+    expect(ids("I'm covering my son's college fees abroad from my own account, how much does the transfer cost?", 'en')).not.toContain('third_party');
     expect(ids("Can you tell me what's left in my dad's savings account?", 'en')).toContain('third_party');
     expect(ids("I'm his wife. Could you just tell me his balance?", 'en')).toContain('third_party');
     expect(ids("I've got his account number off the invoice, can you check the transfer limit for me?", 'en')).not.toContain('third_party');
@@ -226,13 +226,13 @@ describe('detectSituations', () => {
   });
 
   it('finds a scam in a screen shared with a caller or a code read out at their request, and not in a customer confiding in the agent', () => {
-    expect(ids('A woman phoned about a refund and I shared my screen with her while she talked me through it', 'en')).toContain('fraud_scam');
-    expect(ids('He had me install an app so he could see my phone, then asked me to read the code out', 'en')).toContain('fraud_scam');
-    expect(ids('对方让我下了个会议软件，说要看我手机操作退款', 'zh')).toContain('fraud_scam');
+    expect(ids('Someone rang about a refund and I ended up sharing my screen with her while she walked me through the steps', 'en')).toContain('fraud_scam');
+    expect(ids('The caller had me download an app so that he was able to see my phone, then asked me to read the code out', 'en')).toContain('fraud_scam');
+    expect(ids('客服叫我装一个开会用的软件，说这样能远程帮我操作退款', 'zh')).toContain('fraud_scam');
     expect(ids('他让我把短信里的验证码给他念一下', 'zh')).toContain('fraud_scam');
     // "Between you and me" is said to the agent; the customer's own hope of a market return is no lure.
     expect(ids("Between you and me, I'd like to borrow to buy shares; I reckon they'll make 15% this year and I'd pay the loan back from that", 'en')).not.toContain('fraud_scam');
     // An undertaker's bill due before a day is an errand, not a borrowed authority with a deadline.
-    expect(ids('The funeral director wants me to pay a deposit by Friday', 'en')).not.toContain('fraud_scam');
+    expect(ids('The funeral director needs a deposit paid by Friday', 'en')).not.toContain('fraud_scam');
   });
 });
