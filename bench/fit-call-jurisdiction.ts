@@ -69,11 +69,17 @@ for (const call of calls) {
 
 const candidates = [undefined, 'CN', 'US', 'UK'] as const;
 // Per language: does the call's language alone decide (a Chinese call is the mainland's, whatever places it names)?
+// It does when its most frequent label is right more often than the words are (ties keep the words).
+const byLanguage: Record<string, string> = {};
+const languageMeasures: string[] = [];
 for (const language of ['zh', 'en']) {
   const calls = labelled.filter((call) => call.language === language);
   const byWords = Math.max(...candidates.map((fallback) => calls.filter((call) => (call.told ?? fallback) === call.label).length));
-  const alone = Math.max(...['CN', 'US', 'UK'].map((code) => calls.filter((call) => call.label === code).length));
-  console.log(`${language}: decided by the words (best fallback) ${byWords}/${calls.length}, by the language alone ${alone}/${calls.length}`);
+  const [code, alone] = ['CN', 'US', 'UK'].map((candidate) => [candidate, calls.filter((call) => call.label === candidate).length] as const).reduce((best, next) => (next[1] > best[1] ? next : best));
+  if (alone > byWords) byLanguage[language] = code;
+  const measure = `${language}: by the words (best fallback) ${byWords}/${calls.length}, by the language alone (${code}) ${alone}/${calls.length}`;
+  languageMeasures.push(measure);
+  console.log(measure);
 }
 const results = candidates.map((fallback) => {
   const byLanguage: Record<string, { right: number; of: number }> = {};
@@ -109,9 +115,10 @@ console.log(`fit: fallback ${best.fallback}`);
 if (write) {
   const target = join(repositoryRoot, 'src/understanding/call-jurisdiction-fit.json');
   const fit = {
+    byLanguage,
     fallback: best.fallback === 'none' ? null : best.fallback,
     fittedOn: `${labelled.length} labelled calls of ${files.map((file) => file.split('/').pop()).join(', ')}`,
-    measure: `share of labelled calls decided right: ${best.right}/${labelled.length}`,
+    measure: `share of labelled calls decided right by the words with fallback ${best.fallback}: ${best.right}/${labelled.length}; ${languageMeasures.join('; ')}`,
   };
   writeFileSync(target, `${JSON.stringify(fit, null, 2)}\n`);
   console.log(`written ${target}`);
