@@ -292,7 +292,7 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       // (pounds and a London branch): a UK complaint is owed the Ombudsman, a US one is not.
       const told = governingJurisdiction(heard.map((turn) => turn.text), language);
       const jurisdictions = profile ? (options.compliance.profileOf(profile)?.jurisdictions ?? []) : told ? [told] : [];
-      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(heard).join('\n'), jurisdictions, situations: understanding.situations.map((situation) => situation.id), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
+      const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(heard).join('\n'), jurisdictions, situations: understanding.situations.map((situation) => situation.id), answersWithheld: understanding.situations.some((situation) => situation.withholdsAnswers), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,

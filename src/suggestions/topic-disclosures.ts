@@ -83,11 +83,17 @@ export interface TopicDisclosureInput {
   jurisdictions?: readonly string[];
   /** The situations the turn is in (their ids), for topics a situation makes due. */
   situations?: readonly string[];
+  /**
+   * The reply gives no facts about what was asked (a scam in progress: the situation withholds answers), only the
+   * warning: a loan's cost or a product's risk is not what it tells, and a credit line appended to it is noise.
+   */
+  answersWithheld?: boolean;
 }
 
 /** The topics the conversation is on now, by the customer's words and the products' metadata. */
 export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
   const language = input.language;
+  if (input.answersWithheld) return [];
   const spoken = `${input.text}\n${input.discussed?.name ?? ''}`.normalize('NFKC').toLowerCase();
   return (input.topics ?? disclosureTopics()).filter((topic) => {
     if (topic.jurisdictions && !topic.jurisdictions.some((jurisdiction) => input.jurisdictions?.includes(jurisdiction))) return false;

@@ -20,6 +20,7 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
 
   it('does not take an annual fee or a transfer question for the cost of credit', () => {
     expect(ids('信用卡年费怎么免？', 'zh')).not.toContain('credit-cost');
+    expect(ids('我用借记卡在别的银行ATM取钱，手续费怎么收？', 'zh')).not.toContain('credit-cost');
     expect(ids('How much is the fee for sending money abroad?', 'en')).not.toContain('credit-cost');
   });
 
@@ -198,11 +199,18 @@ describe('disclosures in the law that governs the call', () => {
     expect(topicDisclosures(engine, { language: 'en', text: 'When can I sell?', discussed: fund }).map((item) => item.ruleId)).toContain('US-DISC-001');
   });
 
+  it('owes no topic disclosure when the reply withholds answers and only warns (a scam in progress)', () => {
+    const text = 'They said they would approve a low-interest loan if I first pay a fee. What does the loan cost?';
+    expect(topicsOn({ language: 'en', text }).map((topic) => topic.id)).toContain('credit-cost');
+    expect(topicsOn({ language: 'en', text, answersWithheld: true })).toEqual([]);
+  });
+
   it('says the benchmark and past performance are no promise when the customer asks what it will earn or whether it will recover', () => {
     expect(ids('这个到期能拿多少，能保证吗？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).toContain('return-or-recovery-asked');
     expect(ids("It's down eight percent, will it come back?", 'en', fund)).toContain('return-or-recovery-asked');
     expect(ids('什么时候能赎回？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).not.toContain('return-or-recovery-asked');
     expect(due(['CN'], 'So what return will I get, is it guaranteed?')).toContain('CN-SALES-003');
+    expect(ids('It did well last year. How much would I make if I stayed in?', 'en', fund)).toContain('return-or-recovery-asked');
   });
 });
 
