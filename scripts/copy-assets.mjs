@@ -14,6 +14,7 @@ cpSync('src/understanding/product-categories.yaml', 'dist/understanding/product-
 cpSync('src/understanding/sound-alikes.yaml', 'dist/understanding/sound-alikes.yaml');
 cpSync('src/understanding/jurisdiction-cues.yaml', 'dist/understanding/jurisdiction-cues.yaml');
 cpSync('src/understanding/story-cut-offs.json', 'dist/understanding/story-cut-offs.json');
+cpSync('src/understanding/call-jurisdiction-fit.json', 'dist/understanding/call-jurisdiction-fit.json');
 // The summary's contact-reason categories and call-outcome word families, likewise.
 mkdirSync('dist/summaries', { recursive: true });
 cpSync('src/summaries/contact-reasons.yaml', 'dist/summaries/contact-reasons.yaml');

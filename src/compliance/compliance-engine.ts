@@ -24,7 +24,7 @@ import { describeJudgeFailure, JudgeBudgetExceededError } from './judge-failure.
 import { PatternPrefilter, type PatternPresence } from './pattern-prefilter.js';
 import { ProductIndexCache, type ProductIndex } from './product-index.js';
 import type { RuleDefinition, RulePack } from './rule-pack-schema.js';
-import { disclosureDue, evaluateRule, type ContextText, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
+import { disclosureDue, evaluateRule, onRuleTopic, type ContextText, type EvaluationContext, type RuleHit } from './rule-evaluator.js';
 import { assertUniqueIds } from './load-rule-packs.js';
 import { compileAlternation } from './safe-pattern.js';
 import { UtteranceScope } from './utterance-scope.js';
@@ -126,6 +126,15 @@ export const defaultJudgeBudgetMs = 1_500;
  */
 const prohibitionKinds: ReadonlySet<RuleKind> = new Set(['forbidden_statement', 'forbidden_request', 'personal_data', 'conduct', 'suitability']);
 
+/**
+ * A disclosure the rule names its own jurisdictions for (FDIC wording is US law, debt-advice signposting UK law),
+ * on a call governed from none of them. A rule that holds wherever its pack does (a scam warning) is never left out.
+ */
+function dueElsewhere(rule: RuleDefinition, callJurisdictions: readonly string[]): boolean {
+  if (rule.kind !== 'required_disclosure' || !rule.jurisdictions) return false;
+  return !rule.jurisdictions.some((jurisdiction) => callJurisdictions.includes(jurisdiction));
+}
+
 export class JudgeNotConfiguredError extends Error {
   readonly code = 'judge_not_configured';
   constructor() {
@@ -145,6 +154,8 @@ interface Prepared {
   language: Language;
   window: ConversationTurn[];
   rules: RuleSet;
+  /** The call's jurisdictions, when told: duties of one jurisdiction only are then due only there. */
+  callJurisdictions: readonly string[] | undefined;
   /** Other languages some sentence is written in, each with the text reduced to those sentences (offsets kept). */
   others: { language: Language; context: EvaluationContext }[];
 }
@@ -253,6 +264,19 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     for (const rule of pack.rules) {
       everyRule.push(compileRule(rule));
       byId.set(rule.id, rule);
+    }
+  }
+  // Translated remedies (a rule's remedyIn) by the rule of the other language that raises their duty.
+  const translationsRaisedBy = new Map<string, { ruleId: string; language: Language; appliesIn: string[]; text: string; satisfiedBy: RegExp }[]>();
+  for (const rule of byId.values()) {
+    for (const language of ['zh', 'en'] as const) {
+      const translation = rule.remedyIn?.[language];
+      for (const raiser of translation?.raisedBy ?? []) {
+        if (!byId.has(raiser)) throw new Error(`rule ${rule.id}: remedyIn.${language}.raisedBy names unknown rule ${raiser}`);
+        const list = translationsRaisedBy.get(raiser) ?? [];
+        list.push({ ruleId: rule.id, language, appliesIn: rule.appliesIn, text: translation!.text, satisfiedBy: new RegExp(translation!.satisfiedBy.join('|'), 'iu') });
+        translationsRaisedBy.set(raiser, list);
+      }
     }
   }
   function ruleSetOf(profile: ActiveProfile | undefined): RuleSet {
@@ -367,12 +391,19 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
         const text = keepSentencesIn(normalized.text, other, sentences);
         return { language: other, context: context.withText(text, prefilter.presence(text)) };
       });
-    return { normalized, context, language, window, others, rules: rulesFor(input.profile) };
+    return { normalized, context, language, window, others, rules: rulesFor(input.profile), callJurisdictions: input.callJurisdictions?.length ? input.callJurisdictions : undefined };
+  }
+
+  /** The primary pack's rules that hold on this call: a disclosure owed under another jurisdiction only is left out. */
+  function primaryRules(prepared: Prepared): CompiledRule[] {
+    const rules = prepared.rules.byLanguage.get(prepared.language) ?? [];
+    const told = prepared.callJurisdictions;
+    return told ? rules.filter((rule) => !dueElsewhere(rule.definition, told)) : rules;
   }
 
   /** The primary pack in full, then the prohibitions of every other language the text holds. */
   function candidates(prepared: Prepared): Candidate[] {
-    const list: Candidate[] = (prepared.rules.byLanguage.get(prepared.language) ?? []).map((rule) => ({ rule, context: prepared.context }));
+    const list: Candidate[] = primaryRules(prepared).map((rule) => ({ rule, context: prepared.context }));
     for (const other of prepared.others) {
       for (const rule of prepared.rules.prohibitions.get(other.language) ?? []) list.push({ rule, context: other.context });
     }
@@ -403,8 +434,11 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     const findings: Finding[] = [];
     const explain = input.explain === true;
     // The same order as `candidates`, without an object per rule: this loop runs on every turn.
+    const told = prepared.callJurisdictions;
     for (const rule of prepared.rules.byLanguage.get(prepared.language) ?? []) {
       const hit = evaluateRule(rule, prepared.context);
+      // Another jurisdiction's disclosure is not owed here; what its frames forbid (a fund likened to a deposit) is.
+      if (hit && told && hit.explain?.detector === 'missing_disclosure' && dueElsewhere(rule.definition, told)) continue;
       if (hit) findings.push(toFinding(rule.definition, hit, original, prepared.normalized, 'rule', explain));
     }
     for (const other of prepared.others) {
@@ -610,12 +644,30 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     requiredDisclosures(input) {
       const prepared = prepare(input);
       const due: { ruleId: string; text: string }[] = [];
-      for (const rule of prepared.rules.byLanguage.get(prepared.language) ?? []) {
+      const told = prepared.callJurisdictions;
+      if (told) {
+        // A duty another jurisdiction's rule finds raised (its wording is that law's) is owed here in the wording of
+        // this call's jurisdiction, when a rule of it says it answers the same duty.
+        for (const rule of prepared.rules.byLanguage.get(prepared.language) ?? []) {
+          if (!dueElsewhere(rule.definition, told)) continue;
+          const answers = (translationsRaisedBy.get(rule.definition.id) ?? []).filter((translation) => translation.appliesIn.some((jurisdiction) => told.includes(jurisdiction)) && translation.language === prepared.language);
+          if (answers.length === 0) continue;
+          const appliesTo = rule.definition.detector.appliesTo ?? 'agent';
+          if (appliesTo !== 'any' && appliesTo !== prepared.context.speaker) continue;
+          if (!onRuleTopic(rule, prepared.context) || !disclosureDue(rule, prepared.context)) continue;
+          for (const translation of answers) {
+            if (translation.satisfiedBy.test(prepared.context.text) || due.some((item) => item.ruleId === translation.ruleId)) continue;
+            due.push({ ruleId: translation.ruleId, text: translation.text });
+          }
+        }
+      }
+      for (const rule of primaryRules(prepared)) {
         const { definition } = rule;
         if (definition.kind !== 'required_disclosure' || !definition.remedy) continue;
         const appliesTo = definition.detector.appliesTo ?? 'agent';
         if (appliesTo !== 'any' && appliesTo !== prepared.context.speaker) continue;
-        if (!disclosureDue(rule, prepared.context)) continue;
+        // The same gates as the check: a disclosure the check would not ask for is not appended either.
+        if (!onRuleTopic(rule, prepared.context) || !disclosureDue(rule, prepared.context)) continue;
         // Only the text counts here: the suggestion is shown on its own, so the wording must be in it.
         if (rule.satisfiedBy?.test(prepared.context.text)) continue;
         due.push({ ruleId: definition.id, text: definition.remedy });

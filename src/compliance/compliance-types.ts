@@ -88,6 +88,13 @@ export interface CheckInput {
    * COMPLIANCE_PROFILE. Only the packs and jurisdictions of the profile run.
    */
   profile?: string;
+  /**
+   * Where the call is governed from, when known (a London branch and pounds; yuan and Shanghai): a disclosure owed
+   * under one jurisdiction's law only (FDIC wording, a US APR line, UK debt-advice signposting) is not due on a call
+   * governed from elsewhere. Absent: every disclosure of the profile is due. What must never be said is checked the
+   * same either way.
+   */
+  callJurisdictions?: readonly string[];
 }
 
 export type Verdict = 'pass' | 'warn' | 'fail';

@@ -147,6 +147,15 @@ function validateRule(file: string, rule: RuleDefinition): void {
     if (!detector.trigger || !detector.satisfiedBy) throw new RulePackError(file, rule.id, 'a required_disclosure rule needs detector.trigger and detector.satisfiedBy');
     if (!rule.remedy) throw new RulePackError(file, rule.id, 'a required_disclosure rule needs remedy (the approved wording to add)');
   }
+  for (const [language, translation] of Object.entries(rule.remedyIn ?? {})) {
+    if (!translation) continue;
+    if (language === rule.language) throw new RulePackError(file, rule.id, `remedyIn.${language} is the pack's own language: use remedy`);
+    if (!rule.remedy) throw new RulePackError(file, rule.id, `remedyIn.${language} translates a remedy the rule does not have`);
+    for (const source of translation.satisfiedBy) {
+      const problem = patternProblem(source);
+      if (problem) throw new RulePackError(file, rule.id, `bad pattern in remedyIn.${language}.satisfiedBy /${source}/: ${problem}`);
+    }
+  }
   if (detector.situationCues && !detector.situation) throw new RulePackError(file, rule.id, 'detector.situationCues needs detector.situation');
   if (detector.trigger && !detector.satisfiedBy) throw new RulePackError(file, rule.id, 'detector.trigger needs detector.satisfiedBy');
   if (rule.examples.violating.length < minimumExamples) {

@@ -234,10 +234,7 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): Ru
   const appliesTo = detector.appliesTo ?? 'agent';
   if (appliesTo !== 'any' && appliesTo !== context.speaker) return undefined;
   if (!mayFire(rule, context)) return undefined;
-  if (rule.exceptCustomer && testWindow(context, rule.exceptCustomer, 'customer')) return undefined;
-  if (rule.topics && !testField(context, rule.topics, 'text') && !testWindow(context, rule.topics, 'customer') && !testWindow(context, rule.topics, 'agent')) {
-    return undefined;
-  }
+  if (!onRuleTopic(rule, context)) return undefined;
   const situationMet = situationHolds(rule, context);
   const gatesAll = detector.situation?.gates !== 'identifiers';
   if (gatesAll && !situationMet) {
@@ -356,6 +353,15 @@ function frameHit(frame: CompiledFrame, context: EvaluationContext): RuleHit | u
 }
 
 /** Whether the topic of a disclosure rule came up: in the agent's text (asserted) or in the customer's turns. */
+/**
+ * The rule's gates on the conversation: not excepted by what the customer said, and on one of its topics (a fee in
+ * percent is a credit cost only where credit is talked about, not on a remittance).
+ */
+export function onRuleTopic(rule: CompiledRule, context: EvaluationContext): boolean {
+  if (rule.exceptCustomer && testWindow(context, rule.exceptCustomer, 'customer')) return false;
+  return !rule.topics || testField(context, rule.topics, 'text') || testWindow(context, rule.topics, 'customer') || testWindow(context, rule.topics, 'agent');
+}
+
 export function disclosureDue(rule: CompiledRule, context: EvaluationContext): RuleHit | undefined {
   if (rule.triggerText) {
     const hit = firstAsserted(context, rule.triggerText, { with: rule.triggerTextWith });

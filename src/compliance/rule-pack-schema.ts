@@ -157,6 +157,19 @@ export const detectorSchema = z
   })
   .strict();
 
+const remedyTranslationSchema = z
+  .object({
+    text: z.string().min(1),
+    satisfiedBy: z.array(z.string().min(1)).min(1),
+    /**
+     * Rules of that language's packs that find the same duty raised (a cancelled policy, a credit cost) under
+     * another jurisdiction's law: on a call governed from this rule's jurisdiction, their finding makes this wording
+     * due in their place.
+     */
+    raisedBy: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
 export const ruleSchema = z
   .object({
     id: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]+)+$/, 'ids look like CN-SALES-001'),
@@ -177,6 +190,15 @@ export const ruleSchema = z
     fix: z.string().min(1),
     /** Approved wording the suggestion guard appends (required for required_disclosure rules). */
     remedy: z.string().min(1).optional(),
+    /**
+     * The same approved wording in the other language, for a call governed from this rule's jurisdiction but held in
+     * that language (a customer of a mainland branch speaking English): `text` is appended, `satisfiedBy` (patterns
+     * over the normalised lower-case reply) tells a reply that already says it.
+     */
+    remedyIn: z
+      .object({ zh: remedyTranslationSchema.optional(), en: remedyTranslationSchema.optional() })
+      .strict()
+      .optional(),
     detector: detectorSchema,
     examples: z
       .object({

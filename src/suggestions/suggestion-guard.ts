@@ -12,6 +12,8 @@ export interface GuardContext {
   language: 'zh' | 'en';
   /** The conversation's compliance profile: the disclosures appended and the rules checked are that profile's. */
   profile?: string;
+  /** Where the call is governed from, as its words told (no profile given): disclosures of other laws are not due. */
+  callJurisdictions?: readonly string[];
   /** Due in every reply because of what the customer asks about (topic-disclosures.yaml), whatever the reply says. */
   topicDisclosures?: readonly TopicDisclosure[];
 }
@@ -68,6 +70,7 @@ export class SuggestionGuard {
     const input: CheckInput = { text, speaker: 'agent', context: [...this.#context.turns], language: this.#context.language };
     if (this.#context.customer) input.customer = this.#context.customer;
     if (this.#context.profile) input.profile = this.#context.profile;
+    if (this.#context.callJurisdictions) input.callJurisdictions = this.#context.callJurisdictions;
     return input;
   }
 

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { ComplianceEngine } from '../compliance/compliance-engine.js';
 import { ruleInProfile } from '../compliance/compliance-profiles.js';
+import type { RuleDefinition } from '../compliance/rule-pack-schema.js';
 import type { KnownProduct } from '../understanding/discussed-product.js';
 
 const perLanguage = <T extends z.ZodTypeAny>(schema: T) => z.object({ zh: schema, en: schema });
@@ -82,11 +83,17 @@ export interface TopicDisclosureInput {
   jurisdictions?: readonly string[];
   /** The situations the turn is in (their ids), for topics a situation makes due. */
   situations?: readonly string[];
+  /**
+   * The reply gives no facts about what was asked (a scam in progress: the situation withholds answers), only the
+   * warning: a loan's cost or a product's risk is not what it tells, and a credit line appended to it is noise.
+   */
+  answersWithheld?: boolean;
 }
 
 /** The topics the conversation is on now, by the customer's words and the products' metadata. */
 export function topicsOn(input: TopicDisclosureInput): DisclosureTopic[] {
   const language = input.language;
+  if (input.answersWithheld) return [];
   const spoken = `${input.text}\n${input.discussed?.name ?? ''}`.normalize('NFKC').toLowerCase();
   return (input.topics ?? disclosureTopics()).filter((topic) => {
     if (topic.jurisdictions && !topic.jurisdictions.some((jurisdiction) => input.jurisdictions?.includes(jurisdiction))) return false;
@@ -111,12 +118,30 @@ export function topicDisclosures(compliance: Pick<ComplianceEngine, 'rule' | 'pr
   for (const topic of topicsOn(input)) {
     for (const ruleId of topic.rules[input.language]) {
       const rule = compliance.rule(ruleId);
-      if (!rule?.remedy || due.some((item) => item.ruleId === ruleId)) continue;
+      if (!rule || due.some((item) => item.ruleId === ruleId)) continue;
       if (profile && !ruleInProfile(rule, profile)) continue;
+      if (!holdsOnCall(rule, input)) continue;
+      const wording = wordingIn(rule, input.language);
+      if (!wording) continue;
       const own = topic.satisfiedBy?.[input.language] ?? [];
-      const patterns = own.length > 0 ? own.map((word) => `(?<![a-z])${escape(word.toLowerCase())}(?![a-z])`) : (rule.detector.satisfiedBy ?? []);
-      due.push({ ruleId, text: rule.remedy, ...(patterns.length > 0 ? { satisfiedBy: new RegExp(patterns.join('|'), 'iu') } : {}) });
+      const patterns = own.length > 0 ? own.map((word) => `(?<![a-z])${escape(word.toLowerCase())}(?![a-z])`) : wording.satisfiedBy;
+      due.push({ ruleId, text: wording.text, ...(patterns.length > 0 ? { satisfiedBy: new RegExp(patterns.join('|'), 'iu') } : {}) });
     }
   }
   return due;
+}
+
+/**
+ * Whether the rule's law governs the call: one of its jurisdictions is the call's. A call whose jurisdiction is not
+ * known keeps the rules of its own language's packs, as the engine does.
+ */
+function holdsOnCall(rule: RuleDefinition, input: TopicDisclosureInput): boolean {
+  const told = input.jurisdictions ?? [];
+  return told.length > 0 ? rule.appliesIn.some((jurisdiction) => told.includes(jurisdiction)) : rule.language === input.language;
+}
+
+/** The rule's approved wording in the call's language: its own remedy, or the translation compliance staff gave it. */
+function wordingIn(rule: RuleDefinition, language: 'zh' | 'en'): { text: string; satisfiedBy: string[] } | undefined {
+  if (rule.language === language) return rule.remedy ? { text: rule.remedy, satisfiedBy: rule.detector.satisfiedBy ?? [] } : undefined;
+  return rule.remedyIn?.[language];
 }

@@ -201,7 +201,8 @@ export function composeTurnReplies(input: TurnRepliesInput): ExtractiveReply[] {
   const aboutKind = input.notOffered ? askedAboutKind(understanding, input.notOffered.cue) : () => false;
   const questionReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'question' && !aboutKind(searches[index]?.question));
   const situationReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation').flat();
-  const procedureReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation' && searches[index]?.situation?.declines === false).flat();
+  // An elderly caller is owed a plain answer, not the policy on serving older customers in place of one.
+  const procedureReplies = perSearch.filter((_replies, index) => searches[index]?.purpose === 'situation' && searches[index]?.situation?.declines === false && searches[index]?.situation?.mannerOnly !== true).flat();
 
   // A fact about another product than the one the customer named is never an answer (the 90-day product's rate for a
   // question about the one-year one). Products are known from the retrieved passages' product field.

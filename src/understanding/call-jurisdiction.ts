@@ -3,6 +3,15 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { foldText } from '../text/segment-text.js';
 
+const fitSchema = z.object({
+  /** A call held in this language is governed from here, whatever places it names (a mainland customer sending pounds to a son in Leeds). */
+  byLanguage: z.record(z.string(), z.string().regex(/^[A-Z]{2}$/u)),
+  /** Where a call is governed from when its words tell nothing (or tie); null: not known. */
+  fallback: z.string().regex(/^[A-Z]{2}$/u).nullable(),
+  fittedOn: z.string(),
+  measure: z.string(),
+});
+
 const cuesSchema = z.object({ jurisdictions: z.record(z.string().regex(/^[A-Z]{2}$/u), z.array(z.array(z.string().min(1)).min(1)).min(1)) });
 
 interface Cue {
@@ -44,4 +53,26 @@ export function callJurisdiction(texts: readonly string[]): string | undefined {
   const [first, second] = counts;
   if (!first || first.said === 0 || (second && second.said === first.said)) return undefined;
   return first.code;
+}
+
+let fitted: z.infer<typeof fitSchema> | undefined;
+
+/** The decision fitted by bench/fit-call-jurisdiction.ts on labelled calls (call-jurisdiction-fit.json), read once. */
+function jurisdictionFit(): z.infer<typeof fitSchema> {
+  if (!fitted) {
+    const checked = fitSchema.safeParse(JSON.parse(readFileSync(new URL('./call-jurisdiction-fit.json', import.meta.url), 'utf8')));
+    if (!checked.success) throw new Error(`call-jurisdiction-fit.json: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    fitted = checked.data;
+  }
+  return fitted;
+}
+
+/**
+ * Where the call is governed from, for the disclosures it is owed: a Chinese call is the mainland's (the places it
+ * names are where money goes, not where the customer banks); an English one is what its words tell, and when they
+ * tell nothing, the jurisdiction most such calls were found to be governed from (the fit's fallback).
+ */
+export function governingJurisdiction(texts: readonly string[], language: string): string | undefined {
+  const fit = jurisdictionFit();
+  return fit.byLanguage[language] ?? callJurisdiction(texts) ?? fit.fallback ?? undefined;
 }

@@ -17,6 +17,8 @@ export interface Situation {
   withholdsAnswers: boolean;
   /** Its procedure is due before the answers to the customer's own questions. */
   procedureFirst?: boolean;
+  /** It asks only how the agent speaks: its procedure is no reply of its own beside the answers. */
+  mannerOnly?: boolean;
   /** Its wording opens every reply though it declines nothing. */
   opens?: boolean;
   /** What the agent must do (for the model prompt). */
@@ -197,6 +199,7 @@ function situationOf(definition: SituationDefinition, language: Language, cue: s
     declines: definition.declines,
     withholdsAnswers: definition.withholdsAnswers ?? false,
     ...(definition.procedureFirst ? { procedureFirst: true } : {}),
+    ...(definition.mannerOnly ? { mannerOnly: true } : {}),
     ...(definition.opens ? { opens: true } : {}),
     handling: definition.handling[language],
     wording: definition.wording[language].replace('{topic}', topic),

@@ -80,6 +80,11 @@ const situationSchema = z.object({
   /** Its procedure comes before the answers to the customer's questions (a card in someone else's hands is blocked first). */
   procedureFirst: z.boolean().optional(),
   /**
+   * It asks how the agent speaks (slowly, plainly, with a scam reminder), not for a procedure of its own: its
+   * knowledge is shown as cards and answers only when nothing else does, never a reply in place of an answer.
+   */
+  mannerOnly: z.boolean().optional(),
+  /**
    * Its wording opens every reply though it declines nothing (what a customer in arrears must hear whatever else they
    * asked: the arrangement they can apply for, how they will be contacted).
    */

@@ -176,6 +176,30 @@ describe('requiredDisclosures', () => {
     const complaint = engine.requiredDisclosures({ text: "I'm sorry to hear that.", context: [{ speaker: 'customer', text: 'I want to complain.' }] });
     expect(complaint.map((entry) => entry.ruleId)).toEqual(['UK-CMPL-001']);
   });
+
+  it("asks for a disclosure only on the rule's topic: a remittance fee in percent is no credit cost", () => {
+    const remittance = { text: '境外汇款手续费是汇款金额的0.08%，电报费另收。', context: [{ speaker: 'customer' as const, text: '往国外汇学费，一年的额度够不够？手续费怎么算？' }] };
+    expect(engine.requiredDisclosures(remittance).map((entry) => entry.ruleId)).not.toContain('CN-DISC-003');
+    expect(engine.check(remittance).findings.map((finding) => finding.ruleId)).not.toContain('CN-DISC-003');
+    const loan = { text: '手续费是每期0.6%。', context: [{ speaker: 'customer' as const, text: '消费贷分12期要多少钱？' }] };
+    expect(engine.requiredDisclosures(loan).map((entry) => entry.ruleId)).toContain('CN-DISC-003');
+  });
+
+  it("on a call governed from elsewhere, leaves out another jurisdiction's disclosure and gives this one's in its place", () => {
+    const text = "It's only 1.5% a month on the loan.";
+    expect(engine.requiredDisclosures({ text, language: 'en' }).map((entry) => entry.ruleId)).toContain('US-DISC-002');
+    const mainland = engine.requiredDisclosures({ text, language: 'en', callJurisdictions: ['CN'] });
+    expect(mainland.map((entry) => entry.ruleId)).toEqual(['CN-DISC-003']);
+    expect(mainland[0]?.text).toMatch(/APR/u);
+    // With the mainland wording appended the reply owes nothing more.
+    expect(engine.check({ text: `${text} ${mainland[0]?.text}`, language: 'en', callJurisdictions: ['CN'] }).findings.map((finding) => finding.ruleId)).toEqual([]);
+    // A fund spoken of with no deposit claim owes no FDIC line on a mainland call, and does on a US one.
+    const fund = { text: 'You could move your CD money into our bond fund for a better yield.', language: 'en' as const };
+    expect(engine.check({ ...fund, callJurisdictions: ['US'] }).findings.map((finding) => finding.ruleId)).toContain('US-DISC-001');
+    expect(engine.check({ ...fund, callJurisdictions: ['CN'] }).findings.map((finding) => finding.ruleId)).not.toContain('US-DISC-001');
+    // What may never be said is checked wherever the call is governed from.
+    expect(engine.check({ text: 'This annuity is insured just like your checking account.', language: 'en', callJurisdictions: ['CN'] }).findings.length).toBeGreaterThan(0);
+  });
 });
 
 describe('describe and rule', () => {

@@ -64,6 +64,13 @@ describe('loadRulePacks', () => {
     expect(error.code).toBe('invalid_rule_pack');
   });
 
+  it("takes a remedy's translation into the other language, and refuses one in the pack's own language or without a remedy", () => {
+    const translated = (language: string, remedy = "    remedy: '温馨提示：理财非存款。'\n") => pack(`${remedy}    remedyIn:\n      ${language}:\n        text: 'Please note: wealth products are not deposits.'\n        satisfiedBy: ['not (a )?deposits?']\n${goodDetector}${examples}`);
+    expect(parseRulePack('translated.yaml', translated('en')).rules[0]?.remedyIn?.en?.text).toMatch(/not deposits/u);
+    expect(errorOf(() => parseRulePack('own.yaml', translated('zh'))).message).toMatch(/remedyIn\.zh is the pack's own language/u);
+    expect(errorOf(() => parseRulePack('none.yaml', translated('en', ''))).message).toMatch(/translates a remedy the rule does not have/u);
+  });
+
   it('rejects patterns that could backtrack catastrophically', () => {
     const error = errorOf(() => parseRulePack('slow.yaml', pack(`    detector:\n      cues: ['(a+)+b']` + examples)));
     expect(error.message).toMatch(/slow\.yaml rule CN-TEST-001: bad pattern/);

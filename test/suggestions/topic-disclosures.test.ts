@@ -20,6 +20,7 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
 
   it('does not take an annual fee or a transfer question for the cost of credit', () => {
     expect(ids('信用卡年费怎么免？', 'zh')).not.toContain('credit-cost');
+    expect(ids('我用借记卡在别的银行ATM取钱，手续费怎么收？', 'zh')).not.toContain('credit-cost');
     expect(ids('How much is the fee for sending money abroad?', 'en')).not.toContain('credit-cost');
   });
 
@@ -171,5 +172,68 @@ describe('SuggestionGuard with topic disclosures', () => {
     const text = 'The loan has an APR of 6.5% to 12%, set by your credit assessment.';
     const guarded = guard.finalize({ text, citations: [], origin: 'extractive' });
     expect(guarded.ok && guarded.suggestion.text).toBe(text);
+  });
+});
+
+describe('disclosures in the law that governs the call', () => {
+  const fund = { name: 'Pine Balanced Fund', riskLevel: 'R3' };
+  const due = (jurisdictions: string[], text = 'When can I sell my units?') =>
+    topicDisclosures(engine, { language: 'en', text, discussed: fund, jurisdictions }).map((item) => item.ruleId);
+
+  it('gives an English-speaking customer of a mainland branch the mainland risk wording in English, not the FDIC line', () => {
+    expect(due(['CN'])).toContain('CN-DISC-002');
+    expect(due(['CN'])).not.toContain('US-DISC-001');
+    const wording = topicDisclosures(engine, { language: 'en', text: 'When can I sell my units?', discussed: fund, jurisdictions: ['CN'] }).find((item) => item.ruleId === 'CN-DISC-002');
+    expect(wording?.text).toMatch(/not principal-protected/u);
+    expect(wording?.text).not.toMatch(/[\u3400-\u9fff]/u);
+    expect(wording?.satisfiedBy?.test('this fund is not principal-protected')).toBe(true);
+  });
+
+  it('keeps the FDIC line for a US call, and gives neither on a UK one', () => {
+    expect(due(['US'])).toContain('US-DISC-001');
+    expect(due(['US'])).not.toContain('CN-DISC-002');
+    expect(due(['UK'])).not.toContain('US-DISC-001');
+  });
+
+  it('keeps the rules of the language pack when the jurisdiction is not known', () => {
+    expect(topicDisclosures(engine, { language: 'en', text: 'When can I sell?', discussed: fund }).map((item) => item.ruleId)).toContain('US-DISC-001');
+  });
+
+  it('owes no topic disclosure when the reply withholds answers and only warns (a scam in progress)', () => {
+    const text = 'They said they would approve a low-interest loan if I first pay a fee. What does the loan cost?';
+    expect(topicsOn({ language: 'en', text }).map((topic) => topic.id)).toContain('credit-cost');
+    expect(topicsOn({ language: 'en', text, answersWithheld: true })).toEqual([]);
+  });
+
+  it('says the benchmark and past performance are no promise when the customer asks what it will earn or whether it will recover', () => {
+    expect(ids('这个到期能拿多少，能保证吗？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).toContain('return-or-recovery-asked');
+    expect(ids("It's down eight percent, will it come back?", 'en', fund)).toContain('return-or-recovery-asked');
+    expect(ids('什么时候能赎回？', 'zh', { name: '青松稳健180天', riskLevel: 'R2' })).not.toContain('return-or-recovery-asked');
+    expect(due(['CN'], 'So what return will I get, is it guaranteed?')).toContain('CN-SALES-003');
+    expect(ids('It did well last year. How much would I make if I stayed in?', 'en', fund)).toContain('return-or-recovery-asked');
+  });
+});
+
+describe('SuggestionGuard on a call governed from the mainland, held in English', () => {
+  const turns = [
+    { speaker: 'customer' as const, text: 'I live in Suzhou and I hold your bond fund.' },
+    { speaker: 'customer' as const, text: 'Is the bond fund basically like a CD?' },
+  ];
+
+  it('appends no FDIC line: that is US law, and the mainland wording comes in its place', () => {
+    const guard = new SuggestionGuard(engine, { turns, customer: undefined, language: 'en', callJurisdictions: ['CN'] });
+    const guarded = guard.finalize({ text: 'The bond fund invests in government and policy-bank bonds.', citations: [], origin: 'extractive' });
+    expect(guarded.ok).toBe(true);
+    if (guarded.ok) {
+      expect(guarded.suggestion.text).not.toMatch(/FDIC/u);
+      expect(guarded.suggestion.text).toMatch(/not deposits/u);
+      expect(guarded.suggestion.disclosures).toContain('CN-DISC-001');
+    }
+  });
+
+  it('appends the FDIC line on a call with no jurisdiction told', () => {
+    const guard = new SuggestionGuard(engine, { turns, customer: undefined, language: 'en' });
+    const guarded = guard.finalize({ text: 'The bond fund invests in government and policy-bank bonds.', citations: [], origin: 'extractive' });
+    expect(guarded.ok && guarded.suggestion.text).toMatch(/FDIC/u);
   });
 });

@@ -68,6 +68,28 @@ describe('a situation with a required procedure but no declining wording', () =>
   });
 });
 
+describe('a situation that asks only how the agent speaks', () => {
+  it("answers an older customer's question with the answers, not the policy on serving older customers beside them", () => {
+    const text = '我年纪大了耳朵不太好，你说慢点。我想问问存一年定期利息是多少？';
+    const understanding = understandTurn([{ speaker: 'customer', text }], 'zh');
+    expect(understanding.situations.map((situation) => situation.id)).toContain('vulnerable_elderly');
+    const searches = planSearches(understanding);
+    const elderlyPolicy = passage('老年客户服务', '老年客户来电可直接转人工，大额转账前先听一段反诈提醒。', 'product', ['老年客户服务']);
+    const depositTerms = passage('存款产品说明', '定期存款1年期年利率1.20%，提前支取按活期利率计息。', 'product', ['存款产品说明']);
+    const list = composeTurnReplies({
+      understanding,
+      searches,
+      responses: searches.map((search) => response(search.purpose === 'situation' ? [elderlyPolicy] : [rateTable, depositTerms])),
+      language: 'zh',
+      plain: true,
+      count: 3,
+    });
+    const shown = list.filter((reply) => !reply.fallback).slice(0, 2);
+    expect(shown.map((reply) => reply.passage?.chunkId)).toEqual(expect.arrayContaining([rateTable.chunkId]));
+    expect(shown.map((reply) => reply.passage?.chunkId)).not.toContain(elderlyPolicy.chunkId);
+  });
+});
+
 describe('a procedure that cannot wait', () => {
   it('puts the lost-card procedure before the answers to three other questions', () => {
     const text = '我钱包在公交上让人摸走了，里面有信用卡。年费怎么收？转账多久到账？手机银行怎么登录？';

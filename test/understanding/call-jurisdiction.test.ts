@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callJurisdiction, jurisdictionWords } from '../../src/understanding/call-jurisdiction.js';
+import { readFileSync } from 'node:fs';
+import { callJurisdiction, governingJurisdiction, jurisdictionWords } from '../../src/understanding/call-jurisdiction.js';
 
 describe('callJurisdiction', () => {
   it('tells the jurisdiction from the money, places and institutions said in the call', () => {
@@ -16,5 +17,18 @@ describe('callJurisdiction', () => {
   it('matches Latin words whole and signs anywhere', () => {
     expect(jurisdictionWords(['my visa card']).get('UK')).not.toContain('isa');
     expect(jurisdictionWords(['it cost £40']).get('UK')).toContain('£');
+  });
+});
+
+describe('governingJurisdiction', () => {
+  const fit = JSON.parse(readFileSync(new URL('../../src/understanding/call-jurisdiction-fit.json', import.meta.url), 'utf8')) as { byLanguage: Record<string, string>; fallback: string | null };
+
+  it('takes a call in a language the fit decides by language from there, whatever places it names', () => {
+    for (const [language, code] of Object.entries(fit.byLanguage)) expect(governingJurisdiction(['我想给在伦敦的女儿汇点英镑'], language)).toBe(code);
+  });
+
+  it('reads an English call by its words, and falls back to the fitted jurisdiction when they tell nothing', () => {
+    expect(governingJurisdiction(['My account is at your Edinburgh branch.', 'It took forty quid.'], 'en')).toBe('UK');
+    expect(governingJurisdiction(['How do I change my password?'], 'en')).toBe(fit.fallback ?? undefined);
   });
 });
