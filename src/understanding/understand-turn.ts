@@ -1,4 +1,5 @@
 import { memoizeByText } from '../text/memoize-by-text.js';
+import { englishWordClasses } from '../text/english-word-classes.js';
 import { englishRoot, foldText, taggedWords, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
@@ -220,10 +221,23 @@ function actOf(sentence: string, language: Language): SentenceAct {
   if (lexicon.has('complaint', folded)) return 'complaint';
   // "他叫什么我都没记住", "说不清怎么搞的就扣了两次": a question word that asks nothing does not make the sentence a question.
   const asked = lexicon.withoutTellingClauses(folded);
-  if (/[?？]\s*$/u.test(sentence) || aNotA.test(asked) || englishInversion.test(folded) || lexicon.has('question', lexicon.withoutStatementFrames(asked))) return 'question';
+  if (/[?？]\s*$/u.test(sentence) || aNotA.test(asked) || englishInversion.test(folded) || asksByCue(asked, lexicon)) return 'question';
   if (lexicon.has('request', folded)) return 'request';
   if (lexicon.has('refusal', folded)) return 'refusal';
   return 'narrative';
+}
+
+/**
+ * Whether a sentence asks by a question cue. An English question word asks at the head of a clause ("so how long is it
+ * locked for"); inside one it joins a clause that tells ("I typed what I thought was the code", "that's how I noticed"),
+ * as `askingClauses` reads it: only the cues that are no question word ("is there", "any idea") count there.
+ */
+function asksByCue(asked: string, lexicon: Lexicon): boolean {
+  if (cjk.test(asked)) return lexicon.has('question', lexicon.withoutStatementFrames(asked));
+  return asked
+    .split(/[,;:]/u)
+    .map((clause) => clause.trim())
+    .some((clause) => englishOpening.test(clause) || lexicon.has('question', clause.replace(englishQuestionWord, ' ')));
 }
 
 // A turn is read by the cards, their situations, the knowledge-gap check and the suggestion alike: segmented once.
@@ -353,14 +367,30 @@ function storyTopicTerms(texts: readonly string[], language: Language, frequency
   // as said: a part cut from a story word ("经理" of 客户经理) would crowd out the product named further back.
   // Chinese words that only describe, count or point ("方便", "一万", "那边") never name the topic, wherever they were said.
   const chosen: string[] = [];
+  // English: every story word the base uses is a candidate, and the words that name things (nouns, and describing words,
+  // which the tagger also gives a noun after "the": "the minimum") are borrowed first, the nearest first, then other
+  // words. A long spoken story ends on verbs and adverbs the base also uses ("try", "later", "completely") while the
+  // noun that names the topic ("password", "limit") was said a clause earlier: nearness alone crowds it out.
+  const english = language === 'en';
+  const nouns = new Set<string>();
   for (const text of [...texts].reverse()) {
     const describing = cjk.test(text) ? nonTopicWords(text) : new Set<string>();
+    if (english) for (const noun of englishNouns(text)) nouns.add(noun);
     for (const term of contentTerms(text, language).reverse()) {
-      if (chosen.length >= limit) break;
+      if (!english && chosen.length >= limit) break;
       if (!exclude.includes(term) && !chosen.includes(term) && !describing.has(term) && frequency(term) > 0) chosen.push(term);
     }
   }
-  return chosen.reverse();
+  if (!english) return chosen.reverse();
+  const kept = new Set([...chosen.filter((term) => nouns.has(term)), ...chosen.filter((term) => !nouns.has(term))].slice(0, limit));
+  return chosen.filter((term) => kept.has(term)).reverse();
+}
+
+/** The words of an English text that name or describe things, by the tagger's reading of it, as content terms fold them. */
+function englishNouns(text: string): string[] {
+  return englishWordClasses(text)
+    .filter((word) => (word.classes.has('Noun') || word.classes.has('Adjective')) && !word.classes.has('Pronoun') && !word.classes.has('Date') && !word.classes.has('Duration') && !word.classes.has('Value'))
+    .flatMap((word) => words(foldText(text.slice(word.start, word.end))).slice(0, 1));
 }
 
 let nonTopicTags: Set<string> | undefined;

@@ -100,6 +100,14 @@ describe('understandTurn: a bare English question borrows the story words the kn
     expect(understandTurn(paying, 'en', frequency).questions[0]?.terms).not.toContain('paying');
   });
 
+  it('borrows the words that name things before the verbs and adverbs said after them', () => {
+    // Every word is known to the base: nearness alone would borrow the run of verbs that ends the story.
+    const everyWord = () => 1;
+    const turns = [customer('My statement showed an odd charge, so I rang, waited, tried again later, kept trying, gave up eventually and honestly stopped bothering. What should I do?')];
+    const [question] = understandTurn(turns, 'en', everyWord).questions;
+    expect(question?.terms).toEqual(expect.arrayContaining(['statement', 'charge']));
+  });
+
   it('borrows the words said last when the vocabulary is not known', () => {
     const [question] = understandTurn([turn], 'en').questions;
     expect(question?.terms).toContain('flat');
@@ -122,6 +130,14 @@ describe('what a sentence asks', () => {
     expect(readTurnSentences('外面下着雨呢。', 'zh')[0]?.act).toBe('narrative');
     expect(readTurnSentences('那我的卡呢', 'zh')[0]?.act).toBe('question');
     expect(readTurnSentences('正经的手续费是多少呢', 'zh')[0]?.act).toBe('question');
+  });
+
+  it('reads an English question word inside a clause that tells as no question, and at the head of a clause as one', () => {
+    expect(readTurnSentences('I entered what I believed was the code twice and it refused.', 'en')[0]?.act).toBe('narrative');
+    expect(readTurnSentences("That's how I found out the transfer had gone.", 'en')[0]?.act).toBe('narrative');
+    expect(readTurnSentences('So how long does the block last.', 'en')[0]?.act).toBe('question');
+    expect(readTurnSentences('The old card, how do I cancel it', 'en')[0]?.act).toBe('question');
+    expect(readTurnSentences('Any idea why the app keeps refusing me', 'en')[0]?.act).toBe('question');
   });
 
   it('keeps the clauses that ask: what follows them is a reason or an afterthought', () => {
