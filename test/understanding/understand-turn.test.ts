@@ -108,6 +108,18 @@ describe('understandTurn: a bare English question borrows the story words the kn
     expect(question?.terms).toEqual(expect.arrayContaining(['statement', 'charge']));
   });
 
+  it('judges a question on its topic, not on a person or an emphatic phrase the base never uses', () => {
+    const known = new Map([['cheque', 2], ['book', 3], ['card', 20], ['refused', 1]]);
+    const frequency = (term: string) => known.get(term) ?? 0;
+    const [person] = understandTurn([customer('Can my landlord or the builder order a cheque book for me?')], 'en', frequency).questions;
+    expect(person?.ownTerms).toEqual(expect.arrayContaining(['cheque', 'book']));
+    expect(person?.ownTerms).not.toContain('landlord');
+    expect(person?.ownTerms).not.toContain('builder');
+    const [emphatic] = understandTurn([customer('Why on earth was my card refused?')], 'en', frequency).questions;
+    expect(emphatic?.ownTerms).not.toContain('earth');
+    expect(emphatic?.ownTerms).toContain('refused');
+  });
+
   it('borrows the words said last when the vocabulary is not known', () => {
     const [question] = understandTurn([turn], 'en').questions;
     expect(question?.terms).toContain('flat');
