@@ -304,7 +304,27 @@ export function baseWordings(text: string, statistics: TermStatistics, rareShare
     const most = used[0] === undefined ? 0 : ownFrequency(used[0], statistics);
     if (used.length > 0 && (saidUse === 0 || saidUse < rareShare * most)) wordings.push({ said, base: used.slice(0, baseWordsPerGroup) });
   }
+  for (const [form, base] of baseForms(spoken, statistics)) {
+    if (!wordings.some((wording) => wording.said.some((word) => englishRoot(word) === englishRoot(form)))) wordings.push({ said: [form], base: [base] });
+  }
   return wordings;
+}
+
+/**
+ * The base's own form of an English verb said in a form it never uses: the lexical index folds plurals only, so "locked",
+ * "capped" or "sending" meet nothing while the base writes "lock", "cap", "send". The form is the word's root as written,
+ * with its final e or without a doubled last letter, whichever the base holds.
+ */
+function baseForms(spoken: ReadonlyMap<string, readonly string[]>, statistics: TermStatistics): Map<string, string> {
+  const forms = new Map<string, string>();
+  for (const [root, said] of spoken) {
+    // Only a verb's -ed or -ing form: an adverb's adjective ("formally" -> "formal") is as often another sense of the word.
+    if (/\d/u.test(root) || !said.every((form) => /(?:ed|ing)$/u.test(form)) || said.some((form) => ownFrequency(form, statistics) > 0)) continue;
+    const candidates = [root, `${root}e`, ...(/([b-df-hj-np-tv-z])\1$/u.test(root) ? [root.slice(0, -1)] : [])].filter((candidate) => candidate.length >= 3 && !said.includes(candidate));
+    const base = candidates.find((candidate) => ownFrequency(candidate, statistics) > 0);
+    if (base !== undefined && said[0] !== undefined) forms.set(said[0], base);
+  }
+  return forms;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { memoizeByText } from '../text/memoize-by-text.js';
+import { englishWordClasses } from '../text/english-word-classes.js';
 import { englishRoot, foldText, taggedWords, words } from '../text/segment-text.js';
 import { detectSituations, type Language, type Situation } from './detect-situations.js';
 import { normalizeSpokenNumbers } from './normalize-spoken-numbers.js';
@@ -78,6 +79,8 @@ interface Lexicon {
   filler: Set<string>;
   stop: Set<string>;
   correction: RegExp;
+  /** Phrases of emphasis ("on earth"), removed before a text's content words are read. */
+  emphasis: RegExp;
   /** The text with the clauses that use a question word without asking (indefinite, reported) left out. */
   withoutTellingClauses: (folded: string) => string;
 }
@@ -129,6 +132,7 @@ function lexiconFor(language: Language): Lexicon {
         stop: new Set([...cues.stopwords.zh, ...cues.stopwords.en, ...cues.question.zh, ...cues.question.en, ...cues.filler.zh, ...cues.filler.en].map((word) => word.toLowerCase())),
         correction: new RegExp(`[^，,。.!?！？]*[，,]?\\s*(?:${[...cues.correction.zh, ...cues.correction.en].map(escape).join('|')})[，,\\s]*`, 'giu'),
         withoutTellingClauses,
+        emphasis: new RegExp(`(?<![a-z'])(?:${list([...cues.emphasis.zh, ...cues.emphasis.en])})(?![a-z'])`, 'giu'),
       };
       return all;
     },
@@ -192,9 +196,9 @@ export function splitTurnSentences(text: string): string[] {
 
 /** The content words of a text: what it is about, without pronouns, particles, question words and filler. */
 export function contentTerms(text: string, language: Language): string[] {
-  const { stop } = lexiconFor(language);
+  const { stop, emphasis } = lexiconFor(language);
   const seen = new Set<string>();
-  for (const word of words(normalizeSpokenNumbers(text))) {
+  for (const word of words(normalizeSpokenNumbers(text).replace(emphasis, ' '))) {
     // Jieba glues a pronoun to an unfamiliar verb ("我刷", "你查"): the pronoun says nothing about the topic.
     const folded = foldText(word).trim();
     const term = folded.length === 2 && cjk.test(folded) ? folded.replace(leadingPronoun, '') : folded;
@@ -220,10 +224,23 @@ function actOf(sentence: string, language: Language): SentenceAct {
   if (lexicon.has('complaint', folded)) return 'complaint';
   // "他叫什么我都没记住", "说不清怎么搞的就扣了两次": a question word that asks nothing does not make the sentence a question.
   const asked = lexicon.withoutTellingClauses(folded);
-  if (/[?？]\s*$/u.test(sentence) || aNotA.test(asked) || englishInversion.test(folded) || lexicon.has('question', lexicon.withoutStatementFrames(asked))) return 'question';
+  if (/[?？]\s*$/u.test(sentence) || aNotA.test(asked) || englishInversion.test(folded) || asksByCue(asked, lexicon)) return 'question';
   if (lexicon.has('request', folded)) return 'request';
   if (lexicon.has('refusal', folded)) return 'refusal';
   return 'narrative';
+}
+
+/**
+ * Whether a sentence asks by a question cue. An English question word asks at the head of a clause ("so how long is it
+ * locked for"); inside one it joins a clause that tells ("I typed what I thought was the code", "that's how I noticed"),
+ * as `askingClauses` reads it: only the cues that are no question word ("is there", "any idea") count there.
+ */
+function asksByCue(asked: string, lexicon: Lexicon): boolean {
+  if (cjk.test(asked)) return lexicon.has('question', lexicon.withoutStatementFrames(asked));
+  return asked
+    .split(/[,;:]/u)
+    .map((clause) => clause.trim())
+    .some((clause) => englishOpening.test(clause) || lexicon.has('question', clause.replace(englishQuestionWord, ' ')));
 }
 
 // A turn is read by the cards, their situations, the knowledge-gap check and the suggestion alike: segmented once.
@@ -353,14 +370,30 @@ function storyTopicTerms(texts: readonly string[], language: Language, frequency
   // as said: a part cut from a story word ("经理" of 客户经理) would crowd out the product named further back.
   // Chinese words that only describe, count or point ("方便", "一万", "那边") never name the topic, wherever they were said.
   const chosen: string[] = [];
+  // English: every story word the base uses is a candidate, and the words that name things (nouns, and describing words,
+  // which the tagger also gives a noun after "the": "the minimum") are borrowed first, the nearest first, then other
+  // words. A long spoken story ends on verbs and adverbs the base also uses ("try", "later", "completely") while the
+  // noun that names the topic ("password", "limit") was said a clause earlier: nearness alone crowds it out.
+  const english = language === 'en';
+  const nouns = new Set<string>();
   for (const text of [...texts].reverse()) {
     const describing = cjk.test(text) ? nonTopicWords(text) : new Set<string>();
+    if (english) for (const noun of englishNouns(text)) nouns.add(noun);
     for (const term of contentTerms(text, language).reverse()) {
-      if (chosen.length >= limit) break;
+      if (!english && chosen.length >= limit) break;
       if (!exclude.includes(term) && !chosen.includes(term) && !describing.has(term) && frequency(term) > 0) chosen.push(term);
     }
   }
-  return chosen.reverse();
+  if (!english) return chosen.reverse();
+  const kept = new Set([...chosen.filter((term) => nouns.has(term)), ...chosen.filter((term) => !nouns.has(term))].slice(0, limit));
+  return chosen.filter((term) => kept.has(term)).reverse();
+}
+
+/** The words of an English text that name or describe things, by the tagger's reading of it, as content terms fold them. */
+function englishNouns(text: string): string[] {
+  return englishWordClasses(text)
+    .filter((word) => (word.classes.has('Noun') || word.classes.has('Adjective')) && !word.classes.has('Pronoun') && !word.classes.has('Date') && !word.classes.has('Duration') && !word.classes.has('Value'))
+    .flatMap((word) => words(foldText(text.slice(word.start, word.end))).slice(0, 1));
 }
 
 let nonTopicTags: Set<string> | undefined;
@@ -372,21 +405,37 @@ function nonTopicWords(text: string): Set<string> {
   return new Set(taggedWords(normalizeSpokenNumbers(text)).flatMap(({ word, tag }) => (tags.has(tag) ? [foldText(word).trim()] : [])));
 }
 
+/**
+ * An English sentence's content words without the people it names that the base never mentions ("fella", "builder",
+ * "landlord", by the tagger's Actor class): who is involved is context, as a family member is (query-terms.ts), and a
+ * word no passage holds would otherwise weigh as the rarest topic word, so every passage, the right one too, looks
+ * irrelevant. A person the base does write about ("agent", "relative") stays.
+ */
+function withoutUnknownPeople(sentence: TurnSentence, frequency: TermFrequency): string[] {
+  const people = new Set(
+    englishWordClasses(sentence.normalized)
+      .filter((word) => word.classes.has('Actor') && word.classes.has('Noun') && !word.classes.has('Pronoun') && !word.classes.has('Possessive'))
+      .flatMap((word) => words(foldText(sentence.normalized.slice(word.start, word.end))).slice(0, 1)),
+  );
+  return sentence.terms.filter((term) => !people.has(term) || frequency(term) > 0);
+}
+
 function questionsOf(sentences: readonly TurnSentence[], earlier: string, language: Language, carried: boolean, frequency?: TermFrequency): AskedQuestion[] {
   const lexicon = lexiconFor(language);
   const asked: AskedQuestion[] = [];
   sentences.forEach((sentence, position) => {
     if (!asking.has(sentence.act)) return;
+    const terms = frequency && language === 'en' ? withoutUnknownPeople(sentence, frequency) : sentence.terms;
     const before = sentences.slice(0, position).filter((other) => other.act === 'narrative' || asking.has(other.act));
     const story = before.slice(-2).map((other) => other.normalized).join(' ');
     // A question that only points at its topic ("这个能退吗？", "is it covered?") is about what came before it; so is one
     // whose words the knowledge base never uses ("我现在该咋整啊？"): they cannot name a topic the base could answer.
     // A lone digit names no topic: it counts or enumerates ("第一个是利息咋算", "第二个问题"); an amount may name one.
-    const namingTerms = (frequency ? sentence.terms.filter((term) => frequency(term) > 0) : sentence.terms).filter((term) => !/^\d$/u.test(term));
+    const namingTerms = (frequency ? terms.filter((term) => frequency(term) > 0) : terms).filter((term) => !/^\d$/u.test(term));
     const pointsBack = namingTerms.length < 2 || lexicon.has('reference', foldText(sentence.normalized));
     const topic = pointsBack ? [story, earlier].filter(Boolean).join(' ') : story;
     const previous = asked.at(-1);
-    if (sentence.terms.length === 0 && previous) {
+    if (terms.length === 0 && previous) {
       // A bare follow-up ("是真的吗？") belongs to the question just asked.
       previous.text = `${previous.text}${language === 'zh' ? '' : ' '}${sentence.normalized}`;
       return;
@@ -398,29 +447,29 @@ function questionsOf(sentences: readonly TurnSentence[], earlier: string, langua
     // are left out: they cannot find the answer, only dilute the search and the judging of what it found.
     const vocabularyTopic =
       pointsBack && frequency
-        ? storyTopicTerms([earlier, ...before.slice(-storyCutOffs().storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms[language], sentence.terms)
+        ? storyTopicTerms([earlier, ...before.slice(-storyCutOffs().storySentencesWithVocabulary).map((other) => other.normalized)], language, frequency, borrowedTerms[language], terms)
         : [];
     // A question with no word of its own ("What are those?") is often explained by what is said right after it
     // ("Nobody told me there'd be a fee for using it abroad."): that sentence's known words come first.
-    const after = sentence.terms.length === 0 && frequency && language === 'en' ? sentences.slice(position + 1, position + 2).filter((other) => other.act === 'narrative') : [];
+    const after = terms.length === 0 && frequency && language === 'en' ? sentences.slice(position + 1, position + 2).filter((other) => other.act === 'narrative') : [];
     const explained = after.length > 0 && frequency ? storyTopicTerms(after.map((other) => other.normalized), language, frequency, storyCutOffs().explanationTerms, []) : [];
     const fromStory = vocabularyTopic.length > 0 ? vocabularyTopic : nearestTerms(context, language, borrowedTerms);
     // A word the story already gave in another form ("paying" after "pay") adds nothing but weight to it.
     const storyRoots = new Set(fromStory.map(englishRoot));
     const borrowed = pointsBack ? [...explained.filter((term) => !storyRoots.has(englishRoot(term))), ...fromStory] : [];
     asked.push({
-      query: [sentence.normalized, ...borrowed.filter((term) => !sentence.terms.includes(term))].join(' '),
+      query: [sentence.normalized, ...borrowed.filter((term) => !terms.includes(term))].join(' '),
       text: sentence.normalized,
       act: sentence.act,
-      terms: [...sentence.terms, ...borrowed.filter((term) => !sentence.terms.includes(term))],
-      ownTerms: sentence.terms,
+      terms: [...terms, ...borrowed.filter((term) => !terms.includes(term))],
+      ownTerms: terms,
       ...(frequency ? { namingTerms } : {}),
       context,
       story: context,
       carried,
       // Only a question too bare to name a topic ("which should I buy?") is about the story: one with words of its own
       // ("do I pay the duplicate charge before you look into it?") is about them, whatever "it" is.
-      referent: sentence.terms.length < 2 ? context : '',
+      referent: terms.length < 2 ? context : '',
     });
   });
   return asked;

@@ -19,6 +19,8 @@ const turnCuesSchema = z.object({
   /** Words that change the topic: what was discussed before them is not what the questions after them are about. */
   topicChange: perLanguage(words),
   correction: perLanguage(words),
+  /** Phrases that only add emphasis to a question ("what on earth"): as a whole they name nothing, though their noun looks like a topic. */
+  emphasis: perLanguage(words),
   /** Question words used as indefinites or in a reported question: the clause tells, it does not ask. */
   indefinite: z.object({ words: perLanguage(words), unknowing: perLanguage(words), done: perLanguage(words), hedges: perLanguage(words), phrases: perLanguage(words) }),
   /** jieba parts of speech of Chinese story words that never name a question's topic (describing words, figures, pronouns). */

@@ -89,6 +89,12 @@ describe('handoverTopic', () => {
     expect(topicOf('My neighbour Margaret said you do equity release, is that right?', 'en')).toBe('equity release');
   });
 
+  it('names no everyday word for a person, and no phrase that only adds emphasis (en)', () => {
+    expect(topicOf('Do you lot do pet insurance for a bloke like me?', 'en')).toBe('pet insurance');
+    const emphatic = topicOf('Why on earth was my card refused?', 'en');
+    expect(emphatic === undefined || !emphatic.includes('earth')).toBe(true);
+  });
+
   it('names no action said as a noun after a preposition (en)', () => {
     expect(topicOf('Do you do travel cheques? I am useless at planning holidays.', 'en')).toBe('travel cheques');
   });

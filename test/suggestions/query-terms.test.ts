@@ -93,6 +93,24 @@ describe('the base words for a customer word', () => {
   });
 });
 
+describe('the base form of an English word said in a form the base never uses', () => {
+  // A made-up base holding "block", "cap" and "freeze" as written, and none of their past or -ing forms.
+  const held = new Map([['block', 3], ['cap', 2], ['freeze', 4], ['card', 20], ['formal', 2]]);
+  const statistics = { documents: 50, documentFrequency: (token: string) => held.get(token) ?? 0 };
+
+  it('adds the root as the base writes it: as said, with its final e, or without a doubled last letter', () => {
+    const wordings = baseWordings('My card got blocked and the app kept freezing, and now transfers are capped?', statistics);
+    expect(wordings).toEqual(expect.arrayContaining([{ said: ['blocked'], base: ['block'] }, { said: ['freezing'], base: ['freeze'] }, { said: ['capped'], base: ['cap'] }]));
+  });
+
+  it('adds nothing for a form the base uses, a word with no form in the base, or an adverb', () => {
+    const said = baseWordings('The cards were declined by the merchant, so I wrote to them formally.', statistics).flatMap((wording) => wording.said);
+    expect(said).not.toContain('cards');
+    expect(said).not.toContain('declined');
+    expect(said).not.toContain('formally');
+  });
+});
+
 describe('the base words for a customer word the base seldom uses', () => {
   // A made-up base: "transfer" in 30 passages, "send" in 3 (in passing), "wire" in none; "fee" in 20, "charge" in 15.
   const counts = new Map([

@@ -100,6 +100,26 @@ describe('understandTurn: a bare English question borrows the story words the kn
     expect(understandTurn(paying, 'en', frequency).questions[0]?.terms).not.toContain('paying');
   });
 
+  it('borrows the words that name things before the verbs and adverbs said after them', () => {
+    // Every word is known to the base: nearness alone would borrow the run of verbs that ends the story.
+    const everyWord = () => 1;
+    const turns = [customer('My statement showed an odd charge, so I rang, waited, tried again later, kept trying, gave up eventually and honestly stopped bothering. What should I do?')];
+    const [question] = understandTurn(turns, 'en', everyWord).questions;
+    expect(question?.terms).toEqual(expect.arrayContaining(['statement', 'charge']));
+  });
+
+  it('judges a question on its topic, not on a person or an emphatic phrase the base never uses', () => {
+    const known = new Map([['cheque', 2], ['book', 3], ['card', 20], ['refused', 1]]);
+    const frequency = (term: string) => known.get(term) ?? 0;
+    const [person] = understandTurn([customer('Can my landlord or the builder order a cheque book for me?')], 'en', frequency).questions;
+    expect(person?.ownTerms).toEqual(expect.arrayContaining(['cheque', 'book']));
+    expect(person?.ownTerms).not.toContain('landlord');
+    expect(person?.ownTerms).not.toContain('builder');
+    const [emphatic] = understandTurn([customer('Why on earth was my card refused?')], 'en', frequency).questions;
+    expect(emphatic?.ownTerms).not.toContain('earth');
+    expect(emphatic?.ownTerms).toContain('refused');
+  });
+
   it('borrows the words said last when the vocabulary is not known', () => {
     const [question] = understandTurn([turn], 'en').questions;
     expect(question?.terms).toContain('flat');
@@ -122,6 +142,14 @@ describe('what a sentence asks', () => {
     expect(readTurnSentences('外面下着雨呢。', 'zh')[0]?.act).toBe('narrative');
     expect(readTurnSentences('那我的卡呢', 'zh')[0]?.act).toBe('question');
     expect(readTurnSentences('正经的手续费是多少呢', 'zh')[0]?.act).toBe('question');
+  });
+
+  it('reads an English question word inside a clause that tells as no question, and at the head of a clause as one', () => {
+    expect(readTurnSentences('I entered what I believed was the code twice and it refused.', 'en')[0]?.act).toBe('narrative');
+    expect(readTurnSentences("That's how I found out the transfer had gone.", 'en')[0]?.act).toBe('narrative');
+    expect(readTurnSentences('So how long does the block last.', 'en')[0]?.act).toBe('question');
+    expect(readTurnSentences('The old card, how do I cancel it', 'en')[0]?.act).toBe('question');
+    expect(readTurnSentences('Any idea why the app keeps refusing me', 'en')[0]?.act).toBe('question');
   });
 
   it('keeps the clauses that ask: what follows them is a reason or an afterthought', () => {
