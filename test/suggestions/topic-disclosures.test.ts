@@ -20,7 +20,7 @@ describe('topicsOn (topic-disclosures.yaml)', () => {
 
   it('does not take an annual fee or a transfer question for the cost of credit', () => {
     expect(ids('信用卡年费怎么免？', 'zh')).not.toContain('credit-cost');
-    expect(ids('我用借记卡在别的银行ATM取钱，手续费怎么收？', 'zh')).not.toContain('credit-cost');
+    expect(ids('我拿借记卡去别家银行的ATM取点钱，要收多少手续费？', 'zh')).not.toContain('credit-cost');
     expect(ids('How much is the fee for sending money abroad?', 'en')).not.toContain('credit-cost');
   });
 

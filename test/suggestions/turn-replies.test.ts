@@ -70,7 +70,7 @@ describe('a situation with a required procedure but no declining wording', () =>
 
 describe('a situation that asks only how the agent speaks', () => {
   it("answers an older customer's question with the answers, not the policy on serving older customers beside them", () => {
-    const text = '我年纪大了耳朵不太好，你说慢点。我想问问存一年定期利息是多少？';
+    const text = '我年纪大了耳朵不太好，你说慢点。我想问问定期存一年，利息是多少？';
     const understanding = understandTurn([{ speaker: 'customer', text }], 'zh');
     expect(understanding.situations.map((situation) => situation.id)).toContain('vulnerable_elderly');
     const searches = planSearches(understanding);
