@@ -3,7 +3,6 @@ import { memoizeByText } from '../text/memoize-by-text.js';
 import { lexicalTokens } from '../text/segment-text.js';
 import { passageCoverageThreshold } from './answer-relevance.js';
 import { handoverReply } from './approved-wording.js';
-import { headingTopic } from './heading-topic.js';
 import { coverageOf, queryTerms, TermIndex, type Coverage, type QueryTerm, type TermRarity } from './query-terms.js';
 import { joinSentences, splitReplySentences } from './reply-sentences.js';
 import { renderTables } from './table-sentences.js';
@@ -113,14 +112,7 @@ function isTableRow(sentence: string): boolean {
 /** What a passage is about: its document title, heading path and, for an FAQ, the questions it answers. */
 function aboutText(passage: SearchResult): string {
   const questions = passage.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line));
-  // A heading's question words ("会不会" in 客户追问“会不会亏”) are not what its section is about.
-  return [passage.title, ...passage.headingPath.map(headingTopic), ...questions].join('\n');
-}
-
-/** The passage's text with its breadcrumb line (the heading path a chunk opens with) read for its topic only. */
-function withHeadingTopics(passage: SearchResult): string {
-  const [first, ...rest] = passage.text.split('\n');
-  return first === passage.headingPath.join(' > ') ? [headingTopic(first), ...rest].join('\n') : passage.text;
+  return [passage.title, ...passage.headingPath, ...questions].join('\n');
 }
 
 function latestTerms(terms: readonly QueryTerm[]): QueryTerm[] {
@@ -161,7 +153,7 @@ const minimumCompanionCoverage = (weighted: boolean): number => passageCoverageT
 function assess(passage: SearchResult, terms: readonly QueryTerm[], rarity?: TermRarity): Candidate | undefined {
   const content = terms.filter((term) => term.latest && term.weight >= 1);
   const about = new TermIndex(aboutText(passage));
-  const coverage = coverageOf(terms, new TermIndex(`${passage.title}\n${withHeadingTopics(passage)}`), rarity);
+  const coverage = coverageOf(terms, new TermIndex(`${passage.title}\n${passage.text}`), rarity);
   const isFaq = passage.kind === 'faq';
   // A passage that names none of the question's content words in its title, headings or FAQ questions, and has no
   // sentence holding two of them together, only mentions them in passing ("travel" in a list of purposes, "insurance" in a list
@@ -235,7 +227,7 @@ function compose(candidate: Candidate, terms: readonly QueryTerm[], options: Ext
         : 0.5;
   // The chunk's own heading (or FAQ questions) naming the question's terms says the chunk is about them, not the
   // document around it ("Early repayment" in a script titled after APRs).
-  const section = [headingTopic(passage.headingPath.at(-1) ?? ''), ...passage.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n');
+  const section = [passage.headingPath.at(-1) ?? '', ...passage.text.split('\n').filter((line) => /^\s*(Q|问)\s*[:：]/u.test(line))].join('\n');
   const sectionCoverage = coverageOf(latestTerms(terms), new TermIndex(section)).ratio;
   const score =
     candidate.coverage.ratio + said / 2 + sectionCoverage * 0.3 + (candidate.faqMatch ? 0.3 : 0) + (passage.kind === 'script' ? 0.1 : 0) - (hasTable ? 0.3 : 0);
