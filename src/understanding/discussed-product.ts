@@ -1,7 +1,7 @@
 import { foldText } from '../text/segment-text.js';
 import type { Language, Situation } from './detect-situations.js';
 import { productCategories, storyCutOffs } from './understanding-data.js';
-import { asksSomething, comparedBefore, pointsBackToStory, punctuatedSentences, type UnderstandingTurn } from './understand-turn.js';
+import { asksSomething, comparedBefore, pointsBackToStory, punctuatedSentences, sinceTopicChange, type UnderstandingTurn } from './understand-turn.js';
 
 /** A product the knowledge base holds, as its documents name it (front matter `product`, `productAliases`). */
 export interface KnownProduct {
@@ -174,11 +174,51 @@ export function withoutChannelsAsMeans(text: string): string {
  */
 export function discussedProduct(turns: readonly UnderstandingTurn[], products: readonly KnownProduct[], language: Language): KnownProduct | undefined {
   if (products.length === 0) return undefined;
-  for (const text of latestExchange(turns).reverse()) {
-    const named = productNamedIn(withoutChannelsAsMeans(text), products, language);
+  // After a change of topic ("另外问个事，信用卡取现…", "something else: my gold card's fee") the product named since the
+  // change is the topic; one named before it stays only while the new question names no other kind of product: a
+  // customer who goes on about the same product seldom names it again.
+  const latest = latestCustomerText(turns);
+  const changed = latest ? sinceTopicChange(latest, language) : undefined;
+  if (changed !== undefined) {
+    const named = productNamedIn(withoutChannelsAsMeans(changed), products, language);
     if (named) return named;
   }
+  for (const text of latestExchange(turns).reverse()) {
+    const named = productNamedIn(withoutChannelsAsMeans(text), products, language);
+    if (named) return changed !== undefined && namesAnotherKind(changed, named, products, language) ? undefined : named;
+  }
   return undefined;
+}
+
+/** A kind of product as its words, and whether products with a risk level are of it (servedKinds, product-categories.yaml). */
+interface ProductKind {
+  words: { zh: readonly string[]; en: readonly string[] };
+  riskRated?: boolean;
+}
+
+/** Whether the product is of the kind: one of its names holds a word of the kind, or the kind is risk-rated and the product is. */
+function ofKind(product: KnownProduct, kind: ProductKind): boolean {
+  if (kind.riskRated && product.riskLevel !== undefined) return true;
+  const words = [...kind.words.zh, ...kind.words.en];
+  return [product.name, ...(product.aliases ?? [])].map(fold).some((name) => words.some((word) => holdsWord(name, word)));
+}
+
+/**
+ * Whether a text names a kind of product the given one is not of: a kind the bank serves or one it does not, by its
+ * words outside a comparison ("cheaper than a loan" names the yardstick), or a kind told by what the customer needs.
+ */
+export function namesAnotherKind(text: string, product: KnownProduct, products: readonly KnownProduct[], language: Language): boolean {
+  const { servedKinds, categories } = productCategories();
+  const clauses = punctuatedSentences(text).flatMap((sentence) => sentence.split(clauseEnd)).map(fold);
+  const said = (kind: ProductKind): boolean =>
+    [...kind.words.zh, ...kind.words.en].some((word) =>
+      clauses.some((clause) => {
+        const at = wordAt(clause, word);
+        return at >= 0 && !comparedBefore(clause, at, language);
+      }),
+    );
+  if ([...servedKinds, ...categories].some((kind) => said(kind) && !ofKind(product, kind))) return true;
+  return describedKind(text, products, language) !== undefined;
 }
 
 /**

@@ -148,6 +148,8 @@ const productCategoriesSchema = z.object({
       }),
     )
     .min(1),
+  /** Kinds of product the bank serves: a question after a change of topic that names another kind leaves the product discussed. */
+  servedKinds: z.array(z.object({ id: z.string().regex(/^[a-z_]+$/u), words: perLanguage(words), riskRated: z.boolean().optional() })),
   /** Channels (the app, online banking): named as the means of what was done, not what the call is about. */
   channels: z.object({ means: perLanguage(words), between: perLanguage(words), words: perLanguage(words) }),
 });

@@ -90,6 +90,45 @@ describe('discussedProduct', () => {
     expect(discussedProduct(turns, catalogue, 'zh')?.name).toBe('青松安居贷');
   });
 
+  it('leaves the earlier product after a change of topic to another kind of product (zh, en)', () => {
+    const loan = [
+      { speaker: 'customer' as const, text: '安居贷最长能借几年？' },
+      { speaker: 'agent' as const, text: '安居贷期限最长五年。' },
+    ];
+    expect(discussedProduct([...loan, { speaker: 'customer' as const, text: '行，贷款的事我再想想。换个事儿，信用卡在柜台取现要收手续费吗？' }], catalogue, 'zh')).toBeUndefined();
+    const card = [
+      { speaker: 'customer' as const, text: 'What does the Platinum Card charge each year?' },
+      { speaker: 'agent' as const, text: 'The Platinum Card has a yearly fee.' },
+    ];
+    expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Fine. Something else: can I wire transfer money to my cousin overseas from the app?' }], catalogue, 'en')).toBeUndefined();
+    // A matter raised in passing changes the topic too.
+    expect(discussedProduct([...loan, { speaker: 'customer' as const, text: '嗯，贷款先这样。顺便问一下，往国外汇钱手续费怎么收？' }], catalogue, 'zh')).toBeUndefined();
+    expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Okay. While I have you, is there a fee to send money abroad?' }], catalogue, 'en')).toBeUndefined();
+    // A product of the base named since the change is the topic.
+    expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Different question, on the home loan, can I overpay?' }], catalogue, 'en')?.name).toBe('Qingsong Home Loan');
+  });
+
+  it('keeps the earlier product after a change of topic when the new question names no other kind, or its own kind', () => {
+    const loan = [
+      { speaker: 'customer' as const, text: '安居贷最长能借几年？' },
+      { speaker: 'agent' as const, text: '安居贷期限最长五年。' },
+    ];
+    expect(discussedProduct([...loan, { speaker: 'customer' as const, text: '好的。换个问题，这个贷款提前还清要另外交钱吗？' }], catalogue, 'zh')?.name).toBe('青松安居贷');
+    expect(discussedProduct([...loan, { speaker: 'customer' as const, text: '好的。问个别的，提前还清要另外交钱吗？' }], catalogue, 'zh')?.name).toBe('青松安居贷');
+    const card = [
+      { speaker: 'customer' as const, text: 'What does the Platinum Card charge each year?' },
+      { speaker: 'agent' as const, text: 'The Platinum Card has a yearly fee.' },
+    ];
+    expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Another question then, is the cash advance fee the same on it?' }], catalogue, 'en')?.name).toBe('Qingsong Platinum Card');
+    // A risk-rated product is of the wealth kinds though its name never says so; a kind named as the yardstick is not asked about.
+    const wealth = [
+      { speaker: 'customer' as const, text: '稳健180现在收益怎么样？' },
+      { speaker: 'agent' as const, text: '稳健180近期运作平稳。' },
+    ];
+    expect(discussedProduct([...wealth, { speaker: 'customer' as const, text: '嗯。换个问题，这个理财赎回要手续费吗？' }], catalogue, 'zh')?.name).toBe('青松稳健180天');
+    expect(discussedProduct([...wealth, { speaker: 'customer' as const, text: '嗯。换个问题，它的收益相比定期存款怎么样？' }], catalogue, 'zh')?.name).toBe('青松稳健180天');
+  });
+
   it('forgets a product named before the latest exchange', () => {
     const turns = [
       { speaker: 'customer' as const, text: 'I have the Platinum Card with you.' },
