@@ -102,8 +102,8 @@ describe('discussedProduct', () => {
     ];
     expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Fine. Something else: can I wire transfer money to my cousin overseas from the app?' }], catalogue, 'en')).toBeUndefined();
     // A matter raised in passing changes the topic too.
-    expect(discussedProduct([...loan, { speaker: 'customer' as const, text: '嗯，贷款先这样。顺便问一下，往国外汇钱手续费怎么收？' }], catalogue, 'zh')).toBeUndefined();
-    expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Okay. While I have you, is there a fee to send money abroad?' }], catalogue, 'en')).toBeUndefined();
+    expect(discussedProduct([...loan, { speaker: 'customer' as const, text: '嗯，贷款先这样。顺便问一下，往国外汇钱要收多少手续费？' }], catalogue, 'zh')).toBeUndefined();
+    expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Okay. While I have you, what does it cost to send money abroad?' }], catalogue, 'en')).toBeUndefined();
     // A product of the base named since the change is the topic.
     expect(discussedProduct([...card, { speaker: 'customer' as const, text: 'Different question, on the home loan, can I overpay?' }], catalogue, 'en')?.name).toBe('Qingsong Home Loan');
   });
