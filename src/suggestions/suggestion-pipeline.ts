@@ -8,7 +8,7 @@ import { understandTurn, type Situation, type TurnUnderstanding } from '../under
 import { profileSituations } from '../understanding/detect-situations.js';
 import { discussedProduct, latestExchange, productNotOffered, riskRatedProductNamed, spokenProductNames, type KnownProduct } from '../understanding/discussed-product.js';
 import { repairSoundAlikes } from '../understanding/repair-sound-alikes.js';
-import { governingJurisdiction } from '../understanding/call-jurisdiction.js';
+import { governingJurisdiction, toldJurisdiction } from '../understanding/call-jurisdiction.js';
 import { topicDisclosures } from './topic-disclosures.js';
 import { composeTurnReplies, mergeKnowledge, planSearches, type PlannedSearch } from './turn-replies.js';
 import { untilAborted } from '../llm/until-aborted.js';
@@ -290,15 +290,20 @@ export function createSuggestionPipeline(options: SuggestionPipelineOptions): Su
       const disclosedProduct = discussed?.riskLevel ? discussed : (riskRatedProductNamed(heard, options.products?.() ?? noProducts, language) ?? discussed);
       // Where the call is governed from: the conversation's profile when it was given one, else what the call says
       // (pounds and a London branch): a UK complaint is owed the Ombudsman, a US one is not.
-      const told = governingJurisdiction(heard.map((turn) => turn.text), language);
-      const jurisdictions = profile ? (options.compliance.profileOf(profile)?.jurisdictions ?? []) : told ? [told] : [];
+      const heardTexts = heard.map((turn) => turn.text);
+      const told = toldJurisdiction(heardTexts, language);
+      const governing = governingJurisdiction(heardTexts, language);
+      const jurisdictions = profile ? (options.compliance.profileOf(profile)?.jurisdictions ?? []) : governing ? [governing] : [];
       const dueForTopic = topicDisclosures(options.compliance, { language, text: latestExchange(heard).join('\n'), jurisdictions, situations: understanding.situations.map((situation) => situation.id), answersWithheld: understanding.situations.some((situation) => situation.withholdsAnswers), ...(disclosedProduct ? { discussed: disclosedProduct } : {}), ...(profile ? { profile } : {}) });
       const guard = new SuggestionGuard(options.compliance, {
         turns: input.turns,
         customer,
         language,
         ...(profile ? { profile } : {}),
-        // Told by the call, not given as its profile: a disclosure of another jurisdiction's law is not appended.
+        // Told by the call, not given as its profile: a disclosure of another jurisdiction's law is not appended. Only
+        // what the call tells, not the fitted fallback: on a call that tells nothing the agent's own words are checked
+        // against every pack of its language (live alerts and eval suites read no jurisdiction), so a reply carries
+        // what those packs require, or the agent reading it out would be alerted.
         ...(!profile && told ? { callJurisdictions: [told] } : {}),
         ...(dueForTopic.length > 0 ? { topicDisclosures: dueForTopic } : {}),
       });

@@ -68,11 +68,17 @@ function jurisdictionFit(): z.infer<typeof fitSchema> {
 }
 
 /**
- * Where the call is governed from, for the disclosures it is owed: a Chinese call is the mainland's (the places it
- * names are where money goes, not where the customer banks); an English one is what its words tell, and when they
- * tell nothing, the jurisdiction most such calls were found to be governed from (the fit's fallback).
+ * Where the call tells it is governed from: a Chinese call is the mainland's (the places it names are where money
+ * goes, not where the customer banks); an English one is what its words tell, if they tell anything.
+ */
+export function toldJurisdiction(texts: readonly string[], language: string): string | undefined {
+  return jurisdictionFit().byLanguage[language] ?? callJurisdiction(texts);
+}
+
+/**
+ * Where the call is governed from, for the disclosures it is owed: what it tells, and when it tells nothing, the
+ * jurisdiction most such calls were found to be governed from (the fit's fallback).
  */
 export function governingJurisdiction(texts: readonly string[], language: string): string | undefined {
-  const fit = jurisdictionFit();
-  return fit.byLanguage[language] ?? callJurisdiction(texts) ?? fit.fallback ?? undefined;
+  return toldJurisdiction(texts, language) ?? jurisdictionFit().fallback ?? undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { callJurisdiction, governingJurisdiction, jurisdictionWords } from '../../src/understanding/call-jurisdiction.js';
+import { callJurisdiction, governingJurisdiction, jurisdictionWords, toldJurisdiction } from '../../src/understanding/call-jurisdiction.js';
 
 describe('callJurisdiction', () => {
   it('tells the jurisdiction from the money, places and institutions said in the call', () => {
@@ -30,5 +30,8 @@ describe('governingJurisdiction', () => {
   it('reads an English call by its words, and falls back to the fitted jurisdiction when they tell nothing', () => {
     expect(governingJurisdiction(['My account is at your Edinburgh branch.', 'It took forty quid.'], 'en')).toBe('UK');
     expect(governingJurisdiction(['How do I change my password?'], 'en')).toBe(fit.fallback ?? undefined);
+    // What the call tells stops short of the fallback: the guard reads it, as live alerts read every pack of the language.
+    expect(toldJurisdiction(['How do I change my password?'], 'en')).toBeUndefined();
+    expect(toldJurisdiction(['My account is at your Edinburgh branch.'], 'en')).toBe('UK');
   });
 });
