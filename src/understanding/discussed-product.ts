@@ -65,10 +65,26 @@ function namesOf(product: KnownProduct, brands: ReadonlySet<string>): string[] {
 }
 
 
+/**
+ * Each product's spoken names, learnt once per catalogue: the suggestion path looks products up on every turn, and a
+ * catalogue is replaced, never changed in place, when the knowledge base is refreshed.
+ */
+const catalogueNames = new WeakMap<readonly KnownProduct[], Map<KnownProduct, string[]>>();
+
+function spokenNamesOf(products: readonly KnownProduct[]): Map<KnownProduct, string[]> {
+  let names = catalogueNames.get(products);
+  if (!names) {
+    // The brand is learnt from the whole catalogue, whichever products are looked for.
+    const brands = brandsOf(products);
+    names = new Map(products.map((product) => [product, namesOf(product, brands)]));
+    catalogueNames.set(products, names);
+  }
+  return names;
+}
+
 /** Every name customers may say for the catalogue's products (names, aliases, and the names without the brand), folded. */
 export function spokenProductNames(products: readonly KnownProduct[]): string[] {
-  const brands = brandsOf(products);
-  return [...new Set(products.flatMap((product) => namesOf(product, brands)))];
+  return [...new Set([...spokenNamesOf(products).values()].flat())];
 }
 
 const escapeName = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -91,9 +107,9 @@ function spokenNamePattern(folded: string): RegExp {
 }
 
 /** Where the text names one of the product's names last (-1 when it does not); Latin names only at word boundaries. */
-function lastMention(text: string, product: KnownProduct, brands: ReadonlySet<string>): number {
+function lastMention(text: string, names: readonly string[]): number {
   let last = -1;
-  for (const name of namesOf(product, brands)) {
+  for (const name of names) {
     const folded = fold(name).trim();
     if (folded.length < 2) continue;
     if (cjk.test(folded)) {
@@ -117,14 +133,13 @@ function inLanguage(product: KnownProduct, products: readonly KnownProduct[], la
 /** The product a text names (the one named last), if any. */
 export function productNamedIn(text: string, products: readonly KnownProduct[], language: Language, among: (product: KnownProduct) => boolean = () => true): KnownProduct | undefined {
   const folded = fold(text);
-  // The brand is learnt from the whole catalogue, whichever products are looked for.
-  const brands = brandsOf(products);
+  const names = spokenNamesOf(products);
   let best: { product: KnownProduct; at: number; length: number } | undefined;
   for (const product of products) {
     // An English call names products by the English sheets' names and aliases: a Chinese sheet's Latin alias is
     // Chinese usage ("手机银行APP" lists "APP"), and in English "the app" is where the customer looked, not a product.
     if (!among(product) || (language === 'en' && cjk.test(product.name))) continue;
-    const at = lastMention(folded, product, brands);
+    const at = lastMention(folded, names.get(product) ?? []);
     if (at < 0) continue;
     // The later mention wins; at the same place the longer (more specific) name does.
     const length = product.name.length;
